@@ -1,0 +1,1 @@
+"""Dream Suite: the career cockpit for independent musicians."""

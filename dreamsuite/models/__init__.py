@@ -1,0 +1,33 @@
+"""All tables. Import from here so SQLModel.metadata (and Alembic) sees every one."""
+
+from dreamsuite.models.account import AuthSession, Membership, Role, ROLE_RANK, User, Workspace
+from dreamsuite.models.chat import ChatMessage, Conversation
+from dreamsuite.models.connection import (
+    ConnectionStatus,
+    OAuthState,
+    PlatformConnection,
+    SyncRun,
+    SyncStatus,
+)
+from dreamsuite.models.metrics import Comment, ContentPost, DailyMetric
+from dreamsuite.models.notification import Notification
+from dreamsuite.models.publishing import (
+    DestinationStatus,
+    PostDestination,
+    PostStatus,
+    ScheduledPost,
+)
+
+ALL_MODELS = [
+    User, Workspace, Membership, AuthSession,
+    PlatformConnection, OAuthState, SyncRun,
+    DailyMetric, ContentPost, Comment,
+    Conversation, ChatMessage,
+    ScheduledPost, PostDestination,
+    Notification,
+]
+
+__all__ = [m.__name__ for m in ALL_MODELS] + [
+    "ALL_MODELS", "Role", "ROLE_RANK", "ConnectionStatus", "SyncStatus",
+    "PostStatus", "DestinationStatus",
+]

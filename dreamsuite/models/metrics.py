@@ -1,0 +1,71 @@
+"""What we collect: one row per platform per day, the content and its comments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from dreamsuite.db import utcnow
+
+
+class DailyMetric(SQLModel, table=True):
+    __tablename__ = "daily_metric"
+    __table_args__ = (UniqueConstraint("workspace_id", "platform", "date"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True, ondelete="CASCADE")
+    connection_id: int | None = Field(default=None, foreign_key="platform_connection.id", ondelete="SET NULL")
+    platform: str = Field(max_length=32)
+    date: date
+    follower_count: int = 0
+    follower_change_24h: int = 0
+    engagement_total: int = 0
+    content_count: int = 0
+    # The platform's own fields (e.g. monthly_listeners, streams, profile_views).
+    metrics: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ContentPost(SQLModel, table=True):
+    __tablename__ = "content_post"
+    __table_args__ = (UniqueConstraint("workspace_id", "platform", "platform_post_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True, ondelete="CASCADE")
+    connection_id: int | None = Field(default=None, foreign_key="platform_connection.id", ondelete="SET NULL")
+    platform: str = Field(max_length=32)
+    platform_post_id: str = Field(max_length=200)
+    post_type: str = Field(default="post", max_length=32)  # post, reel, story, video, track
+    caption: str = ""
+    url: str = Field(default="", max_length=1000)
+    likes: int = 0
+    comments: int = 0
+    shares: int = 0
+    saves: int = 0
+    views: int = 0
+    plays: int = 0
+    reach: int = 0
+    impressions: int = 0
+    hashtags: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    posted_at: datetime
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Comment(SQLModel, table=True):
+    __tablename__ = "comment"
+    __table_args__ = (UniqueConstraint("workspace_id", "platform", "platform_comment_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True, ondelete="CASCADE")
+    post_id: int = Field(foreign_key="content_post.id", index=True, ondelete="CASCADE")
+    platform: str = Field(max_length=32)
+    platform_comment_id: str = Field(max_length=200)
+    parent_platform_id: str = Field(default="", max_length=200)
+    author: str = Field(default="", max_length=200)
+    text: str = ""
+    likes: int = 0
+    hidden: bool = False
+    is_read: bool = False
+    archived: bool = False
+    replied: bool = False
+    posted_at: datetime
+    updated_at: datetime = Field(default_factory=utcnow)

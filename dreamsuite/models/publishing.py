@@ -1,0 +1,60 @@
+"""Scheduled posts and their per-account destinations (the unit that is published once)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel, UniqueConstraint
+
+from dreamsuite.db import utcnow
+
+
+class PostStatus(StrEnum):
+    draft = "draft"
+    scheduled = "scheduled"
+    publishing = "publishing"
+    published = "published"
+    partially_failed = "partially_failed"
+    failed = "failed"
+    cancelled = "cancelled"
+
+
+class DestinationStatus(StrEnum):
+    pending = "pending"
+    publishing = "publishing"
+    published = "published"
+    unconfirmed = "unconfirmed"  # sent, outcome unknown: never blindly re-sent
+    failed = "failed"
+    cancelled = "cancelled"
+
+
+class ScheduledPost(SQLModel, table=True):
+    __tablename__ = "scheduled_post"
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True, ondelete="CASCADE")
+    author_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    content: str
+    media: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    scheduled_at: datetime  # naive UTC
+    timezone: str = Field(default="UTC", max_length=64)  # the author's, for display
+    status: str = Field(default=PostStatus.scheduled, max_length=20, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class PostDestination(SQLModel, table=True):
+    __tablename__ = "post_destination"
+    __table_args__ = (UniqueConstraint("post_id", "connection_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True, ondelete="CASCADE")
+    post_id: int = Field(foreign_key="scheduled_post.id", index=True, ondelete="CASCADE")
+    connection_id: int = Field(foreign_key="platform_connection.id", index=True, ondelete="CASCADE")
+    status: str = Field(default=DestinationStatus.pending, max_length=20, index=True)
+    platform_post_id: str = Field(default="", max_length=200)
+    platform_url: str = Field(default="", max_length=1000)
+    attempts: int = 0
+    error: str = Field(default="", max_length=2000)
+    published_at: datetime | None = None
+    updated_at: datetime = Field(default_factory=utcnow)

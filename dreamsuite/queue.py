@@ -1,0 +1,67 @@
+"""The one module that knows arq: job names, job ids and enqueueing.
+
+arq is in maintenance mode upstream; keeping it behind these few functions means a
+replacement touches one file. Job ids make enqueueing idempotent: a second enqueue with
+the same id while the job (or its kept result) exists is a no-op.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from arq import create_pool
+from arq.connections import ArqRedis, RedisSettings
+
+from dreamsuite.settings import get_settings
+
+QUEUE_NAME = "dreamsuite:queue"
+
+_pools: dict[str, ArqRedis] = {}
+
+
+def redis_settings(url: str | None = None) -> RedisSettings:
+    return RedisSettings.from_dsn(url or get_settings().redis_url)
+
+
+async def pool() -> ArqRedis:
+    url = get_settings().redis_url
+    p = _pools.get(url)
+    if p is None:
+        p = await create_pool(redis_settings(url), default_queue_name=QUEUE_NAME)
+        _pools[url] = p
+    return p
+
+
+async def close_pools() -> None:
+    for p in list(_pools.values()):
+        await p.aclose()
+    _pools.clear()
+
+
+def collect_job_id(connection_id: int, day: date, manual: bool = False) -> str:
+    # One scheduled collect per connection per day; "Sync now" gets its own id per minute so a
+    # user can sync again after the daily run but double clicks still collapse into one job.
+    if manual:
+        return f"collect:{connection_id}:{day.isoformat()}:manual:{datetime.now(timezone.utc):%H%M}"
+    return f"collect:{connection_id}:{day.isoformat()}"
+
+
+def publish_job_id(destination_id: int, attempt: int = 0) -> str:
+    return f"publish:{destination_id}:{attempt}"
+
+
+async def enqueue_collect(connection_id: int, day: date, *, manual: bool = False) -> bool:
+    """True when a job was enqueued, False when one with the same id already exists."""
+    p = await pool()
+    job = await p.enqueue_job("collect", connection_id, _job_id=collect_job_id(connection_id, day, manual))
+    return job is not None
+
+
+async def enqueue_publish(destination_id: int, when: datetime, attempt: int = 0) -> bool:
+    """`when` is naive UTC (as stored); arq wants an aware datetime."""
+    p = await pool()
+    aware = when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when
+    job = await p.enqueue_job(
+        "publish", destination_id, _job_id=publish_job_id(destination_id, attempt), _defer_until=aware
+    )
+    return job is not None

@@ -1,0 +1,189 @@
+"""Shared fixtures: real databases (SQLite and PostgreSQL), a real Redis, the sandbox server.
+
+`db` runs a test once per backend: SQLite always; PostgreSQL when TEST_DATABASE_URL is set
+(`make test` sets it when a server answers on 127.0.0.1:5432) and skipped otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import redis as redis_sync
+from sqlalchemy import text
+
+from dreamsuite import db as dbmod
+from dreamsuite.settings import get_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Tests never touch the developer's own secret key file or database.
+os.environ.setdefault("DREAMSUITE_SECRET_KEY", "S0m9bH2pZJ1k7rj9x8o0p2ZrWm3dH9q2aQpQ8e4R1cE=")
+os.environ["DATABASE_URL"] = "sqlite:///" + str(Path(os.environ.get("PYTEST_TMP", "/tmp")) / "dreamsuite-unused.db")
+
+
+def _reset_settings() -> None:
+    get_settings.cache_clear()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ------------------------------------------------------------------ databases
+def migrate(url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "alembic"))
+    cfg.attributes["database_url"] = url
+    cfg.attributes["configure_logger"] = False
+    command.upgrade(cfg, "head")
+
+
+def _pg_url() -> str | None:
+    return os.environ.get("TEST_DATABASE_URL") or None
+
+
+@pytest.fixture(scope="session")
+def _sqlite_url(tmp_path_factory) -> str:
+    url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.db")
+    migrate(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def _postgres_url() -> str:
+    url = _pg_url()
+    if not url:
+        pytest.skip("PostgreSQL not configured (set TEST_DATABASE_URL)")
+    eng = dbmod.engine_for(url)
+    with eng.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    migrate(url)
+    return url
+
+
+def _truncate(url: str) -> None:
+    from sqlmodel import SQLModel
+
+    eng = dbmod.engine_for(url)
+    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    with eng.begin() as conn:
+        if eng.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for t in tables:
+                conn.execute(text(f'DELETE FROM "{t}"'))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request, monkeypatch) -> str:
+    """An empty, migrated database; DATABASE_URL points at it for the test's duration."""
+    url = request.getfixturevalue("_sqlite_url" if request.param == "sqlite" else "_postgres_url")
+    _truncate(url)
+    monkeypatch.setenv("DATABASE_URL", url)
+    _reset_settings()
+    yield url
+    _reset_settings()
+
+
+# ------------------------------------------------------------------ redis
+def _redis_alive(url: str) -> bool:
+    try:
+        return bool(redis_sync.Redis.from_url(url, socket_connect_timeout=0.5).ping())
+    except Exception:
+        return False
+
+
+@pytest.fixture(scope="session")
+def _redis_server(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_REDIS_URL")
+    if url and _redis_alive(url):
+        return url
+    binary = shutil.which("redis-server")
+    if not binary:
+        pytest.skip("no Redis reachable and no redis-server to start (make test installs one)")
+    port = free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    proc = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    for _ in range(100):
+        if _redis_alive(url):
+            break
+        time.sleep(0.05)
+    yield url
+    proc.terminate()
+    proc.wait(5)
+
+
+@pytest.fixture
+def redis_url(_redis_server, monkeypatch) -> str:
+    """A flushed Redis database; REDIS_URL points at it for the test's duration."""
+    base = _redis_server.rsplit("/", 1)[0]
+    url = f"{base}/9"  # a database of its own, so a developer's running app keeps its queue
+    redis_sync.Redis.from_url(url).flushdb()
+    monkeypatch.setenv("REDIS_URL", url)
+    _reset_settings()
+    yield url
+    _reset_settings()
+
+
+# ------------------------------------------------------------------ sandbox platform
+class _ServerThread(threading.Thread):
+    def __init__(self, app, port: int):
+        import uvicorn
+
+        super().__init__(daemon=True)
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+
+    def run(self) -> None:
+        self.server.run()
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.join(5)
+
+
+@pytest.fixture(scope="session")
+def sandbox_server() -> str:
+    """The sandbox platform as a real HTTP server on a free port; returns its base URL."""
+    from dreamsuite.platforms.sandbox.server import create_app
+
+    port = free_port()
+    thread = _ServerThread(create_app(), port)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+        except OSError:
+            time.sleep(0.05)
+    yield base
+    thread.stop()
+
+
+@pytest.fixture
+def sandbox_url(sandbox_server, monkeypatch) -> str:
+    """SANDBOX_URL points at the running sandbox; its failure modes are reset."""
+    import httpx
+
+    httpx.post(f"{sandbox_server}/_control/reset", timeout=5)
+    monkeypatch.setenv("SANDBOX_URL", sandbox_server)
+    _reset_settings()
+    yield sandbox_server
+    _reset_settings()
