@@ -1,0 +1,26 @@
+# The two commands: `make run` and `make test`. Everything installs into this folder.
+.PHONY: run test install migrate seed worker bench clean
+
+run:
+	@scripts/run.sh
+
+test:
+	@scripts/test.sh
+
+install:
+	@scripts/install.sh --redis --chromium
+
+migrate: install
+	@.venv/bin/alembic upgrade head
+
+seed: migrate
+	@.venv/bin/python -m dreamsuite.seed
+
+worker: install
+	@.venv/bin/arq workers.main.WorkerSettings
+
+bench: install
+	@.venv/bin/python -m benchmarks
+
+clean:
+	rm -rf .web .states run artifacts
