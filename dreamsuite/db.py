@@ -1,6 +1,8 @@
 """Engines and sessions shared by the app and the worker.
 
-All datetimes are stored as naive UTC (SQLite keeps no zone); `utcnow()` is the one clock.
+All datetimes are aware UTC: sqlmodel 0.0.50 maps `datetime` fields to UTCDateTime, which
+refuses naive values and returns aware UTC on both SQLite and PostgreSQL. `utcnow()` is the
+one clock.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dreamsuite.settings import get_settings
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return datetime.now(UTC)
 
 
 def normalize_url(url: str) -> str:
