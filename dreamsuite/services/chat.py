@@ -1,0 +1,142 @@
+"""Chat with the agents: conversations, stored messages and a streamed reply.
+
+Conversations are private to the member who started them, inside their workspace. Each
+assistant row keeps the pydantic-ai messages of its turn, so the next question is asked
+with the whole conversation as history.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import AsyncIterator
+
+from pydantic_ai.messages import ModelMessage, ModelMessagesTypeAdapter
+from pydantic_ai.models import Model
+
+from dreamsuite.agents.career import AGENTS, model_for, model_label
+from dreamsuite.agents.deps import AgentDeps
+from dreamsuite.db import session, utcnow
+from dreamsuite.models import ChatMessage, Conversation
+from dreamsuite.services.scope import NotFound, Scope, get_scoped, scoped
+from dreamsuite.settings import get_settings
+
+MAX_QUESTION = 4000
+DEFAULT_TITLE = "New conversation"
+
+
+class ChatError(ValueError):
+    """A question that cannot be asked, or an answer that could not be produced."""
+
+
+def _own(s, scope: Scope, conversation_id: int) -> Conversation:
+    conv = get_scoped(s, scope, Conversation, conversation_id)
+    if conv.user_id != scope.user_id:
+        raise NotFound(f"Conversation {conversation_id} not found")
+    return conv
+
+
+def create_conversation(scope: Scope, title: str | None = None) -> int:
+    with session() as s:
+        conv = Conversation(workspace_id=scope.workspace_id, user_id=scope.user_id,
+                            title=(title or "").strip()[:200] or DEFAULT_TITLE)
+        s.add(conv)
+        s.flush()
+        return conv.id
+
+
+def list_conversations(scope: Scope) -> list[dict]:
+    with session() as s:
+        rows = s.exec(scoped(scope, Conversation).where(Conversation.user_id == scope.user_id)
+                      .order_by(Conversation.updated_at.desc(), Conversation.id.desc())).all()
+        return [{"id": c.id, "title": c.title, "created_at": c.created_at.isoformat(),
+                 "updated_at": c.updated_at.isoformat()} for c in rows]
+
+
+def messages(scope: Scope, conversation_id: int) -> list[dict]:
+    with session() as s:
+        _own(s, scope, conversation_id)
+        rows = s.exec(scoped(scope, ChatMessage).where(ChatMessage.conversation_id == conversation_id)
+                      .order_by(ChatMessage.id)).all()
+        return [{"id": m.id, "role": m.role, "content": m.content, "created_at": m.created_at.isoformat(),
+                 "agent": m.agent, "model": m.model, "tokens": m.tokens, "duration_ms": m.duration_ms}
+                for m in rows]
+
+
+def _history(s, scope: Scope, conversation_id: int) -> list[ModelMessage]:
+    rows = s.exec(scoped(scope, ChatMessage).where(ChatMessage.conversation_id == conversation_id,
+                                                    ChatMessage.role == "assistant", ChatMessage.history_json != "")
+                  .order_by(ChatMessage.id)).all()
+    history: list[ModelMessage] = []
+    for r in rows:
+        history.extend(ModelMessagesTypeAdapter.validate_json(r.history_json))
+    return history
+
+
+def _title(question: str) -> str:
+    q = " ".join(question.split())
+    return q if len(q) <= 60 else q[:57].rsplit(" ", 1)[0] + "…"
+
+
+def _begin(scope: Scope, conversation_id: int, question: str) -> list[ModelMessage]:
+    """Check access, store the question, title a new conversation; return the history."""
+    with session() as s:
+        conv = _own(s, scope, conversation_id)
+        history = _history(s, scope, conversation_id)
+        s.add(ChatMessage(workspace_id=scope.workspace_id, conversation_id=conversation_id,
+                          role="user", content=question))
+        if conv.title == DEFAULT_TITLE and not history:
+            conv.title = _title(question)
+        conv.updated_at = utcnow()
+        s.add(conv)
+    return history
+
+
+def _finish(scope: Scope, conversation_id: int, **fields) -> None:
+    with session() as s:
+        s.add(ChatMessage(workspace_id=scope.workspace_id, conversation_id=conversation_id,
+                          role="assistant", **fields))
+        conv = get_scoped(s, scope, Conversation, conversation_id)
+        conv.updated_at = utcnow()
+        s.add(conv)
+
+
+async def stream_reply(scope: Scope, conversation_id: int, question: str, *,
+                       agent_name: str = "career", model: Model | str | None = None) -> AsyncIterator[str]:
+    """Yield the answer as it is written; the question and the answer are both stored,
+    even when the model fails or the reader stops early."""
+    question = (question or "").strip()
+    if not question:
+        raise ChatError("Please type a question.")
+    if len(question) > MAX_QUESTION:
+        raise ChatError(f"Questions are limited to {MAX_QUESTION:,} characters; this one has {len(question):,}.")
+    agent = AGENTS.get(agent_name)
+    if agent is None:
+        raise ChatError(f"Unknown agent {agent_name!r}.")
+    model = model if model is not None else model_for(get_settings().dreamsuite_model)
+    history = await asyncio.to_thread(_begin, scope, conversation_id, question)
+
+    said: list[str] = []
+    started = time.monotonic()
+    meta = {"agent": agent_name, "model": model_label(model)[:128]}
+    try:
+        async with agent.run_stream(question, deps=AgentDeps(scope=scope), message_history=history,
+                                    model=model) as result:
+            async for delta in result.stream_text(delta=True, debounce_by=None):
+                said.append(delta)
+                yield delta
+            usage = result.usage
+            new_json = result.new_messages_json().decode()
+    except (Exception, asyncio.CancelledError, GeneratorExit) as e:
+        interrupted = not isinstance(e, Exception)
+        note = "(Answer stopped.)" if interrupted else "(Sorry, the answer could not be completed. Please try again.)"
+        content = ("".join(said).rstrip() + "\n\n" + note).strip()
+        _finish(scope, conversation_id, content=content, duration_ms=int((time.monotonic() - started) * 1000),
+                **meta)
+        if interrupted:
+            raise
+        raise ChatError(f"The assistant failed: {type(e).__name__}: {e}"[:500]) from e
+    await asyncio.to_thread(
+        _finish, scope, conversation_id, content="".join(said), history_json=new_json,
+        tokens=(usage.input_tokens or 0) + (usage.output_tokens or 0),
+        duration_ms=int((time.monotonic() - started) * 1000), **meta)

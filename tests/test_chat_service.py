@@ -1,0 +1,151 @@
+"""Chat service on real databases: streaming, storage, history, access and failures."""
+
+from datetime import timedelta
+
+import pytest
+from pydantic_ai.messages import ModelRequest, ModelResponse, TextPart, UserPromptPart
+from pydantic_ai.models.function import FunctionModel
+
+from dreamsuite.agents import offline
+from dreamsuite.db import session, utcnow
+from dreamsuite.models import ChatMessage, Membership, Role, User
+from dreamsuite.services import chat
+from dreamsuite.services.scope import NotFound, Scope
+from tests.seed_metrics import make_scope, seed_followers
+
+Q1 = "How did my followers grow this month?"
+
+
+async def ask(scope, cid, question, **kw) -> list[str]:
+    return [d async for d in chat.stream_reply(scope, cid, question, **kw)]
+
+
+def seeded_scope() -> tuple[Scope, int, int]:
+    """A workspace with 60 days of Instagram followers ending today; returns (scope, start, end) of this month."""
+    me = make_scope()
+    today = utcnow().date()
+    values = [20000 + 37 * i + (i % 5) for i in range(60)]
+    seed_followers(me, "instagram", today, values)
+    by_day = {today - timedelta(days=59 - i): v for i, v in enumerate(values)}
+    return me, by_day[today.replace(day=1) - timedelta(days=1)], by_day[today]
+
+
+async def test_streams_the_real_figures_and_stores_the_turn(db):
+    me, start, end = seeded_scope()
+    cid = chat.create_conversation(me)
+    pieces = await ask(me, cid, Q1)
+    answer = "".join(pieces)
+    assert len(pieces) > 1
+    assert f"from {start:,} to {end:,} followers (+{end - start:,}" in answer
+
+    msgs = chat.messages(me, cid)
+    assert [m["role"] for m in msgs] == ["user", "assistant"]
+    assert msgs[0]["content"] == Q1 and msgs[1]["content"] == answer
+    assert msgs[1]["agent"] == "career" and msgs[1]["model"] == "offline-analyst" and msgs[1]["tokens"] > 0
+    with session() as s:
+        row = s.get(ChatMessage, msgs[1]["id"])
+        assert "follower_growth" in row.history_json
+    assert chat.list_conversations(me)[0] == {**chat.list_conversations(me)[0], "id": cid, "title": Q1}
+
+
+async def test_second_question_gets_the_conversation_history(db):
+    me, _, _ = seeded_scope()
+    cid = chat.create_conversation(me, title="Growth")
+    first = "".join(await ask(me, cid, Q1))
+    seen: list[list] = []
+
+    def spy(messages, info):
+        seen.append(list(messages))
+        return offline.reply(messages, info)
+
+    async def spy_stream(messages, info):
+        seen.append(list(messages))
+        async for piece in offline.stream_reply(messages, info):
+            yield piece
+
+    await ask(me, cid, "And my engagement?", model=FunctionModel(spy, stream_function=spy_stream))
+    prompts = [p.content for m in seen[0] if isinstance(m, ModelRequest) for p in m.parts if isinstance(p, UserPromptPart)]
+    texts = [p.content for m in seen[0] if isinstance(m, ModelResponse) for p in m.parts if isinstance(p, TextPart)]
+    assert prompts == [Q1, "And my engagement?"] and texts == [first]
+    assert [m["role"] for m in chat.messages(me, cid)] == ["user", "assistant"] * 2
+    assert chat.list_conversations(me)[0]["title"] == "Growth"  # an explicit title is kept
+
+
+async def test_other_workspace_or_member_cannot_use_a_conversation(db):
+    me, _, _ = seeded_scope()
+    cid = chat.create_conversation(me)
+    stranger = make_scope("Stranger")
+    with pytest.raises(NotFound):
+        await ask(stranger, cid, Q1)
+    with pytest.raises(NotFound):
+        chat.messages(stranger, cid)
+    with session() as s:  # a second member of my workspace: my chats stay mine
+        u = User(email="manager@example.com", password_hash="x")
+        s.add(u)
+        s.flush()
+        s.add(Membership(user_id=u.id, workspace_id=me.workspace_id, role=Role.editor))
+        manager = Scope(user_id=u.id, workspace_id=me.workspace_id, role=Role.editor)
+    with pytest.raises(NotFound):
+        await ask(manager, cid, Q1)
+    assert chat.list_conversations(manager) == [] and chat.list_conversations(stranger) == []
+    assert chat.messages(me, cid) == []
+
+
+@pytest.mark.parametrize("question,match", [("", "type a question"), ("   \n ", "type a question"),
+                                            ("x" * 4001, "4,000")])
+async def test_invalid_questions_store_nothing(db, question, match):
+    me = make_scope()
+    cid = chat.create_conversation(me)
+    with pytest.raises(chat.ChatError, match=match):
+        await ask(me, cid, question)
+    assert chat.messages(me, cid) == []
+    assert chat.list_conversations(me)[0]["title"] == chat.DEFAULT_TITLE
+
+
+async def test_model_failure_mid_stream_keeps_what_was_said(db):
+    me = make_scope()
+    cid = chat.create_conversation(me)
+
+    def never(messages, info):
+        raise AssertionError("not used by run_stream")
+
+    async def breaks(messages, info):
+        yield "Your followers "
+        yield "grew by "
+        raise RuntimeError("connection reset")
+
+    got: list[str] = []
+    with pytest.raises(chat.ChatError, match="connection reset"):
+        async for d in chat.stream_reply(me, cid, "followers?", model=FunctionModel(never, stream_function=breaks)):
+            got.append(d)
+    assert "".join(got) == "Your followers grew by "
+    msgs = chat.messages(me, cid)
+    assert [m["role"] for m in msgs] == ["user", "assistant"]
+    assert msgs[1]["content"].startswith("Your followers grew by") and "could not be completed" in msgs[1]["content"]
+    # The failed turn adds no history: the next question still works.
+    assert "".join(await ask(me, cid, "followers?"))
+
+
+async def test_reader_stopping_early_still_stores_an_answer(db):
+    me, _, _ = seeded_scope()
+    cid = chat.create_conversation(me)
+    stream = chat.stream_reply(me, cid, Q1)
+    first = await stream.__anext__()
+    await stream.aclose()
+    msgs = chat.messages(me, cid)
+    assert [m["role"] for m in msgs] == ["user", "assistant"]
+    assert msgs[1]["content"].startswith(first.strip()) and "stopped" in msgs[1]["content"]
+
+
+async def test_configured_llm_without_key_fails_cleanly(db, monkeypatch):
+    from dreamsuite.settings import get_settings
+
+    monkeypatch.setenv("DREAMSUITE_MODEL", "openai-chat:gpt-4o-mini")
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    get_settings.cache_clear()
+    me = make_scope()
+    cid = chat.create_conversation(me)
+    with pytest.raises(chat.ChatError):
+        await ask(me, cid, Q1)
+    msgs = chat.messages(me, cid)
+    assert [m["role"] for m in msgs] == ["user", "assistant"] and msgs[1]["model"] == "openai-chat:gpt-4o-mini"
