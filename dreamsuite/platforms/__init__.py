@@ -1,0 +1,58 @@
+"""The platform registry: every adapter by name, and the ordered catalog the onboarding shows."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from dreamsuite.platforms.base import NotSupported, PlatformAdapter
+from dreamsuite.platforms.catalog import DECLARED
+from dreamsuite.platforms.sandbox.adapter import SandboxAdapter
+
+_ADAPTERS: dict[str, type[PlatformAdapter]] = {cls.name: cls for cls in [*DECLARED, SandboxAdapter]}
+
+
+class UnknownPlatform(NotSupported, KeyError):
+    """A platform name we have never heard of (a typo or a stale link)."""
+
+    def __str__(self) -> str:  # KeyError would otherwise print the message in quotes
+        return self.message
+
+
+@dataclass(frozen=True)
+class PlatformCard:
+    name: str
+    label: str
+    reads: str
+    color: str
+    has_api: bool
+    connectable: bool
+    can_publish: bool
+    max_text_length: int | None
+
+    @property
+    def note(self) -> str:
+        if self.connectable:
+            return ""
+        return "Coming soon" if self.has_api else "No public API yet"
+
+    def as_dict(self) -> dict:
+        return {**asdict(self), "note": self.note}
+
+
+def get_adapter(name: str) -> PlatformAdapter:
+    cls = _ADAPTERS.get(name)
+    if cls is None:
+        raise UnknownPlatform(f"Unknown platform {name!r}; known: {', '.join(_ADAPTERS)}")
+    return cls()
+
+
+def _card(cls: type[PlatformAdapter]) -> PlatformCard:
+    return PlatformCard(name=cls.name, label=cls.label, reads=cls.reads, color=getattr(cls, "color", "#888888"),
+                        has_api=cls.has_api, connectable=cls.connectable, can_publish=cls.can_publish,
+                        max_text_length=cls.max_text_length)
+
+
+# Connectable platforms first (today: the sandbox), then the order artists know them by.
+CATALOG: list[PlatformCard] = [_card(SandboxAdapter)] + [_card(cls) for cls in DECLARED]
+
+__all__ = ["CATALOG", "PlatformCard", "UnknownPlatform", "get_adapter"]

@@ -1,0 +1,1 @@
+"""The local sandbox platform: a real OAuth 2 server and API with deterministic demo data."""

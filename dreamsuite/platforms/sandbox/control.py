@@ -1,0 +1,103 @@
+"""Failure injection for tests: make the sandbox fail, rate-limit or hang on demand.
+
+`POST /_control/fail` {"status": 429|500|503|401, "times": n, "path": prefix, "retry_after": s}
+`POST /_control/hang` {"seconds": s, "times": n, "path": prefix, "after_effect": bool}
+`POST /_control/reset` clears every rule (and published posts).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+
+@dataclass
+class Rule:
+    times: int
+    path: str = ""
+    status: int = 500
+    retry_after: float | None = None
+    seconds: float = 0.0
+    after_effect: bool = False
+
+    def matches(self, path: str) -> bool:
+        return self.times > 0 and path.startswith(self.path)
+
+
+class Control:
+    def __init__(self) -> None:
+        self.fails: list[Rule] = []
+        self.hangs: list[Rule] = []
+
+    def reset(self) -> None:
+        self.fails.clear()
+        self.hangs.clear()
+
+    def _take(self, rules: list[Rule], path: str, after_effect: bool | None = None) -> Rule | None:
+        for rule in rules:
+            if rule.matches(path) and (after_effect is None or rule.after_effect == after_effect):
+                rule.times -= 1
+                return rule
+        return None
+
+    async def before(self, path: str) -> Response | None:
+        """Applied to every request before its handler: a hang, then maybe an injected error."""
+        hang = self._take(self.hangs, path, after_effect=False)
+        if hang:
+            await asyncio.sleep(hang.seconds)
+        fail = self._take(self.fails, path)
+        if fail is None:
+            return None
+        headers = {}
+        if fail.retry_after is not None:
+            headers["Retry-After"] = str(int(fail.retry_after))
+        body = {
+            401: {"error": "invalid_token", "error_description": "The access token was revoked"},
+            429: {"error": "rate_limited", "error_description": "Too many requests"},
+        }.get(fail.status, {"error": "server_error", "error_description": f"Injected failure {fail.status}"})
+        return JSONResponse(body, status_code=fail.status, headers=headers)
+
+    async def after_effect(self, path: str) -> None:
+        """Called by effectful handlers once the effect is done: simulates a lost answer."""
+        hang = self._take(self.hangs, path, after_effect=True)
+        if hang:
+            await asyncio.sleep(hang.seconds)
+
+
+async def _json(request: Request) -> dict:
+    try:
+        body = await request.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def routes(control: Control, on_reset) -> list[Route]:
+    async def reset(request: Request) -> Response:
+        control.reset()
+        on_reset()
+        return JSONResponse({"ok": True})
+
+    async def fail(request: Request) -> Response:
+        b = await _json(request)
+        status = int(b.get("status", 500))
+        retry = b.get("retry_after")
+        control.fails.append(Rule(times=int(b.get("times", 1)), path=str(b.get("path", "")), status=status,
+                                  retry_after=float(retry) if retry is not None else None))
+        return JSONResponse({"ok": True})
+
+    async def hang(request: Request) -> Response:
+        b = await _json(request)
+        control.hangs.append(Rule(times=int(b.get("times", 1)), path=str(b.get("path", "")),
+                                  seconds=float(b.get("seconds", 5)), after_effect=bool(b.get("after_effect"))))
+        return JSONResponse({"ok": True})
+
+    return [
+        Route("/_control/reset", reset, methods=["POST"]),
+        Route("/_control/fail", fail, methods=["POST"]),
+        Route("/_control/hang", hang, methods=["POST"]),
+    ]
