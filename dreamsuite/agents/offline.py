@@ -11,7 +11,9 @@ import json
 import re
 from typing import AsyncIterator
 
-from pydantic_ai.messages import ModelMessage, ModelRequest, ModelResponse, TextPart, ToolCallPart, ToolReturnPart, UserPromptPart
+from pydantic_ai.messages import (
+    ModelMessage, ModelRequest, ModelResponse, TextPart, ToolCallPart, ToolReturnPart, UserPromptPart,
+)
 from pydantic_ai.models.function import AgentInfo, DeltaToolCall, FunctionModel
 
 from dreamsuite.agents import answers
@@ -72,14 +74,13 @@ def reply(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
         if calls:
             return ModelResponse(parts=[ToolCallPart(n, a) for n, a in calls])
         return ModelResponse(parts=[TextPart(answers.nothing_to_check())])
-    found = {}
-    for r in results:
-        if r.outcome == "success":
-            found[r.tool_name] = r.content if isinstance(r.content, dict) else _as_dict(r.content)
-    return ModelResponse(parts=[TextPart(answers.compose(found, failed=[r.tool_name for r in results if r.outcome != "success"]))])
+    found = {r.tool_name: _as_dict(r.content) for r in results if r.outcome == "success"}
+    failed = [r.tool_name for r in results if r.outcome != "success"]
+    return ModelResponse(parts=[TextPart(answers.compose(found, failed=failed))])
 
 
 def _as_dict(content) -> dict:
+    # Results are dicts in-process, but may come back as JSON text from another model's history.
     try:
         v = json.loads(content) if isinstance(content, str) else content
     except ValueError:
