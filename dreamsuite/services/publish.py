@@ -1,0 +1,155 @@
+"""Scheduled publishing (DESIGN flow 5): validate and schedule, list, cancel.
+
+Sending lives in publish_run.py (re-exported here) so the job and the pages share one API.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import update
+from sqlmodel import select
+
+from dreamsuite import db, queue
+from dreamsuite.models import (
+    ConnectionStatus,
+    DestinationStatus as DS,
+    PlatformConnection,
+    PostDestination,
+    Role,
+    ScheduledPost,
+)
+from dreamsuite.platforms import get_adapter
+from dreamsuite.services.publish_run import publish_destination, reconcile, rollup
+from dreamsuite.services.scope import Scope, get_scoped, scoped
+
+__all__ = ["PublishValidationError", "schedule_post", "publish_destination", "reconcile",
+           "list_posts", "cancel_post"]
+
+log = logging.getLogger(__name__)
+
+# "Now" typed into the composer is a few seconds old by the time it is saved.
+PAST_GRACE = timedelta(minutes=1)
+# Expiring tokens still work (they are refreshed before sending); expired ones do not.
+PUBLISHABLE = {ConnectionStatus.active, ConnectionStatus.expiring}
+
+
+class PublishValidationError(Exception):
+    """The post cannot be scheduled as given; the message tells the artist what to fix."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _to_utc(local_when: datetime, timezone: str) -> datetime:
+    try:
+        tz = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise PublishValidationError(f"Unknown timezone: {timezone!r}.") from None
+    aware = local_when if local_when.tzinfo else local_when.replace(tzinfo=tz)
+    return aware.astimezone(UTC)
+
+
+def _account(conn: PlatformConnection, label: str) -> str:
+    return f"{label} (@{conn.username})" if conn.username else label
+
+
+async def schedule_post(
+    scope: Scope, content: str, connection_ids: list[int], local_when: datetime, timezone: str
+) -> ScheduledPost:
+    scope.require(Role.editor)
+    if not (content or "").strip():
+        raise PublishValidationError("Write something to post.")
+    ids = list(dict.fromkeys(connection_ids or []))
+    if not ids:
+        raise PublishValidationError("Choose at least one account to post to.")
+    when = _to_utc(local_when, timezone)
+    if when < db.utcnow() - PAST_GRACE:
+        raise PublishValidationError("That time is in the past; pick a time from now on.")
+
+    with db.session() as s:
+        conns = {c.id: c for c in s.exec(scoped(scope, PlatformConnection).where(PlatformConnection.id.in_(ids)))}
+        if len(conns) != len(ids):
+            raise PublishValidationError("One of the chosen accounts is not connected to this workspace.")
+        for cid in ids:
+            conn = conns[cid]
+            try:
+                adapter = get_adapter(conn.platform)
+            except Exception:
+                raise PublishValidationError(f"{conn.platform} is not a supported platform.") from None
+            name = _account(conn, adapter.label)
+            if not adapter.can_publish:
+                raise PublishValidationError(f"Posting to {adapter.label} is not supported yet.")
+            if conn.status not in PUBLISHABLE:
+                raise PublishValidationError(f"{name} is {conn.status}: reconnect it first.")
+            limit = adapter.max_text_length
+            if limit is not None and len(content) > limit:
+                raise PublishValidationError(
+                    f"Too long for {name}: {len(content)} characters, the limit is {limit}.")
+
+        post = ScheduledPost(workspace_id=scope.workspace_id, author_id=scope.user_id, content=content,
+                             scheduled_at=when, timezone=timezone)
+        s.add(post)
+        s.flush()
+        dests = [PostDestination(workspace_id=scope.workspace_id, post_id=post.id, connection_id=cid) for cid in ids]
+        s.add_all(dests)
+        s.flush()
+        dest_ids = [d.id for d in dests]
+
+    for dest_id in dest_ids:
+        try:
+            await queue.enqueue_publish(dest_id, when)
+        except Exception:  # stored is what counts: the reconciler enqueues it when due
+            log.warning("could not enqueue destination %s", dest_id, exc_info=True)
+    return post
+
+
+def _local(value: datetime | None, tz: ZoneInfo) -> datetime | None:
+    return value.astimezone(tz) if value else None
+
+
+def list_posts(scope: Scope, limit: int = 100) -> list[dict[str, Any]]:
+    """Newest first, each with its destinations; times in the post's own timezone."""
+    with db.session() as s:
+        posts = s.exec(scoped(scope, ScheduledPost)
+                       .order_by(ScheduledPost.scheduled_at.desc(), ScheduledPost.id.desc()).limit(limit)).all()
+        post_ids = [p.id for p in posts]
+        dests = s.exec(scoped(scope, PostDestination).where(PostDestination.post_id.in_(post_ids))
+                       .order_by(PostDestination.id)).all() if post_ids else []
+        conns = {c.id: c for c in s.exec(scoped(scope, PlatformConnection).where(
+            PlatformConnection.id.in_({d.connection_id for d in dests})))} if dests else {}
+    by_post: dict[int, list[dict[str, Any]]] = {pid: [] for pid in post_ids}
+    tzs = {p.id: ZoneInfo(p.timezone) for p in posts}
+    for d in dests:
+        conn = conns.get(d.connection_id)
+        by_post[d.post_id].append({
+            "id": d.id, "connection_id": d.connection_id,
+            "platform": conn.platform if conn else "", "username": conn.username if conn else "",
+            "status": d.status, "attempts": d.attempts, "error": d.error,
+            "platform_post_id": d.platform_post_id, "platform_url": d.platform_url,
+            "published_at": _local(d.published_at, tzs[d.post_id]),
+        })
+    return [
+        {"id": p.id, "content": p.content, "status": p.status, "timezone": p.timezone,
+         "scheduled_at": _local(p.scheduled_at, tzs[p.id]), "scheduled_at_utc": p.scheduled_at,
+         "destinations": by_post[p.id]}
+        for p in posts
+    ]
+
+
+def cancel_post(scope: Scope, post_id: int) -> int:
+    """Cancel the destinations not yet sent; returns how many were cancelled."""
+    scope.require(Role.editor)
+    with db.session() as s:
+        post = get_scoped(s, scope, ScheduledPost, post_id)
+        # Conditional, like the publish claim: a destination being sent right now is left alone.
+        res = s.exec(update(PostDestination)
+                     .where(PostDestination.post_id == post.id, PostDestination.status == DS.pending)
+                     .values(status=DS.cancelled, updated_at=db.utcnow())
+                     .execution_options(synchronize_session=False))
+        rollup(s, post.id)
+        return res.rowcount

@@ -1,0 +1,205 @@
+"""Sending one destination exactly once, and the reconciler that keeps the queue honest.
+
+The database is the source of truth: a destination is sent only by whoever moves it from
+pending to publishing in one conditional UPDATE. A request that may have reached the
+platform is never re-sent automatically; it becomes `unconfirmed` for the artist to check.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+import httpx
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from dreamsuite import db, events, queue
+from dreamsuite.models import (
+    ConnectionStatus,
+    DestinationStatus as DS,
+    Notification,
+    PlatformConnection,
+    PostDestination,
+    PostStatus,
+    ScheduledPost,
+)
+from dreamsuite.platforms import get_adapter
+from dreamsuite.platforms.base import OutcomeUnknown, PlatformError, PublishRequest, RateLimited, TransientError
+from dreamsuite.services import tokens
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+STUCK_AFTER = timedelta(minutes=10)
+# A job may fire a moment before scheduled_at (clock skew between hosts): still fine.
+EARLY_GRACE = timedelta(seconds=5)
+HTTP_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+
+
+def idempotency_key(destination_id: int) -> str:
+    return f"dreamsuite-dest-{destination_id}"
+
+
+def _claim(s: Session, destination_id: int, now: datetime) -> bool:
+    due_posts = select(ScheduledPost.id).where(ScheduledPost.scheduled_at <= now + EARLY_GRACE)
+    res = s.exec(
+        update(PostDestination)
+        .where(PostDestination.id == destination_id, PostDestination.status == DS.pending,
+               PostDestination.post_id.in_(due_posts))
+        .values(status=DS.publishing, attempts=PostDestination.attempts + 1, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return res.rowcount == 1
+
+
+async def publish_destination(destination_id: int, *, client: httpx.AsyncClient | None = None) -> str:
+    """Publish one destination if it is still pending; returns its resulting status (or "skipped")."""
+    now = db.utcnow()
+    with db.session() as s:
+        if not _claim(s, destination_id, now):
+            return "skipped"  # done, cancelled, not due, or another worker holds it
+        dest = s.get(PostDestination, destination_id)
+        post = s.get(ScheduledPost, dest.post_id)
+        conn = s.get(PlatformConnection, dest.connection_id)
+        s.exec(update(ScheduledPost).where(ScheduledPost.id == post.id, ScheduledPost.status == PostStatus.scheduled)
+               .values(status=PostStatus.publishing, updated_at=now))
+        ws_id, post_id, attempts = post.workspace_id, post.id, dest.attempts
+        request = PublishRequest(text=post.content, media=list(post.media or []),
+                                 idempotency_key=idempotency_key(destination_id))
+        conn_id, platform, conn_status = conn.id, conn.platform, conn.status
+
+    own_client = client is None
+    client = client or httpx.AsyncClient(timeout=HTTP_TIMEOUT)
+    sent = False
+    try:
+        if conn_status in (ConnectionStatus.expired, ConnectionStatus.revoked):
+            raise PlatformError(f"The account is {conn_status}: reconnect it and schedule again.")
+        adapter = get_adapter(platform)
+        token = await tokens.access_token(conn_id)
+        sent = True  # from here on the request may reach the platform
+        result = await adapter.publish(client, token, request)
+    except OutcomeUnknown as exc:
+        status = _finish(destination_id, DS.unconfirmed, error=exc.message, notify=True)
+    except (RateLimited, TransientError) as exc:
+        # Raised before the platform accepted anything (the adapter maps post-send
+        # timeouts to OutcomeUnknown), so sending again later is safe.
+        status = await _retry_later(destination_id, attempts, exc)
+    except PlatformError as exc:  # PermanentError, AuthExpired, NotSupported
+        status = _finish(destination_id, DS.failed, error=exc.message, notify=True)
+    except BaseException as exc:  # a bug or a cancelled job: record what we know, then re-raise
+        msg = f"Interrupted while publishing ({type(exc).__name__})"
+        _finish(destination_id, DS.unconfirmed if sent else DS.failed, error=msg, notify=True)
+        raise
+    else:
+        status = _finish(destination_id, DS.published, platform_post_id=result.platform_post_id,
+                         platform_url=result.url, published_at=db.utcnow(), error="")
+    finally:
+        if own_client:
+            await client.aclose()
+    await _announce(ws_id, post_id=post_id, destination_id=destination_id, status=status)
+    return status
+
+
+def _finish(destination_id: int, status: DS, *, notify: bool = False, **values) -> str:
+    # A confirmed success also overrides the reconciler's "unconfirmed" guess.
+    from_states = [DS.publishing, DS.unconfirmed] if status == DS.published else [DS.publishing]
+    with db.session() as s:
+        res = s.exec(update(PostDestination)
+                     .where(PostDestination.id == destination_id, PostDestination.status.in_(from_states))
+                     .values(status=status, updated_at=db.utcnow(), **values)
+                     .execution_options(synchronize_session=False))
+        if res.rowcount == 0:  # the reconciler got there first; its verdict stands
+            return s.get(PostDestination, destination_id).status
+        dest = s.get(PostDestination, destination_id)
+        if notify:
+            conn = s.get(PlatformConnection, dest.connection_id)
+            what = "may or may not have been published" if status == DS.unconfirmed else "was not published"
+            s.add(Notification(workspace_id=dest.workspace_id, kind="publish_failed",
+                               message=f"Your post to {_label(conn)} {what}: {values.get('error', '')}"[:2000]))
+        rollup(s, dest.post_id)
+    return status
+
+
+async def _retry_later(destination_id: int, attempts: int, exc: PlatformError) -> str:
+    if attempts >= MAX_ATTEMPTS:
+        return _finish(destination_id, DS.failed, notify=True,
+                       error=f"Gave up after {attempts} attempts: {exc.message}")
+    delay = exc.retry_after if isinstance(exc, RateLimited) else min(30 * 2 ** (attempts - 1), 1800)
+    with db.session() as s:
+        s.exec(update(PostDestination)
+               .where(PostDestination.id == destination_id, PostDestination.status == DS.publishing)
+               .values(status=DS.pending, error=exc.message[:2000], updated_at=db.utcnow()))
+    try:
+        # A new job id per attempt: the finished job's kept result would swallow a reused one.
+        await queue.enqueue_publish(destination_id, db.utcnow() + timedelta(seconds=delay), attempt=attempts)
+    except Exception:  # Redis down: the reconciler re-enqueues due pending destinations
+        log.warning("could not re-enqueue destination %s", destination_id, exc_info=True)
+    return "retrying"
+
+
+def rollup(s: Session, post_id: int) -> str:
+    """The post's status from its destinations' (unconfirmed counts as not published)."""
+    post = s.get(ScheduledPost, post_id)
+    statuses = [d for d in s.exec(select(PostDestination.status).where(PostDestination.post_id == post_id))
+                if d != DS.cancelled]
+    if not statuses:
+        new = PostStatus.cancelled
+    elif DS.publishing in statuses or (DS.pending in statuses and len(set(statuses)) > 1):
+        new = PostStatus.publishing
+    elif DS.pending in statuses:
+        new = PostStatus.scheduled
+    elif all(x == DS.published for x in statuses):
+        new = PostStatus.published
+    elif DS.published in statuses:
+        new = PostStatus.partially_failed
+    else:
+        new = PostStatus.failed
+    if post.status != new:
+        post.status, post.updated_at = new, db.utcnow()
+        s.add(post)
+    return new
+
+
+async def reconcile(now: datetime | None = None) -> int:
+    """Re-enqueue due pending destinations without a job; publishing for too long → unconfirmed.
+
+    Returns how many destinations it acted on.
+    """
+    now = now or db.utcnow()
+    acted = 0
+    with db.session() as s:
+        stuck = s.exec(select(PostDestination).where(
+            PostDestination.status == DS.publishing, PostDestination.updated_at < now - STUCK_AFTER)).all()
+        for dest in stuck:
+            # It may have been sent before the worker died: never pending again.
+            dest.status, dest.updated_at = DS.unconfirmed, db.utcnow()
+            dest.error = "The worker stopped while publishing; check the account before posting again."
+            s.add(dest)
+            s.flush()
+            rollup(s, dest.post_id)
+        acted += len(stuck)
+        due = s.exec(select(PostDestination.id, PostDestination.attempts)
+                     .join(ScheduledPost, ScheduledPost.id == PostDestination.post_id)
+                     .where(PostDestination.status == DS.pending, ScheduledPost.scheduled_at <= now)).all()
+    for dest_id, attempts in due:
+        # Same id as the job that should exist: a no-op when it is still queued or deferred.
+        acted += await queue.enqueue_publish(dest_id, now, attempt=attempts)
+    return acted
+
+
+def _label(conn: PlatformConnection | None) -> str:
+    if conn is None:
+        return "an account"
+    try:
+        name = get_adapter(conn.platform).label
+    except Exception:
+        name = conn.platform
+    return f"{name} (@{conn.username})" if conn.username else name
+
+
+async def _announce(ws_id: int, **data) -> None:
+    try:
+        await events.announce(ws_id, "publish", **data)
+    except Exception:  # the outcome is stored; a missed live update only delays a refresh
+        log.warning("could not announce publish event", exc_info=True)

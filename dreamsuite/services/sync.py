@@ -1,0 +1,205 @@
+"""Collecting a connection's numbers (DESIGN flow 2): the collect job's body and its triggers.
+
+The platform is called outside any transaction; everything it returned is then written in
+ONE transaction (upserts keyed by the unique constraints), so a failure leaves the previous
+data intact and only a failed sync_run row says what happened.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, timedelta
+from typing import Any
+
+import httpx
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from dreamsuite import db, events, queue
+from dreamsuite.models import (
+    ConnectionStatus,
+    Notification,
+    PlatformConnection,
+    Role,
+    SyncRun,
+    SyncStatus,
+)
+from dreamsuite.platforms import get_adapter
+# Re-exported: workers import only services, and map these two onto arq retries.
+from dreamsuite.platforms.base import AuthExpired, PlatformError, RateLimited, TransientError
+from dreamsuite.services import tokens
+from dreamsuite.services.scope import Scope, get_scoped, scoped
+from dreamsuite.services.sync_write import write_collected
+
+__all__ = [
+    "RateLimited", "TransientError", "SyncError", "collect_connection", "request_sync",
+    "sync_history", "enqueue_daily", "record_gave_up",
+]
+
+log = logging.getLogger(__name__)
+
+# Re-read a little before the last success: late-arriving numbers and yesterday's total.
+OVERLAP = timedelta(days=1)
+SKIP_STATUSES = {ConnectionStatus.revoked, ConnectionStatus.expired}
+HTTP_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+
+
+class SyncError(Exception):
+    """A sync the user asked for cannot run; the message says why."""
+
+
+# ------------------------------------------------------------------ the job body
+async def collect_connection(connection_id: int, *, client: httpx.AsyncClient | None = None) -> dict[str, Any]:
+    """Collect one connection. Returns a result dict; raises RateLimited/TransientError for retry."""
+    with db.session() as s:
+        conn = s.get(PlatformConnection, connection_id)
+        if conn is None:
+            return {"status": "skipped", "reason": f"connection {connection_id} no longer exists"}
+        if conn.status in SKIP_STATUSES:
+            return {"status": "skipped", "reason": f"connection is {conn.status}; reconnect it to sync again"}
+        run = SyncRun(workspace_id=conn.workspace_id, connection_id=connection_id)
+        s.add(run)
+        s.flush()
+        run_id, ws_id, platform = run.id, conn.workspace_id, conn.platform
+        since = (conn.last_synced_at - OVERLAP).date() if conn.last_synced_at else None
+
+    adapter = get_adapter(platform)
+    own_client = client is None
+    client = client or httpx.AsyncClient(timeout=HTTP_TIMEOUT)
+    try:
+        result = await _fetch(adapter, client, connection_id, since)
+    except AuthExpired as exc:
+        _fail(run_id, connection_id, exc.message, expired=True)
+        return {"status": "expired", "sync_run_id": run_id, "error": exc.message}
+    except (RateLimited, TransientError) as exc:
+        _fail(run_id, connection_id, exc.message)
+        raise
+    except PlatformError as exc:
+        _fail(run_id, connection_id, exc.message, notify=True)
+        return {"status": "failed", "sync_run_id": run_id, "error": exc.message}
+    except BaseException as exc:
+        _fail(run_id, connection_id, f"Unexpected error while collecting: {type(exc).__name__}")
+        raise
+    finally:
+        if own_client:
+            await client.aclose()
+
+    try:
+        counts = _save(run_id, connection_id, result)
+    except BaseException as exc:
+        _fail(run_id, connection_id, f"Saving the collected data failed: {type(exc).__name__}")
+        raise
+    try:
+        await events.announce(ws_id, "sync", connection_id=connection_id, counts=counts)
+    except Exception:  # the data is saved; a missed live update only delays a page refresh
+        log.warning("could not announce sync of connection %s", connection_id, exc_info=True)
+    return {"status": "success", "sync_run_id": run_id, "counts": counts,
+            "since": since.isoformat() if since else None}
+
+
+async def _fetch(adapter, client: httpx.AsyncClient, connection_id: int, since: date | None):
+    token = await tokens.access_token(connection_id)
+    try:
+        return await adapter.collect(client, token, since=since)
+    except AuthExpired:
+        # The platform may have revoked the token early: one forced refresh, then one retry.
+        token = await tokens.force_refresh(connection_id)
+        return await adapter.collect(client, token, since=since)
+
+
+def _save(run_id: int, connection_id: int, result) -> dict[str, int]:
+    # A concurrent collect of the same account may insert the same keys first: one re-run
+    # of the whole transaction then finds those rows and updates them instead.
+    for attempt in (1, 2):
+        try:
+            with db.session() as s:
+                conn = s.get(PlatformConnection, connection_id)
+                counts = write_collected(s, conn, result)
+                now = db.utcnow()
+                conn.last_synced_at = now
+                conn.last_error = ""
+                if conn.status == ConnectionStatus.error:
+                    conn.status = ConnectionStatus.active
+                run = s.get(SyncRun, run_id)
+                run.status, run.finished_at, run.counts, run.error = SyncStatus.success, now, counts, ""
+                return counts
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _fail(run_id: int, connection_id: int, message: str, *, expired: bool = False, notify: bool = False) -> None:
+    with db.session() as s:
+        run = s.get(SyncRun, run_id)
+        if run is not None:
+            run.status, run.finished_at, run.error = SyncStatus.failed, db.utcnow(), message[:2000]
+        conn = s.get(PlatformConnection, connection_id)
+        if conn is None:
+            return
+        conn.last_error = message[:2000]
+        conn.updated_at = db.utcnow()
+        if expired:
+            # services.tokens may already have marked it (and notified) when the refresh failed.
+            if conn.status != ConnectionStatus.expired:
+                _notify(s, conn, "token_expired", f"Reconnect {_label(conn)}: {message}")
+            conn.status = ConnectionStatus.expired
+        elif notify:
+            _notify(s, conn, "sync_failed", f"Syncing {_label(conn)} failed: {message}")
+
+
+def record_gave_up(connection_id: int, message: str) -> None:
+    """The job ran out of retries: tell the artist (transient failures are silent until then)."""
+    with db.session() as s:
+        conn = s.get(PlatformConnection, connection_id)
+        if conn is not None:
+            _notify(s, conn, "sync_failed", f"Syncing {_label(conn)} keeps failing: {message}")
+
+
+def _notify(s: Session, conn: PlatformConnection, kind: str, message: str) -> None:
+    s.add(Notification(workspace_id=conn.workspace_id, kind=kind, message=message[:2000]))
+
+
+def _label(conn: PlatformConnection) -> str:
+    try:
+        name = get_adapter(conn.platform).label
+    except Exception:
+        name = conn.platform
+    return f"{name} (@{conn.username})" if conn.username else name
+
+
+# ------------------------------------------------------------------ triggers and history
+async def request_sync(scope: Scope, connection_id: int) -> bool:
+    """"Sync now": True when a job was queued, False when one is already queued this minute."""
+    scope.require(Role.editor)
+    with db.session() as s:
+        conn = get_scoped(s, scope, PlatformConnection, connection_id)
+        if conn.status in SKIP_STATUSES:
+            raise SyncError(f"{_label(conn)} is {conn.status}: reconnect it before syncing.")
+    return await queue.enqueue_collect(connection_id, db.utcnow().date(), manual=True)
+
+
+def sync_history(scope: Scope, connection_id: int | None = None, limit: int = 20) -> list[dict[str, Any]]:
+    with db.session() as s:
+        stmt = scoped(scope, SyncRun)
+        if connection_id is not None:
+            get_scoped(s, scope, PlatformConnection, connection_id)  # NotFound for foreign ids
+            stmt = stmt.where(SyncRun.connection_id == connection_id)
+        runs = s.exec(stmt.order_by(SyncRun.started_at.desc(), SyncRun.id.desc()).limit(limit)).all()
+        return [
+            {"id": r.id, "connection_id": r.connection_id, "status": r.status, "started_at": r.started_at,
+             "finished_at": r.finished_at, "counts": dict(r.counts or {}), "error": r.error}
+            for r in runs
+        ]
+
+
+async def enqueue_daily(day: date) -> int:
+    """One collect per connection that can still sync; returns how many jobs were new."""
+    with db.session() as s:
+        ids = s.exec(
+            select(PlatformConnection.id).where(PlatformConnection.status.not_in(list(SKIP_STATUSES)))
+        ).all()
+    queued = 0
+    for cid in ids:
+        queued += await queue.enqueue_collect(cid, day)
+    return queued

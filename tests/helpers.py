@@ -1,0 +1,102 @@
+"""Reusable test setup: a workspace with its owner, and a sandbox connection made through
+the real OAuth flow (authorize page, Allow, callback parameters, token exchange).
+"""
+
+from __future__ import annotations
+
+import inspect
+from urllib.parse import parse_qsl, urljoin, urlsplit
+
+import httpx
+
+from dreamsuite import db as dbmod
+from dreamsuite.models import Membership, Role, User, Workspace
+from dreamsuite.services.scope import Scope
+
+
+def make_workspace(email: str, role: Role = Role.owner, timezone: str = "UTC") -> tuple[User, Workspace, Scope]:
+    """A user who is a member of a new workspace (password login is not needed by these tests)."""
+    with dbmod.session() as s:
+        user = User(email=email, name=email.split("@")[0], password_hash="!unusable", timezone=timezone)
+        ws = Workspace(name=f"{email} artist", timezone=timezone)
+        s.add(user)
+        s.add(ws)
+        s.flush()
+        s.add(Membership(user_id=user.id, workspace_id=ws.id, role=role))
+    return user, ws, Scope(user_id=user.id, workspace_id=ws.id, role=Role(role))
+
+
+def add_member(workspace_id: int, email: str, role: Role) -> Scope:
+    """Another user in an existing workspace, with the given role."""
+    with dbmod.session() as s:
+        user = User(email=email, name=email.split("@")[0], password_hash="!unusable")
+        s.add(user)
+        s.flush()
+        s.add(Membership(user_id=user.id, workspace_id=workspace_id, role=role))
+    return Scope(user_id=user.id, workspace_id=workspace_id, role=role)
+
+
+async def _maybe_await(value):
+    return await value if inspect.isawaitable(value) else value
+
+
+def _url_of(started) -> str:
+    if isinstance(started, str):
+        return started
+    for attr in ("url", "authorize_url", "authorization_url"):
+        if getattr(started, attr, None):
+            return getattr(started, attr)
+    raise TypeError(f"cannot find the authorization URL in {started!r}")
+
+
+async def connect_sandbox(scope: Scope, sandbox_user: str | None = None) -> int:
+    """Connect the sandbox platform for `scope`'s workspace; returns the connection id.
+
+    `sandbox_user` picks the sandbox account (login_hint), so two workspaces can hold
+    different accounts whose published posts do not mix.
+    """
+    from dreamsuite.services.connect import complete_connect, start_connect
+
+    url = _url_of(await _maybe_await(start_connect(scope, "sandbox")))
+    async with httpx.AsyncClient(timeout=10) as client:
+        form_page = await client.get(url)
+        assert form_page.status_code == 200, form_page.text
+        params = dict(parse_qsl(urlsplit(url).query))
+        if sandbox_user:
+            params["login_hint"] = sandbox_user
+        params["decision"] = "allow"
+        answer = await client.post(urljoin(url, "authorize"), data=params)
+    assert answer.status_code == 302, answer.text
+    callback = dict(parse_qsl(urlsplit(answer.headers["location"]).query))
+    assert "code" in callback, callback
+    result = await _maybe_await(complete_connect("sandbox", callback))
+    for attr in ("connection_id", "id"):
+        if getattr(result, attr, None):
+            return int(getattr(result, attr))
+    return int(result)
+
+
+async def published_on_sandbox(sandbox_url: str, connection_id: int) -> list[dict]:
+    """Posts created through the sandbox API for this connection's account (read back from it)."""
+    from dreamsuite.services.tokens import access_token
+
+    token = await access_token(connection_id)
+    found: list[dict] = []
+    cursor = None
+    async with httpx.AsyncClient(timeout=10) as client:
+        while True:
+            params = {"limit": 100, **({"cursor": cursor} if cursor else {})}
+            r = await client.get(f"{sandbox_url}/api/v1/posts", params=params,
+                                 headers={"Authorization": f"Bearer {token}"})
+            r.raise_for_status()
+            body = r.json()
+            found += [p for p in body["data"] if "_pub_" in p["id"]]
+            cursor = body.get("next_cursor")
+            if not cursor:
+                return found
+
+
+async def control(sandbox_url: str, action: str, **body) -> None:
+    """Failure injection on the sandbox: action is fail, hang or reset."""
+    async with httpx.AsyncClient(timeout=5) as client:
+        (await client.post(f"{sandbox_url}/_control/{action}", json=body)).raise_for_status()

@@ -1,0 +1,270 @@
+"""Scheduling and publishing against the real sandbox, real Redis, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from sqlmodel import select
+
+from dreamsuite import db as dbmod, queue
+from dreamsuite.models import Notification, PlatformConnection, PostDestination, Role, ScheduledPost
+from dreamsuite.platforms import get_adapter
+from dreamsuite.services import publish
+from dreamsuite.services.publish import PublishValidationError
+from dreamsuite.services.scope import AccessDenied, NotFound
+from tests.helpers import add_member, connect_sandbox, control, make_workspace, published_on_sandbox
+
+pytestmark = pytest.mark.db
+
+
+@pytest.fixture(autouse=True)
+async def _close_pools():
+    yield
+    await queue.close_pools()
+
+
+@pytest.fixture
+async def ws(db, redis_url, sandbox_url):
+    _, _, scope = make_workspace("nova@example.com")
+    return scope, await connect_sandbox(scope)
+
+
+def _now_local(tz: str = "UTC", minutes: float = 0) -> datetime:
+    from zoneinfo import ZoneInfo
+
+    return (datetime.now(ZoneInfo(tz)) + timedelta(minutes=minutes)).replace(tzinfo=None, microsecond=0)
+
+
+def _dest(post_id: int) -> PostDestination:
+    with dbmod.session() as s:
+        return s.exec(select(PostDestination).where(PostDestination.post_id == post_id)).one()
+
+
+def _post(post_id: int) -> ScheduledPost:
+    with dbmod.session() as s:
+        return s.get(ScheduledPost, post_id)
+
+
+async def _job_ids() -> set[str]:
+    p = await queue.pool()
+    return {k.decode() for k in await p.zrange(queue.QUEUE_NAME, 0, -1)}
+
+
+async def test_schedule_stores_utc_and_enqueues_a_deferred_job(ws):
+    scope, cid = ws
+    local = _now_local("Europe/Paris", minutes=90)
+    post = await publish.schedule_post(scope, "Out Friday #newmusic", [cid], local, "Europe/Paris")
+    stored = _post(post.id)
+    expected = local.replace(tzinfo=__import__("zoneinfo").ZoneInfo("Europe/Paris")).astimezone(UTC)
+    assert stored.scheduled_at == expected and stored.timezone == "Europe/Paris"
+    assert stored.status == "scheduled" and stored.author_id == scope.user_id
+    dest = _dest(post.id)
+    assert (dest.status, dest.attempts, dest.connection_id) == ("pending", 0, cid)
+    assert queue.publish_job_id(dest.id) in await _job_ids()
+    p = await queue.pool()
+    score = await p.zscore(queue.QUEUE_NAME, queue.publish_job_id(dest.id))
+    assert abs(score / 1000 - expected.timestamp()) < 1  # deferred until the UTC instant
+    # Listed back in the author's timezone.
+    [listed] = publish.list_posts(scope)
+    assert listed["scheduled_at"].replace(tzinfo=None) == local
+    assert listed["destinations"][0]["platform"] == "sandbox"
+
+
+@pytest.mark.parametrize("case,message", [
+    ("empty", "Write something"),
+    ("blank", "Write something"),
+    ("none", "at least one account"),
+    ("past", "in the past"),
+    ("timezone", "Unknown timezone"),
+    ("too_long", "Too long for Sandbox"),
+    ("foreign", "not connected to this workspace"),
+    ("expired", "reconnect it"),
+])
+async def test_invalid_posts_are_refused_and_nothing_is_stored(ws, case, message):
+    scope, cid = ws
+    content, ids, when, tz = "Hello", [cid], _now_local(minutes=10), "UTC"
+    if case == "empty":
+        content = ""
+    elif case == "blank":
+        content = "  \n\t "
+    elif case == "none":
+        ids = []
+    elif case == "past":
+        when = _now_local(minutes=-5)
+    elif case == "timezone":
+        tz = "Mars/Olympus_Mons"
+    elif case == "too_long":
+        content = "x" * (get_adapter("sandbox").max_text_length + 1)
+    elif case == "foreign":
+        _, _, other = make_workspace("foreign@example.com")
+        ids = [cid, await connect_sandbox(other, sandbox_user="sbx-foreign")]
+    elif case == "expired":
+        with dbmod.session() as s:
+            s.get(PlatformConnection, cid).status = "expired"
+    jobs_before = await _job_ids()
+    with pytest.raises(PublishValidationError, match=message):
+        await publish.schedule_post(scope, content, ids, when, tz)
+    with dbmod.session() as s:
+        assert s.exec(select(ScheduledPost)).all() == []
+        assert s.exec(select(PostDestination)).all() == []
+    assert await _job_ids() == jobs_before
+
+
+async def test_a_time_a_few_seconds_ago_is_accepted(ws):
+    scope, cid = ws
+    post = await publish.schedule_post(scope, "Now!", [cid], _now_local(minutes=-0.5), "UTC")
+    assert _post(post.id).status == "scheduled"
+
+
+async def test_running_the_job_twice_publishes_once(ws, sandbox_url):
+    scope, cid = ws
+    post = await publish.schedule_post(scope, "Once only", [cid], _now_local(), "UTC")
+    dest_id = _dest(post.id).id
+    assert await publish.publish_destination(dest_id) == "published"
+    assert await publish.publish_destination(dest_id) == "skipped"
+    dest, stored = _dest(post.id), _post(post.id)
+    assert (dest.status, dest.attempts, stored.status) == ("published", 1, "published")
+    on_platform = await published_on_sandbox(sandbox_url, cid)
+    assert [p["id"] for p in on_platform] == [dest.platform_post_id]
+    assert dest.platform_url.endswith(dest.platform_post_id) and dest.published_at is not None
+
+
+async def test_two_concurrent_jobs_publish_once(ws, sandbox_url):
+    scope, cid = ws
+    post = await publish.schedule_post(scope, "Race", [cid], _now_local(), "UTC")
+    dest_id = _dest(post.id).id
+    results = await asyncio.gather(publish.publish_destination(dest_id), publish.publish_destination(dest_id))
+    assert sorted(results) == ["published", "skipped"]
+    assert len(await published_on_sandbox(sandbox_url, cid)) == 1
+    assert _dest(post.id).attempts == 1
+
+
+async def test_a_hang_after_the_effect_is_unconfirmed_and_never_resent(ws, sandbox_url):
+    scope, cid = ws
+    post = await publish.schedule_post(scope, "Lost answer", [cid], _now_local(), "UTC")
+    dest_id = _dest(post.id).id
+    await control(sandbox_url, "hang", seconds=3, times=1, path="/api/v1/posts", after_effect=True)
+    async with httpx.AsyncClient(timeout=1.0) as client:
+        assert await publish.publish_destination(dest_id, client=client) == "unconfirmed"
+        assert await publish.publish_destination(dest_id, client=client) == "skipped"
+    await queue.pool()
+    assert await publish.reconcile() == 0  # not pending: the reconciler leaves it alone
+    dest = _dest(post.id)
+    assert dest.status == "unconfirmed" and "did not answer" in dest.error
+    assert len(await published_on_sandbox(sandbox_url, cid)) == 1  # it was in fact sent, once
+    with dbmod.session() as s:
+        assert [n.kind for n in s.exec(select(Notification))] == ["publish_failed"]
+
+
+async def test_server_error_before_acceptance_retries_later_then_publishes(ws, sandbox_url):
+    scope, cid = ws
+    post = await publish.schedule_post(scope, "Second time lucky", [cid], _now_local(), "UTC")
+    dest_id = _dest(post.id).id
+    await control(sandbox_url, "fail", status=503, times=1, path="/api/v1/posts")
+    assert await publish.publish_destination(dest_id) == "retrying"
+    dest = _dest(post.id)
+    assert (dest.status, dest.attempts) == ("pending", 1) and "503" in dest.error
+    assert queue.publish_job_id(dest_id, 1) in await _job_ids()  # re-enqueued under a new id
+    assert await published_on_sandbox(sandbox_url, cid) == []
+    assert await publish.publish_destination(dest_id) == "published"
+    assert len(await published_on_sandbox(sandbox_url, cid)) == 1 and _dest(post.id).error == ""
+
+
+async def test_retries_are_bounded(ws, sandbox_url):
+    scope, cid = ws
+    post = await publish.schedule_post(scope, "Never", [cid], _now_local(), "UTC")
+    dest_id = _dest(post.id).id
+    await control(sandbox_url, "fail", status=429, times=99, path="/api/v1/posts", retry_after=1)
+    statuses = [await publish.publish_destination(dest_id) for _ in range(publish_run_max())]
+    assert statuses[-1] == "failed" and set(statuses[:-1]) == {"retrying"}
+    assert _post(post.id).status == "failed" and "Gave up" in _dest(post.id).error
+
+
+def publish_run_max() -> int:
+    from dreamsuite.services.publish_run import MAX_ATTEMPTS
+
+    return MAX_ATTEMPTS
+
+
+async def test_a_refusal_fails_with_the_platforms_message_and_rolls_up(db, redis_url, sandbox_url):
+    _, _, scope = make_workspace("two@example.com")
+    first = await connect_sandbox(scope, sandbox_user="sbx-one")
+    second = await connect_sandbox(scope, sandbox_user="sbx-two")
+    post = await publish.schedule_post(scope, "Two accounts", [first, second], _now_local(), "UTC")
+    with dbmod.session() as s:
+        dests = s.exec(select(PostDestination).where(PostDestination.post_id == post.id)
+                       .order_by(PostDestination.id)).all()
+    await control(sandbox_url, "fail", status=400, times=1, path="/api/v1/posts")
+    assert await publish.publish_destination(dests[0].id) == "failed"
+    assert _post(post.id).status == "publishing"  # one still pending
+    assert await publish.publish_destination(dests[1].id) == "published"
+    assert _post(post.id).status == "partially_failed"
+    with dbmod.session() as s:
+        failed = s.get(PostDestination, dests[0].id)
+        notes = s.exec(select(Notification)).all()
+    assert "400" in failed.error and [n.kind for n in notes] == ["publish_failed"]
+
+
+async def test_reconcile_re_enqueues_a_lost_job_which_then_publishes_once(ws, sandbox_url, redis_url):
+    scope, cid = ws
+    post = await publish.schedule_post(scope, "Survives Redis loss", [cid], _now_local(), "UTC")
+    dest_id = _dest(post.id).id
+    assert await publish.reconcile() == 0  # the job is there: nothing to do
+    p = await queue.pool()
+    await p.flushdb()  # Redis lost every job
+    assert await publish.reconcile() == 1
+    assert queue.publish_job_id(dest_id) in await _job_ids()
+    assert await publish.reconcile() == 0
+    assert await publish.publish_destination(dest_id) == "published"
+    assert await publish.reconcile() == 0
+    assert len(await published_on_sandbox(sandbox_url, cid)) == 1
+
+
+async def test_reconcile_marks_a_stuck_destination_unconfirmed_not_pending(ws):
+    scope, cid = ws
+    post = await publish.schedule_post(scope, "Worker died", [cid], _now_local(), "UTC")
+    dest_id = _dest(post.id).id
+    with dbmod.session() as s:
+        d = s.get(PostDestination, dest_id)
+        d.status, d.attempts, d.updated_at = "publishing", 1, dbmod.utcnow() - timedelta(minutes=9)
+    await queue.pool()
+    assert await publish.reconcile() == 0 and _dest(post.id).status == "publishing"  # not yet
+    assert await publish.reconcile(now=dbmod.utcnow() + timedelta(minutes=2)) == 1
+    assert _dest(post.id).status == "unconfirmed" and _post(post.id).status == "failed"
+    assert await publish.publish_destination(dest_id) == "skipped"
+
+
+async def test_cancel_only_touches_pending_destinations(ws, sandbox_url):
+    scope, cid = ws
+    post = await publish.schedule_post(scope, "Changed my mind", [cid], _now_local(minutes=30), "UTC")
+    dest_id = _dest(post.id).id
+    assert await publish.publish_destination(dest_id) == "skipped"  # not due yet
+    assert publish.cancel_post(scope, post.id) == 1
+    assert publish.cancel_post(scope, post.id) == 0
+    assert (_dest(post.id).status, _post(post.id).status) == ("cancelled", "cancelled")
+    with dbmod.session() as s:
+        s.get(ScheduledPost, post.id).scheduled_at = dbmod.utcnow() - timedelta(minutes=1)
+    assert await publish.publish_destination(dest_id) == "skipped"
+    assert await published_on_sandbox(sandbox_url, cid) == []
+
+
+async def test_workspaces_and_roles_are_isolated(ws):
+    scope_a, conn_a = ws
+    _, _, scope_b = make_workspace("b@example.com")
+    conn_b = await connect_sandbox(scope_b, sandbox_user="sbx-b")
+    post_b = await publish.schedule_post(scope_b, "B's post", [conn_b], _now_local(minutes=5), "UTC")
+    with pytest.raises(PublishValidationError, match="not connected to this workspace"):
+        await publish.schedule_post(scope_a, "Sneaky", [conn_b], _now_local(minutes=5), "UTC")
+    assert publish.list_posts(scope_a) == []
+    with pytest.raises(NotFound):
+        publish.cancel_post(scope_a, post_b.id)
+    assert _dest(post_b.id).status == "pending"
+    viewer = add_member(scope_a.workspace_id, "viewer@example.com", Role.viewer)
+    with pytest.raises(AccessDenied):
+        await publish.schedule_post(viewer, "Viewer", [conn_a], _now_local(minutes=5), "UTC")
+    with pytest.raises(AccessDenied):
+        publish.cancel_post(viewer, post_b.id)
+    assert [p["id"] for p in publish.list_posts(scope_b)] == [post_b.id]
