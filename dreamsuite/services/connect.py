@@ -1,0 +1,205 @@
+"""Connecting platform accounts: start the OAuth dance, finish it, list and disconnect.
+
+The `state` and PKCE verifier stay server-side (oauth_state, verifier encrypted); the
+callback consumes the state exactly once before anything else happens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+import httpx
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from dreamsuite import crypto, db, events, queue
+from dreamsuite.models import ConnectionStatus, OAuthState, PlatformConnection, Role
+from dreamsuite.oauth import OAuthError, TokenSet, authorization_url, exchange_code
+from dreamsuite.platforms import CATALOG, get_adapter
+from dreamsuite.platforms.base import PlatformAdapter, PlatformError, Profile
+from dreamsuite.services.scope import Scope, get_scoped, scoped
+from dreamsuite.settings import get_settings
+
+log = logging.getLogger(__name__)
+STATE_TTL = timedelta(minutes=10)
+# Redis being down must not lose a connection the user just authorised: give up quickly.
+REDIS_TIMEOUT = 3.0
+
+
+class ConnectError(Exception):
+    """The connection could not be completed; `message` is shown to the user as is."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ConnectResult:
+    workspace_id: int
+    connection_id: int
+    platform: str
+    username: str
+
+
+def redirect_uri(platform: str) -> str:
+    return f"{get_settings().api_url}/oauth/callback/{platform}"
+
+
+def _connectable(platform: str) -> PlatformAdapter:
+    try:
+        adapter = get_adapter(platform)
+    except KeyError as exc:
+        raise ConnectError(f"There is no platform called {platform!r}.") from exc
+    if not adapter.connectable:
+        raise ConnectError(f"{adapter.label} cannot be connected yet.")
+    return adapter
+
+
+async def start_connect(scope: Scope, platform: str) -> str:
+    """The authorization URL to send the browser to."""
+    scope.require(Role.editor)
+    _connectable(platform)
+    try:
+        url, state, verifier = authorization_url(platform, redirect_uri(platform))
+    except OAuthError as exc:
+        raise ConnectError(exc.message) from exc
+    now = db.utcnow()
+    with db.session() as s:
+        s.exec(delete(OAuthState).where(OAuthState.expires_at < now))  # housekeeping
+        s.add(OAuthState(state=state, workspace_id=scope.workspace_id, user_id=scope.user_id, platform=platform,
+                         code_verifier_enc=crypto.encrypt(verifier), expires_at=now + STATE_TTL))
+    return url
+
+
+def _consume_state(platform: str, state: str) -> OAuthState:
+    """Delete the pending authorization and return it; whoever deletes it first wins."""
+    with db.session() as s:
+        row = s.exec(select(OAuthState).where(OAuthState.state == state)).first() if state else None
+        if row is None:
+            raise ConnectError("This connection link is not valid any more. Please start connecting again.")
+        if s.exec(delete(OAuthState).where(OAuthState.id == row.id)).rowcount != 1:
+            raise ConnectError("This connection link was already used. Please start connecting again.")
+    if row.platform != platform:
+        raise ConnectError("This connection link belongs to another platform. Please start connecting again.")
+    if row.expires_at < db.utcnow():
+        raise ConnectError("The connection took too long and expired. Please start connecting again.")
+    return row
+
+
+def _denied_message(label: str, params: dict) -> str:
+    if params.get("error") == "access_denied":
+        return f"You did not allow Dream Suite to access {label}, so nothing was connected."
+    detail = params.get("error_description") or params.get("error")
+    return f"{label} did not connect the account: {detail}."
+
+
+async def complete_connect(platform: str, params: dict) -> ConnectResult:
+    """The callback: params are the query parameters the platform redirected back with."""
+    adapter = _connectable(platform)
+    state = str(params.get("state") or "")
+    if params.get("error"):
+        if state:
+            with db.session() as s:  # the attempt is over either way
+                s.exec(delete(OAuthState).where(OAuthState.state == state, OAuthState.platform == platform))
+        raise ConnectError(_denied_message(adapter.label, params))
+    pending = _consume_state(platform, state)
+    code = str(params.get("code") or "")
+    if not code:
+        raise ConnectError(f"{adapter.label} did not send an authorization code. Please try again.")
+    try:
+        verifier = crypto.decrypt(pending.code_verifier_enc)
+        tokens = await exchange_code(platform, code, verifier, redirect_uri(platform))
+        async with httpx.AsyncClient(timeout=20) as client:
+            profile = await adapter.fetch_profile(client, tokens.access_token)
+    except crypto.DecryptError as exc:
+        raise ConnectError("This connection link can no longer be read. Please start connecting again.") from exc
+    except OAuthError as exc:
+        raise ConnectError(exc.message) from exc
+    except PlatformError as exc:
+        raise ConnectError(f"Connected, but {adapter.label} did not return the profile: {exc.message}") from exc
+    connection_id = _upsert(pending.workspace_id, platform, profile, tokens)
+    log.info("connected %s account for workspace %s (connection %s)", platform, pending.workspace_id, connection_id)
+    await _after_connect(pending.workspace_id, connection_id, platform)
+    return ConnectResult(pending.workspace_id, connection_id, platform, profile.username)
+
+
+def _apply(row: PlatformConnection, profile: Profile, tokens: TokenSet) -> None:
+    row.username, row.display_name = profile.username, profile.display_name
+    row.access_token_enc = crypto.encrypt(tokens.access_token)
+    row.refresh_token_enc = crypto.encrypt(tokens.refresh_token)
+    row.token_expires_at, row.scopes = tokens.expires_at, tokens.scope
+    row.status, row.last_error, row.updated_at = ConnectionStatus.active, "", db.utcnow()
+
+
+def _find(s: Session, workspace_id: int, platform: str, user_id: str) -> PlatformConnection | None:
+    return s.exec(select(PlatformConnection).where(
+        PlatformConnection.workspace_id == workspace_id, PlatformConnection.platform == platform,
+        PlatformConnection.platform_user_id == user_id)).first()
+
+
+def _upsert(workspace_id: int, platform: str, profile: Profile, tokens: TokenSet) -> int:
+    for attempt in range(2):  # a concurrent callback may insert the same account between our read and write
+        try:
+            with db.session() as s:
+                row = _find(s, workspace_id, platform, profile.platform_user_id)
+                if row is None:
+                    row = PlatformConnection(workspace_id=workspace_id, platform=platform,
+                                             platform_user_id=profile.platform_user_id)
+                _apply(row, profile, tokens)
+                s.add(row)
+                s.flush()
+                return row.id  # type: ignore[return-value]
+        except IntegrityError:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+async def _after_connect(workspace_id: int, connection_id: int, platform: str) -> None:
+    """First sync and live update, best effort: the daily cron collects if Redis is down."""
+    try:
+        await asyncio.wait_for(queue.enqueue_collect(connection_id, db.utcnow().date()), REDIS_TIMEOUT)
+    except Exception as exc:  # noqa: BLE001 - the connection is saved; only the first sync waits
+        log.warning("could not enqueue first sync of connection %s: %s", connection_id, type(exc).__name__)
+    try:
+        await asyncio.wait_for(events.announce(workspace_id, "connection", connection_id=connection_id,
+                                               platform=platform, status="connected"), REDIS_TIMEOUT)
+    except Exception as exc:  # noqa: BLE001
+        log.warning("could not announce connection %s: %s", connection_id, type(exc).__name__)
+
+
+def list_cards(scope: Scope) -> list[dict]:
+    """Every catalog platform with this workspace's connection state (the newest account first)."""
+    with db.session() as s:
+        rows = s.exec(scoped(scope, PlatformConnection).order_by(PlatformConnection.updated_at.desc())).all()
+    cards = []
+    for card in CATALOG:
+        mine = [r for r in rows if r.platform == card.name]
+        first = mine[0] if mine else None
+        cards.append({
+            **card.as_dict(),
+            "connection_id": first.id if first else None,
+            "status": first.status if first else "",
+            "username": first.username if first else "",
+            "last_synced_at": first.last_synced_at if first else None,
+            "last_error": first.last_error if first else "",
+            "connections": [{"connection_id": r.id, "status": r.status, "username": r.username,
+                             "last_synced_at": r.last_synced_at, "last_error": r.last_error} for r in mine],
+        })
+    return cards
+
+
+def disconnect(scope: Scope, connection_id: int) -> None:
+    """Forget the tokens and mark the account revoked; its history stays with the workspace."""
+    scope.require(Role.editor)
+    with db.session() as s:
+        row = get_scoped(s, scope, PlatformConnection, connection_id)
+        row.access_token_enc = row.refresh_token_enc = ""
+        row.token_expires_at = None
+        row.status, row.last_error, row.updated_at = ConnectionStatus.revoked, "", db.utcnow()
+        s.add(row)
