@@ -200,4 +200,8 @@ async def test_roles_and_workspaces_are_enforced(db, redis_url, sandbox_url):
     assert row.status == "revoked" and row.access_token_enc == "" and row.refresh_token_enc == ""
     cards = connect.list_cards(b)
     assert [c["name"] for c in cards][:2] == ["sandbox", "instagram"]
-    assert cards[0]["status"] == "revoked" and cards[1]["note"] == "Coming soon"
+    assert cards[0]["connection_id"] is None and cards[0]["status"] == "" and cards[1]["note"] == "Coming soon"
+    assert cards[0]["connections"][0]["status"] == "revoked"
+    # Connecting again revives the same row (same account) with fresh tokens.
+    again = (await complete_connect("sandbox", browser(await start_connect(b, "sandbox")))).connection_id
+    assert again == b_conn and connect.list_cards(b)[0]["status"] == "active"

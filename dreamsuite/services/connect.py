@@ -174,13 +174,18 @@ async def _after_connect(workspace_id: int, connection_id: int, platform: str) -
 
 
 def list_cards(scope: Scope) -> list[dict]:
-    """Every catalog platform with this workspace's connection state (the newest account first)."""
+    """Every catalog platform with this workspace's connection state.
+
+    The flat fields describe the newest live account (none: not connected); `connections`
+    lists every account of that platform, revoked ones included.
+    """
     with db.session() as s:
         rows = s.exec(scoped(scope, PlatformConnection).order_by(PlatformConnection.updated_at.desc())).all()
     cards = []
     for card in CATALOG:
         mine = [r for r in rows if r.platform == card.name]
-        first = mine[0] if mine else None
+        # A disconnected (revoked) account keeps its history but the card offers "Connect" again.
+        first = next((r for r in mine if r.status != ConnectionStatus.revoked), None)
         cards.append({
             **card.as_dict(),
             "connection_id": first.id if first else None,
