@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from authlib.common.security import generate_token
 from authlib.integrations.base_client.errors import OAuthError as AuthlibOAuthError
 from authlib.integrations.httpx_client import AsyncOAuth2Client
+# The HTTP library authlib itself runs on (httpx2 in authlib 1.9), so we catch its errors.
 from authlib.integrations.httpx_client._compat import httpx2
 
 from dreamsuite.platforms import get_adapter
