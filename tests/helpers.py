@@ -100,3 +100,37 @@ async def control(sandbox_url: str, action: str, **body) -> None:
     """Failure injection on the sandbox: action is fail, hang or reset."""
     async with httpx.AsyncClient(timeout=5) as client:
         (await client.post(f"{sandbox_url}/_control/{action}", json=body)).raise_for_status()
+
+
+class EventProbe:
+    """Subscribes to a workspace's live-update channel before the action under test."""
+
+    def __init__(self, workspace_id: int):
+        self.workspace_id = workspace_id
+
+    async def __aenter__(self) -> "EventProbe":
+        import redis.asyncio as aioredis
+
+        from dreamsuite.events import channel
+        from dreamsuite.settings import get_settings
+
+        self.client = aioredis.from_url(get_settings().redis_url)
+        self.pubsub = self.client.pubsub()
+        await self.pubsub.subscribe(channel(self.workspace_id))
+        return self
+
+    async def next(self, timeout: float = 3.0) -> dict | None:
+        import asyncio
+        import json
+
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            msg = await self.pubsub.get_message(ignore_subscribe_messages=True, timeout=0.2)
+            if msg:
+                return json.loads(msg["data"])
+        return None
+
+    async def __aexit__(self, *exc) -> None:
+        await self.pubsub.aclose()
+        await self.client.aclose()

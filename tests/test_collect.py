@@ -14,7 +14,7 @@ from dreamsuite.models import (
 )
 from dreamsuite.services import sync, sync_write
 from dreamsuite.services.scope import AccessDenied, NotFound
-from tests.helpers import add_member, connect_sandbox, control, make_workspace
+from tests.helpers import EventProbe, add_member, connect_sandbox, control, make_workspace
 from workers import collect as collect_job
 
 pytestmark = pytest.mark.db
@@ -208,3 +208,11 @@ async def test_enqueue_daily_queues_one_collect_per_syncable_connection(db, redi
     assert await sync.enqueue_daily(day) == 0  # same job id: no duplicate
     p = await queue.pool()
     assert await p.exists(f"arq:job:{queue.collect_job_id(ca, day)}")
+
+
+async def test_a_successful_sync_is_announced_to_open_pages(conn_id):
+    with dbmod.session() as s:
+        ws_id = s.get(PlatformConnection, conn_id).workspace_id
+    async with EventProbe(ws_id) as probe:
+        result = await sync.collect_connection(conn_id)
+        assert await probe.next() == {"kind": "sync", "connection_id": conn_id, "counts": result["counts"]}

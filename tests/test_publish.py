@@ -15,7 +15,9 @@ from dreamsuite.platforms import get_adapter
 from dreamsuite.services import publish
 from dreamsuite.services.publish import PublishValidationError
 from dreamsuite.services.scope import AccessDenied, NotFound
-from tests.helpers import add_member, connect_sandbox, control, make_workspace, published_on_sandbox
+from tests.helpers import (
+    EventProbe, add_member, connect_sandbox, control, make_workspace, published_on_sandbox,
+)
 
 pytestmark = pytest.mark.db
 
@@ -123,8 +125,12 @@ async def test_running_the_job_twice_publishes_once(ws, sandbox_url):
     scope, cid = ws
     post = await publish.schedule_post(scope, "Once only", [cid], _now_local(), "UTC")
     dest_id = _dest(post.id).id
-    assert await publish.publish_destination(dest_id) == "published"
-    assert await publish.publish_destination(dest_id) == "skipped"
+    async with EventProbe(scope.workspace_id) as probe:
+        assert await publish.publish_destination(dest_id) == "published"
+        assert await publish.publish_destination(dest_id) == "skipped"
+        assert await probe.next() == {"kind": "publish", "post_id": post.id, "destination_id": dest_id,
+                                      "status": "published"}
+        assert await probe.next(timeout=0.5) is None  # the skipped run announces nothing
     dest, stored = _dest(post.id), _post(post.id)
     assert (dest.status, dest.attempts, stored.status) == ("published", 1, "published")
     on_platform = await published_on_sandbox(sandbox_url, cid)
@@ -268,3 +274,37 @@ async def test_workspaces_and_roles_are_isolated(ws):
     with pytest.raises(AccessDenied):
         publish.cancel_post(viewer, post_b.id)
     assert [p["id"] for p in publish.list_posts(scope_b)] == [post_b.id]
+
+
+async def test_an_interruption_before_sending_returns_it_to_pending(ws, sandbox_url, monkeypatch):
+    from dreamsuite.services import publish_run
+
+    scope, cid = ws
+    post = await publish.schedule_post(scope, "Bumpy start", [cid], _now_local(), "UTC")
+    dest_id = _dest(post.id).id
+    real = publish_run.tokens.access_token
+
+    async def broken(connection_id):
+        raise RuntimeError("token store unavailable")
+
+    monkeypatch.setattr(publish_run.tokens, "access_token", broken)
+    with pytest.raises(RuntimeError):
+        await publish.publish_destination(dest_id)
+    assert (_dest(post.id).status, _dest(post.id).attempts) == ("pending", 1)
+    monkeypatch.setattr(publish_run.tokens, "access_token", real)
+    assert await publish.reconcile() == 1  # a fresh job id for the next attempt
+    assert queue.publish_job_id(dest_id, 1) in await _job_ids()
+    assert await publish.publish_destination(dest_id) == "published"
+    assert len(await published_on_sandbox(sandbox_url, cid)) == 1
+
+
+async def test_a_job_cancelled_mid_request_is_unconfirmed(ws, sandbox_url):
+    scope, cid = ws
+    post = await publish.schedule_post(scope, "Cut off", [cid], _now_local(), "UTC")
+    dest_id = _dest(post.id).id
+    await control(sandbox_url, "hang", seconds=2, times=1, path="/api/v1/posts")
+    with pytest.raises(TimeoutError):  # arq's job timeout cancels the task the same way
+        await asyncio.wait_for(publish.publish_destination(dest_id), timeout=0.5)
+    dest = _dest(post.id)
+    assert dest.status == "unconfirmed" and "CancelledError" in dest.error
+    assert await publish.publish_destination(dest_id) == "skipped"

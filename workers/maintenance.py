@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from dreamsuite.db import utcnow
 from dreamsuite.services import publish, sync
 
 
 async def daily_collect(ctx: dict[str, Any]) -> int:
-    return await sync.enqueue_daily(utcnow().date())
+    return await sync.enqueue_daily(datetime.now(UTC).date())
 
 
 async def reconcile_publishing(ctx: dict[str, Any]) -> int:

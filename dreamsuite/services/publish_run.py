@@ -89,7 +89,12 @@ async def publish_destination(destination_id: int, *, client: httpx.AsyncClient 
         status = _finish(destination_id, DS.failed, error=exc.message, notify=True)
     except BaseException as exc:  # a bug or a cancelled job: record what we know, then re-raise
         msg = f"Interrupted while publishing ({type(exc).__name__})"
-        _finish(destination_id, DS.unconfirmed if sent else DS.failed, error=msg, notify=True)
+        if sent:
+            _finish(destination_id, DS.unconfirmed, error=msg, notify=True)
+        elif attempts < MAX_ATTEMPTS:
+            _release(destination_id, msg)  # nothing went out: the reconciler re-enqueues it
+        else:
+            _finish(destination_id, DS.failed, error=msg, notify=True)
         raise
     else:
         status = _finish(destination_id, DS.published, platform_post_id=result.platform_post_id,
@@ -126,16 +131,29 @@ async def _retry_later(destination_id: int, attempts: int, exc: PlatformError) -
         return _finish(destination_id, DS.failed, notify=True,
                        error=f"Gave up after {attempts} attempts: {exc.message}")
     delay = exc.retry_after if isinstance(exc, RateLimited) else min(30 * 2 ** (attempts - 1), 1800)
-    with db.session() as s:
-        s.exec(update(PostDestination)
-               .where(PostDestination.id == destination_id, PostDestination.status == DS.publishing)
-               .values(status=DS.pending, error=exc.message[:2000], updated_at=db.utcnow()))
+    if not _release(destination_id, exc.message):
+        return _status(destination_id)
     try:
         # A new job id per attempt: the finished job's kept result would swallow a reused one.
         await queue.enqueue_publish(destination_id, db.utcnow() + timedelta(seconds=delay), attempt=attempts)
     except Exception:  # Redis down: the reconciler re-enqueues due pending destinations
         log.warning("could not re-enqueue destination %s", destination_id, exc_info=True)
     return "retrying"
+
+
+def _release(destination_id: int, message: str) -> bool:
+    """publishing → pending (only from publishing: a reconciler verdict is never undone)."""
+    with db.session() as s:
+        res = s.exec(update(PostDestination)
+                     .where(PostDestination.id == destination_id, PostDestination.status == DS.publishing)
+                     .values(status=DS.pending, error=message[:2000], updated_at=db.utcnow())
+                     .execution_options(synchronize_session=False))
+        return res.rowcount == 1
+
+
+def _status(destination_id: int) -> str:
+    with db.session() as s:
+        return s.get(PostDestination, destination_id).status
 
 
 def rollup(s: Session, post_id: int) -> str:
