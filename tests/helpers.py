@@ -4,7 +4,6 @@ the real OAuth flow (authorize page, Allow, callback parameters, token exchange)
 
 from __future__ import annotations
 
-import inspect
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import httpx
@@ -36,19 +35,6 @@ def add_member(workspace_id: int, email: str, role: Role) -> Scope:
     return Scope(user_id=user.id, workspace_id=workspace_id, role=role)
 
 
-async def _maybe_await(value):
-    return await value if inspect.isawaitable(value) else value
-
-
-def _url_of(started) -> str:
-    if isinstance(started, str):
-        return started
-    for attr in ("url", "authorize_url", "authorization_url"):
-        if getattr(started, attr, None):
-            return getattr(started, attr)
-    raise TypeError(f"cannot find the authorization URL in {started!r}")
-
-
 async def connect_sandbox(scope: Scope, sandbox_user: str | None = None) -> int:
     """Connect the sandbox platform for `scope`'s workspace; returns the connection id.
 
@@ -57,7 +43,7 @@ async def connect_sandbox(scope: Scope, sandbox_user: str | None = None) -> int:
     """
     from dreamsuite.services.connect import complete_connect, start_connect
 
-    url = _url_of(await _maybe_await(start_connect(scope, "sandbox")))
+    url = await start_connect(scope, "sandbox")
     async with httpx.AsyncClient(timeout=10) as client:
         form_page = await client.get(url)
         assert form_page.status_code == 200, form_page.text
@@ -69,11 +55,7 @@ async def connect_sandbox(scope: Scope, sandbox_user: str | None = None) -> int:
     assert answer.status_code == 302, answer.text
     callback = dict(parse_qsl(urlsplit(answer.headers["location"]).query))
     assert "code" in callback, callback
-    result = await _maybe_await(complete_connect("sandbox", callback))
-    for attr in ("connection_id", "id"):
-        if getattr(result, attr, None):
-            return int(getattr(result, attr))
-    return int(result)
+    return (await complete_connect("sandbox", callback)).connection_id
 
 
 async def published_on_sandbox(sandbox_url: str, connection_id: int) -> list[dict]:
