@@ -1,0 +1,1 @@
+"""Reusable UI: the page template, charts, cards."""

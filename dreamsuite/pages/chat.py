@@ -1,0 +1,94 @@
+import reflex as rx
+
+from dreamsuite.components.layout import template
+from dreamsuite.state.chat import SUGGESTIONS, ChatState as S
+
+
+def _conversation_item(c) -> rx.Component:
+    active = S.conversation_id.to_string() == c["id"]
+    return rx.box(
+        rx.text(c["title"], size="2", weight=rx.cond(active, "bold", "regular"),
+                overflow="hidden", text_overflow="ellipsis", white_space="nowrap"),
+        on_click=S.open_conversation(c["id"]),
+        padding="0.5em 0.75em",
+        border_radius="6px",
+        cursor="pointer",
+        width="100%",
+        background=rx.cond(active, rx.color("violet", 4), "transparent"),
+        _hover={"background": rx.color("violet", 3)},
+        data_testid="conversation-item",
+    )
+
+
+def _message(m) -> rx.Component:
+    is_user = m.role == "user"
+    return rx.box(
+        rx.cond(
+            is_user,
+            rx.text(m.content, white_space="pre-wrap"),
+            rx.cond(m.content != "",
+                    rx.box(rx.markdown(m.content),
+                           style={"& p:first-child": {"margin_top": "0"}, "& p:last-child": {"margin_bottom": "0"}}),
+                    rx.spinner(size="2")),
+        ),
+        align_self=rx.cond(is_user, "flex-end", "flex-start"),
+        max_width="80%",
+        padding="0.6em 1em",
+        border_radius="12px",
+        background=rx.cond(is_user, rx.color("violet", 4), rx.color("gray", 3)),
+        data_testid=rx.cond(is_user, "chat-message-user", "chat-message-assistant"),
+    )
+
+
+def _empty() -> rx.Component:
+    return rx.vstack(
+        rx.icon("sparkles", size=32, color=rx.color("violet", 9)),
+        rx.text("Ask anything about your numbers.", size="4", weight="medium"),
+        rx.hstack(
+            *[rx.button(q, variant="outline", size="1", on_click=S.ask(q), disabled=S.streaming)
+              for q in SUGGESTIONS],
+            wrap="wrap", justify="center",
+        ),
+        align="center", spacing="3", padding="3em 1em", width="100%",
+    )
+
+
+@template(route="/chat", title="Chat", on_load=[S.load])
+def chat() -> rx.Component:
+    return rx.hstack(
+        rx.vstack(
+            rx.button(rx.icon("plus", size=16), "New conversation", on_click=S.new_conversation,
+                      variant="soft", width="100%", data_testid="chat-new"),
+            rx.foreach(S.conversations, _conversation_item),
+            width="220px", min_width="220px", spacing="1",
+        ),
+        rx.card(
+            rx.vstack(
+                rx.auto_scroll(
+                    rx.cond(S.messages.length() > 0,
+                            rx.vstack(rx.foreach(S.messages, _message), spacing="3", width="100%"),
+                            _empty()),
+                    height="55vh", width="100%", data_testid="chat-messages",
+                ),
+                rx.cond(S.chat_error != "",
+                        rx.callout(S.chat_error, icon="triangle-alert", color_scheme="red", width="100%",
+                                   data_testid="chat-error")),
+                rx.form(
+                    rx.hstack(
+                        rx.input(name="question", placeholder="e.g. How did my followers grow this week?",
+                                 size="3", width="100%", auto_complete="off", max_length=4000,
+                                 data_testid="chat-input"),
+                        rx.button(rx.icon("send", size=16), "Send", type="submit", size="3",
+                                  loading=S.streaming, data_testid="chat-send"),
+                        width="100%",
+                    ),
+                    on_submit=S.send,
+                    reset_on_submit=True,
+                    width="100%",
+                ),
+                spacing="3", width="100%",
+            ),
+            width="100%",
+        ),
+        spacing="4", width="100%", align="start",
+    )

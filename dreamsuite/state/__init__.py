@@ -1,0 +1,1 @@
+"""Reflex State classes, one per page or concern. They call services, never httpx or arq."""

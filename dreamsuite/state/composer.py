@@ -1,0 +1,168 @@
+"""Composer: write, pick accounts, pick a time in the user's timezone, schedule; live post statuses."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import reflex as rx
+
+from dreamsuite.services import publish
+from dreamsuite.state import fmt
+from dreamsuite.state.auth import AuthState
+from dreamsuite.state.live import watch_page
+
+log = logging.getLogger(__name__)
+PUBLISHABLE = {"active", "expiring"}
+LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
+
+
+@dataclasses.dataclass
+class Account:
+    connection_id: str = ""
+    label: str = ""
+    limit: int = 0  # 0 = no length limit
+
+
+@dataclasses.dataclass
+class Destination:
+    account: str = ""
+    status: str = ""
+    error: str = ""
+    url: str = ""
+
+
+@dataclasses.dataclass
+class PostView:
+    id: int = 0
+    content: str = ""
+    when: str = ""
+    status: str = ""
+    cancellable: bool = False
+    destinations: list[Destination] = dataclasses.field(default_factory=list)
+
+
+class ComposerState(AuthState):
+    accounts: list[Account] = []
+    selected: list[str] = []
+    content: str = ""
+    when: str = ""
+    form_error: str = ""
+    form_ok: str = ""
+    posts: list[PostView] = []
+    _listen_gen: int = 0
+
+    @rx.var
+    def char_count(self) -> int:
+        return len(self.content)
+
+    @rx.var
+    def char_limit(self) -> int:
+        """The strictest limit among the chosen accounts (0 when none applies)."""
+        limits = [a.limit for a in self.accounts if a.connection_id in self.selected and a.limit]
+        return min(limits) if limits else 0
+
+    @rx.var
+    def over_limit(self) -> bool:
+        return bool(self.char_limit) and self.char_count > self.char_limit
+
+    def _default_when(self) -> str:
+        local = datetime.now(ZoneInfo(self.user_timezone or "UTC")) + timedelta(minutes=2)
+        return local.strftime(LOCAL_INPUT)
+
+    def _load_accounts(self) -> None:
+        try:
+            from dreamsuite.services.connect import list_cards
+        except ImportError:
+            self.accounts = []
+            return
+        out = []
+        for card in list_cards(self._scope()):
+            if not card.get("can_publish"):
+                continue
+            for conn in card.get("connections") or []:
+                if conn.get("status") in PUBLISHABLE:
+                    who = f" @{conn['username']}" if conn.get("username") else ""
+                    out.append(Account(str(conn["connection_id"]), f"{card['label']}{who}",
+                                       int(card.get("max_text_length") or 0)))
+        self.accounts = out
+        self.selected = [s for s in self.selected if any(a.connection_id == s for a in out)]
+
+    def _load_posts(self) -> None:
+        tz = self.user_timezone
+        self.posts = [
+            PostView(
+                id=p["id"], content=p["content"], status=p["status"],
+                when=fmt.local_time(p.get("scheduled_at_utc") or p["scheduled_at"], tz),
+                cancellable=any(d["status"] == "pending" for d in p["destinations"]),
+                destinations=[
+                    Destination(
+                        account=(d["platform"].capitalize() + (f" @{d['username']}" if d["username"] else "")),
+                        status="scheduled" if d["status"] == "pending" else d["status"],
+                        error=d.get("error") or "", url=d.get("platform_url") or "",
+                    )
+                    for d in p["destinations"]
+                ],
+            )
+            for p in publish.list_posts(self._scope())
+        ]
+
+    @rx.event
+    def load(self):
+        if not (self.user_id and self.workspace_id):
+            return
+        self.form_error = self.form_ok = ""
+        if not self.when:
+            self.when = self._default_when()
+        self._load_accounts()
+        self._load_posts()
+        return ComposerState.watch
+
+    @rx.event
+    def set_content(self, value: str):
+        self.content = value
+
+    @rx.event
+    def set_when(self, value: str):
+        self.when = value
+
+    @rx.event
+    def toggle_account(self, connection_id: str, checked: bool):
+        rest = [s for s in self.selected if s != connection_id]
+        self.selected = [*rest, connection_id] if checked else rest
+
+    @rx.event
+    async def schedule(self):
+        self.form_error = self.form_ok = ""
+        try:
+            local_when = datetime.strptime(self.when, LOCAL_INPUT)
+        except ValueError:
+            self.form_error = "Pick a date and time for the post."
+            return
+        try:
+            post = await publish.schedule_post(
+                self._scope(), self.content, [int(s) for s in self.selected], local_when, self.user_timezone
+            )
+        except publish.PublishValidationError as exc:
+            self.form_error = exc.message
+            return
+        self.form_ok = f"Scheduled for {fmt.local_time(post.scheduled_at, self.user_timezone)}."
+        self.content = ""
+        self.when = self._default_when()
+        self._load_posts()
+
+    @rx.event
+    def cancel(self, post_id: int):
+        publish.cancel_post(self._scope(), post_id)
+        self._load_posts()
+
+    @rx.event(background=True)
+    async def watch(self):
+        await watch_page(self, "/composer", {"publish", "connection"}, lambda ev: self._reload_live(ev))
+
+    def _reload_live(self, ev: dict) -> None:
+        if ev.get("kind") == "connection":
+            self._load_accounts()
+        self._load_posts()

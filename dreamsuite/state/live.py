@@ -1,0 +1,79 @@
+"""Shared plumbing for live pages: follow `events.listen` while the tab shows the page.
+
+A background task cannot see the tab close, so it wakes every few seconds and stops when
+the tab's socket is gone, the tab moved to another page, or a newer listener replaced it
+(one listener per tab and page).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+from typing import Any, AsyncIterator
+
+from dreamsuite import events
+
+log = logging.getLogger(__name__)
+TICK_SECONDS = 5.0
+
+
+def tab_connected(client_token: str) -> bool:
+    app_module = sys.modules.get("dreamsuite.dreamsuite")
+    ns = getattr(getattr(app_module, "app", None), "event_namespace", None)
+    if ns is None:  # not running under the Reflex server (unit tests)
+        return True
+    try:
+        return client_token in ns.token_to_sid
+    except Exception:  # pragma: no cover - token manager internals differ
+        return True
+
+
+async def follow(workspace_id: int) -> AsyncIterator[dict[str, Any] | None]:
+    """Yield each workspace event, and None on every quiet tick so the caller can check in."""
+    queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+
+    async def pump() -> None:
+        try:
+            async for ev in events.listen(workspace_id):
+                await queue.put(ev)
+        except Exception:
+            log.warning("live updates for workspace %s stopped", workspace_id, exc_info=True)
+
+    task = asyncio.create_task(pump())
+    try:
+        while True:
+            try:
+                yield await asyncio.wait_for(queue.get(), TICK_SECONDS)
+            except asyncio.TimeoutError:
+                if task.done():
+                    return
+                yield None
+    finally:
+        task.cancel()
+        with contextlib.suppress(BaseException):
+            await task
+
+
+async def watch_page(state, path: str, kinds: set[str], on_event) -> None:
+    """Run inside a background handler: call `on_event(ev)` under the state lock for each
+    matching event until the tab leaves `path`, disconnects, or a newer watcher starts.
+    The state needs a backend var `_listen_gen: int`."""
+    async with state:
+        state._listen_gen += 1
+        gen = state._listen_gen
+        workspace_id = state.workspace_id
+        client_token = state.router.session.client_token
+    if not workspace_id:
+        return
+    async for ev in follow(workspace_id):
+        async with state:
+            if (state._listen_gen != gen or state.router.url.path.rstrip("/") != path
+                    or not tab_connected(client_token)):
+                return
+            if ev is not None and ev.get("kind") in kinds:
+                try:
+                    on_event(ev)
+                except Exception:
+                    log.exception("live reload on %s failed", path)
