@@ -4,7 +4,6 @@ the real OAuth flow (authorize page, Allow, callback parameters, token exchange)
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import httpx
 
@@ -41,19 +40,11 @@ async def connect_sandbox(scope: Scope, sandbox_user: str | None = None) -> int:
     `sandbox_user` picks the sandbox account (login_hint), so two workspaces can hold
     different accounts whose published posts do not mix.
     """
+    from dreamsuite.platforms.sandbox.consent import approve
     from dreamsuite.services.connect import complete_connect, start_connect
 
     url = await start_connect(scope, "sandbox")
-    async with httpx.AsyncClient(timeout=10) as client:
-        form_page = await client.get(url)
-        assert form_page.status_code == 200, form_page.text
-        params = dict(parse_qsl(urlsplit(url).query))
-        if sandbox_user:
-            params["login_hint"] = sandbox_user
-        params["decision"] = "allow"
-        answer = await client.post(urljoin(url, "authorize"), data=params)
-    assert answer.status_code == 302, answer.text
-    callback = dict(parse_qsl(urlsplit(answer.headers["location"]).query))
+    callback = await approve(url, login_hint=sandbox_user)
     assert "code" in callback, callback
     return (await complete_connect("sandbox", callback)).connection_id
 
