@@ -14,8 +14,6 @@ export REDIS_URL
 
 echo "==> migrating the database"
 alembic upgrade head
-echo "==> seeding the demo artist"
-python -m dreamsuite.seed
 
 pids=()
 cleanup() {
@@ -28,14 +26,29 @@ echo "==> starting the worker (log: run/worker.log)"
 arq workers.main.WorkerSettings >run/worker.log 2>&1 &
 pids+=($!)
 
+echo "==> starting the app (log: run/app.log)"
+reflex run --loglevel warning >run/app.log 2>&1 &
+app_pid=$!
+pids+=($app_pid)
+
+api_url="${API_URL:-http://localhost:8000}"
 app_url="${APP_URL:-http://localhost:3000}"
+for _ in $(seq 600); do
+  curl -fs "$api_url/healthz" >/dev/null 2>&1 && curl -fs "$app_url" >/dev/null 2>&1 && break
+  kill -0 "$app_pid" 2>/dev/null || { echo "the app stopped; see run/app.log"; tail -20 run/app.log; exit 1; }
+  sleep 0.5
+done
+
+# Seeding after the app is up runs the demo's OAuth flow against the app's own sandbox mount.
+echo "==> seeding the demo artist"
+python -m dreamsuite.seed
+
 cat <<MSG
 
-  Dream Suite is starting at $app_url
+  Dream Suite is running at $app_url
   Demo login:  demo@dreamsuite.app  /  dreamsuite-demo
-  Admin:       ${API_URL:-http://localhost:8000}/admin/  (create an admin: .venv/bin/python -m dreamsuite.cli create-admin EMAIL)
+  Admin:       $api_url/admin/  (make an admin: .venv/bin/python -m dreamsuite.cli create-admin EMAIL)
+  Logs:        run/app.log, run/worker.log   —   Ctrl-C stops everything.
 
 MSG
-reflex run --loglevel warning &
-pids+=($!)
-wait "${pids[-1]}"
+wait "$app_pid"
