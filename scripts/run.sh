@@ -34,7 +34,7 @@ pids+=($app_pid)
 api_url="${API_URL:-http://localhost:8000}"
 app_url="${APP_URL:-http://localhost:3000}"
 for _ in $(seq 600); do
-  curl -fs "$api_url/healthz" >/dev/null 2>&1 && curl -fs "$app_url" >/dev/null 2>&1 && break
+  python -c "import httpx,sys; sys.exit(0 if httpx.get('$api_url/healthz').is_success and httpx.get('$app_url').is_success else 1)" >/dev/null 2>&1 && break
   kill -0 "$app_pid" 2>/dev/null || { echo "the app stopped; see run/app.log"; tail -20 run/app.log; exit 1; }
   sleep 0.5
 done
