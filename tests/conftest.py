@@ -110,7 +110,8 @@ def _redis_alive(url: str) -> bool:
 def _redis_server(tmp_path_factory) -> str:
     url = os.environ.get("TEST_REDIS_URL")
     if url and _redis_alive(url):
-        return url
+        yield url
+        return
     binary = shutil.which("redis-server")
     if not binary:
         pytest.skip("no Redis reachable and no redis-server to start (make test installs one)")
