@@ -16,7 +16,9 @@ from dreamsuite.settings import get_settings
 
 QUEUE_NAME = "dreamsuite:queue"
 
-_pools: dict[str, ArqRedis] = {}
+# One pool per (Redis URL, event loop): a connection belongs to the loop that opened it, and
+# tests, the seed and benchmarks each run their own loop.
+_pools: dict[tuple[str, int], ArqRedis] = {}
 
 
 def redis_settings(url: str | None = None) -> RedisSettings:
@@ -24,18 +26,23 @@ def redis_settings(url: str | None = None) -> RedisSettings:
 
 
 async def pool() -> ArqRedis:
-    url = get_settings().redis_url
-    p = _pools.get(url)
+    import asyncio
+
+    key = (get_settings().redis_url, id(asyncio.get_running_loop()))
+    p = _pools.get(key)
     if p is None:
-        p = await create_pool(redis_settings(url), default_queue_name=QUEUE_NAME)
-        _pools[url] = p
+        p = await create_pool(redis_settings(key[0]), default_queue_name=QUEUE_NAME)
+        _pools[key] = p
     return p
 
 
 async def close_pools() -> None:
-    for p in list(_pools.values()):
-        await p.aclose()
-    _pools.clear()
+    """Close the pools opened on the running loop."""
+    import asyncio
+
+    loop_id = id(asyncio.get_running_loop())
+    for key in [k for k in _pools if k[1] == loop_id]:
+        await _pools.pop(key).aclose()
 
 
 def collect_job_id(connection_id: int, day: date, manual: bool = False) -> str:

@@ -1,0 +1,1 @@
+"""Performance figures quoted in the README: `make bench` (python -m benchmarks)."""

@@ -1,0 +1,146 @@
+"""Measures the paths a user waits on, on a fresh migrated database (SQLite; PostgreSQL too
+when BENCH_DATABASE_URL is set):
+
+- collect: a first full sync of the sandbox artist (200 days, ~45 posts, ~180 comments)
+  through HTTP, and the idempotent re-run;
+- dashboard: `dashboard_data` for that workspace (what a page load waits on);
+- chat: a full streamed offline-analyst answer, first chunk and total;
+- publish: scheduling and publishing 20 posts (claim, HTTP send, roll-up) one after another.
+
+Prints median and p95 in milliseconds and the process's peak memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DREAMSUITE_SECRET_KEY", "S0m9bH2pZJ1k7rj9x8o0p2ZrWm3dH9q2aQpQ8e4R1cE=")
+
+
+def _ms(samples: list[float]) -> str:
+    s = sorted(samples)
+    p95 = s[min(len(s) - 1, int(round(0.95 * (len(s) - 1))))]
+    return f"median {statistics.median(s) * 1000:8.1f} ms   p95 {p95 * 1000:8.1f} ms   (n={len(s)})"
+
+
+async def _timed(fn, n: int) -> list[float]:
+    out = []
+    for _ in range(n):
+        t = time.perf_counter()
+        await fn()
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def _use_database(url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from dreamsuite import db
+    from dreamsuite.settings import get_settings
+
+    if url.startswith("postgresql"):
+        with db.engine_for(url).begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    os.environ["DATABASE_URL"] = url
+    get_settings.cache_clear()
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "alembic"))
+    cfg.attributes["configure_logger"] = False
+    command.upgrade(cfg, "head")
+
+
+async def run_suite(label: str) -> None:
+    from dreamsuite.models import Role
+    from dreamsuite.platforms.sandbox.consent import approve
+    from dreamsuite.services import auth, chat, connect, dashboard, publish, sync
+    from dreamsuite.services.scope import Scope
+
+    user_id, ws_id, _ = auth.sign_up(f"bench-{time.time_ns()}@example.com", "benchmark-pw", "Bench", "UTC")
+    scope = Scope(user_id=user_id, workspace_id=ws_id, role=Role.owner)
+    params = await approve(await connect.start_connect(scope, "sandbox"))
+    conn_id = (await connect.complete_connect("sandbox", params)).connection_id
+
+    t = time.perf_counter()
+    first = await sync.collect_connection(conn_id)
+    first_s = time.perf_counter() - t
+    rerun = await _timed(lambda: sync.collect_connection(conn_id), 5)
+    print(f"[{label}] collect, first full sync       {first_s * 1000:8.1f} ms   {first.get('counts')}")
+    print(f"[{label}] collect, idempotent re-run     {_ms(rerun)}")
+
+    async def dash():
+        dashboard.dashboard_data(scope)
+
+    print(f"[{label}] dashboard_data (90 days)       {_ms(await _timed(dash, 30))}")
+
+    conv = chat.create_conversation(scope)
+    first_chunk: list[float] = []
+
+    async def ask():
+        t0 = time.perf_counter()
+        got_first = False
+        async for _ in chat.stream_reply(scope, conv, "How did my followers grow this month?"):
+            if not got_first:
+                first_chunk.append(time.perf_counter() - t0)
+                got_first = True
+
+    total = await _timed(ask, 10)
+    print(f"[{label}] chat answer, first chunk        {_ms(first_chunk)}")
+    print(f"[{label}] chat answer, complete           {_ms(total)}")
+
+    samples = []
+    for i in range(20):
+        when = datetime.now() + timedelta(minutes=5)
+        post = await publish.schedule_post(scope, f"bench post {i}", [conn_id], when, "UTC")
+        from sqlmodel import select
+
+        from dreamsuite import db
+        from dreamsuite.models import PostDestination
+
+        with db.session() as s:
+            dest = s.exec(select(PostDestination).where(PostDestination.post_id == post.id)).one()
+            # Make it due now without waiting five minutes.
+            from dreamsuite.models import ScheduledPost
+
+            row = s.get(ScheduledPost, post.id)
+            row.scheduled_at = row.scheduled_at - timedelta(minutes=10)
+        t0 = time.perf_counter()
+        status = await publish.publish_destination(dest.id)
+        samples.append(time.perf_counter() - t0)
+        assert status == "published", status
+    print(f"[{label}] publish one destination         {_ms(samples)}")
+
+
+def main() -> int:
+    from dreamsuite.seed import _Sandbox
+    from dreamsuite.settings import get_settings
+
+    os.environ.setdefault("REDIS_URL", os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9"))
+    targets = [("sqlite", "sqlite:///" + tempfile.mkdtemp() + "/bench.db")]
+    if os.environ.get("BENCH_DATABASE_URL"):
+        targets.append(("postgresql", os.environ["BENCH_DATABASE_URL"]))
+    with _Sandbox() as url:
+        os.environ["SANDBOX_URL"] = url
+        get_settings.cache_clear()
+        for label, db_url in targets:
+            _use_database(db_url)
+            asyncio.run(run_suite(label))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (RSS) of the benchmark process: {peak:.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
