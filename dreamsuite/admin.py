@@ -31,6 +31,7 @@ HIDDEN_FIELDS = {
 }
 SESSION_KEY = "admin_token"
 LOGO_PATH = "/brand/logo.svg"
+LOGO_LIGHT_PATH = "/brand/logo-light.svg"  # the admin sidebar is dark
 
 
 class AdminAuth(AuthProvider):
@@ -88,7 +89,7 @@ def build_admin() -> Admin:
     return Admin(
         db.get_engine(),
         title="Dream Suite admin",
-        logo_url=LOGO_PATH,
+        logo_url=LOGO_LIGHT_PATH,
         login_logo_url=LOGO_PATH,
         favicon_url=LOGO_PATH,
         auth_provider=AdminAuth(),

@@ -3,7 +3,7 @@
 - /sandbox/...                  the local sandbox platform (OAuth server + API)
 - /oauth/callback/{platform}    where providers send the browser back after consent
 - /healthz                      liveness + database check for load balancers
-- /brand/logo.svg               the logo, for pages the backend renders itself (admin)
+- /brand/logo[-light].svg       the logo, for pages the backend renders itself (admin)
 """
 
 from __future__ import annotations
@@ -54,7 +54,9 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 async def logo(request: Request) -> FileResponse:
-    return FileResponse(ASSETS / "logo.svg", media_type="image/svg+xml")
+    # logo-light.svg has white lettering for dark backgrounds (the admin's sidebar).
+    name = "logo-light.svg" if request.path_params.get("variant") == "-light" else "logo.svg"
+    return FileResponse(ASSETS / name, media_type="image/svg+xml")
 
 
 def _sandbox_routes() -> list[Mount]:
@@ -72,6 +74,7 @@ def create_api() -> Starlette:
             Route("/oauth/callback/{platform}", oauth_callback, methods=["GET"]),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/brand/logo.svg", logo, methods=["GET"]),
+            Route("/brand/logo{variant:str}.svg", logo, methods=["GET"]),
             *_sandbox_routes(),
         ]
     )

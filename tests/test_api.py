@@ -74,5 +74,9 @@ def test_healthz_checks_the_database(db):
 
 
 def test_logo_is_served_by_the_backend():
-    res = TestClient(create_api()).get("/brand/logo.svg")
-    assert res.status_code == 200 and res.headers["content-type"].startswith("image/svg")
+    client = TestClient(create_api())
+    for path in ("/brand/logo.svg", "/brand/logo-light.svg"):
+        res = client.get(path)
+        assert res.status_code == 200 and res.headers["content-type"].startswith("image/svg")
+    assert "#ffffff" in client.get("/brand/logo-light.svg").text
+    assert client.get("/brand/logo-other.svg").status_code == 200  # unknown variants fall back
