@@ -58,7 +58,8 @@ class OnboardingState(AuthState):
             out.append(PlatformCard(
                 name=c["name"], label=c.get("label") or c["name"], reads=c.get("reads") or "",
                 color=c.get("color") or "#7C3AED", has_api=bool(c.get("has_api", True)),
-                connectable=bool(c.get("connectable")), connected=bool(cid),
+                # A revoked (disconnected) account offers Connect again.
+                connectable=bool(c.get("connectable")), connected=bool(cid) and c.get("status") != "revoked",
                 status=str(c.get("status") or ""), username=c.get("username") or "",
                 last_synced=fmt.local_time(c.get("last_synced_at"), self.user_timezone),
                 last_error=c.get("last_error") or "", connection_id=cid,
