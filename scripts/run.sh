@@ -12,6 +12,9 @@ if [ -z "${REDIS_URL:-}" ]; then
 fi
 export REDIS_URL
 
+# The app and the worker must share one token key: make sure it exists before either starts.
+python -c "from dreamsuite.crypto import fernet; fernet()"
+
 echo "==> migrating the database"
 alembic upgrade head
 

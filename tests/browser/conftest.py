@@ -48,13 +48,18 @@ def _wait_ready(base: str, proc: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"the app did not start in {STARTUP_SECONDS}s:\n{log.read_text()[-3000:]}")
 
 
+def _missing(reason: str) -> None:
+    # `make test` installs both; under CI a missing one is a broken setup, not a reason to skip.
+    (pytest.fail if os.environ.get("CI") else pytest.skip)(reason)
+
+
 @pytest.fixture
 def live_app(redis_url, tmp_path):
     if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
+        _missing("Chromium is not installed (make test installs it: apt-get install chromium)")
     tools = Path(ROOT) / ".tools" / "bin"
     if not (shutil.which("bun") or (tools / "bun").exists()):
-        pytest.skip("bun is not installed (see ENVIRONMENT: npm install -g --prefix .tools bun)")
+        _missing("bun is not installed (make test installs it into .tools/bin)")
     port = free_port()
     # 127.0.0.1, not localhost: the server binds IPv4 only and httpx does not fall back from ::1.
     base = f"http://127.0.0.1:{port}"
