@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -20,8 +20,9 @@ class Settings(BaseSettings):
     # Fernet keys, comma separated, newest first (older ones still decrypt: rotation).
     dreamsuite_secret_key: str = Field(default="")
     # Where the browser reaches the app (frontend) and the backend (API, OAuth callbacks).
+    # `make run` serves both on one port; with `reflex run` in dev mode set API_URL=:8000.
     app_url: str = "http://localhost:3000"
-    api_url: str = "http://localhost:8000"
+    api_url: str = ""
     # The sandbox platform's base URL; by default it is mounted in our own backend.
     sandbox_url: str = ""
     sandbox_client_id: str = "dreamsuite-sandbox"
@@ -29,6 +30,12 @@ class Settings(BaseSettings):
     media_dir: str = "media"
     # How long a login session lasts.
     session_days: int = 30
+
+    @model_validator(mode="after")
+    def _one_port_by_default(self) -> "Settings":
+        self.app_url = self.app_url.rstrip("/")
+        self.api_url = (self.api_url or self.app_url).rstrip("/")
+        return self
 
     @property
     def sandbox_base(self) -> str:

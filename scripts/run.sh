@@ -11,6 +11,11 @@ if [ -z "${REDIS_URL:-}" ]; then
   REDIS_URL="$(scripts/redis.sh 6390)"
 fi
 export REDIS_URL
+# The app, the worker and the seed must agree on where the app is (OAuth callbacks, sandbox).
+port="${PORT:-3000}"
+export APP_URL="${APP_URL:-http://localhost:$port}"
+export API_URL="${API_URL:-$APP_URL}"
+app_url="$APP_URL"; api_url="$API_URL"
 
 # The app and the worker must share one token key: make sure it exists before either starts.
 python -c "from dreamsuite.crypto import fernet; fernet()"
@@ -20,22 +25,22 @@ alembic upgrade head
 
 pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # Each child leads its own process group, so reflex's server and bun go with it.
+  for pid in "${pids[@]}"; do kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
 trap cleanup EXIT INT TERM
 
 echo "==> starting the worker (log: run/worker.log)"
-arq workers.main.WorkerSettings >run/worker.log 2>&1 &
+setsid arq workers.main.WorkerSettings >run/worker.log 2>&1 &
 pids+=($!)
 
 echo "==> starting the app (log: run/app.log)"
-reflex run --loglevel warning >run/app.log 2>&1 &
+# Production mode on one port: no hot reload, pages and backend (API, OAuth, admin) together.
+setsid reflex run --env prod --single-port --frontend-port "$port" --loglevel warning >run/app.log 2>&1 &
 app_pid=$!
 pids+=($app_pid)
 
-api_url="${API_URL:-http://localhost:8000}"
-app_url="${APP_URL:-http://localhost:3000}"
 for _ in $(seq 600); do
   python -c "import httpx,sys; sys.exit(0 if httpx.get('$api_url/healthz').is_success and httpx.get('$app_url').is_success else 1)" >/dev/null 2>&1 && break
   kill -0 "$app_pid" 2>/dev/null || { echo "the app stopped; see run/app.log"; tail -20 run/app.log; exit 1; }
