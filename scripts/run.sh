@@ -16,6 +16,10 @@ port="${PORT:-3000}"
 export APP_URL="${APP_URL:-http://localhost:$port}"
 export API_URL="${API_URL:-$APP_URL}"
 app_url="$APP_URL"; api_url="$API_URL"
+if ! python -c "import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('0.0.0.0', $port))" 2>/dev/null; then
+  echo "Port $port is already in use (is Dream Suite already running?). Stop it, or choose another: PORT=3100 make run" >&2
+  exit 1
+fi
 
 # The app and the worker must share one token key: make sure it exists before either starts.
 python -c "from dreamsuite.crypto import fernet; fernet()"
