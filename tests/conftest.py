@@ -143,6 +143,15 @@ def redis_url(_redis_server, monkeypatch) -> str:
     _reset_settings()
 
 
+@pytest.fixture
+async def close_arq_pools():
+    """Close the arq pools a test opened on its own event loop."""
+    yield
+    from dreamsuite import queue
+
+    await queue.close_pools()
+
+
 # ------------------------------------------------------------------ sandbox platform
 class _ServerThread(threading.Thread):
     def __init__(self, app, port: int):

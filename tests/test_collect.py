@@ -17,13 +17,8 @@ from dreamsuite.services.scope import AccessDenied, NotFound
 from tests.helpers import EventProbe, add_member, connect_sandbox, control, make_workspace
 from workers import collect as collect_job
 
-pytestmark = pytest.mark.db
+pytestmark = [pytest.mark.db, pytest.mark.usefixtures("close_arq_pools")]
 
-
-@pytest.fixture(autouse=True)
-async def _close_pools():
-    yield
-    await queue.close_pools()
 
 
 @pytest.fixture

@@ -18,6 +18,8 @@ from dreamsuite.services import connect
 from dreamsuite.services.connect import ConnectError, complete_connect, start_connect
 from dreamsuite.services.scope import AccessDenied, NotFound, Scope, scope_for
 
+pytestmark = pytest.mark.usefixtures("close_arq_pools")
+
 
 def member(email: str, role: Role = Role.owner, workspace_id: int | None = None) -> Scope:
     with dbm.session() as s:
@@ -53,11 +55,6 @@ def connections() -> list[PlatformConnection]:
     with dbm.session() as s:
         return list(s.exec(select(PlatformConnection)).all())
 
-
-@pytest.fixture(autouse=True)
-async def _close_queue_pools():
-    yield
-    await queue.close_pools()
 
 
 async def test_full_flow_stores_encrypted_tokens_and_enqueues_first_sync(db, redis_url, sandbox_url):

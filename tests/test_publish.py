@@ -19,13 +19,8 @@ from tests.helpers import (
     EventProbe, add_member, connect_sandbox, control, make_workspace, published_on_sandbox,
 )
 
-pytestmark = pytest.mark.db
+pytestmark = [pytest.mark.db, pytest.mark.usefixtures("close_arq_pools")]
 
-
-@pytest.fixture(autouse=True)
-async def _close_pools():
-    yield
-    await queue.close_pools()
 
 
 @pytest.fixture

@@ -15,13 +15,8 @@ from tests.helpers import connect_sandbox, control, make_workspace, published_on
 from workers import maintenance
 from workers.main import WorkerSettings
 
-pytestmark = pytest.mark.db
+pytestmark = [pytest.mark.db, pytest.mark.usefixtures("close_arq_pools")]
 
-
-@pytest.fixture(autouse=True)
-async def _close_pools():
-    yield
-    await queue.close_pools()
 
 
 async def _run_worker(**overrides) -> None:

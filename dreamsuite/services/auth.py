@@ -21,6 +21,7 @@ from dreamsuite import db
 from dreamsuite.crypto import sha256_hex, urlsafe_token
 from dreamsuite.models import AuthSession, Membership, Role, User, Workspace
 from dreamsuite.settings import get_settings
+from dreamsuite.services.errors import UserError
 
 MIN_PASSWORD = 8
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -30,12 +31,8 @@ _DUMMY_HASH = _hasher.hash("dream-suite-timing-equaliser")
 BAD_CREDENTIALS = "Wrong email or password."
 
 
-class AuthError(Exception):
-    """A sign-up or login the user can fix; the message is shown as is."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class AuthError(UserError):
+    """A sign-up or login the user can fix."""
 
 
 @dataclass(frozen=True)

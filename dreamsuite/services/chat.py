@@ -20,12 +20,13 @@ from dreamsuite.db import session, utcnow
 from dreamsuite.models import ChatMessage, Conversation
 from dreamsuite.services.scope import NotFound, Scope, get_scoped, scoped
 from dreamsuite.settings import get_settings
+from dreamsuite.services.errors import UserError
 
 MAX_QUESTION = 4000
 DEFAULT_TITLE = "New conversation"
 
 
-class ChatError(ValueError):
+class ChatError(UserError, ValueError):
     """A question that cannot be asked, or an answer that could not be produced."""
 
 

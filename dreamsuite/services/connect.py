@@ -23,6 +23,7 @@ from dreamsuite.platforms import CATALOG, get_adapter
 from dreamsuite.platforms.base import PlatformAdapter, PlatformError, Profile
 from dreamsuite.services.scope import Scope, get_scoped, scoped
 from dreamsuite.settings import get_settings
+from dreamsuite.services.errors import UserError
 
 log = logging.getLogger(__name__)
 STATE_TTL = timedelta(minutes=10)
@@ -30,12 +31,8 @@ STATE_TTL = timedelta(minutes=10)
 REDIS_TIMEOUT = 3.0
 
 
-class ConnectError(Exception):
-    """The connection could not be completed; `message` is shown to the user as is."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class ConnectError(UserError):
+    """The connection could not be completed."""
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from dreamsuite.models import (
 from dreamsuite.platforms import get_adapter
 from dreamsuite.services.publish_run import publish_destination, reconcile, rollup
 from dreamsuite.services.scope import Scope, get_scoped, scoped
+from dreamsuite.services.errors import UserError
 
 __all__ = ["PublishValidationError", "schedule_post", "publish_destination", "reconcile",
            "list_posts", "cancel_post"]
@@ -37,12 +38,8 @@ PAST_GRACE = timedelta(minutes=1)
 PUBLISHABLE = {ConnectionStatus.active, ConnectionStatus.expiring}
 
 
-class PublishValidationError(Exception):
+class PublishValidationError(UserError):
     """The post cannot be scheduled as given; the message tells the artist what to fix."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def _to_utc(local_when: datetime, timezone: str) -> datetime:

@@ -30,6 +30,7 @@ from dreamsuite.platforms.base import AuthExpired, PlatformError, RateLimited, T
 from dreamsuite.services import tokens
 from dreamsuite.services.scope import Scope, get_scoped, scoped
 from dreamsuite.services.sync_write import write_collected
+from dreamsuite.services.errors import UserError
 
 __all__ = [
     "RateLimited", "TransientError", "SyncError", "collect_connection", "request_sync",
@@ -44,7 +45,7 @@ SKIP_STATUSES = {ConnectionStatus.revoked, ConnectionStatus.expired}
 HTTP_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
 
-class SyncError(Exception):
+class SyncError(UserError):
     """A sync the user asked for cannot run; the message says why."""
 
 
