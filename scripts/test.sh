@@ -26,6 +26,9 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
 fi
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
   echo "==> PostgreSQL for tests: $TEST_DATABASE_URL"
+elif [ -n "${CI:-}" ]; then
+  echo "==> PostgreSQL: none reachable, and CI must exercise it (set TEST_DATABASE_URL)" >&2
+  exit 1
 else
   echo "==> PostgreSQL: none reachable; database tests run on SQLite only (set TEST_DATABASE_URL)"
 fi
