@@ -20,7 +20,7 @@ worker: install
 	@.venv/bin/arq workers.main.WorkerSettings
 
 bench: install
-	@.venv/bin/python -m benchmarks
+	@REDIS_URL=$$(scripts/redis.sh 6391) .venv/bin/python -m benchmarks
 
 clean:
 	rm -rf .web .states run artifacts

@@ -127,7 +127,7 @@ def main() -> int:
     from dreamsuite.seed import _Sandbox
     from dreamsuite.settings import get_settings
 
-    os.environ.setdefault("REDIS_URL", os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9"))
+    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6391/0")  # `make bench` starts it
     targets = [("sqlite", "sqlite:///" + tempfile.mkdtemp() + "/bench.db")]
     if os.environ.get("BENCH_DATABASE_URL"):
         targets.append(("postgresql", os.environ["BENCH_DATABASE_URL"]))
