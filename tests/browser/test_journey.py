@@ -56,9 +56,18 @@ def test_new_artist_journey(live_app, page):
     # Chat: a streamed answer that quotes the real follower count.
     page.get_by_test_id("nav-chat").click()
     page.get_by_test_id("chat-input").fill("How many followers do I have?")
+    # Record every length the answer bubble shows: a streamed answer grows in steps.
+    page.evaluate("""() => {
+        window.__answerLengths = new Set();
+        new MutationObserver(() => {
+            const m = document.querySelectorAll('[data-testid=chat-message-assistant]');
+            if (m.length) window.__answerLengths.add(m[m.length - 1].textContent.length);
+        }).observe(document.body, {subtree: true, childList: true, characterData: true});
+    }""")
     page.get_by_test_id("chat-send").click()
     answer = page.get_by_test_id("chat-message-assistant").last
     expect(answer).to_contain_text(total, timeout=60_000)
+    assert page.evaluate("() => window.__answerLengths.size") >= 3, "the answer arrived in one piece, not streamed"
     page.wait_for_url(re.compile(r"/chat\?c=\d+"))
     page.reload()
     expect(page.get_by_test_id("chat-message-assistant").last).to_contain_text(total)
