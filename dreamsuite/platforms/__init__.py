@@ -46,6 +46,15 @@ def get_adapter(name: str) -> PlatformAdapter:
     return cls()
 
 
+def account_label(platform: str, username: str = "") -> str:
+    """How messages name one connected account: "Instagram (@nova)", or the bare platform name."""
+    try:
+        name = get_adapter(platform).label
+    except UnknownPlatform:
+        name = platform
+    return f"{name} (@{username})" if username else name
+
+
 def _card(cls: type[PlatformAdapter]) -> PlatformCard:
     return PlatformCard(name=cls.name, label=cls.label, reads=cls.reads, color=getattr(cls, "color", "#888888"),
                         has_api=cls.has_api, connectable=cls.connectable, can_publish=cls.can_publish,
@@ -55,4 +64,4 @@ def _card(cls: type[PlatformAdapter]) -> PlatformCard:
 # Connectable platforms first (today: the sandbox), then the order artists know them by.
 CATALOG: list[PlatformCard] = [_card(SandboxAdapter)] + [_card(cls) for cls in DECLARED]
 
-__all__ = ["CATALOG", "PlatformCard", "UnknownPlatform", "get_adapter"]
+__all__ = ["CATALOG", "PlatformCard", "UnknownPlatform", "account_label", "get_adapter"]

@@ -22,7 +22,7 @@ from dreamsuite.models import (
     Role,
     ScheduledPost,
 )
-from dreamsuite.platforms import get_adapter
+from dreamsuite.platforms import UnknownPlatform, account_label, get_adapter
 from dreamsuite.services.publish_run import publish_destination, reconcile, rollup
 from dreamsuite.services.scope import Scope, get_scoped, scoped
 from dreamsuite.services.errors import UserError
@@ -51,10 +51,6 @@ def _to_utc(local_when: datetime, timezone: str) -> datetime:
     return aware.astimezone(UTC)
 
 
-def _account(conn: PlatformConnection, label: str) -> str:
-    return f"{label} (@{conn.username})" if conn.username else label
-
-
 async def schedule_post(
     scope: Scope, content: str, connection_ids: list[int], local_when: datetime, timezone: str
 ) -> ScheduledPost:
@@ -76,9 +72,9 @@ async def schedule_post(
             conn = conns[cid]
             try:
                 adapter = get_adapter(conn.platform)
-            except Exception:
+            except UnknownPlatform:
                 raise PublishValidationError(f"{conn.platform} is not a supported platform.") from None
-            name = _account(conn, adapter.label)
+            name = account_label(conn.platform, conn.username)
             if not adapter.can_publish:
                 raise PublishValidationError(f"Posting to {adapter.label} is not supported yet.")
             if conn.status not in PUBLISHABLE:

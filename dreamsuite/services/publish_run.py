@@ -24,7 +24,7 @@ from dreamsuite.models import (
     PostStatus,
     ScheduledPost,
 )
-from dreamsuite.platforms import get_adapter
+from dreamsuite.platforms import account_label, get_adapter
 from dreamsuite.platforms.base import OutcomeUnknown, PlatformError, PublishRequest, RateLimited, TransientError
 from dreamsuite.services import tokens
 
@@ -207,13 +207,7 @@ async def reconcile(now: datetime | None = None) -> int:
 
 
 def _label(conn: PlatformConnection | None) -> str:
-    if conn is None:
-        return "an account"
-    try:
-        name = get_adapter(conn.platform).label
-    except Exception:
-        name = conn.platform
-    return f"{name} (@{conn.username})" if conn.username else name
+    return account_label(conn.platform, conn.username) if conn else "an account"
 
 
 async def _announce(ws_id: int, **data) -> None:

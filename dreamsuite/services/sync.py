@@ -24,7 +24,7 @@ from dreamsuite.models import (
     SyncRun,
     SyncStatus,
 )
-from dreamsuite.platforms import get_adapter
+from dreamsuite.platforms import account_label, get_adapter
 # Re-exported: workers import only services, and map these two onto arq retries.
 from dreamsuite.platforms.base import AuthExpired, PlatformError, RateLimited, TransientError
 from dreamsuite.services import tokens
@@ -162,11 +162,7 @@ def _notify(s: Session, conn: PlatformConnection, kind: str, message: str) -> No
 
 
 def _label(conn: PlatformConnection) -> str:
-    try:
-        name = get_adapter(conn.platform).label
-    except Exception:
-        name = conn.platform
-    return f"{name} (@{conn.username})" if conn.username else name
+    return account_label(conn.platform, conn.username)
 
 
 # ------------------------------------------------------------------ triggers and history
