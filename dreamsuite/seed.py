@@ -19,8 +19,8 @@ import time
 from sqlmodel import select
 
 from dreamsuite import db
-from dreamsuite.models import PlatformConnection, User
-from dreamsuite.services.scope import scope_for
+from dreamsuite.models import ConnectionStatus, Membership, PlatformConnection, User
+from dreamsuite.services.scope import scope_for, scoped
 from dreamsuite.settings import get_settings
 
 DEMO_EMAIL = "demo@dreamsuite.app"
@@ -85,14 +85,12 @@ async def seed() -> str:
     user_id = _demo_user_id()
     created = user_id is None
     if created:
-        user_id, workspace_id, _token = auth.sign_up(DEMO_EMAIL, DEMO_PASSWORD, DEMO_ARTIST, DEMO_TIMEZONE)
+        user_id, _workspace_id, _token = auth.sign_up(DEMO_EMAIL, DEMO_PASSWORD, DEMO_ARTIST, DEMO_TIMEZONE)
     with db.session() as s:
-        info_ws = s.exec(select(PlatformConnection).where(PlatformConnection.platform == "sandbox")).all()
-        from dreamsuite.models import Membership
-
         workspace_id = s.exec(select(Membership.workspace_id).where(Membership.user_id == user_id)).first()
         scope = scope_for(s, user_id, workspace_id)
-        existing = [c.id for c in info_ws if c.workspace_id == workspace_id and c.status == "active"]
+        existing = [c.id for c in s.exec(scoped(scope, PlatformConnection).where(
+            PlatformConnection.platform == "sandbox", PlatformConnection.status == ConnectionStatus.active))]
 
     async def connect_and_collect() -> dict:
         if existing:
