@@ -72,3 +72,32 @@ def test_composer_shows_validation_errors_inline(db):
     st.when = "not a date"
     _run(ComposerState.schedule.fn(st))
     assert st.form_error == "Pick a date and time for the post."
+
+
+def test_a_viewer_gets_a_message_not_an_exception(db):
+    from sqlalchemy import update
+
+    from dreamsuite import db as dbmod
+    from dreamsuite.models import Membership
+    from dreamsuite.state.composer import ComposerState
+    from dreamsuite.state.onboarding import OnboardingState
+
+    user_id, _, token = auth.sign_up("me@example.com", "password1", "Me", "UTC")
+    with dbmod.session() as s:
+        s.exec(update(Membership).where(Membership.user_id == user_id).values(role="viewer"))
+    st = _state(ComposerState)
+    st.session_token = token
+    st._load_session()
+    st.content, st.when = "Hello fans", "2099-01-01T10:00"
+    _run(ComposerState.schedule.fn(st))
+    assert "editor" in st.form_error
+    ComposerState.cancel.fn(st, 12345)
+    assert "editor" in st.form_error
+
+    ob = _state(OnboardingState)
+    ob.session_token = token
+    ob._load_session()
+    _run(OnboardingState.connect.fn(ob, "sandbox"))
+    assert "editor" in ob.banner and ob.banner_error and ob.busy_platform == ""
+    OnboardingState.disconnect.fn(ob, 12345)
+    assert "editor" in ob.banner

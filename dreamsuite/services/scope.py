@@ -14,15 +14,16 @@ from sqlmodel import Session, SQLModel, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from dreamsuite.models import ROLE_RANK, Membership, Role
+from dreamsuite.services.errors import UserError
 
 T = TypeVar("T", bound=SQLModel)
 
 
-class AccessDenied(Exception):
+class AccessDenied(UserError):
     """The user is not a member of the workspace, or their role is too low."""
 
 
-class NotFound(Exception):
+class NotFound(UserError):
     """No such row in this workspace (also raised for rows of other workspaces)."""
 
 

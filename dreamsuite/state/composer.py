@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import reflex as rx
 
 from dreamsuite.services import publish
+from dreamsuite.services.errors import UserError
 from dreamsuite.state import fmt
 from dreamsuite.state.auth import AuthState
 from dreamsuite.state.live import watch_page
@@ -145,7 +146,7 @@ class ComposerState(AuthState):
             post = await publish.schedule_post(
                 self._scope(), self.content, [int(s) for s in self.selected], local_when, self.user_timezone
             )
-        except publish.PublishValidationError as exc:
+        except UserError as exc:  # invalid post, or a role that may not schedule
             self.form_error = exc.message
             return
         self.form_ok = f"Scheduled for {fmt.local_time(post.scheduled_at, self.user_timezone)}."
@@ -155,7 +156,11 @@ class ComposerState(AuthState):
 
     @rx.event
     def cancel(self, post_id: int):
-        publish.cancel_post(self._scope(), post_id)
+        self.form_error = self.form_ok = ""
+        try:
+            publish.cancel_post(self._scope(), post_id)
+        except UserError as exc:
+            self.form_error = exc.message
         self._load_posts()
 
     @rx.event(background=True)

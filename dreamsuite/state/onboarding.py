@@ -8,6 +8,7 @@ import logging
 
 import reflex as rx
 
+from dreamsuite.services.errors import UserError
 from dreamsuite.state import fmt
 from dreamsuite.state.auth import AuthState
 from dreamsuite.state.live import watch_page
@@ -88,14 +89,14 @@ class OnboardingState(AuthState):
 
     @rx.event
     async def connect(self, platform: str):
-        from dreamsuite.services.connect import ConnectError, start_connect
+        from dreamsuite.services.connect import start_connect
 
         self.busy_platform = platform
         try:
             url = await start_connect(self._scope(), platform)
-        except ConnectError as exc:
+        except UserError as exc:  # cannot connect, or a role that may not
             self.busy_platform = ""
-            self.banner, self.banner_error = exc.message if hasattr(exc, "message") else str(exc), True
+            self.banner, self.banner_error = exc.message, True
             return
         # A full page load in the same tab (rx.redirect would route a same-host URL inside the
         # app); the provider sends the browser back to /oauth/callback, then here.
@@ -103,12 +104,12 @@ class OnboardingState(AuthState):
 
     @rx.event
     async def sync_now(self, connection_id: int):
-        from dreamsuite.services.sync import SyncError, request_sync
+        from dreamsuite.services.sync import request_sync
 
         try:
             queued = await request_sync(self._scope(), connection_id)
-        except SyncError as exc:
-            self._note(connection_id, str(exc))
+        except UserError as exc:
+            self._note(connection_id, exc.message)
         except Exception:
             log.exception("sync request failed")
             self._note(connection_id, "Could not start a sync; please try again.")
@@ -124,7 +125,11 @@ class OnboardingState(AuthState):
     def disconnect(self, connection_id: int):
         from dreamsuite.services.connect import disconnect
 
-        disconnect(self._scope(), connection_id)
+        try:
+            disconnect(self._scope(), connection_id)
+        except UserError as exc:
+            self.banner, self.banner_error = exc.message, True
+            return
         self._syncing = {k: v for k, v in self._syncing.items() if k != connection_id}
         self._reload()
 
