@@ -36,7 +36,7 @@ async def oauth_callback(request: Request) -> RedirectResponse:
     try:
         result = await complete_connect(platform, dict(request.query_params))
     except ConnectError as exc:
-        return _onboarding(error=getattr(exc, "message", str(exc)))
+        return _onboarding(error=exc.message)
     except Exception:
         # Never show a stack trace to the browser; the log has it.
         log.exception("OAuth callback for %s failed", platform)

@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 import reflex as rx
 
 from dreamsuite.services import publish
+from dreamsuite.services.connect import list_cards
 from dreamsuite.services.errors import UserError
 from dreamsuite.state import fmt
 from dreamsuite.state.auth import AuthState
 from dreamsuite.state.live import watch_page
 
 log = logging.getLogger(__name__)
-PUBLISHABLE = {"active", "expiring"}
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
 
 
@@ -74,17 +74,12 @@ class ComposerState(AuthState):
         return local.strftime(LOCAL_INPUT)
 
     def _load_accounts(self) -> None:
-        try:
-            from dreamsuite.services.connect import list_cards
-        except ImportError:
-            self.accounts = []
-            return
         out = []
         for card in list_cards(self._scope()):
             if not card.get("can_publish"):
                 continue
             for conn in card.get("connections") or []:
-                if conn.get("status") in PUBLISHABLE:
+                if conn.get("status") in publish.PUBLISHABLE:
                     who = f" @{conn['username']}" if conn.get("username") else ""
                     out.append(Account(str(conn["connection_id"]), f"{card['label']}{who}",
                                        int(card.get("max_text_length") or 0)))
@@ -96,7 +91,7 @@ class ComposerState(AuthState):
         self.posts = [
             PostView(
                 id=p["id"], content=p["content"], status=p["status"],
-                when=fmt.local_time(p.get("scheduled_at_utc") or p["scheduled_at"], tz),
+                when=fmt.local_time(p["scheduled_at_utc"], tz),
                 cancellable=any(d["status"] == "pending" for d in p["destinations"]),
                 destinations=[
                     Destination(

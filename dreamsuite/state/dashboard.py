@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 import reflex as rx
 
 from dreamsuite.components.charts import growth_figure
+from dreamsuite.services.dashboard import dashboard_data
 from dreamsuite.state import fmt
 from dreamsuite.state.auth import AuthState
 from dreamsuite.state.live import watch_page
@@ -33,11 +34,6 @@ class DashboardState(AuthState):
 
     def _reload(self) -> None:
         try:
-            from dreamsuite.services.dashboard import dashboard_data
-        except ImportError:  # the dashboard service is not installed yet: show the empty state
-            self.loaded, self.has_data = True, False
-            return
-        try:
             d = dashboard_data(self._scope())
         except Exception:
             log.exception("dashboard data failed")
@@ -53,11 +49,11 @@ class DashboardState(AuthState):
         self.engagement_rate = fmt.pct(d.engagement_rate)
         self.posts_count = fmt.number(d.posts_count)
         self.last_synced = fmt.local_time(d.last_synced_at, self.user_timezone)
-        self.as_of = getattr(d, "as_of", None) or ""
+        self.as_of = d.as_of or ""
         self.platforms = [
             {"platform": p["platform"].capitalize(), "followers": fmt.number(p["followers"]),
-             "change": fmt.signed(p.get("change_7d"))}
-            for p in getattr(d, "platforms", [])
+             "change": fmt.signed(p["change_7d"])}
+            for p in d.platforms
         ]
         self.figure = growth_figure(d.series)
 

@@ -31,12 +31,3 @@ def local_time(dt: datetime | None, tz: str, fmt: str = "%d %b %Y, %H:%M") -> st
     except Exception:
         zone = ZoneInfo("UTC")
     return dt.astimezone(zone).strftime(fmt)
-
-
-def local_time_iso(value: str | datetime | None, tz: str) -> str:
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    return local_time(value, tz)

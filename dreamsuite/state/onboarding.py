@@ -8,6 +8,8 @@ import logging
 
 import reflex as rx
 
+from dreamsuite.services import connect as connections
+from dreamsuite.services import sync
 from dreamsuite.services.errors import UserError
 from dreamsuite.state import fmt
 from dreamsuite.state.auth import AuthState
@@ -48,13 +50,8 @@ class OnboardingState(AuthState):
         return sum(1 for c in self.cards if c.connected)
 
     def _reload(self) -> None:
-        try:
-            from dreamsuite.services.connect import list_cards
-        except ImportError:
-            self.cards = []
-            return
         out = []
-        for c in list_cards(self._scope()):
+        for c in connections.list_cards(self._scope()):
             cid = int(c.get("connection_id") or 0)
             out.append(PlatformCard(
                 name=c["name"], label=c.get("label") or c["name"], reads=c.get("reads") or "",
@@ -89,11 +86,9 @@ class OnboardingState(AuthState):
 
     @rx.event
     async def connect(self, platform: str):
-        from dreamsuite.services.connect import start_connect
-
         self.busy_platform = platform
         try:
-            url = await start_connect(self._scope(), platform)
+            url = await connections.start_connect(self._scope(), platform)
         except UserError as exc:  # cannot connect, or a role that may not
             self.busy_platform = ""
             self.banner, self.banner_error = exc.message, True
@@ -104,10 +99,8 @@ class OnboardingState(AuthState):
 
     @rx.event
     async def sync_now(self, connection_id: int):
-        from dreamsuite.services.sync import request_sync
-
         try:
-            queued = await request_sync(self._scope(), connection_id)
+            queued = await sync.request_sync(self._scope(), connection_id)
         except UserError as exc:
             self._note(connection_id, exc.message)
         except Exception:
@@ -123,10 +116,8 @@ class OnboardingState(AuthState):
 
     @rx.event
     def disconnect(self, connection_id: int):
-        from dreamsuite.services.connect import disconnect
-
         try:
-            disconnect(self._scope(), connection_id)
+            connections.disconnect(self._scope(), connection_id)
         except UserError as exc:
             self.banner, self.banner_error = exc.message, True
             return
