@@ -9,6 +9,7 @@ from arq import cron
 from arq.worker import func
 
 from dreamsuite import queue
+from dreamsuite.services import sync
 from workers import collect, maintenance, publish
 
 # Job ids dedupe only while the job or its result exists. Kept results outlive a day so the
@@ -20,7 +21,7 @@ KEEP_RESULT = 26 * 3600
 
 async def startup(ctx: dict[str, Any]) -> None:
     # One pooled client for every job of this worker (adapters take the client from us).
-    ctx["http"] = httpx.AsyncClient(timeout=httpx.Timeout(30.0, connect=10.0))
+    ctx["http"] = httpx.AsyncClient(timeout=sync.HTTP_TIMEOUT)
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:

@@ -12,6 +12,9 @@ from typing import Any, ClassVar
 
 import httpx
 
+# For the client a caller creates to hand to adapters (worker, sync and publish services).
+HTTP_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+
 
 # ---------------------------------------------------------------- errors
 class PlatformError(Exception):

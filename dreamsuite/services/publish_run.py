@@ -25,7 +25,9 @@ from dreamsuite.models import (
     ScheduledPost,
 )
 from dreamsuite.platforms import account_label, get_adapter
-from dreamsuite.platforms.base import OutcomeUnknown, PlatformError, PublishRequest, RateLimited, TransientError
+from dreamsuite.platforms.base import (
+    HTTP_TIMEOUT, OutcomeUnknown, PlatformError, PublishRequest, RateLimited, TransientError,
+)
 from dreamsuite.services import tokens
 
 log = logging.getLogger(__name__)
@@ -34,7 +36,6 @@ MAX_ATTEMPTS = 5
 STUCK_AFTER = timedelta(minutes=10)
 # A job may fire a moment before scheduled_at (clock skew between hosts): still fine.
 EARLY_GRACE = timedelta(seconds=5)
-HTTP_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
 
 def idempotency_key(destination_id: int) -> str:

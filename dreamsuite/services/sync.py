@@ -26,7 +26,7 @@ from dreamsuite.models import (
 )
 from dreamsuite.platforms import account_label, get_adapter
 # Re-exported: workers import only services, and map these two onto arq retries.
-from dreamsuite.platforms.base import AuthExpired, PlatformError, RateLimited, TransientError
+from dreamsuite.platforms.base import HTTP_TIMEOUT, AuthExpired, PlatformError, RateLimited, TransientError
 from dreamsuite.services import tokens
 from dreamsuite.services.scope import Scope, get_scoped, scoped
 from dreamsuite.services.sync_write import write_collected
@@ -42,7 +42,6 @@ log = logging.getLogger(__name__)
 # Re-read a little before the last success: late-arriving numbers and yesterday's total.
 OVERLAP = timedelta(days=1)
 SKIP_STATUSES = {ConnectionStatus.revoked, ConnectionStatus.expired}
-HTTP_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 
 
 class SyncError(UserError):
