@@ -44,7 +44,8 @@ def follower_growth(ctx: RunContext[AgentDeps], period: Period) -> dict:
         start, end = g.period_range(period, today)  # type: ignore[misc]
         # A month of slack before the window to find each platform's baseline.
         rows = sr.metric_rows(s, ctx.deps.scope, since=start - timedelta(days=31) if start else None)
-    per = {p: g.growth_between(pts, start, end) for p, pts in sr.by_platform(rows).items()}
+    series = sr.by_platform(rows)
+    per = {p: g.growth_between(pts, start, end) for p, pts in series.items()}
     total = g.combine_growth(per.values())
     out: dict = {"period": period, "from": start.isoformat() if start else None, "to": end.isoformat()}
     if total is None:
@@ -53,7 +54,7 @@ def follower_growth(ctx: RunContext[AgentDeps], period: Period) -> dict:
                       "message": NO_DATA if not rows else "No data in this period."}
     changes = g.sum_by_date(
         [c for c in g.daily_changes(pts) if (start is None or c[0] >= start) and c[0] <= end]
-        for pts in sr.by_platform(rows).values()
+        for pts in series.values()
     )
     span = (total.end_date - total.start_date).days
     return out | {
