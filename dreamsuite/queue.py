@@ -65,7 +65,7 @@ async def enqueue_collect(connection_id: int, day: date, *, manual: bool = False
 
 
 async def enqueue_publish(destination_id: int, when: datetime, attempt: int = 0) -> bool:
-    """`when` is naive UTC (as stored); arq wants an aware datetime."""
+    """`when` is aware UTC, as stored (a naive value is taken as UTC); arq defers until then."""
     p = await pool()
     aware = when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when
     job = await p.enqueue_job(
