@@ -174,6 +174,23 @@ async def test_server_error_before_acceptance_retries_later_then_publishes(ws, s
     assert len(await published_on_sandbox(sandbox_url, cid)) == 1 and _dest(post.id).error == ""
 
 
+async def test_a_401_on_publish_refreshes_once_and_publishes_once(ws, sandbox_url):
+    scope, cid = ws
+    post = await publish.schedule_post(scope, "Token went stale", [cid], _now_local(), "UTC")
+    await control(sandbox_url, "fail", status=401, times=1, path="/api/v1/posts")
+    assert await publish.publish_destination(_dest(post.id).id) == "published"
+    assert len(await published_on_sandbox(sandbox_url, cid)) == 1
+
+
+async def test_a_second_401_fails_with_a_clear_message(ws, sandbox_url):
+    scope, cid = ws
+    post = await publish.schedule_post(scope, "Token revoked", [cid], _now_local(), "UTC")
+    await control(sandbox_url, "fail", status=401, times=2, path="/api/v1/posts")
+    assert await publish.publish_destination(_dest(post.id).id) == "failed"
+    assert "rejected the access token" in _dest(post.id).error
+    assert await published_on_sandbox(sandbox_url, cid) == []
+
+
 async def test_retries_are_bounded(ws, sandbox_url):
     scope, cid = ws
     post = await publish.schedule_post(scope, "Never", [cid], _now_local(), "UTC")

@@ -8,6 +8,7 @@ with the whole conversation as history.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from typing import AsyncIterator
 
@@ -21,6 +22,8 @@ from dreamsuite.models import ChatMessage, Conversation
 from dreamsuite.services.scope import NotFound, Scope, get_scoped, scoped
 from dreamsuite.settings import get_settings
 from dreamsuite.services.errors import UserError
+
+log = logging.getLogger(__name__)
 
 MAX_QUESTION = 4000
 DEFAULT_TITLE = "New conversation"
@@ -136,7 +139,9 @@ async def stream_reply(scope: Scope, conversation_id: int, question: str, *,
                 **meta)
         if interrupted:
             raise
-        raise ChatError(f"The assistant failed: {type(e).__name__}: {e}"[:500]) from e
+        # The provider's own error text stays in the log; the person gets a sentence to act on.
+        log.warning("chat answer failed in conversation %s: %s: %s", conversation_id, type(e).__name__, e)
+        raise ChatError("The assistant could not finish its answer. Please try again.") from e
     await asyncio.to_thread(
         _finish, scope, conversation_id, content="".join(said), history_json=new_json,
         tokens=(usage.input_tokens or 0) + (usage.output_tokens or 0),

@@ -26,7 +26,7 @@ from dreamsuite.models import (
 )
 from dreamsuite.platforms import account_label, get_adapter
 from dreamsuite.platforms.base import (
-    HTTP_TIMEOUT, OutcomeUnknown, PlatformError, PublishRequest, RateLimited, TransientError,
+    HTTP_TIMEOUT, AuthExpired, OutcomeUnknown, PlatformError, PublishRequest, RateLimited, TransientError,
 )
 from dreamsuite.services import tokens
 
@@ -79,7 +79,12 @@ async def publish_destination(destination_id: int, *, client: httpx.AsyncClient 
         adapter = get_adapter(platform)
         token = await tokens.access_token(conn_id)
         sent = True  # from here on the request may reach the platform
-        result = await adapter.publish(client, token, request)
+        try:
+            result = await adapter.publish(client, token, request)
+        except AuthExpired:
+            # A 401 means nothing was accepted: one forced refresh and one more send is safe
+            # (same idempotency key). A second 401, or a refused refresh, fails the destination.
+            result = await adapter.publish(client, await tokens.force_refresh(conn_id), request)
     except OutcomeUnknown as exc:
         status = _finish(destination_id, DS.unconfirmed, error=exc.message, notify=True)
     except (RateLimited, TransientError) as exc:
