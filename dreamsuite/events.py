@@ -17,12 +17,32 @@ def channel(workspace_id: int) -> str:
     return f"workspace:{workspace_id}"
 
 
+# One publishing client per (Redis URL, event loop): announcing is on every sync and publish,
+# and a connection belongs to the loop that opened it. Closed with the loop's pools.
+_publishers: dict[tuple[str, int], aioredis.Redis] = {}
+
+
+def _publisher() -> aioredis.Redis:
+    import asyncio
+
+    key = (get_settings().redis_url, id(asyncio.get_running_loop()))
+    client = _publishers.get(key)
+    if client is None:
+        client = _publishers[key] = aioredis.from_url(key[0])
+    return client
+
+
 async def announce(workspace_id: int, kind: str, **data: Any) -> None:
-    client = aioredis.from_url(get_settings().redis_url)
-    try:
-        await client.publish(channel(workspace_id), json.dumps({"kind": kind, **data}))
-    finally:
-        await client.aclose()
+    await _publisher().publish(channel(workspace_id), json.dumps({"kind": kind, **data}))
+
+
+async def close_publishers() -> None:
+    """Close the publishing clients opened on the running loop."""
+    import asyncio
+
+    loop_id = id(asyncio.get_running_loop())
+    for key in [k for k in _publishers if k[1] == loop_id]:
+        await _publishers.pop(key).aclose()
 
 
 async def listen(workspace_id: int) -> AsyncIterator[dict[str, Any]]:

@@ -37,12 +37,15 @@ async def pool() -> ArqRedis:
 
 
 async def close_pools() -> None:
-    """Close the pools opened on the running loop."""
+    """Close the pools (and live-update publishers) opened on the running loop."""
     import asyncio
 
     loop_id = id(asyncio.get_running_loop())
     for key in [k for k in _pools if k[1] == loop_id]:
         await _pools.pop(key).aclose()
+    from dreamsuite import events
+
+    await events.close_publishers()
 
 
 def collect_job_id(connection_id: int, day: date, manual: bool = False) -> str:
