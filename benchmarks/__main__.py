@@ -124,14 +124,14 @@ async def run_suite(label: str) -> None:
 
 
 def main() -> int:
-    from dreamsuite.seed import _Sandbox
+    from dreamsuite.platforms.sandbox.serve import serve_sandbox
     from dreamsuite.settings import get_settings
 
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6391/0")  # `make bench` starts it
     targets = [("sqlite", "sqlite:///" + tempfile.mkdtemp() + "/bench.db")]
     if os.environ.get("BENCH_DATABASE_URL"):
         targets.append(("postgresql", os.environ["BENCH_DATABASE_URL"]))
-    with _Sandbox() as url:
+    with serve_sandbox() as url:
         os.environ["SANDBOX_URL"] = url
         get_settings.cache_clear()
         for label, db_url in targets:

@@ -11,15 +11,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import socket
 import sys
-import threading
-import time
 
 from sqlmodel import select
 
 from dreamsuite import db
 from dreamsuite.models import ConnectionStatus, Membership, PlatformConnection, User
+from dreamsuite.platforms.sandbox.serve import serve_sandbox
 from dreamsuite.services.scope import scope_for, scoped
 from dreamsuite.settings import get_settings
 
@@ -29,38 +27,6 @@ DEMO_ARTIST = "Nova Lane"
 DEMO_TIMEZONE = "Europe/Berlin"
 
 log = logging.getLogger("dreamsuite.seed")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class _Sandbox:
-    """The sandbox platform served on a free loopback port while seeding."""
-
-    def __enter__(self) -> str:
-        import uvicorn
-
-        from dreamsuite.platforms.sandbox.server import create_app
-
-        self.port = _free_port()
-        self.server = uvicorn.Server(uvicorn.Config(create_app(with_control=False), host="127.0.0.1",
-                                                   port=self.port, log_level="warning", lifespan="off"))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        return f"http://127.0.0.1:{self.port}"
-
-    def __exit__(self, *exc) -> None:
-        self.server.should_exit = True
-        self.thread.join(5)
 
 
 def _reachable(base: str) -> bool:
@@ -103,7 +69,7 @@ async def seed() -> str:
     if _reachable(get_settings().sandbox_base):
         result = await connect_and_collect()
     else:
-        with _Sandbox() as sandbox_url:
+        with serve_sandbox() as sandbox_url:
             os.environ["SANDBOX_URL"] = sandbox_url
             get_settings.cache_clear()
             try:

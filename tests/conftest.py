@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import threading
 import time
 from pathlib import Path
 
@@ -19,6 +17,7 @@ import redis as redis_sync
 from sqlalchemy import text
 
 from dreamsuite import db as dbmod
+from dreamsuite.platforms.sandbox.serve import free_port  # noqa: F401  (browser tests import it from here)
 from dreamsuite.settings import get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,12 +29,6 @@ os.environ["DATABASE_URL"] = "sqlite:///" + str(Path(os.environ.get("PYTEST_TMP"
 
 def _reset_settings() -> None:
     get_settings.cache_clear()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 # ------------------------------------------------------------------ databases
@@ -153,38 +146,13 @@ async def close_arq_pools():
 
 
 # ------------------------------------------------------------------ sandbox platform
-class _ServerThread(threading.Thread):
-    def __init__(self, app, port: int):
-        import uvicorn
-
-        super().__init__(daemon=True)
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-
-    def run(self) -> None:
-        self.server.run()
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.join(5)
-
-
 @pytest.fixture(scope="session")
 def sandbox_server() -> str:
     """The sandbox platform as a real HTTP server on a free port; returns its base URL."""
-    from dreamsuite.platforms.sandbox.server import create_app
+    from dreamsuite.platforms.sandbox.serve import serve_sandbox
 
-    port = free_port()
-    thread = _ServerThread(create_app(), port)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                break
-        except OSError:
-            time.sleep(0.05)
-    yield base
-    thread.stop()
+    with serve_sandbox(with_control=True) as base:
+        yield base
 
 
 @pytest.fixture
