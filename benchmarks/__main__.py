@@ -68,7 +68,7 @@ async def run_suite(label: str) -> None:
     from dreamsuite.services import auth, chat, connect, dashboard, publish, sync
     from dreamsuite.services.scope import Scope
 
-    user_id, ws_id, _ = auth.sign_up(f"bench-{time.time_ns()}@example.com", "benchmark-pw", "Bench", "UTC")
+    user_id, ws_id, _ = auth.create_account(f"bench-{time.time_ns()}@example.com", "benchmark-pw", "Bench", "UTC")
     scope = Scope(user_id=user_id, workspace_id=ws_id, role=Role.owner)
     params = await approve(await connect.start_connect(scope, "sandbox"))
     conn_id = (await connect.complete_connect("sandbox", params)).connection_id

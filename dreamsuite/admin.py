@@ -20,14 +20,16 @@ from starlette_admin.contrib.sqla import Admin, ModelView
 from starlette_admin.exceptions import LoginFailed
 
 from dreamsuite import crypto, db
+from dreamsuite.settings import get_settings
 from dreamsuite.models import ALL_MODELS
-from dreamsuite.services import auth
+from dreamsuite.api.security import client_address
+from dreamsuite.services import auth, throttle
 
 # Secrets never shown, searched, exported or editable (hashes and ciphertexts included:
 # they are still key material).
 HIDDEN_FIELDS = {
     "password_hash", "token_hash", "access_token_enc", "refresh_token_enc",
-    "code_verifier_enc", "state",
+    "code_verifier_enc", "state", "payload",
 }
 SESSION_KEY = "admin_token"
 LOGO_PATH = "/brand/logo.svg"
@@ -36,27 +38,34 @@ LOGO_LIGHT_PATH = "/brand/logo-light.svg"  # the admin sidebar is dark
 
 class AdminAuth(AuthProvider):
     async def login(self, username: str, password: str, remember_me: bool, request: Request) -> Response | None:
+        # One message for every refusal (unknown email, wrong password, not an admin): the
+        # admin login must not confirm anyone's password. Throttled like the app's login.
+        email, address = auth.normalize_email(username), client_address(request)
         try:
-            token = auth.log_in(username, password)
+            await throttle.check_login(email, address)
+            token = await db.run(auth.log_in, email, password)
         except auth.AuthError as exc:
+            if exc.code == "bad_credentials":
+                await throttle.login_failed(email, address)
             raise LoginFailed(exc.message) from None
-        info = auth.session_for(token)
+        info = await db.run(auth.session_for, token)
         if info is None or not info.is_admin:
-            auth.log_out(token)
-            raise LoginFailed("This account is not an administrator. Ask an admin to run "
-                              "`python -m dreamsuite.cli create-admin` for you.")
+            await db.run(auth.log_out, token)
+            await throttle.login_failed(email, address)
+            raise LoginFailed(auth.BAD_CREDENTIALS)
+        await throttle.login_succeeded(email)
         request.session[SESSION_KEY] = token
         return None
 
     async def authenticate(self, request: Request) -> AdminUser | None:
-        info = auth.session_for(request.session.get(SESSION_KEY, ""))
+        info = await db.run(auth.session_for, request.session.get(SESSION_KEY, ""))
         # Re-checked on every request: a demoted admin loses access at once.
         if info is None or not info.is_admin:
             return None
         return AdminUser(username=info.email)
 
     async def logout(self, request: Request) -> Response | None:
-        auth.log_out(request.session.pop(SESSION_KEY, ""))
+        await db.run(auth.log_out, request.session.pop(SESSION_KEY, ""))
         request.session.clear()
         return None
 
@@ -81,7 +90,7 @@ def _name(field) -> str:
 
 def _secret() -> str:
     # Derived from the token-encryption key, so one secret configures the whole install.
-    return hashlib.sha256(b"dreamsuite-admin-session:" + crypto._keys()[0].encode()).hexdigest()
+    return hashlib.sha256(b"dreamsuite-admin-session:" + crypto.primary_key().encode()).hexdigest()
 
 
 def build_admin() -> Admin:
@@ -95,7 +104,8 @@ def build_admin() -> Admin:
         auth_provider=AdminAuth(),
         secret_key=secret,
         middlewares=[Middleware(SessionMiddleware, secret_key=secret, session_cookie="ds_admin",
-                                max_age=12 * 3600, same_site="lax")],
+                                max_age=12 * 3600, same_site="lax",
+                                https_only=get_settings().secure_cookies)],
     )
 
 

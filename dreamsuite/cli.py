@@ -32,7 +32,15 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("create-admin", help="create an admin account or promote an existing user")
     p.add_argument("email")
     p.add_argument("--password", help="otherwise DREAMSUITE_ADMIN_PASSWORD or a prompt")
+    sub.add_parser("expire-unreadable", help="after losing a token key: mark the connections it encrypted "
+                                             "expired, so their artists reconnect them")
     args = parser.parse_args(argv)
+
+    if args.command == "expire-unreadable":
+        from dreamsuite.services.tokens import expire_unreadable
+
+        print(f"{expire_unreadable()} connection(s) marked expired; their artists are asked to reconnect.")
+        return 0
 
     try:
         user_id = create_admin(args.email, _password(args))

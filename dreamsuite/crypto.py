@@ -6,17 +6,17 @@ import base64
 import hashlib
 import logging
 from functools import lru_cache
-from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-from dreamsuite.settings import get_settings
+from dreamsuite.settings import ROOT, get_settings
 
 log = logging.getLogger(__name__)
 
-# Used only when DREAMSUITE_SECRET_KEY is unset: a key generated once and kept beside the
-# SQLite file, so a local install encrypts from the first run without any setup.
-_LOCAL_KEY_FILE = Path(".dreamsuite-secret.key")
+# Used only when DREAMSUITE_SECRET_KEY is unset: a key generated once and kept in the project
+# folder (not the working directory: the app and the worker must find the same file), so a
+# local install encrypts from the first run without any setup.
+_LOCAL_KEY_FILE = ROOT / ".dreamsuite-secret.key"
 
 
 class DecryptError(Exception):
@@ -37,6 +37,11 @@ def _keys() -> list[str]:
 @lru_cache
 def _fernet_for(keys: tuple[str, ...]) -> MultiFernet:
     return MultiFernet([Fernet(k.encode()) for k in keys])
+
+
+def primary_key() -> str:
+    """The newest key, from which the app derives its other signing secrets."""
+    return _keys()[0]
 
 
 def fernet() -> MultiFernet:

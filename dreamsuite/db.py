@@ -1,22 +1,47 @@
-"""Engines and sessions shared by the app and the worker.
+"""Engines and sessions shared by the app and the worker, and the one way async code reaches them.
 
 All datetimes are aware UTC: sqlmodel 0.0.50 maps `datetime` fields to UTCDateTime, which
 refuses naive values and returns aware UTC on both SQLite and PostgreSQL. `utcnow()` is the
 one clock.
+
+Database work never runs on an event loop: sync code (services, migrations, the CLI) opens
+`session()` directly; async code (Reflex handlers, arq jobs, HTTP routes) calls
+`await db.run(sync_fn, ...)`, which runs it on a thread of a pool sized for the database.
+`session()` refuses to open on a thread that is running an event loop and names the
+coroutine that tried, so a blocking call is a failing test rather than a stalled app.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import functools
+import inspect
+import json
+import logging
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Iterator
+from typing import Any, Callable, ContextManager, Iterator, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 from dreamsuite.settings import get_settings
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Modules whose own coroutines may open sessions on the loop (the tests' setup code).
+LOOP_GUARD_EXEMPT: tuple[str, ...] = ()
+_ASYNC_FLAGS = inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR | inspect.CO_ITERABLE_COROUTINE
+
+
+class BlockingDatabaseCall(RuntimeError):
+    """A database session was opened on a thread that runs an event loop."""
 
 
 def utcnow() -> datetime:
@@ -45,16 +70,56 @@ def engine_for(url: str) -> Engine:
             cur.close()
 
         return eng
-    return create_engine(url, pool_pre_ping=True)
+    threads = get_settings().db_threads
+    # As many connections as threads may ask for one at once, so no thread waits on the pool.
+    return create_engine(url, pool_pre_ping=True, pool_size=threads, max_overflow=4)
 
 
 def get_engine() -> Engine:
     return engine_for(get_settings().database_url)
 
 
+# ------------------------------------------------------------------ the loop guard
+def _blocking_coroutine(depth: int) -> str | None:
+    """The coroutine this thread's event loop is running us from, or None when no loop runs here."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+    frame = sys._getframe(depth)
+    while frame is not None:
+        if frame.f_code.co_flags & _ASYNC_FLAGS:
+            return f"{frame.f_globals.get('__name__', '?')}.{frame.f_code.co_qualname}"
+        frame = frame.f_back
+    return "an unknown caller"
+
+
+def _check_loop(depth: int = 3) -> None:
+    mode = get_settings().db_loop_guard
+    if mode == "off":
+        return
+    culprit = _blocking_coroutine(depth)
+    if culprit is None or culprit.startswith(LOOP_GUARD_EXEMPT or ("\0",)):
+        return
+    message = (f"database session opened on the event loop by {culprit}: "
+               "wrap the synchronous work in `await db.run(fn, ...)`")
+    if mode == "raise":
+        raise BlockingDatabaseCall(message)
+    log.warning(message)
+
+
+# ------------------------------------------------------------------ sessions
+def session() -> ContextManager[Session]:
+    """A session that commits on success and rolls back on any error (nothing half-written).
+
+    Announcements queued with `announce_after_commit` go out once the commit succeeded.
+    """
+    _check_loop()
+    return _session_context()
+
+
 @contextmanager
-def session() -> Iterator[Session]:
-    """A session that commits on success and rolls back on any error (nothing half-written)."""
+def _session_context() -> Iterator[Session]:
     with Session(get_engine(), expire_on_commit=False) as s:
         try:
             yield s
@@ -62,3 +127,47 @@ def session() -> Iterator[Session]:
         except BaseException:
             s.rollback()
             raise
+        _publish_pending(s)
+
+
+
+def announce_after_commit(s: Session, workspace_id: int, kind: str, **data: Any) -> None:
+    """Tell open pages about a change, but only once the transaction holding it commits."""
+    s.info.setdefault("announce", []).append((workspace_id, kind, data))
+
+
+def _publish_pending(s: Session) -> None:
+    pending = s.info.pop("announce", None)
+    if not pending:
+        return
+    try:
+        client = _sync_redis()
+        for workspace_id, kind, data in pending:
+            client.publish(f"workspace:{workspace_id}", json.dumps({"kind": kind, **data}, default=str))
+    except Exception as exc:  # noqa: BLE001 - stored is what counts; a missed live update only delays a refresh
+        log.warning("could not announce %d change(s): %s", len(pending), type(exc).__name__)
+
+
+@lru_cache
+def _sync_redis_for(url: str):
+    import redis
+
+    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+
+
+def _sync_redis():
+    return _sync_redis_for(get_settings().redis_url)
+
+
+# ------------------------------------------------------------------ async callers
+@lru_cache
+def _executor(threads: int) -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=threads, thread_name_prefix="db")
+
+
+async def run(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """Run synchronous database work on the database threads; the event loop stays free."""
+    loop = asyncio.get_running_loop()
+    ctx = contextvars.copy_context()
+    call = functools.partial(ctx.run, fn, *args, **kwargs)
+    return await loop.run_in_executor(_executor(get_settings().db_threads), call)

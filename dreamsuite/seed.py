@@ -18,7 +18,7 @@ from sqlmodel import select
 from dreamsuite import db
 from dreamsuite.models import ConnectionStatus, Membership, PlatformConnection, User
 from dreamsuite.platforms.sandbox.serve import serve_sandbox
-from dreamsuite.services.scope import scope_for, scoped
+from dreamsuite.services.scope import Scope, scope_for, scoped
 from dreamsuite.settings import get_settings
 
 DEMO_EMAIL = "demo@dreamsuite.app"
@@ -44,29 +44,38 @@ def _demo_user_id() -> int | None:
         return user.id if user else None
 
 
-async def seed() -> str:
-    from dreamsuite.platforms.sandbox.consent import approve
-    from dreamsuite.services import auth, connect, sync
+def _demo_scope() -> tuple[bool, Scope, list[int]]:
+    """The demo artist (created on the first run) and their live sandbox connections."""
+    from dreamsuite.services import auth
 
     user_id = _demo_user_id()
     created = user_id is None
     if created:
-        user_id, _workspace_id, _token = auth.sign_up(DEMO_EMAIL, DEMO_PASSWORD, DEMO_ARTIST, DEMO_TIMEZONE)
+        user_id, _workspace_id, _token = auth.create_account(DEMO_EMAIL, DEMO_PASSWORD, DEMO_ARTIST, DEMO_TIMEZONE)
     with db.session() as s:
         workspace_id = s.exec(select(Membership.workspace_id).where(Membership.user_id == user_id)).first()
         scope = scope_for(s, user_id, workspace_id)
         existing = [c.id for c in s.exec(scoped(scope, PlatformConnection).where(
             PlatformConnection.platform == "sandbox", PlatformConnection.status == ConnectionStatus.active))]
+    return created, scope, existing
+
+
+async def seed() -> str:
+    from dreamsuite.platforms.sandbox.consent import approve
+    from dreamsuite.services import connect, sync
+
+    created, scope, existing = await db.run(_demo_scope)
 
     async def connect_and_collect() -> dict:
         if existing:
             connection_id = existing[0]
         else:
             params = await approve(await connect.start_connect(scope, "sandbox"))
-            connection_id = (await connect.complete_connect("sandbox", params)).connection_id
+            # The demo's own consent: the callback is completed for the user who started it.
+            connection_id = (await connect.complete_connect("sandbox", params, scope.user_id)).connection_id
         return await sync.collect_connection(connection_id)
 
-    if _reachable(get_settings().sandbox_base):
+    if await asyncio.to_thread(_reachable, get_settings().sandbox_base):
         result = await connect_and_collect()
     else:
         with serve_sandbox() as sandbox_url:

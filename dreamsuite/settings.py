@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# The project folder: files we keep (the local key, the outbox, media) live here, whatever
+# the working directory of the process that reads them.
+ROOT = Path(__file__).resolve().parent.parent
+# The sandbox's well-known demo secret: refused outside demo mode.
+DEMO_SANDBOX_SECRET = "sandbox-secret"
+
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_file=str(ROOT / ".env"), extra="ignore")
 
     # SQLite file by default; postgresql+psycopg://... in production.
-    database_url: str = "sqlite:///dreamsuite.db"
+    database_url: str = f"sqlite:///{ROOT / 'dreamsuite.db'}"
     # The private Redis `make run` starts; any redis:// URL switches it.
     redis_url: str = "redis://127.0.0.1:6390/0"
     # "offline" = the built-in analyst; or openai-chat:<model>, anthropic:<model>, ollama:<model>.
@@ -23,28 +33,64 @@ class Settings(BaseSettings):
     # `make run` serves both on one port; with `reflex run` in dev mode set API_URL=:8000.
     app_url: str = "http://localhost:3000"
     api_url: str = ""
+    # The local demo (`make run`): mounts the sandbox platform with its well-known secret.
+    dreamsuite_demo: bool = False
+    # Mount the sandbox platform in the backend (default: only in demo mode).
+    mount_sandbox: bool | None = None
     # The sandbox platform's base URL; by default it is mounted in our own backend.
     sandbox_url: str = ""
     sandbox_client_id: str = "dreamsuite-sandbox"
-    sandbox_client_secret: str = "sandbox-secret"
-    media_dir: str = "media"
+    sandbox_client_secret: str = DEMO_SANDBOX_SECRET
+    # Redirect URIs the sandbox accepts for our client (comma separated); default: our callback.
+    sandbox_redirect_uris: str = ""
+    media_dir: str = str(ROOT / "media")
     # How long a login session lasts.
     session_days: int = 30
+    # Outgoing mail: smtp://user:password@host:587 (starttls) or smtps://...:465. Without
+    # it, messages are written to `mail_dir` on the server (a local install has no mail).
+    smtp_url: str = ""
+    mail_from: str = "Dream Suite <no-reply@dreamsuite.local>"
+    mail_dir: str = str(ROOT / "run" / "mail")
+    # Login throttling (per account, per client address), in the `limits` library's notation.
+    login_limit_account: str = "5 per 15 minutes"
+    login_limit_address: str = "30 per 15 minutes"
+    signup_limit_address: str = "10 per hour"
+    # Reverse proxies in front of the app whose X-Forwarded-For we believe (0: none).
+    trusted_proxy_hops: int = 0
+    # Database work off the event loop: threads for it, and what a blocking call does.
+    db_threads: int = 12
+    db_loop_guard: Literal["raise", "warn", "off"] = "raise"
 
     @model_validator(mode="after")
     def _one_port_by_default(self) -> "Settings":
         self.app_url = self.app_url.rstrip("/")
         self.api_url = (self.api_url or self.app_url).rstrip("/")
+        if self.mount_sandbox is None:
+            self.mount_sandbox = self.dreamsuite_demo
         return self
 
     @property
     def sandbox_base(self) -> str:
         return (self.sandbox_url or f"{self.api_url}/sandbox").rstrip("/")
 
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies get the Secure flag whenever the app is served over https."""
+        return urlsplit(self.app_url).scheme == "https"
+
+    @property
+    def app_origins(self) -> list[str]:
+        """The origins our pages are served from (one in production, two in dev mode)."""
+        out = []
+        for url in (self.app_url, self.api_url):
+            parts = urlsplit(url)
+            origin = f"{parts.scheme}://{parts.netloc}"
+            if origin not in out:
+                out.append(origin)
+        return out
+
     def platform_credentials(self, platform: str) -> tuple[str, str] | None:
         """<PLATFORM>_CLIENT_ID / _CLIENT_SECRET from the environment, if set."""
-        import os
-
         if platform == "sandbox":
             return self.sandbox_client_id, self.sandbox_client_secret
         cid = os.environ.get(f"{platform.upper()}_CLIENT_ID")

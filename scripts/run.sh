@@ -11,6 +11,8 @@ if [ -z "${REDIS_URL:-}" ]; then
   REDIS_URL="$(scripts/redis.sh 6390)"
 fi
 export REDIS_URL
+# The local demo: the sandbox platform is mounted with its well-known secret (never in production).
+export DREAMSUITE_DEMO="${DREAMSUITE_DEMO:-1}"
 # The app, the worker and the seed must agree on where the app is (OAuth callbacks, sandbox).
 port="${PORT:-3000}"
 export APP_URL="${APP_URL:-http://localhost:$port}"

@@ -22,9 +22,16 @@ from dreamsuite.settings import get_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Tests never touch the developer's own secret key file or database.
+# Tests never touch the developer's own secret key file, database or outbox.
 os.environ.setdefault("DREAMSUITE_SECRET_KEY", "S0m9bH2pZJ1k7rj9x8o0p2ZrWm3dH9q2aQpQ8e4R1cE=")
 os.environ["DATABASE_URL"] = "sqlite:///" + str(Path(os.environ.get("PYTEST_TMP", "/tmp")) / "dreamsuite-unused.db")
+os.environ.setdefault("MAIL_DIR", str(Path(os.environ.get("PYTEST_TMP", "/tmp")) / f"dreamsuite-mail-{os.getpid()}"))
+# A blocking database call on an event loop fails the test that makes it; the tests' own
+# coroutines (setting up rows, checking them) may touch the database directly.
+os.environ["DB_LOOP_GUARD"] = "raise"
+# The tests play the local demo: the sandbox platform with its well-known secret is allowed.
+os.environ.setdefault("DREAMSUITE_DEMO", "1")
+dbmod.LOOP_GUARD_EXEMPT = ("tests.",)
 
 
 def _reset_settings() -> None:
@@ -138,11 +145,13 @@ def redis_url(_redis_server, monkeypatch) -> str:
 
 @pytest.fixture
 async def close_arq_pools():
-    """Close the arq pools a test opened on its own event loop."""
+    """Close the arq pools (and Redis clients) a test opened on its own event loop."""
     yield
     from dreamsuite import queue
+    from dreamsuite.services import throttle
 
     await queue.close_pools()
+    await throttle.close()
 
 
 # ------------------------------------------------------------------ sandbox platform

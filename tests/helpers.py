@@ -46,7 +46,7 @@ async def connect_sandbox(scope: Scope, sandbox_user: str | None = None) -> int:
     url = await start_connect(scope, "sandbox")
     callback = await approve(url, login_hint=sandbox_user)
     assert "code" in callback, callback
-    return (await complete_connect("sandbox", callback)).connection_id
+    return (await complete_connect("sandbox", callback, scope.user_id)).connection_id
 
 
 async def published_on_sandbox(sandbox_url: str, connection_id: int) -> list[dict]:

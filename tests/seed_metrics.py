@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 
 from dreamsuite.db import session
-from dreamsuite.models import ContentPost, DailyMetric, Membership, Role, User, Workspace
+from sqlmodel import select
+
+from dreamsuite.models import ContentPost, DailyMetric, Membership, PlatformConnection, Role, User, Workspace
 from dreamsuite.services.scope import Scope
 
 
@@ -20,15 +22,31 @@ def make_scope(name: str = "Artist", role: Role = Role.owner, tz: str = "UTC") -
         return Scope(user_id=user.id, workspace_id=ws.id, role=role)
 
 
-def seed_followers(scope: Scope, platform: str, end: date, values: list[int], engagement: int = 0) -> None:
-    """One DailyMetric per day, the last value on `end`."""
+def account(scope: Scope, platform: str, name: str = "main") -> int:
+    """The id of the workspace's `name` account on `platform` (made on first use)."""
+    with session() as s:
+        row = s.exec(select(PlatformConnection).where(
+            PlatformConnection.workspace_id == scope.workspace_id, PlatformConnection.platform == platform,
+            PlatformConnection.platform_user_id == name)).first()
+        if row is None:
+            row = PlatformConnection(workspace_id=scope.workspace_id, platform=platform, platform_user_id=name,
+                                     username=name)
+            s.add(row)
+            s.flush()
+        return row.id
+
+
+def seed_followers(scope: Scope, platform: str, end: date, values: list[int], engagement: int = 0,
+                   account_name: str = "main") -> None:
+    """One DailyMetric per day for one account, the last value on `end`."""
     start = end - timedelta(days=len(values) - 1)
+    connection_id = account(scope, platform, account_name)
     with session() as s:
         for i, v in enumerate(values):
             d = start + timedelta(days=i)
             prev = values[i - 1] if i else v
-            s.add(DailyMetric(workspace_id=scope.workspace_id, platform=platform, date=d, follower_count=v,
-                              follower_change_24h=v - prev, engagement_total=engagement))
+            s.add(DailyMetric(workspace_id=scope.workspace_id, connection_id=connection_id, platform=platform,
+                              date=d, follower_count=v, follower_change_24h=v - prev, engagement_total=engagement))
 
 
 def seed_post(scope: Scope, platform: str, pid: str, posted: date, **counts) -> None:

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.db
 
 
 @pytest.fixture
-def client(db):
+def client(db, redis_url):
     app = Starlette()
     mount_admin(app)
     with TestClient(app, base_url="http://testserver") as c:
@@ -46,10 +46,20 @@ def test_anonymous_request_ends_on_the_login_page(client):
     assert listing.url.path == "/admin/login"
 
 
-def test_non_admin_is_refused_clearly(client):
-    auth.sign_up("artist@example.com", "password1", "Artist", "UTC")
+def test_non_admin_gets_the_same_refusal_as_a_wrong_password(client):
+    # A distinct message would confirm that the artist's password is right.
+    auth.create_account("artist@example.com", "password1", "Artist", "UTC")
     res = _login(client, "artist@example.com", "password1")
-    assert "not an administrator" in res.text
+    assert auth.BAD_CREDENTIALS in res.text and "administrator" not in res.text
+    assert client.get("/admin/", follow_redirects=True).url.path == "/admin/login"
+
+
+def test_admin_login_is_throttled_like_the_apps(client):
+    auth.create_admin("root@example.com", "adminpass")
+    for _ in range(5):
+        assert auth.BAD_CREDENTIALS in _login(client, "root@example.com", "wrong-guess").text
+    res = _login(client, "root@example.com", "adminpass")  # right, but too late
+    assert "Too many attempts. Try again in 15 minutes." in res.text
     assert client.get("/admin/", follow_redirects=True).url.path == "/admin/login"
 
 
@@ -61,7 +71,7 @@ def test_wrong_password_is_refused(client):
 
 
 def test_admin_sees_tables_without_secrets_and_can_log_out(client):
-    artist_id, _, _ = auth.sign_up("artist@example.com", "password1", "Artist", "UTC")
+    artist_id, _, _ = auth.create_account("artist@example.com", "password1", "Artist", "UTC")
     auth.create_admin("root@example.com", "adminpass")
     res = _login(client, "root@example.com", "adminpass")
     assert res.url.path.startswith("/admin")

@@ -60,7 +60,7 @@ def connections() -> list[PlatformConnection]:
 async def test_full_flow_stores_encrypted_tokens_and_enqueues_first_sync(db, redis_url, sandbox_url):
     scope = member("artist@example.com")
     params = browser(await start_connect(scope, "sandbox"))
-    result = await complete_connect("sandbox", params)
+    result = await complete_connect("sandbox", params, scope.user_id)
     assert result.workspace_id == scope.workspace_id and result.platform == "sandbox" and result.username
 
     [row] = connections()
@@ -78,9 +78,9 @@ async def test_full_flow_stores_encrypted_tokens_and_enqueues_first_sync(db, red
         assert s.exec(select(OAuthState)).all() == []  # consumed
 
     with pytest.raises(ConnectError, match="not valid"):  # a replayed callback does nothing
-        await complete_connect("sandbox", params)
+        await complete_connect("sandbox", params, scope.user_id)
 
-    again = await complete_connect("sandbox", browser(await start_connect(scope, "sandbox")))
+    again = await complete_connect("sandbox", browser(await start_connect(scope, "sandbox")), scope.user_id)
     assert again.connection_id == result.connection_id and len(connections()) == 1
 
     card = next(c for c in connect.list_cards(scope) if c["name"] == "sandbox")
@@ -91,9 +91,9 @@ async def test_unknown_state_stores_nothing(db, redis_url, sandbox_url):
     scope = member("a@example.com")
     params = browser(await start_connect(scope, "sandbox"))
     with pytest.raises(ConnectError, match="not valid"):
-        await complete_connect("sandbox", {**params, "state": "forged"})
+        await complete_connect("sandbox", {**params, "state": "forged"}, scope.user_id)
     with pytest.raises(ConnectError):
-        await complete_connect("sandbox", {"code": params["code"]})
+        await complete_connect("sandbox", {"code": params["code"]}, scope.user_id)
     assert connections() == []
 
 
@@ -105,7 +105,7 @@ async def test_expired_state_stores_nothing(db, redis_url, sandbox_url):
         row.expires_at = dbm.utcnow() - timedelta(seconds=1)
         s.add(row)
     with pytest.raises(ConnectError, match="expired"):
-        await complete_connect("sandbox", params)
+        await complete_connect("sandbox", params, scope.user_id)
     assert connections() == []
 
 
@@ -117,7 +117,7 @@ async def test_state_of_another_platform_is_refused(db, redis_url, sandbox_url):
         row.platform = "spotify"
         s.add(row)
     with pytest.raises(ConnectError, match="another platform"):
-        await complete_connect("sandbox", params)
+        await complete_connect("sandbox", params, scope.user_id)
     assert connections() == []
 
 
@@ -125,7 +125,7 @@ async def test_denied_consent_is_a_clear_error_and_stores_nothing(db, redis_url,
     scope = member("a@example.com")
     params = browser(await start_connect(scope, "sandbox"), decision="deny")
     with pytest.raises(ConnectError, match="did not allow"):
-        await complete_connect("sandbox", params)
+        await complete_connect("sandbox", params, scope.user_id)
     assert connections() == []
     with dbm.session() as s:
         assert s.exec(select(OAuthState)).all() == []
@@ -139,7 +139,7 @@ async def test_pkce_mismatch_is_rejected_by_the_platform(db, redis_url, sandbox_
         row.code_verifier_enc = crypto.encrypt("x" * 64)  # not the verifier the challenge was made from
         s.add(row)
     with pytest.raises(ConnectError, match="PKCE"):
-        await complete_connect("sandbox", params)
+        await complete_connect("sandbox", params, scope.user_id)
     assert connections() == []
 
 
@@ -163,7 +163,7 @@ async def test_connection_is_saved_when_redis_is_down(db, sandbox_url, monkeypat
 
     get_settings.cache_clear()
     scope = member("a@example.com")
-    result = await complete_connect("sandbox", browser(await start_connect(scope, "sandbox")))
+    result = await complete_connect("sandbox", browser(await start_connect(scope, "sandbox")), scope.user_id)
     [row] = connections()
     assert row.id == result.connection_id and row.status == "active"
     assert "could not enqueue first sync" in caplog.text
@@ -183,7 +183,7 @@ async def test_roles_and_workspaces_are_enforced(db, redis_url, sandbox_url):
     with pytest.raises(ConnectError, match="no platform"):
         await start_connect(a, "myspace")
 
-    b_conn = (await complete_connect("sandbox", browser(await start_connect(b, "sandbox")))).connection_id
+    b_conn = (await complete_connect("sandbox", browser(await start_connect(b, "sandbox")), b.user_id)).connection_id
     assert all(c["connection_id"] is None for c in connect.list_cards(a))
     with pytest.raises(NotFound):
         connect.disconnect(a, b_conn)
@@ -200,5 +200,5 @@ async def test_roles_and_workspaces_are_enforced(db, redis_url, sandbox_url):
     assert cards[0]["connection_id"] is None and cards[0]["status"] == "" and cards[1]["note"] == "Coming soon"
     assert cards[0]["connections"][0]["status"] == "revoked"
     # Connecting again revives the same row (same account) with fresh tokens.
-    again = (await complete_connect("sandbox", browser(await start_connect(b, "sandbox")))).connection_id
+    again = (await complete_connect("sandbox", browser(await start_connect(b, "sandbox")), b.user_id)).connection_id
     assert again == b_conn and connect.list_cards(b)[0]["status"] == "active"

@@ -56,6 +56,17 @@ def get_tokens(client, base: str, **form_over) -> dict:
     return resp.json()
 
 
+@pytest.fixture(autouse=True)
+def registered_redirect(monkeypatch):
+    """Our test client's callback is a registered redirect URI (as an app's own callback is)."""
+    from dreamsuite.settings import get_settings
+
+    monkeypatch.setenv("SANDBOX_REDIRECT_URIS", REDIRECT)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
 @pytest.fixture
 def http():
     with httpx.Client(timeout=10) as c:

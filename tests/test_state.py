@@ -1,103 +1,221 @@
-"""State handlers without a browser: login errors, session checks, composer validation."""
+"""State handlers without a browser: the session check on every event, per-user state reset,
+messages only our server signed, and the composer's handling of every date a browser can send."""
 
 from __future__ import annotations
 
-import asyncio
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import update
 
-from dreamsuite.services import auth
+from dreamsuite import db as dbmod
+from dreamsuite.models import AuthSession, Membership, ScheduledPost
+from dreamsuite.services import auth, flash
 
-pytestmark = pytest.mark.db
+# Imported here, not in the tests: Reflex registers states in the context that first imports
+# them, and each async test runs in a context of its own.
+import dreamsuite.pages  # noqa: E402,F401
+
+pytestmark = [pytest.mark.db, pytest.mark.usefixtures("close_arq_pools")]
 
 
-def _state(cls):
+def tab(cls, token: str = "", path: str = "/dashboard", query: dict | None = None):
+    """A state as one browser tab sees it: the cookie its websocket connected with, its URL."""
     from dreamsuite.state.auth import AuthState
 
     root = AuthState.get_root_state()(_reflex_internal_init=True)
+    browse(root, token, path, query)
     return root.get_substate(cls.get_full_name().split("."))
 
 
-def _run(result):
-    return asyncio.run(result) if asyncio.iscoroutine(result) else result
+def browse(state, token: str = "", path: str = "/dashboard", query: dict | None = None) -> None:
+    root = state._get_root_state()
+    cookie = f"theme=dark; {auth.SESSION_COOKIE}={token}" if token else ""
+    as_path = path + (f"?{urlencode(query)}" if query else "")
+    root.router_data = root._update_router_vars(
+        {"headers": {"cookie": cookie, "origin": "http://localhost:3000"}, "pathname": path,
+         "query": query or {}, "asPath": as_path}, root.router_data)
 
 
-def test_login_shows_the_auth_error_and_then_logs_in(db):
-    from dreamsuite.state.account import LoginState
-
-    auth.sign_up("me@example.com", "password1", "Me", "Europe/Paris")
-    st = _state(LoginState)
-    _run(LoginState.submit_login.fn(st, {"email": "me@example.com", "password": "nope-nope"}))
-    assert st.login_error == auth.BAD_CREDENTIALS and st.session_token == ""
-    redirect = _run(LoginState.submit_login.fn(st, {"email": "me@example.com", "password": "password1"}))
-    assert st.login_error == "" and st.session_token
-    assert (st.user_name, st.user_timezone, st.workspace_name) == ("Me", "Europe/Paris", "Me")
-    assert "/dashboard" in str(redirect)
+def handler(cls, name: str):
+    return getattr(cls, name).fn
 
 
-def test_check_login_redirects_without_a_valid_session(db):
-    from dreamsuite.state.auth import AuthState
+async def test_every_event_rechecks_the_login(db, redis_url):
+    from dreamsuite.lifecycle import on_backend_error
+    from dreamsuite.state.dashboard import DashboardState
 
-    st = _state(AuthState)
-    assert "/login" in str(AuthState.check_login.fn(st))
-    st.session_token = "forged"
-    assert "/login" in str(AuthState.check_login.fn(st))
-    _, _, token = auth.sign_up("me@example.com", "password1", "Me", "UTC")
-    st.session_token = token
-    assert AuthState.check_login.fn(st) is None and st.is_logged_in
-    AuthState.log_out.fn(st)
-    assert auth.session_for(token) is None and st.user_id == 0
+    _, _, token = auth.create_account("me@example.com", "password1", "Me", "UTC")
+    st = tab(DashboardState, token)
+    assert await handler(DashboardState, "check_login")(st) is None and st.is_logged_in
+    await handler(DashboardState, "load")(st)
+    assert st.loaded and st.load_error == ""
 
-
-def test_signup_error_is_inline(db):
-    from dreamsuite.state.account import SignupState
-
-    auth.sign_up("taken@example.com", "password1", "First", "UTC")
-    st = _state(SignupState)
-    _run(SignupState.submit_signup.fn(st, {"email": "taken@example.com", "password": "password2",
-                                            "name": "Second", "timezone": "UTC"}))
-    assert "already exists" in st.signup_error and st.session_token == ""
+    auth.log_out(token)  # in another tab
+    with pytest.raises(auth.SessionEnded):
+        await handler(DashboardState, "load")(st)
+    assert "/login" in str(on_backend_error(auth.SessionEnded()))
 
 
-def test_composer_shows_validation_errors_inline(db):
+async def test_expiry_and_a_password_change_end_open_tabs(db, redis_url):
     from dreamsuite.state.composer import ComposerState
 
-    _, _, token = auth.sign_up("me@example.com", "password1", "Me", "UTC")
-    st = _state(ComposerState)
-    st.session_token = token
-    st._load_session()
-    st.content, st.when = "Hello fans", "2020-01-01T10:00"
-    _run(ComposerState.schedule.fn(st))
-    assert st.form_error  # no account chosen / in the past: the service's message, shown as is
-    st.when = "not a date"
-    _run(ComposerState.schedule.fn(st))
-    assert st.form_error == "Pick a date and time for the post."
+    _, _, token = auth.create_account("me@example.com", "password1", "Me", "UTC")
+    st = tab(ComposerState, token, "/composer")
+    await handler(ComposerState, "check_login")(st)
+    await handler(ComposerState, "load")(st)
+    with dbmod.session() as s:
+        s.exec(update(AuthSession).values(expires_at=dbmod.utcnow() - timedelta(seconds=1)))
+    with pytest.raises(auth.SessionEnded):
+        await handler(ComposerState, "cancel")(st, 1)
+
+    other = auth.log_in("me@example.com", "password1")
+    st = tab(ComposerState, other, "/composer")
+    await handler(ComposerState, "check_login")(st)
+    third = auth.log_in("me@example.com", "password1")
+    auth.change_password(third, "password1", "password2")  # from the phone
+    with pytest.raises(auth.SessionEnded):
+        await handler(ComposerState, "load")(st)
 
 
-def test_a_viewer_gets_a_message_not_an_exception(db):
-    from sqlalchemy import update
+async def test_the_next_login_in_a_tab_sees_nothing_of_the_previous_one(db, redis_url):
+    from dreamsuite.state.chat import ChatState, ChatMsg
+    from dreamsuite.state.composer import ComposerState
 
-    from dreamsuite import db as dbmod
-    from dreamsuite.models import Membership
+    _, _, token_a = auth.create_account("a@example.com", "password1", "Artist A", "UTC")
+    _, _, token_b = auth.create_account("b@example.com", "password1", "Artist B", "UTC")
+    st = tab(ComposerState, token_a, "/composer")
+    await handler(ComposerState, "check_login")(st)
+    st.content = "A's unsent draft: surprise tour dates"
+    chat = await st.get_state(ChatState)
+    chat.messages = [ChatMsg("user", "A's private question")]
+
+    auth.log_out(token_a)
+    browse(st, "", "/login")  # A logged out: the tab has no login
+    assert await handler(ComposerState, "check_login")(st) is not None  # → /login
+    browse(st, token_b, "/composer")  # B logs in on the same tab
+    await handler(ComposerState, "check_login")(st)
+    assert st.user_name == "Artist B" and st.content == ""
+    assert (await st.get_state(ChatState)).messages == []
+
+
+async def test_onboarding_shows_only_notes_our_server_signed_for_this_user(db, redis_url):
+    from dreamsuite.state.onboarding import OnboardingState
+
+    user_id, _, token = auth.create_account("me@example.com", "password1", "Me", "UTC")
+    note = flash.make("connected", u=user_id, platform="sandbox", username="nova")
+    cases = {
+        note: "Connected Sandbox (@nova). Your first sync has started.",
+        flash.make("connected", u=user_id + 1, platform="sandbox", username="x"): "",  # someone else's
+        "connected=instagram": "",
+        note[:-3] + "abc": "",  # tampered
+    }
+    for value, expected in cases.items():
+        st = tab(OnboardingState, token, "/onboarding", {"flash": value})
+        await handler(OnboardingState, "check_login")(st)
+        await handler(OnboardingState, "load")(st)
+        assert st.banner == expected
+    st = tab(OnboardingState, token, "/onboarding", {"connected": "instagram", "error": "Your account is hacked"})
+    await handler(OnboardingState, "check_login")(st)
+    await handler(OnboardingState, "load")(st)
+    assert st.banner == ""
+
+
+async def _composer(token: str, tz: str = "UTC"):
+    from dreamsuite.state.composer import Account, ComposerState
+
+    st = tab(ComposerState, token, "/composer")
+    await handler(ComposerState, "check_login")(st)
+    st.user_timezone = tz
+    st.content = "Hello fans"
+    return st, ComposerState
+
+
+@pytest.mark.parametrize("when,message", [
+    ("", "Pick a date and time for the post."),
+    ("not a date", "Pick a date and time for the post."),
+    ("275760-09-13T00:00", "Pick a date and time for the post."),  # what Chrome sends for its last date
+    ("2026-02-30T10:00", "Pick a date and time for the post."),
+    ("0001-01-01T00:00", "That date is out of range; pick a date within the next two years."),
+    ("0001-01-02T00:00", "That time is in the past; pick a time from now on."),
+    ("9999-12-31T23:59", "Posts can be scheduled up to two years ahead; pick an earlier date."),
+    ("2020-01-01T10:00", "That time is in the past; pick a time from now on."),
+])
+async def test_every_date_the_browser_can_send_gets_a_clear_message(db, redis_url, when, message):
+    # Tokyo is ahead of UTC even in year 1 (its local mean time), so 0001-01-01 00:00 is before
+    # the first instant Python can hold: the conversion overflows.
+    _, _, token = auth.create_account("me@example.com", "password1", "Me", "Asia/Tokyo")
+    st, cls = await _composer(token, "Asia/Tokyo")
+    st.selected = ["1"]
+    st.when = when
+    await handler(cls, "schedule")(st, "")
+    assert st.form_error == message
+
+
+async def test_times_that_do_not_exist_or_happen_twice(db, redis_url, sandbox_url):
+    from tests.helpers import connect_sandbox
+    from dreamsuite.services.scope import Scope
+    from dreamsuite.models import Role
+
+    user_id, ws_id, token = auth.create_account("me@example.com", "password1", "Me", "Europe/Berlin")
+    cid = await connect_sandbox(Scope(user_id, ws_id, Role.owner))
+    st, cls = await _composer(token, "Europe/Berlin")
+    st.selected = [str(cid)]
+    # The next spring-forward and fall-back nights in Berlin, whatever today is.
+    year = datetime.now(ZoneInfo("Europe/Berlin")).year + 1
+    march = max(d for d in (datetime(year, 3, day) for day in range(25, 32)) if d.weekday() == 6)
+    october = max(d for d in (datetime(year, 10, day) for day in range(25, 32)) if d.weekday() == 6)
+
+    st.when = f"{march:%Y-%m-%d}T02:30"
+    await handler(cls, "schedule")(st, "")
+    assert st.form_error == (f"02:30 on {march.day} March {year} does not exist in Europe/Berlin: the clocks go "
+                             "forward then. Pick another time.") and st.time_choices == []
+
+    st.when = f"{october:%Y-%m-%d}T02:30"
+    await handler(cls, "schedule")(st, "")
+    assert "happens twice in Europe/Berlin" in st.form_error
+    assert [c.label for c in st.time_choices] == ["The first 02:30 (CEST, UTC+02:00)",
+                                                 "The second 02:30 (CET, UTC+01:00)"]
+    await handler(cls, "schedule")(st, "1")  # the artist picks the second one
+    assert st.form_error == "" and st.time_choices == []
+    with dbmod.session() as s:
+        post = s.exec(__import__("sqlmodel").select(ScheduledPost)).one()
+    assert post.scheduled_at == datetime(year, 10, october.day, 1, 30, tzinfo=ZoneInfo("UTC"))
+
+
+async def test_a_viewer_gets_a_message_not_an_exception(db, redis_url):
     from dreamsuite.state.composer import ComposerState
     from dreamsuite.state.onboarding import OnboardingState
 
-    user_id, _, token = auth.sign_up("me@example.com", "password1", "Me", "UTC")
+    user_id, _, token = auth.create_account("me@example.com", "password1", "Me", "UTC")
     with dbmod.session() as s:
         s.exec(update(Membership).where(Membership.user_id == user_id).values(role="viewer"))
-    st = _state(ComposerState)
-    st.session_token = token
-    st._load_session()
-    st.content, st.when = "Hello fans", "2099-01-01T10:00"
-    _run(ComposerState.schedule.fn(st))
-    assert "editor" in st.form_error
-    ComposerState.cancel.fn(st, 12345)
-    assert "editor" in st.form_error
+    st, cls = await _composer(token)
+    st.when = "2099-01-01T10:00"
+    await handler(cls, "schedule")(st, "")
+    assert st.form_error == "This needs the editor role; you are viewer."
+    await handler(ComposerState, "cancel")(st, 12345)
+    assert st.form_error == "This needs the editor role; you are viewer."
 
-    ob = _state(OnboardingState)
-    ob.session_token = token
-    ob._load_session()
-    _run(OnboardingState.connect.fn(ob, "sandbox"))
-    assert "editor" in ob.banner and ob.banner_error and ob.busy_platform == ""
-    OnboardingState.disconnect.fn(ob, 12345)
-    assert "editor" in ob.banner
+    ob = tab(OnboardingState, token, "/onboarding")
+    await handler(OnboardingState, "check_login")(ob)
+    await handler(OnboardingState, "connect")(ob, "sandbox")
+    assert ob.banner == "This needs the editor role; you are viewer." and ob.banner_error and ob.busy_platform == ""
+    await handler(OnboardingState, "disconnect")(ob, 12345)
+    assert ob.banner == "This needs the editor role; you are viewer."
+
+
+async def test_login_page_shows_our_message_for_a_signed_note_only(db):
+    from dreamsuite.state.account import LoginState
+
+    note = flash.make("error", code="throttled", message="Too many attempts. Try again in 3 minutes.",
+                      email="me@example.com")
+    st = tab(LoginState, "", "/login", {"flash": note, "next": "//evil.example"})
+    await handler(LoginState, "load")(st)
+    assert st.form_error == "Too many attempts. Try again in 3 minutes." and st.email == "me@example.com"
+    assert st.next_path == ""
+    st = tab(LoginState, "", "/login", {"flash": "Your account was suspended, call us"})
+    await handler(LoginState, "load")(st)
+    assert st.form_error == "" and st.email == ""

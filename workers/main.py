@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+from datetime import timezone
 from typing import Any
 
 import httpx
 from arq import cron
 from arq.worker import func
 
-from dreamsuite import queue
-from dreamsuite.services import sync
+from dreamsuite import db, queue
+from dreamsuite.services import sync, tokens
 from workers import collect, maintenance, publish
 
-# Job ids dedupe only while the job or its result exists. Kept results outlive a day so the
-# daily `collect:<connection>:<date>` id cannot run twice on the same date (a restarted
-# worker re-running the cron); publish ids carry the attempt, and the database claim makes
-# a repeat a no-op anyway.
+# Job ids dedupe only while the job or its result exists. Kept collect results outlive a day
+# so the daily `collect:<connection>:<date>` id cannot run twice on the same date (a
+# restarted worker re-running the cron).
 KEEP_RESULT = 26 * 3600
+# Publish jobs keep no result: a failed job (say, the database was down at the claim) must
+# not block the reconciler's re-enqueue under the same id for a day. The database claim is
+# what prevents a second send, not the job id.
+PUBLISH_KEEP_RESULT = 0
 
 
 async def startup(ctx: dict[str, Any]) -> None:
+    # A key that cannot read the stored tokens would expire or fail every job: refuse to start.
+    await db.run(tokens.check_key_at_startup)
     # One pooled client for every job of this worker (adapters take the client from us).
     ctx["http"] = httpx.AsyncClient(timeout=sync.HTTP_TIMEOUT)
 
@@ -36,11 +42,14 @@ class WorkerSettings:
         func(collect.collect, name="collect", max_tries=collect.MAX_TRIES, timeout=600),
         # arq re-runs a job interrupted by a shutdown; the claim makes that harmless, and
         # a few tries bound it. The job itself never asks for a retry.
-        func(publish.publish, name="publish", max_tries=3, timeout=120),
+        func(publish.publish, name="publish", max_tries=3, timeout=120, keep_result=PUBLISH_KEEP_RESULT),
     ]
+    # Cron times are UTC whatever the machine's timezone is.
+    timezone = timezone.utc
     cron_jobs = [
         cron(maintenance.daily_collect, hour={3}, minute={0}, unique=True),
         cron(maintenance.reconcile_publishing, unique=True),  # every minute, at second 0
+        cron(maintenance.tidy, minute=set(range(0, 60, 10)), second={30}, unique=True),
     ]
     redis_settings = queue.redis_settings()
     queue_name = queue.QUEUE_NAME

@@ -1,11 +1,12 @@
-"""Cron functions: the daily collect fan-out and the publish reconciler."""
+"""Cron functions: the daily collect fan-out, the publish reconciler and housekeeping."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from dreamsuite.services import publish, sync
+from dreamsuite import db
+from dreamsuite.services import auth, publish, sync
 
 
 async def daily_collect(ctx: dict[str, Any]) -> int:
@@ -14,3 +15,11 @@ async def daily_collect(ctx: dict[str, Any]) -> int:
 
 async def reconcile_publishing(ctx: dict[str, Any]) -> int:
     return await publish.reconcile()
+
+
+async def tidy(ctx: dict[str, Any]) -> dict[str, int]:
+    """Every ten minutes: expired logins and sign-up links go, abandoned sync runs are marked."""
+    return {
+        "expired_removed": await db.run(auth.purge_expired),
+        "runs_abandoned": await db.run(sync.abandon_stale_runs),
+    }

@@ -14,9 +14,9 @@ STATUS_COLORS = {
 }
 
 
-def status_badge(status, testid: str = "status-badge", **props) -> rx.Component:
+def status_badge(status, testid: str = "status-badge", label=None, **props) -> rx.Component:
     return rx.badge(
-        status.to(str).replace("_", " "),
+        label if label is not None else status.to(str).replace("_", " "),
         color_scheme=rx.match(status, *[(k, v) for k, v in STATUS_COLORS.items()], "gray"),
         variant="soft",
         data_testid=testid,

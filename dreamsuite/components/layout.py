@@ -1,8 +1,11 @@
-"""The page template: a sidebar (nav, workspace, logout) around each logged-in page.
+"""The page template: navigation, the bell and the account around each logged-in page.
 
 `@template(route=..., title=..., on_load=...)` replaces `@rx.page` for those pages: it adds
 the login check before the page's own on_load handlers and hides the content until the
 session is known, so a logged-out visitor never sees a flash of someone's page.
+
+From the `md` breakpoint up the navigation is a sidebar; below it (phones, from 360 px) a top
+bar with a menu that opens the same navigation in a drawer.
 """
 
 from __future__ import annotations
@@ -11,14 +14,20 @@ from typing import Callable
 
 import reflex as rx
 
+from dreamsuite.components.forms import plain_form
+from dreamsuite.state.account import FormPageState
 from dreamsuite.state.auth import AuthState
+from dreamsuite.state.notifications import NotificationState as N
 
 NAV = [
     ("Dashboard", "/dashboard", "layout-dashboard"),
     ("Connections", "/onboarding", "plug"),
     ("Chat", "/chat", "message-circle"),
     ("Composer", "/composer", "calendar-clock"),
+    ("Account", "/account", "user-cog"),
 ]
+SIDEBAR_WIDTH = "240px"
+ELLIPSIS = {"overflow": "hidden", "text_overflow": "ellipsis", "white_space": "nowrap", "max_width": "100%"}
 
 
 def logo() -> rx.Component:
@@ -48,43 +57,177 @@ def nav_item(label: str, href: str, icon: str) -> rx.Component:
     )
 
 
-def sidebar() -> rx.Component:
-    return rx.vstack(
-        logo(),
-        rx.vstack(
-            rx.text("Workspace", size="1", color=rx.color("gray", 10)),
-            rx.text(AuthState.workspace_name, weight="bold", size="3", data_testid="workspace-name"),
-            spacing="0",
-            padding_top="1em",
+def _notification(n) -> rx.Component:
+    return rx.box(
+        rx.hstack(
+            rx.cond(n.unread, rx.box(width="8px", height="8px", border_radius="50%", flex_shrink="0",
+                                     background=rx.color("violet", 9), margin_top="0.4em")),
+            rx.vstack(
+                rx.text(n.message, size="2", white_space="pre-wrap", word_break="break-word"),
+                rx.hstack(
+                    rx.text(n.when, size="1", color=rx.color("gray", 10)),
+                    rx.cond(n.link != "", rx.link("Open", href=n.link, size="1")),
+                    rx.cond(n.unread, rx.link("Mark read", size="1", on_click=N.mark_read(n.id),
+                                              cursor="pointer")),
+                    spacing="3",
+                ),
+                spacing="1",
+                width="100%",
+            ),
+            align="start",
+            spacing="2",
         ),
-        rx.vstack(*[nav_item(*item) for item in NAV], width="100%", spacing="1", padding_top="1em"),
-        rx.spacer(),
+        padding_y="0.5em",
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+        width="100%",
+        data_testid="notification-item",
+    )
+
+
+def bell() -> rx.Component:
+    return rx.popover.root(
+        rx.popover.trigger(
+            rx.button(
+                rx.icon("bell", size=18),
+                rx.cond(N.unread > 0, rx.badge(N.unread_label, color_scheme="red", variant="solid",
+                                               radius="full", data_testid="bell-count")),
+                variant="ghost", color_scheme="gray", aria_label="Notifications", data_testid="bell",
+            ),
+        ),
+        rx.popover.content(
+            rx.vstack(
+                rx.hstack(
+                    rx.text("Notifications", weight="bold"),
+                    rx.spacer(),
+                    rx.cond(N.unread > 0, rx.link("Mark all read", size="2", on_click=N.mark_all_read,
+                                                  cursor="pointer", data_testid="mark-all-read")),
+                    width="100%", align="center",
+                ),
+                rx.cond(
+                    N.items.length() > 0,
+                    rx.scroll_area(rx.vstack(rx.foreach(N.items, _notification), spacing="0", width="100%"),
+                                   max_height="60vh", type="auto", scrollbars="vertical"),
+                    rx.text("Nothing new. Sync problems and publishing results show up here.", size="2",
+                            color=rx.color("gray", 11)),
+                ),
+                spacing="2",
+                width="100%",
+            ),
+            width="min(360px, calc(100vw - 2em))",
+            data_testid="notifications",
+        ),
+    )
+
+
+def logout_button() -> rx.Component:
+    # A real form post: the route clears the HttpOnly cookie and ends the session.
+    return plain_form(
+        rx.button(rx.icon("log-out", size=16), "Log out", type="submit", variant="soft", color_scheme="gray",
+                  width="100%", data_testid="logout"),
+        action=FormPageState.api_url + "/auth/logout",
+        width="100%",
+    )
+
+
+def _account_block() -> rx.Component:
+    return rx.vstack(
         rx.hstack(
             rx.avatar(fallback=AuthState.user_initial, size="2", radius="full"),
             rx.vstack(
-                rx.text(AuthState.user_name, size="2", weight="medium"),
+                rx.text(AuthState.user_name, size="2", weight="medium", style=ELLIPSIS),
                 rx.text(AuthState.user_timezone, size="1", color=rx.color("gray", 10)),
                 spacing="0",
+                min_width="0",
             ),
             align="center",
             width="100%",
         ),
-        rx.button(
-            rx.icon("log-out", size=16), "Log out",
-            on_click=AuthState.log_out,
-            variant="soft",
-            color_scheme="gray",
-            width="100%",
-            data_testid="logout",
-        ),
-        width="240px",
-        min_width="240px",
+        logout_button(),
+        width="100%",
+        spacing="3",
+    )
+
+
+def _workspace_block() -> rx.Component:
+    return rx.vstack(
+        rx.text("Workspace", size="1", color=rx.color("gray", 10)),
+        rx.text(AuthState.workspace_name, weight="bold", size="3", style=ELLIPSIS, title=AuthState.workspace_name,
+                data_testid="workspace-name"),
+        spacing="0",
+        width="100%",
+        min_width="0",
+    )
+
+
+def nav_links() -> rx.Component:
+    return rx.vstack(*[nav_item(*item) for item in NAV], width="100%", spacing="1")
+
+
+def sidebar() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(logo(), rx.spacer(), bell(), align="center", width="100%"),
+        _workspace_block(),
+        nav_links(),
+        rx.spacer(),
+        _account_block(),
+        width=SIDEBAR_WIDTH,
+        min_width=SIDEBAR_WIDTH,
         height="100vh",
         padding="1.25em",
+        spacing="4",
         border_right=f"1px solid {rx.color('gray', 5)}",
         background=rx.color("gray", 2),
         position="sticky",
         top="0",
+        display=rx.breakpoints(initial="none", md="flex"),
+    )
+
+
+def topbar() -> rx.Component:
+    """Phones and narrow windows: logo, bell and a menu that opens the navigation."""
+    return rx.hstack(
+        rx.drawer.root(
+            rx.drawer.trigger(rx.button(rx.icon("menu", size=20), variant="ghost", color_scheme="gray",
+                                        aria_label="Menu", data_testid="menu")),
+            rx.drawer.overlay(z_index="40"),
+            rx.drawer.portal(
+                rx.drawer.content(
+                    rx.vstack(
+                        rx.hstack(logo(), rx.spacer(),
+                                  rx.drawer.close(rx.button(rx.icon("x", size=18), variant="ghost",
+                                                            color_scheme="gray", aria_label="Close menu")),
+                                  width="100%", align="center"),
+                        _workspace_block(),
+                        nav_links(),
+                        rx.spacer(),
+                        _account_block(),
+                        height="100%",
+                        width="100%",
+                        spacing="4",
+                        padding="1.25em",
+                    ),
+                    width="min(280px, 85vw)",
+                    height="100%",
+                    top="0",
+                    left="0",
+                    z_index="50",
+                    background=rx.color("gray", 2),
+                ),
+            ),
+            direction="left",
+        ),
+        logo(),
+        rx.spacer(),
+        bell(),
+        align="center",
+        width="100%",
+        padding="0.5em 0.75em",
+        border_bottom=f"1px solid {rx.color('gray', 5)}",
+        background=rx.color("gray", 2),
+        position="sticky",
+        top="0",
+        z_index="10",
+        display=rx.breakpoints(initial="flex", md="none"),
     )
 
 
@@ -94,21 +237,24 @@ def template(
     on_load: list | None = None,
 ) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
     def decorator(page_content: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
-        @rx.page(route=route, title=f"{title} · Dream Suite", on_load=[AuthState.check_login, *(on_load or [])])
+        @rx.page(route=route, title=f"{title} · Dream Suite",
+                 on_load=[AuthState.check_login, N.load, *(on_load or [])])
         def page() -> rx.Component:
-            return rx.hstack(
+            return rx.flex(
                 sidebar(),
+                topbar(),
                 rx.box(
                     rx.cond(
                         AuthState.is_logged_in,
                         rx.vstack(rx.heading(title, size="7"), page_content(), spacing="5", width="100%"),
                         rx.center(rx.spinner(size="3"), height="60vh"),
                     ),
-                    padding="2em",
+                    padding=rx.breakpoints(initial="1em", md="2em"),
                     width="100%",
+                    min_width="0",
                     max_width="1200px",
                 ),
-                spacing="0",
+                direction=rx.breakpoints(initial="column", md="row"),
                 align="start",
                 width="100%",
                 min_height="100vh",

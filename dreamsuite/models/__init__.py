@@ -1,6 +1,6 @@
 """All tables. Import from here so SQLModel.metadata (and Alembic) sees every one."""
 
-from dreamsuite.models.account import AuthSession, Membership, Role, ROLE_RANK, User, Workspace
+from dreamsuite.models.account import AuthSession, EmailToken, Membership, Role, ROLE_RANK, User, Workspace
 from dreamsuite.models.chat import ChatMessage, Conversation
 from dreamsuite.models.connection import (
     ConnectionStatus,
@@ -19,7 +19,7 @@ from dreamsuite.models.publishing import (
 )
 
 ALL_MODELS = [
-    User, Workspace, Membership, AuthSession,
+    User, Workspace, Membership, AuthSession, EmailToken,
     PlatformConnection, OAuthState, SyncRun,
     DailyMetric, ContentPost, Comment,
     Conversation, ChatMessage,

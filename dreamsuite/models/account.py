@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from dreamsuite.db import utcnow
@@ -55,5 +56,19 @@ class AuthSession(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
     token_hash: str = Field(index=True, unique=True, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+
+
+class EmailToken(SQLModel, table=True):
+    """A single-use link sent by email (today: finishing a sign-up). Only its SHA-256 is kept."""
+
+    __tablename__ = "email_token"
+    id: int | None = Field(default=None, primary_key=True)
+    purpose: str = Field(max_length=32)
+    token_hash: str = Field(index=True, unique=True, max_length=64)
+    email: str = Field(max_length=320)
+    # What the link completes (for a sign-up: name, timezone and the password's argon2 hash).
+    payload: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime

@@ -58,6 +58,7 @@ class SyncStatus(StrEnum):
     running = "running"
     success = "success"
     failed = "failed"
+    abandoned = "abandoned"  # still "running" long after its worker could have finished
 
 
 class SyncRun(SQLModel, table=True):

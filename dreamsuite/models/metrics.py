@@ -1,21 +1,29 @@
-"""What we collect: one row per platform per day, the content and its comments."""
+"""What we collect: one row per connected account per day, the content and its comments."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Column
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel, UniqueConstraint
 
 from dreamsuite.db import utcnow
 
 
 class DailyMetric(SQLModel, table=True):
+    """One connected account's numbers for one day. Keyed by the account, not the platform:
+    two accounts on one platform each keep their own row, and readers add them up."""
+
     __tablename__ = "daily_metric"
-    __table_args__ = (UniqueConstraint("workspace_id", "platform", "date"),)
+    __table_args__ = (
+        UniqueConstraint("connection_id", "date"),
+        Index("ix_daily_metric_workspace_date", "workspace_id", "date"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id", index=True, ondelete="CASCADE")
-    connection_id: int | None = Field(default=None, foreign_key="platform_connection.id", ondelete="SET NULL")
+    # Deleting an account deletes its numbers; disconnecting (revoked) keeps them.
+    connection_id: int = Field(foreign_key="platform_connection.id", ondelete="CASCADE")
     platform: str = Field(max_length=32)
     date: date
     follower_count: int = 0

@@ -17,6 +17,8 @@ class PostStatus(StrEnum):
     publishing = "publishing"
     published = "published"
     partially_failed = "partially_failed"
+    # Sent, but the platform never confirmed: check it there before posting again.
+    unconfirmed = "unconfirmed"
     failed = "failed"
     cancelled = "cancelled"
 
@@ -37,7 +39,7 @@ class ScheduledPost(SQLModel, table=True):
     author_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     content: str
     media: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    scheduled_at: datetime  # naive UTC
+    scheduled_at: datetime  # aware UTC
     timezone: str = Field(default="UTC", max_length=64)  # the author's, for display
     status: str = Field(default=PostStatus.scheduled, max_length=20, index=True)
     created_at: datetime = Field(default_factory=utcnow)

@@ -1,9 +1,9 @@
-"""The centred card the login and sign-up pages share."""
+"""The centred card the login, sign-up and account-link pages share."""
 
 import reflex as rx
 
 
-def auth_card(title: str, subtitle: str, *children: rx.Component) -> rx.Component:
+def auth_card(title: str, subtitle, *children: rx.Component) -> rx.Component:
     return rx.center(
         rx.card(
             rx.vstack(

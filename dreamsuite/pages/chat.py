@@ -1,6 +1,7 @@
 import reflex as rx
 
 from dreamsuite.components.layout import template
+from dreamsuite.components.markdown import safe_markdown
 from dreamsuite.state.chat import SUGGESTIONS, ChatState as S
 
 
@@ -27,12 +28,13 @@ def _message(m) -> rx.Component:
             is_user,
             rx.text(m.content, white_space="pre-wrap"),
             rx.cond(m.content != "",
-                    rx.box(rx.markdown(m.content),
+                    rx.box(safe_markdown(m.content),
                            style={"& p:first-child": {"margin_top": "0"}, "& p:last-child": {"margin_bottom": "0"}}),
                     rx.spinner(size="2")),
         ),
         align_self=rx.cond(is_user, "flex-end", "flex-start"),
-        max_width="80%",
+        max_width=rx.breakpoints(initial="95%", md="80%"),
+        word_break="break-word",
         padding="0.6em 1em",
         border_radius="12px",
         background=rx.cond(is_user, rx.color("violet", 4), rx.color("gray", 3)),
@@ -55,12 +57,15 @@ def _empty() -> rx.Component:
 
 @template(route="/chat", title="Chat", on_load=[S.load])
 def chat() -> rx.Component:
-    return rx.hstack(
+    return rx.flex(
         rx.vstack(
             rx.button(rx.icon("plus", size=16), "New conversation", on_click=S.new_conversation,
                       variant="soft", width="100%", data_testid="chat-new"),
-            rx.foreach(S.conversations, _conversation_item),
-            width="220px", min_width="220px", spacing="1",
+            rx.box(rx.foreach(S.conversations, _conversation_item), width="100%",
+                   max_height=rx.breakpoints(initial="8.5em", md="none"), overflow_y="auto"),
+            width=rx.breakpoints(initial="100%", md="220px"),
+            min_width=rx.breakpoints(initial="0", md="220px"),
+            spacing="1",
         ),
         rx.card(
             rx.vstack(
@@ -68,7 +73,7 @@ def chat() -> rx.Component:
                     rx.cond(S.messages.length() > 0,
                             rx.vstack(rx.foreach(S.messages, _message), spacing="3", width="100%"),
                             _empty()),
-                    height="55vh", width="100%", data_testid="chat-messages",
+                    height=rx.breakpoints(initial="50vh", md="55vh"), width="100%", data_testid="chat-messages",
                 ),
                 rx.cond(S.chat_error != "",
                         rx.callout(S.chat_error, icon="triangle-alert", color_scheme="red", width="100%",
@@ -78,8 +83,10 @@ def chat() -> rx.Component:
                         rx.input(name="question", placeholder="e.g. How did my followers grow this week?",
                                  size="3", width="100%", auto_complete="off", max_length=4000,
                                  data_testid="chat-input"),
-                        rx.button(rx.icon("send", size=16), "Send", type="submit", size="3",
-                                  loading=S.streaming, data_testid="chat-send"),
+                        rx.button(rx.icon("send", size=16), rx.text("Send", display=rx.breakpoints(
+                                      initial="none", sm="inline")),
+                                  type="submit", size="3", loading=S.streaming, data_testid="chat-send",
+                                  aria_label="Send"),
                         width="100%",
                     ),
                     on_submit=S.send,
@@ -89,6 +96,8 @@ def chat() -> rx.Component:
                 spacing="3", width="100%",
             ),
             width="100%",
+            min_width="0",
         ),
-        spacing="4", width="100%", align="start",
+        direction=rx.breakpoints(initial="column", md="row"),
+        gap="1em", width="100%", align="start",
     )

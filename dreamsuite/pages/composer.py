@@ -53,9 +53,14 @@ def _form() -> rx.Component:
             ),
             rx.cond(S.form_error != "", rx.callout(S.form_error, icon="triangle-alert", color_scheme="red",
                                                    width="100%", data_testid="composer-error")),
+            # A time that happens twice (the clocks go back): schedule the one the artist means.
+            rx.cond(S.time_choices.length() > 0,
+                    rx.hstack(rx.foreach(S.time_choices, lambda c: rx.button(
+                        c.label, on_click=S.schedule(c.fold), variant="outline", size="2",
+                        data_testid="composer-time-choice")), wrap="wrap", spacing="2")),
             rx.cond(S.form_ok != "", rx.callout(S.form_ok, icon="circle-check", color_scheme="green",
                                                 width="100%", data_testid="composer-ok")),
-            rx.button(rx.icon("calendar-clock", size=16), "Schedule", on_click=S.schedule, size="3",
+            rx.button(rx.icon("calendar-clock", size=16), "Schedule", on_click=S.schedule(""), size="3",
                       disabled=S.over_limit, data_testid="composer-submit"),
             spacing="3",
             width="100%",
@@ -67,10 +72,13 @@ def _form() -> rx.Component:
 def _destination(d) -> rx.Component:
     return rx.hstack(
         rx.text(d.account, size="2"),
-        status_badge(d.status, testid="post-status"),
+        status_badge(d.status, testid="post-status", label=d.label),
         rx.cond(d.url != "", rx.link("view", href=d.url, is_external=True, size="1")),
-        rx.cond(d.error != "", rx.text(d.error, size="1", color=rx.color("red", 11))),
-        align="center", spacing="2",
+        rx.cond(d.check_url != "", rx.link("check on the platform", href=d.check_url, is_external=True,
+                                           size="1", data_testid="check-on-platform")),
+        rx.cond(d.error != "", rx.text(d.error, size="1", color=rx.color("red", 11),
+                                       word_break="break-word")),
+        align="center", spacing="2", wrap="wrap",
     )
 
 
@@ -85,7 +93,8 @@ def _post(p) -> rx.Component:
                                                  on_click=S.cancel(p.id))),
                 align="center", width="100%",
             ),
-            rx.text(p.content, white_space="pre-wrap", size="3", data_testid="post-content"),
+            rx.text(p.content, white_space="pre-wrap", word_break="break-word", size="3",
+                    data_testid="post-content"),
             rx.hstack(rx.foreach(p.destinations, _destination), wrap="wrap", spacing="4"),
             spacing="2", width="100%",
         ),

@@ -1,35 +1,65 @@
 import reflex as rx
 
+from dreamsuite.components.forms import plain_form
 from dreamsuite.pages._auth_layout import auth_card, error_callout, field
-from dreamsuite.state.account import SignupState
+from dreamsuite.state.account import SentState, SignupState as S, VerifyState
 
 
-@rx.page(
-    route="/signup",
-    title="Sign up · Dream Suite",
-    on_load=[SignupState.redirect_if_logged_in, SignupState.detect_timezone],
-)
+@rx.page(route="/signup", title="Sign up · Dream Suite", on_load=S.load)
 def signup() -> rx.Component:
     return auth_card(
         "Create your account",
         "Your numbers from every platform, in one place.",
-        rx.form(
+        plain_form(
             rx.vstack(
-                field("Artist name", "name", placeholder="Nova Lux", required=True, auto_complete="nickname"),
-                field("Email", "email", "email", "you@example.com", required=True, auto_complete="email"),
+                field("Artist name", "name", placeholder="Nova Lux", required=True, auto_complete="nickname",
+                      max_length=200, default_value=S.name, key=S.name),
+                field("Email", "email", "email", "you@example.com", required=True, auto_complete="email",
+                      default_value=S.email, key=S.email),
                 field("Password", "password", "password", "At least 8 characters", required=True,
-                      auto_complete="new-password"),
+                      auto_complete="new-password", min_length=8, max_length=1000),
                 # Filled from the browser (Intl API); times and schedules use it.
-                rx.el.input(type="hidden", name="timezone", value=SignupState.browser_timezone),
-                rx.text("Timezone: ", rx.text.strong(SignupState.browser_timezone), size="2",
+                rx.el.input(type="hidden", name="timezone", value=S.browser_timezone),
+                rx.text("Timezone: ", rx.text.strong(S.browser_timezone), size="2",
                         color=rx.color("gray", 11), data_testid="signup-timezone"),
-                error_callout(SignupState.signup_error),
+                error_callout(S.form_error),
                 rx.button("Create account", type="submit", size="3", width="100%", data_testid="signup-submit"),
                 spacing="3",
                 width="100%",
             ),
-            on_submit=SignupState.submit_signup,
+            action=S.api_url + "/auth/signup",
             width="100%",
         ),
         rx.text("Already have an account? ", rx.link("Log in", href="/login"), size="2"),
+    )
+
+
+@rx.page(route="/signup/sent", title="Check your email · Dream Suite", on_load=SentState.load)
+def signup_sent() -> rx.Component:
+    return auth_card(
+        "Check your email",
+        rx.cond(SentState.sent_to != "",
+                "We sent a message to " + SentState.sent_to + ". Open the link in it to continue.",
+                "We sent you a message. Open the link in it to continue."),
+        rx.text("It can take a minute to arrive. The link works once, for 24 hours.", size="2",
+                color=rx.color("gray", 11)),
+        rx.cond(SentState.outbox_note != "",
+                rx.callout(SentState.outbox_note, icon="info", color_scheme="gray", width="100%")),
+        rx.text("Wrong address? ", rx.link("Sign up again", href="/signup"), size="2"),
+    )
+
+
+@rx.page(route="/verify", title="Finish signing up · Dream Suite", on_load=VerifyState.load)
+def verify() -> rx.Component:
+    # A button, not an automatic action: mail scanners open links, and only a person should
+    # create the account (and a link someone else sent cannot log you into their account).
+    return auth_card(
+        "Finish creating your account",
+        "One click and your cockpit is ready.",
+        plain_form(
+            rx.el.input(type="hidden", name="token", value=VerifyState.token),
+            rx.button("Create my account", type="submit", size="3", width="100%", data_testid="verify-submit"),
+            action=VerifyState.api_url + "/auth/verify",
+            width="100%",
+        ),
     )

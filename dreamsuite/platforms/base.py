@@ -7,7 +7,8 @@ caller (so tests and the sandbox can route it), an access token, and return data
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar
 
 import httpx
@@ -149,6 +150,15 @@ class PlatformAdapter:
     # Maximum post length in characters, when the platform has one.
     max_text_length: ClassVar[int | None] = None
 
+    @classmethod
+    def enabled(cls) -> bool:
+        """Whether this install offers the platform at all (the sandbox only where it is served)."""
+        return True
+
+    def profile_url(self, username: str) -> str:
+        """The account's public page, where an artist can check what was posted ("" if none)."""
+        return ""
+
     def oauth_config(self) -> OAuthConfig:
         raise NotSupported(f"{self.label} cannot be connected yet")
 
@@ -183,8 +193,9 @@ class PlatformAdapter:
             headers["Authorization"] = f"Bearer {token}"
         try:
             resp = await client.request(method, url, headers=headers, **kwargs)
-        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-            # Never reached the platform: safe to retry even for a publish.
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            # Never reached the platform (no connection, or none free in our pool): safe to
+            # retry even for a publish.
             raise TransientError(f"{self.label} could not be reached: {type(exc).__name__}") from exc
         except httpx.TimeoutException as exc:
             if sends_effect:
@@ -232,9 +243,19 @@ class PlatformAdapter:
         return str(body)[:300]
 
 
-def _retry_after(resp: httpx.Response) -> float:
-    value = resp.headers.get("Retry-After", "")
+def _retry_after(resp: httpx.Response, default: float = 60.0) -> float:
+    """Retry-After in seconds (RFC 9110: delay-seconds or an HTTP date), at least 1 s."""
+    value = resp.headers.get("Retry-After", "").strip()
+    if not value:
+        return default
     try:
         return max(1.0, float(value))
     except ValueError:
-        return 60.0
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return default
+    if when.tzinfo is None:  # HTTP dates are GMT
+        when = when.replace(tzinfo=UTC)
+    return max(1.0, (when - datetime.now(UTC)).total_seconds())

@@ -17,6 +17,7 @@ from pydantic_ai.models import Model
 
 from dreamsuite.agents.career import AGENTS, model_for, model_label
 from dreamsuite.agents.deps import AgentDeps
+from dreamsuite import db
 from dreamsuite.db import session, utcnow
 from dreamsuite.models import ChatMessage, Conversation
 from dreamsuite.services.scope import NotFound, Scope, get_scoped, scoped
@@ -118,7 +119,7 @@ async def stream_reply(scope: Scope, conversation_id: int, question: str, *,
     if agent is None:
         raise ChatError(f"Unknown agent {agent_name!r}.")
     model = model if model is not None else model_for(get_settings().dreamsuite_model)
-    history = await asyncio.to_thread(_begin, scope, conversation_id, question)
+    history = await db.run(_begin, scope, conversation_id, question)
 
     said: list[str] = []
     started = time.monotonic()
@@ -135,14 +136,14 @@ async def stream_reply(scope: Scope, conversation_id: int, question: str, *,
         interrupted = not isinstance(e, Exception)
         note = "(Answer stopped.)" if interrupted else "(Sorry, the answer could not be completed. Please try again.)"
         content = ("".join(said).rstrip() + "\n\n" + note).strip()
-        _finish(scope, conversation_id, content=content, duration_ms=int((time.monotonic() - started) * 1000),
-                **meta)
+        await db.run(_finish, scope, conversation_id, content=content,
+                      duration_ms=int((time.monotonic() - started) * 1000), **meta)
         if interrupted:
             raise
         # The provider's own error text stays in the log; the person gets a sentence to act on.
         log.warning("chat answer failed in conversation %s: %s: %s", conversation_id, type(e).__name__, e)
         raise ChatError("The assistant could not finish its answer. Please try again.") from e
-    await asyncio.to_thread(
+    await db.run(
         _finish, scope, conversation_id, content="".join(said), history_json=new_json,
         tokens=(usage.input_tokens or 0) + (usage.output_tokens or 0),
         duration_ms=int((time.monotonic() - started) * 1000), **meta)

@@ -1,7 +1,9 @@
 """Connecting platform accounts: start the OAuth dance, finish it, list and disconnect.
 
 The `state` and PKCE verifier stay server-side (oauth_state, verifier encrypted); the
-callback consumes the state exactly once before anything else happens.
+callback consumes the state exactly once before anything else happens, and completes only
+for the same logged-in user who started it: an authorization link sent to someone else
+cannot put their platform account into this workspace.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from dreamsuite.models import ConnectionStatus, OAuthState, PlatformConnection, 
 from dreamsuite.oauth import OAuthError, TokenSet, authorization_url, exchange_code
 from dreamsuite.platforms import CATALOG, get_adapter
 from dreamsuite.platforms.base import PlatformAdapter, PlatformError, Profile
-from dreamsuite.services.scope import Scope, get_scoped, scoped
+from dreamsuite.services.scope import Scope, get_scoped, scope_for, scoped
 from dreamsuite.settings import get_settings
 from dreamsuite.services.errors import UserError
 
@@ -33,6 +35,14 @@ REDIS_TIMEOUT = 3.0
 
 class ConnectError(UserError):
     """The connection could not be completed."""
+
+
+class WrongBrowser(ConnectError):
+    """The callback arrived in a browser without the session of the user who started it."""
+
+    def __init__(self) -> None:
+        super().__init__("This connection was started by someone else, or in another browser, so nothing "
+                         "was connected. Open Dream Suite where you clicked Connect, log in, and connect again.")
 
 
 @dataclass(frozen=True)
@@ -52,7 +62,7 @@ def _connectable(platform: str) -> PlatformAdapter:
         adapter = get_adapter(platform)
     except KeyError as exc:
         raise ConnectError(f"There is no platform called {platform!r}.") from exc
-    if not adapter.connectable:
+    if not adapter.connectable or not adapter.enabled():
         raise ConnectError(f"{adapter.label} cannot be connected yet.")
     return adapter
 
@@ -65,15 +75,19 @@ async def start_connect(scope: Scope, platform: str) -> str:
         url, state, verifier = authorization_url(platform, redirect_uri(platform))
     except OAuthError as exc:
         raise ConnectError(exc.message) from exc
+    await db.run(_remember, scope, platform, state, verifier)
+    return url
+
+
+def _remember(scope: Scope, platform: str, state: str, verifier: str) -> None:
     now = db.utcnow()
     with db.session() as s:
         s.exec(delete(OAuthState).where(OAuthState.expires_at < now))  # housekeeping
         s.add(OAuthState(state=state, workspace_id=scope.workspace_id, user_id=scope.user_id, platform=platform,
                          code_verifier_enc=crypto.encrypt(verifier), expires_at=now + STATE_TTL))
-    return url
 
 
-def _consume_state(platform: str, state: str) -> OAuthState:
+def _consume_state(platform: str, state: str, user_id: int | None) -> OAuthState:
     """Delete the pending authorization and return it; whoever deletes it first wins."""
     with db.session() as s:
         row = s.exec(select(OAuthState).where(OAuthState.state == state)).first() if state else None
@@ -81,6 +95,11 @@ def _consume_state(platform: str, state: str) -> OAuthState:
             raise ConnectError("This connection link is not valid any more. Please start connecting again.")
         if s.exec(delete(OAuthState).where(OAuthState.id == row.id)).rowcount != 1:
             raise ConnectError("This connection link was already used. Please start connecting again.")
+    # Checked after the delete committed: a link that reached the wrong browser is spent.
+    if row.user_id != user_id:
+        raise WrongBrowser()
+    with db.session() as s:  # still an editor of that workspace (a member removed meanwhile connects nothing)
+        scope_for(s, row.user_id, row.workspace_id, Role.editor)
     if row.platform != platform:
         raise ConnectError("This connection link belongs to another platform. Please start connecting again.")
     if row.expires_at < db.utcnow():
@@ -88,23 +107,29 @@ def _consume_state(platform: str, state: str) -> OAuthState:
     return row
 
 
+def _forget_state(platform: str, state: str) -> None:
+    with db.session() as s:  # the attempt is over either way
+        s.exec(delete(OAuthState).where(OAuthState.state == state, OAuthState.platform == platform))
+
+
 def _denied_message(label: str, params: dict) -> str:
     if params.get("error") == "access_denied":
         return f"You did not allow Dream Suite to access {label}, so nothing was connected."
-    detail = params.get("error_description") or params.get("error")
-    return f"{label} did not connect the account: {detail}."
+    return f"{label} did not connect the account. Please try again."
 
 
-async def complete_connect(platform: str, params: dict) -> ConnectResult:
-    """The callback: params are the query parameters the platform redirected back with."""
+async def complete_connect(platform: str, params: dict, user_id: int | None) -> ConnectResult:
+    """The callback: `params` are the query parameters the platform redirected back with,
+    `user_id` the user whose session the callback request carried (None: no session)."""
     adapter = _connectable(platform)
     state = str(params.get("state") or "")
     if params.get("error"):
         if state:
-            with db.session() as s:  # the attempt is over either way
-                s.exec(delete(OAuthState).where(OAuthState.state == state, OAuthState.platform == platform))
+            await db.run(_forget_state, platform, state)
+        # The provider's own words stay in the log: the URL is not ours to repeat.
+        log.info("%s authorization ended with %r", platform, str(params.get("error"))[:100])
         raise ConnectError(_denied_message(adapter.label, params))
-    pending = _consume_state(platform, state)
+    pending = await db.run(_consume_state, platform, state, user_id)
     code = str(params.get("code") or "")
     if not code:
         raise ConnectError(f"{adapter.label} did not send an authorization code. Please try again.")
@@ -119,7 +144,7 @@ async def complete_connect(platform: str, params: dict) -> ConnectResult:
         raise ConnectError(exc.message) from exc
     except PlatformError as exc:
         raise ConnectError(f"Connected, but {adapter.label} did not return the profile: {exc.message}") from exc
-    connection_id = _upsert(pending.workspace_id, platform, profile, tokens)
+    connection_id = await db.run(_upsert, pending.workspace_id, platform, profile, tokens)
     log.info("connected %s account for workspace %s (connection %s)", platform, pending.workspace_id, connection_id)
     await _after_connect(pending.workspace_id, connection_id, platform)
     return ConnectResult(pending.workspace_id, connection_id, platform, profile.username)
@@ -180,6 +205,8 @@ def list_cards(scope: Scope) -> list[dict]:
         rows = s.exec(scoped(scope, PlatformConnection).order_by(PlatformConnection.updated_at.desc())).all()
     cards = []
     for card in CATALOG:
+        if not get_adapter(card.name).enabled():
+            continue
         mine = [r for r in rows if r.platform == card.name]
         # A disconnected (revoked) account keeps its history but the card offers "Connect" again.
         first = next((r for r in mine if r.status != ConnectionStatus.revoked), None)

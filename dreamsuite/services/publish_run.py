@@ -8,6 +8,7 @@ platform is never re-sent automatically; it becomes `unconfirmed` for the artist
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
@@ -18,7 +19,6 @@ from dreamsuite import db, events, queue
 from dreamsuite.models import (
     ConnectionStatus,
     DestinationStatus as DS,
-    Notification,
     PlatformConnection,
     PostDestination,
     PostStatus,
@@ -29,6 +29,7 @@ from dreamsuite.platforms.base import (
     HTTP_TIMEOUT, AuthExpired, OutcomeUnknown, PlatformError, PublishRequest, RateLimited, TransientError,
 )
 from dreamsuite.services import tokens
+from dreamsuite.services import notifications
 
 log = logging.getLogger(__name__)
 
@@ -42,73 +43,92 @@ def idempotency_key(destination_id: int) -> str:
     return f"dreamsuite-dest-{destination_id}"
 
 
-def _claim(s: Session, destination_id: int, now: datetime) -> bool:
-    due_posts = select(ScheduledPost.id).where(ScheduledPost.scheduled_at <= now + EARLY_GRACE)
-    res = s.exec(
-        update(PostDestination)
-        .where(PostDestination.id == destination_id, PostDestination.status == DS.pending,
-               PostDestination.post_id.in_(due_posts))
-        .values(status=DS.publishing, attempts=PostDestination.attempts + 1, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    return res.rowcount == 1
+@dataclass(frozen=True)
+class Claimed:
+    """What the send needs, read in the transaction that claimed the destination."""
+
+    workspace_id: int
+    post_id: int
+    attempts: int
+    connection_id: int
+    platform: str
+    connection_status: str
+    request: PublishRequest
 
 
-async def publish_destination(destination_id: int, *, client: httpx.AsyncClient | None = None) -> str:
-    """Publish one destination if it is still pending; returns its resulting status (or "skipped")."""
-    now = db.utcnow()
+def _claim(destination_id: int, now: datetime) -> Claimed | None:
+    """pending → publishing in one conditional UPDATE: only one caller ever gets the row."""
     with db.session() as s:
-        if not _claim(s, destination_id, now):
-            return "skipped"  # done, cancelled, not due, or another worker holds it
+        due_posts = select(ScheduledPost.id).where(ScheduledPost.scheduled_at <= now + EARLY_GRACE)
+        res = s.exec(
+            update(PostDestination)
+            .where(PostDestination.id == destination_id, PostDestination.status == DS.pending,
+                   PostDestination.post_id.in_(due_posts))
+            .values(status=DS.publishing, attempts=PostDestination.attempts + 1, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if res.rowcount != 1:
+            return None  # done, cancelled, not due, or another worker holds it
         dest = s.get(PostDestination, destination_id)
         post = s.get(ScheduledPost, dest.post_id)
         conn = s.get(PlatformConnection, dest.connection_id)
         s.exec(update(ScheduledPost).where(ScheduledPost.id == post.id, ScheduledPost.status == PostStatus.scheduled)
                .values(status=PostStatus.publishing, updated_at=now))
-        ws_id, post_id, attempts = post.workspace_id, post.id, dest.attempts
-        request = PublishRequest(text=post.content, media=list(post.media or []),
-                                 idempotency_key=idempotency_key(destination_id))
-        conn_id, platform, conn_status = conn.id, conn.platform, conn.status
+        return Claimed(post.workspace_id, post.id, dest.attempts, conn.id, conn.platform, conn.status,
+                       PublishRequest(text=post.content, media=list(post.media or []),
+                                      idempotency_key=idempotency_key(destination_id)))
+
+
+async def publish_destination(destination_id: int, *, client: httpx.AsyncClient | None = None) -> str:
+    """Publish one destination if it is still pending; returns its resulting status (or "skipped").
+
+    A failure at the claim (the database unreachable) changes nothing: the destination stays
+    pending and the reconciler sends it on its next pass.
+    """
+    claimed = await db.run(_claim, destination_id, db.utcnow())
+    if claimed is None:
+        return "skipped"
 
     own_client = client is None
     client = client or httpx.AsyncClient(timeout=HTTP_TIMEOUT)
     sent = False
     try:
-        if conn_status in (ConnectionStatus.expired, ConnectionStatus.revoked):
-            raise PlatformError(f"The account is {conn_status}: reconnect it and schedule again.")
-        adapter = get_adapter(platform)
-        token = await tokens.access_token(conn_id)
+        if claimed.connection_status in (ConnectionStatus.expired, ConnectionStatus.revoked):
+            raise PlatformError(f"The account is {claimed.connection_status}: reconnect it and schedule again.")
+        adapter = get_adapter(claimed.platform)
+        token = await tokens.access_token(claimed.connection_id)
         sent = True  # from here on the request may reach the platform
         try:
-            result = await adapter.publish(client, token, request)
+            result = await adapter.publish(client, token, claimed.request)
         except AuthExpired:
             # A 401 means nothing was accepted: one forced refresh and one more send is safe
             # (same idempotency key). A second 401, or a refused refresh, fails the destination.
-            result = await adapter.publish(client, await tokens.force_refresh(conn_id), request)
+            result = await adapter.publish(client, await tokens.force_refresh(claimed.connection_id),
+                                           claimed.request)
     except OutcomeUnknown as exc:
-        status = _finish(destination_id, DS.unconfirmed, error=exc.message, notify=True)
+        status = await db.run(_finish, destination_id, DS.unconfirmed, error=exc.message, notify=True)
     except (RateLimited, TransientError) as exc:
         # Raised before the platform accepted anything (the adapter maps post-send
         # timeouts to OutcomeUnknown), so sending again later is safe.
-        status = await _retry_later(destination_id, attempts, exc)
+        status = await _retry_later(destination_id, claimed.attempts, exc)
     except PlatformError as exc:  # PermanentError, AuthExpired, NotSupported
-        status = _finish(destination_id, DS.failed, error=exc.message, notify=True)
+        status = await db.run(_finish, destination_id, DS.failed, error=exc.message, notify=True)
     except BaseException as exc:  # a bug or a cancelled job: record what we know, then re-raise
         msg = f"Interrupted while publishing ({type(exc).__name__})"
         if sent:
-            _finish(destination_id, DS.unconfirmed, error=msg, notify=True)
-        elif attempts < MAX_ATTEMPTS:
-            _release(destination_id, msg)  # nothing went out: the reconciler re-enqueues it
+            await db.run(_finish, destination_id, DS.unconfirmed, error=msg, notify=True)
+        elif claimed.attempts < MAX_ATTEMPTS:
+            await db.run(_release, destination_id, msg)  # nothing went out: the reconciler re-enqueues it
         else:
-            _finish(destination_id, DS.failed, error=msg, notify=True)
+            await db.run(_finish, destination_id, DS.failed, error=msg, notify=True)
         raise
     else:
-        status = _finish(destination_id, DS.published, platform_post_id=result.platform_post_id,
-                         platform_url=result.url, published_at=db.utcnow(), error="")
+        status = await db.run(_finish, destination_id, DS.published, platform_post_id=result.platform_post_id,
+                              platform_url=result.url, published_at=db.utcnow(), error="")
     finally:
         if own_client:
             await client.aclose()
-    await _announce(ws_id, post_id=post_id, destination_id=destination_id, status=status)
+    await _announce(claimed.workspace_id, post_id=claimed.post_id, destination_id=destination_id, status=status)
     return status
 
 
@@ -125,20 +145,21 @@ def _finish(destination_id: int, status: DS, *, notify: bool = False, **values) 
         dest = s.get(PostDestination, destination_id)
         if notify:
             conn = s.get(PlatformConnection, dest.connection_id)
-            what = "may or may not have been published" if status == DS.unconfirmed else "was not published"
-            s.add(Notification(workspace_id=dest.workspace_id, kind="publish_failed",
-                               message=f"Your post to {_label(conn)} {what}: {values.get('error', '')}"[:2000]))
+            what = ("may have been published: check the account before posting it again"
+                    if status == DS.unconfirmed else "was not published")
+            notifications.notify(s, dest.workspace_id, "publish_failed",
+                                 f"Your post to {_label(conn)} {what}. {values.get('error', '')}", link="/composer")
         rollup(s, dest.post_id)
     return status
 
 
 async def _retry_later(destination_id: int, attempts: int, exc: PlatformError) -> str:
     if attempts >= MAX_ATTEMPTS:
-        return _finish(destination_id, DS.failed, notify=True,
-                       error=f"Gave up after {attempts} attempts: {exc.message}")
+        return await db.run(_finish, destination_id, DS.failed, notify=True,
+                            error=f"Gave up after {attempts} attempts: {exc.message}")
     delay = exc.retry_after if isinstance(exc, RateLimited) else min(30 * 2 ** (attempts - 1), 1800)
-    if not _release(destination_id, exc.message):
-        return _status(destination_id)
+    if not await db.run(_release, destination_id, exc.message):
+        return await db.run(_status, destination_id)
     try:
         # A new job id per attempt: the finished job's kept result would swallow a reused one.
         await queue.enqueue_publish(destination_id, db.utcnow() + timedelta(seconds=delay), attempt=attempts)
@@ -163,8 +184,14 @@ def _status(destination_id: int) -> str:
 
 
 def rollup(s: Session, post_id: int) -> str:
-    """The post's status from its destinations' (unconfirmed counts as not published)."""
-    post = s.get(ScheduledPost, post_id)
+    """The post's status from its destinations'.
+
+    The post row is locked first (FOR UPDATE; SQLite serialises writers anyway), so two
+    destinations finishing at once cannot each miss the other's write and leave the post
+    "publishing" forever. An unconfirmed destination is never reported as failed: the post
+    may be live, and "failed" would invite the artist to post it again by hand.
+    """
+    post = s.exec(select(ScheduledPost).where(ScheduledPost.id == post_id).with_for_update()).one()
     statuses = [d for d in s.exec(select(PostDestination.status).where(PostDestination.post_id == post_id))
                 if d != DS.cancelled]
     if not statuses:
@@ -175,6 +202,8 @@ def rollup(s: Session, post_id: int) -> str:
         new = PostStatus.scheduled
     elif all(x == DS.published for x in statuses):
         new = PostStatus.published
+    elif DS.unconfirmed in statuses:
+        new = PostStatus.unconfirmed
     elif DS.published in statuses:
         new = PostStatus.partially_failed
     else:
@@ -191,7 +220,15 @@ async def reconcile(now: datetime | None = None) -> int:
     Returns how many destinations it acted on.
     """
     now = now or db.utcnow()
-    acted = 0
+    stuck, due = await db.run(_reconcile_rows, now)
+    acted = stuck
+    for dest_id, attempts in due:
+        # Same id as the job that should exist: a no-op when it is still queued or deferred.
+        acted += await queue.enqueue_publish(dest_id, now, attempt=attempts)
+    return acted
+
+
+def _reconcile_rows(now: datetime) -> tuple[int, list[tuple[int, int]]]:
     with db.session() as s:
         stuck = s.exec(select(PostDestination).where(
             PostDestination.status == DS.publishing, PostDestination.updated_at < now - STUCK_AFTER)).all()
@@ -202,14 +239,10 @@ async def reconcile(now: datetime | None = None) -> int:
             s.add(dest)
             s.flush()
             rollup(s, dest.post_id)
-        acted += len(stuck)
         due = s.exec(select(PostDestination.id, PostDestination.attempts)
                      .join(ScheduledPost, ScheduledPost.id == PostDestination.post_id)
                      .where(PostDestination.status == DS.pending, ScheduledPost.scheduled_at <= now)).all()
-    for dest_id, attempts in due:
-        # Same id as the job that should exist: a no-op when it is still queued or deferred.
-        acted += await queue.enqueue_publish(dest_id, now, attempt=attempts)
-    return acted
+    return len(stuck), [(d, a) for d, a in due]
 
 
 def _label(conn: PlatformConnection | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -32,14 +33,39 @@ def latest_metric_date(session: Session, scope: Scope) -> date | None:
     return row.date if row else None
 
 
-def metric_rows(session: Session, scope: Scope, since: date | None = None) -> list[DailyMetric]:
-    q = scoped(scope, DailyMetric)
+@dataclass(frozen=True)
+class PlatformDay:
+    """One platform's day, every connected account of it added up."""
+
+    platform: str
+    date: date
+    follower_count: int
+    follower_change_24h: int
+    engagement_total: int
+    content_count: int
+    updated_at: datetime
+
+
+def metric_rows(session: Session, scope: Scope, since: date | None = None) -> list[PlatformDay]:
+    """Per platform and day, oldest first; several accounts on one platform are summed."""
+    q = (select(DailyMetric.platform, DailyMetric.date, func.sum(DailyMetric.follower_count),
+                func.sum(DailyMetric.follower_change_24h), func.sum(DailyMetric.engagement_total),
+                func.sum(DailyMetric.content_count), func.max(DailyMetric.updated_at))
+         .where(DailyMetric.workspace_id == scope.workspace_id)
+         .group_by(DailyMetric.platform, DailyMetric.date)
+         .order_by(DailyMetric.platform, DailyMetric.date))
     if since is not None:
         q = q.where(DailyMetric.date >= since)
-    return list(session.exec(q.order_by(DailyMetric.platform, DailyMetric.date)).all())
+    return [PlatformDay(p, d, int(f or 0), int(c or 0), int(e or 0), int(n or 0), _aware(u))
+            for p, d, f, c, e, n, u in session.exec(q).all()]
 
 
-def by_platform(rows: list[DailyMetric], field: str = "follower_count") -> dict[str, list[Point]]:
+def _aware(value: datetime) -> datetime:
+    # MAX() hands back what the driver stores: naive on SQLite, aware on PostgreSQL.
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+
+
+def by_platform(rows: list[PlatformDay], field: str = "follower_count") -> dict[str, list[Point]]:
     out: dict[str, list[Point]] = defaultdict(list)
     for r in rows:
         out[r.platform].append((r.date, getattr(r, field)))

@@ -8,17 +8,17 @@ data intact and only a failed sync_run row says what happened.
 from __future__ import annotations
 
 import logging
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from dreamsuite import db, events, queue
+from dreamsuite import db, events, locks, queue
 from dreamsuite.models import (
     ConnectionStatus,
-    Notification,
     PlatformConnection,
     Role,
     SyncRun,
@@ -28,19 +28,25 @@ from dreamsuite.platforms import account_label, get_adapter
 # Re-exported: workers import only services, and map these two onto arq retries.
 from dreamsuite.platforms.base import HTTP_TIMEOUT, AuthExpired, PlatformError, RateLimited, TransientError
 from dreamsuite.services import tokens
+from dreamsuite.services.notifications import notify
 from dreamsuite.services.scope import Scope, get_scoped, scoped
 from dreamsuite.services.sync_write import write_collected
 from dreamsuite.services.errors import UserError
 
 __all__ = [
     "RateLimited", "TransientError", "SyncError", "collect_connection", "request_sync",
-    "sync_history", "enqueue_daily", "record_gave_up",
+    "sync_history", "enqueue_daily", "record_gave_up", "abandon_stale_runs",
 ]
 
 log = logging.getLogger(__name__)
 
 # Re-read a little before the last success: late-arriving numbers and yesterday's total.
 OVERLAP = timedelta(days=1)
+# A collect holds its connection's lock at most this long (the arq job times out at 600 s).
+COLLECT_LOCK_SECONDS = 660
+COLLECT_LOCK_WAIT = 300
+# Longer than any collect job can run: a run still "running" after this was abandoned.
+ABANDON_AFTER = timedelta(minutes=30)
 SKIP_STATUSES = {ConnectionStatus.revoked, ConnectionStatus.expired}
 
 
@@ -50,7 +56,59 @@ class SyncError(UserError):
 
 # ------------------------------------------------------------------ the job body
 async def collect_connection(connection_id: int, *, client: httpx.AsyncClient | None = None) -> dict[str, Any]:
-    """Collect one connection. Returns a result dict; raises RateLimited/TransientError for retry."""
+    """Collect one connection. Returns a result dict; raises RateLimited/TransientError for retry.
+
+    One collect per connection at a time across workers ("Sync now" and the daily run wait
+    for each other): the second starts from what the first saved.
+    """
+    try:
+        async with locks.hold(f"collect:{connection_id}", timeout=COLLECT_LOCK_SECONDS, wait=COLLECT_LOCK_WAIT):
+            return await _collect(connection_id, client)
+    except locks.Busy:
+        raise TransientError("Another sync of this account is still running; trying again shortly.") from None
+
+
+async def _collect(connection_id: int, client: httpx.AsyncClient | None) -> dict[str, Any]:
+    begun = await db.run(_begin, connection_id)
+    if "status" in begun:
+        return begun
+    run_id, ws_id, platform, since = begun["run_id"], begun["workspace_id"], begun["platform"], begun["since"]
+
+    adapter = get_adapter(platform)
+    own_client = client is None
+    client = client or httpx.AsyncClient(timeout=HTTP_TIMEOUT)
+    try:
+        result = await _fetch(adapter, client, connection_id, since)
+    except AuthExpired as exc:
+        await db.run(_fail, run_id, connection_id, exc.message, expired=True)
+        return {"status": "expired", "sync_run_id": run_id, "error": exc.message}
+    except (RateLimited, TransientError) as exc:
+        await db.run(_fail, run_id, connection_id, exc.message)
+        raise
+    except PlatformError as exc:
+        await db.run(_fail, run_id, connection_id, exc.message, notify=True)
+        return {"status": "failed", "sync_run_id": run_id, "error": exc.message}
+    except BaseException as exc:
+        await db.run(_fail, run_id, connection_id, f"Unexpected error while collecting: {type(exc).__name__}")
+        raise
+    finally:
+        if own_client:
+            await client.aclose()
+
+    try:
+        counts = await db.run(_save, run_id, connection_id, result)
+    except BaseException as exc:
+        await db.run(_fail, run_id, connection_id, f"Saving the collected data failed: {type(exc).__name__}")
+        raise
+    try:
+        await events.announce(ws_id, "sync", connection_id=connection_id, counts=counts)
+    except Exception:  # the data is saved; a missed live update only delays a page refresh
+        log.warning("could not announce sync of connection %s", connection_id, exc_info=True)
+    return {"status": "success", "sync_run_id": run_id, "counts": counts,
+            "since": since.isoformat() if since else None}
+
+
+def _begin(connection_id: int) -> dict[str, Any]:
     with db.session() as s:
         conn = s.get(PlatformConnection, connection_id)
         if conn is None:
@@ -60,41 +118,8 @@ async def collect_connection(connection_id: int, *, client: httpx.AsyncClient | 
         run = SyncRun(workspace_id=conn.workspace_id, connection_id=connection_id)
         s.add(run)
         s.flush()
-        run_id, ws_id, platform = run.id, conn.workspace_id, conn.platform
         since = (conn.last_synced_at - OVERLAP).date() if conn.last_synced_at else None
-
-    adapter = get_adapter(platform)
-    own_client = client is None
-    client = client or httpx.AsyncClient(timeout=HTTP_TIMEOUT)
-    try:
-        result = await _fetch(adapter, client, connection_id, since)
-    except AuthExpired as exc:
-        _fail(run_id, connection_id, exc.message, expired=True)
-        return {"status": "expired", "sync_run_id": run_id, "error": exc.message}
-    except (RateLimited, TransientError) as exc:
-        _fail(run_id, connection_id, exc.message)
-        raise
-    except PlatformError as exc:
-        _fail(run_id, connection_id, exc.message, notify=True)
-        return {"status": "failed", "sync_run_id": run_id, "error": exc.message}
-    except BaseException as exc:
-        _fail(run_id, connection_id, f"Unexpected error while collecting: {type(exc).__name__}")
-        raise
-    finally:
-        if own_client:
-            await client.aclose()
-
-    try:
-        counts = _save(run_id, connection_id, result)
-    except BaseException as exc:
-        _fail(run_id, connection_id, f"Saving the collected data failed: {type(exc).__name__}")
-        raise
-    try:
-        await events.announce(ws_id, "sync", connection_id=connection_id, counts=counts)
-    except Exception:  # the data is saved; a missed live update only delays a page refresh
-        log.warning("could not announce sync of connection %s", connection_id, exc_info=True)
-    return {"status": "success", "sync_run_id": run_id, "counts": counts,
-            "since": since.isoformat() if since else None}
+        return {"run_id": run.id, "workspace_id": conn.workspace_id, "platform": conn.platform, "since": since}
 
 
 async def _fetch(adapter, client: httpx.AsyncClient, connection_id: int, since: date | None):
@@ -157,7 +182,18 @@ def record_gave_up(connection_id: int, message: str) -> None:
 
 
 def _notify(s: Session, conn: PlatformConnection, kind: str, message: str) -> None:
-    s.add(Notification(workspace_id=conn.workspace_id, kind=kind, message=message[:2000]))
+    notify(s, conn.workspace_id, kind, message, link="/onboarding")
+
+
+def abandon_stale_runs(now: datetime | None = None) -> int:
+    """Sync runs still "running" long after any job could (a worker died): mark them abandoned."""
+    cutoff = (now or db.utcnow()) - ABANDON_AFTER
+    with db.session() as s:
+        res = s.exec(update(SyncRun).where(SyncRun.status == SyncStatus.running, SyncRun.started_at < cutoff)
+                     .values(status=SyncStatus.abandoned, finished_at=db.utcnow(),
+                             error="The sync stopped without finishing (the worker was interrupted).")
+                     .execution_options(synchronize_session=False))
+        return res.rowcount or 0
 
 
 def _label(conn: PlatformConnection) -> str:
@@ -167,12 +203,16 @@ def _label(conn: PlatformConnection) -> str:
 # ------------------------------------------------------------------ triggers and history
 async def request_sync(scope: Scope, connection_id: int) -> bool:
     """"Sync now": True when a job was queued, False when one is already queued this minute."""
+    await db.run(_check_syncable, scope, connection_id)
+    return await queue.enqueue_collect(connection_id, db.utcnow().date(), manual=True)
+
+
+def _check_syncable(scope: Scope, connection_id: int) -> None:
     scope.require(Role.editor)
     with db.session() as s:
         conn = get_scoped(s, scope, PlatformConnection, connection_id)
         if conn.status in SKIP_STATUSES:
             raise SyncError(f"{_label(conn)} is {conn.status}: reconnect it before syncing.")
-    return await queue.enqueue_collect(connection_id, db.utcnow().date(), manual=True)
 
 
 def sync_history(scope: Scope, connection_id: int | None = None, limit: int = 20) -> list[dict[str, Any]]:
@@ -191,11 +231,14 @@ def sync_history(scope: Scope, connection_id: int | None = None, limit: int = 20
 
 async def enqueue_daily(day: date) -> int:
     """One collect per connection that can still sync; returns how many jobs were new."""
-    with db.session() as s:
-        ids = s.exec(
-            select(PlatformConnection.id).where(PlatformConnection.status.not_in(list(SKIP_STATUSES)))
-        ).all()
     queued = 0
-    for cid in ids:
+    for cid in await db.run(_syncable_ids):
         queued += await queue.enqueue_collect(cid, day)
     return queued
+
+
+def _syncable_ids() -> list[int]:
+    with db.session() as s:
+        return list(s.exec(
+            select(PlatformConnection.id).where(PlatformConnection.status.not_in(list(SKIP_STATUSES)))
+        ).all())

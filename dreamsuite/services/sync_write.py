@@ -55,9 +55,10 @@ def _write_days(s: Session, conn: PlatformConnection, result: CollectResult) -> 
     ws, platform = conn.workspace_id, conn.platform
     wanted = [d.date for d in days] + [days[0].date - timedelta(days=1)]
     existing: dict = {}
+    # This account's days only: another account on the same platform keeps its own rows.
     for part in _chunks(wanted):
         for row in s.exec(select(DailyMetric).where(
-            DailyMetric.workspace_id == ws, DailyMetric.platform == platform, DailyMetric.date.in_(part)
+            DailyMetric.connection_id == conn.id, DailyMetric.date.in_(part)
         )):
             existing[row.date] = row
     followers = {d: r.follower_count for d, r in existing.items()}
@@ -66,7 +67,6 @@ def _write_days(s: Session, conn: PlatformConnection, result: CollectResult) -> 
         followers[day.date] = day.follower_count
         prev = followers.get(day.date - timedelta(days=1))
         values = {
-            "connection_id": conn.id,
             "follower_count": day.follower_count,
             # Only an exact previous day counts as "24h"; after a gap we do not guess.
             "follower_change_24h": day.follower_count - prev if prev is not None else 0,
@@ -76,7 +76,7 @@ def _write_days(s: Session, conn: PlatformConnection, result: CollectResult) -> 
         }
         row = existing.get(day.date)
         if row is None:
-            s.add(DailyMetric(workspace_id=ws, platform=platform, date=day.date, **values))
+            s.add(DailyMetric(workspace_id=ws, connection_id=conn.id, platform=platform, date=day.date, **values))
             written += 1
         elif _apply(row, values):
             written += 1

@@ -13,7 +13,9 @@ import time
 
 import reflex as rx
 
+from dreamsuite import db
 from dreamsuite.services import chat as chat_service
+from dreamsuite.services.auth import SessionEnded
 from dreamsuite.services.scope import NotFound
 from dreamsuite.state.auth import AuthState
 
@@ -40,14 +42,13 @@ class ChatState(AuthState):
     streaming: bool = False
     chat_error: str = ""
 
-    def _load_conversations(self) -> None:
-        self.conversations = [
-            {"id": str(c["id"]), "title": c["title"]} for c in chat_service.list_conversations(self._scope())
-        ]
+    async def _load_conversations(self) -> None:
+        rows = await db.run(chat_service.list_conversations, await self._scope())
+        self.conversations = [{"id": str(c["id"]), "title": c["title"]} for c in rows]
 
-    def _open(self, conversation_id: int) -> None:
+    async def _open(self, conversation_id: int) -> None:
         try:
-            rows = chat_service.messages(self._scope(), conversation_id)
+            rows = await db.run(chat_service.messages, await self._scope(), conversation_id)
         except NotFound:
             self.conversation_id, self.messages = 0, []
             self.chat_error = "That conversation does not exist (or is not yours)."
@@ -56,14 +57,14 @@ class ChatState(AuthState):
         self.messages = [ChatMsg(role=m["role"], content=m["content"]) for m in rows]
 
     @rx.event
-    def load(self):
-        if not (self.user_id and self.workspace_id):
+    async def load(self):
+        if not self.is_logged_in:
             return
         self.chat_error = ""
-        self._load_conversations()
+        await self._load_conversations()
         raw = self.router.url.query_parameters.get("c", "")
-        if raw.isdigit():
-            self._open(int(raw))
+        if raw.isdigit() and len(raw) < 12:
+            await self._open(int(raw))
         else:
             self.conversation_id, self.messages = 0, []
 
@@ -82,9 +83,9 @@ class ChatState(AuthState):
         async with self:
             if self.streaming or not question:
                 return
-            scope = self._scope()
+            scope = await self._scope()
             if not self.conversation_id:
-                self.conversation_id = chat_service.create_conversation(scope)
+                self.conversation_id = await db.run(chat_service.create_conversation, scope)
             conversation_id = self.conversation_id
             self.messages = [*self.messages, ChatMsg("user", question), ChatMsg("assistant", "")]
             self.streaming, self.chat_error = True, ""
@@ -113,8 +114,11 @@ class ChatState(AuthState):
                 self._append("".join(pending))
                 self.streaming = False
                 # The service stored both turns; show exactly what was stored.
-                self._open(conversation_id)
-                self._load_conversations()
+                try:
+                    await self._open(conversation_id)
+                    await self._load_conversations()
+                except SessionEnded:
+                    pass  # logged out while the answer streamed: the next click goes to the login page
 
     def _append(self, text: str) -> None:
         if not text or not self.messages:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import reflex as rx
 
+from dreamsuite import db
 from dreamsuite.services import publish
 from dreamsuite.services.connect import list_cards
 from dreamsuite.services.errors import UserError
@@ -17,7 +18,8 @@ from dreamsuite.state.auth import AuthState
 from dreamsuite.state.live import watch_page
 
 log = logging.getLogger(__name__)
-LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends
+LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends (seconds when a step asks)
+STATUS_LABELS = {"pending": "scheduled", "unconfirmed": "unconfirmed — check on the platform"}
 
 
 @dataclasses.dataclass
@@ -31,8 +33,11 @@ class Account:
 class Destination:
     account: str = ""
     status: str = ""
+    label: str = ""
     error: str = ""
     url: str = ""
+    # Unconfirmed: where the artist can look (the post if known, else the account's page).
+    check_url: str = ""
 
 
 @dataclasses.dataclass
@@ -45,6 +50,20 @@ class PostView:
     destinations: list[Destination] = dataclasses.field(default_factory=list)
 
 
+@dataclasses.dataclass
+class TimeChoice:
+    fold: str = "0"
+    label: str = ""
+
+
+def parse_local(value: str) -> datetime:
+    """What a datetime-local input sends, or ValueError (any other text, 5-digit years...)."""
+    value = (value or "").strip()
+    if not value or len(value) > 19:
+        raise ValueError(value)
+    return datetime.fromisoformat(value)
+
+
 class ComposerState(AuthState):
     accounts: list[Account] = []
     selected: list[str] = []
@@ -52,6 +71,8 @@ class ComposerState(AuthState):
     when: str = ""
     form_error: str = ""
     form_ok: str = ""
+    # A time that happens twice (clocks go back): the artist picks one before scheduling.
+    time_choices: list[TimeChoice] = []
     posts: list[PostView] = []
     _listen_gen: int = 0
 
@@ -73,9 +94,9 @@ class ComposerState(AuthState):
         local = datetime.now(ZoneInfo(self.user_timezone or "UTC")) + timedelta(minutes=2)
         return local.strftime(LOCAL_INPUT)
 
-    def _load_accounts(self) -> None:
+    async def _load_accounts(self) -> None:
         out = []
-        for card in list_cards(self._scope()):
+        for card in await db.run(list_cards, await self._scope()):
             if not card.get("can_publish"):
                 continue
             for conn in card.get("connections") or []:
@@ -86,34 +107,37 @@ class ComposerState(AuthState):
         self.accounts = out
         self.selected = [s for s in self.selected if any(a.connection_id == s for a in out)]
 
-    def _load_posts(self) -> None:
+    async def _load_posts(self) -> None:
         tz = self.user_timezone
         self.posts = [
             PostView(
-                id=p["id"], content=p["content"], status=p["status"],
+                id=p["id"], content=p["content"], status=STATUS_LABELS.get(p["status"], p["status"]),
                 when=fmt.local_time(p["scheduled_at_utc"], tz),
                 cancellable=any(d["status"] == "pending" for d in p["destinations"]),
                 destinations=[
                     Destination(
-                        account=(d["platform"].capitalize() + (f" @{d['username']}" if d["username"] else "")),
-                        status="scheduled" if d["status"] == "pending" else d["status"],
+                        account=d["account"], status=d["status"],
+                        label=STATUS_LABELS.get(d["status"], d["status"]),
                         error=d.get("error") or "", url=d.get("platform_url") or "",
+                        check_url=(d.get("platform_url") or d.get("profile_url") or "")
+                        if d["status"] == "unconfirmed" else "",
                     )
                     for d in p["destinations"]
                 ],
             )
-            for p in publish.list_posts(self._scope())
+            for p in await db.run(publish.list_posts, await self._scope())
         ]
 
     @rx.event
-    def load(self):
-        if not (self.user_id and self.workspace_id):
+    async def load(self):
+        if not self.is_logged_in:
             return
         self.form_error = self.form_ok = ""
+        self.time_choices = []
         if not self.when:
             self.when = self._default_when()
-        self._load_accounts()
-        self._load_posts()
+        await self._load_accounts()
+        await self._load_posts()
         return ComposerState.watch
 
     @rx.event
@@ -123,6 +147,7 @@ class ComposerState(AuthState):
     @rx.event
     def set_when(self, value: str):
         self.when = value
+        self.time_choices = []
 
     @rx.event
     def toggle_account(self, connection_id: str, checked: bool):
@@ -130,39 +155,46 @@ class ComposerState(AuthState):
         self.selected = [*rest, connection_id] if checked else rest
 
     @rx.event
-    async def schedule(self):
+    async def schedule(self, fold: str = ""):
         self.form_error = self.form_ok = ""
         try:
-            local_when = datetime.strptime(self.when, LOCAL_INPUT)
+            local_when = parse_local(self.when)
         except ValueError:
             self.form_error = "Pick a date and time for the post."
             return
+        scope = await self._scope()
         try:
-            post = await publish.schedule_post(
-                self._scope(), self.content, [int(s) for s in self.selected], local_when, self.user_timezone
-            )
+            ids = [int(s) for s in self.selected if s.isdigit()]
+            post = await publish.schedule_post(scope, self.content, ids, local_when, self.user_timezone,
+                                               fold=int(fold) if fold in ("0", "1") else None)
+        except publish.AmbiguousTime as exc:
+            self.form_error = exc.message
+            self.time_choices = [TimeChoice(str(f), label) for f, label in exc.choices]
+            return
         except UserError as exc:  # invalid post, or a role that may not schedule
             self.form_error = exc.message
             return
+        self.time_choices = []
         self.form_ok = f"Scheduled for {fmt.local_time(post.scheduled_at, self.user_timezone)}."
         self.content = ""
         self.when = self._default_when()
-        self._load_posts()
+        await self._load_posts()
 
     @rx.event
-    def cancel(self, post_id: int):
+    async def cancel(self, post_id: int):
         self.form_error = self.form_ok = ""
+        scope = await self._scope()
         try:
-            publish.cancel_post(self._scope(), post_id)
+            await db.run(publish.cancel_post, scope, post_id)
         except UserError as exc:
             self.form_error = exc.message
-        self._load_posts()
+        await self._load_posts()
 
     @rx.event(background=True)
     async def watch(self):
-        await watch_page(self, "/composer", {"publish", "connection"}, lambda ev: self._reload_live(ev))
+        await watch_page(self, "/composer", {"publish", "connection"}, self._reload_live)
 
-    def _reload_live(self, ev: dict) -> None:
+    async def _reload_live(self, ev: dict) -> None:
         if ev.get("kind") == "connection":
-            self._load_accounts()
-        self._load_posts()
+            await self._load_accounts()
+        await self._load_posts()

@@ -7,6 +7,7 @@ import logging
 import plotly.graph_objects as go
 import reflex as rx
 
+from dreamsuite import db
 from dreamsuite.components.charts import growth_figure
 from dreamsuite.services.dashboard import dashboard_data
 from dreamsuite.state import fmt
@@ -32,9 +33,10 @@ class DashboardState(AuthState):
     load_error: str = ""
     _listen_gen: int = 0
 
-    def _reload(self) -> None:
+    async def _reload(self) -> None:
+        scope = await self._scope()
         try:
-            d = dashboard_data(self._scope())
+            d = await db.run(dashboard_data, scope)
         except Exception:
             log.exception("dashboard data failed")
             self.load_error = "Your numbers could not be loaded. Please reload the page."
@@ -58,10 +60,10 @@ class DashboardState(AuthState):
         self.figure = growth_figure(d.series)
 
     @rx.event
-    def load(self):
-        if not (self.user_id and self.workspace_id):
+    async def load(self):
+        if not self.is_logged_in:
             return
-        self._reload()
+        await self._reload()
         return DashboardState.watch
 
     @rx.event(background=True)

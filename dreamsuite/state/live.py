@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import logging
 import sys
 from typing import Any, AsyncIterator
 
 from dreamsuite import events
+from dreamsuite.services.auth import SessionEnded
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 5.0
@@ -56,10 +58,10 @@ async def follow(workspace_id: int) -> AsyncIterator[dict[str, Any] | None]:
             await task
 
 
-async def watch_page(state, path: str, kinds: set[str], on_event) -> None:
+async def watch_page(state, path: str | None, kinds: set[str], on_event) -> None:
     """Run inside a background handler: call `on_event(ev)` under the state lock for each
-    matching event until the tab leaves `path`, disconnects, or a newer watcher starts.
-    The state needs a backend var `_listen_gen: int`."""
+    matching event until the tab leaves `path` (None: any page), disconnects, or a newer
+    watcher starts. The state needs a backend var `_listen_gen: int`."""
     async with state:
         state._listen_gen += 1
         gen = state._listen_gen
@@ -69,11 +71,15 @@ async def watch_page(state, path: str, kinds: set[str], on_event) -> None:
         return
     async for ev in follow(workspace_id):
         async with state:
-            if (state._listen_gen != gen or state.router.url.path.rstrip("/") != path
-                    or not tab_connected(client_token)):
+            left = path is not None and state.router.url.path.rstrip("/") != path
+            if state._listen_gen != gen or left or not tab_connected(client_token):
                 return
             if ev is not None and ev.get("kind") in kinds:
                 try:
-                    on_event(ev)
+                    result = on_event(ev)
+                    if inspect.isawaitable(result):
+                        await result
+                except SessionEnded:
+                    return  # logged out meanwhile: the next click goes to the login page
                 except Exception:
                     log.exception("live reload on %s failed", path)

@@ -8,8 +8,10 @@ import logging
 
 import reflex as rx
 
+from dreamsuite import db
+from dreamsuite.platforms import account_label
+from dreamsuite.services import flash, sync
 from dreamsuite.services import connect as connections
-from dreamsuite.services import sync
 from dreamsuite.services.errors import UserError
 from dreamsuite.state import fmt
 from dreamsuite.state.auth import AuthState
@@ -49,9 +51,9 @@ class OnboardingState(AuthState):
     def connected_count(self) -> int:
         return sum(1 for c in self.cards if c.connected)
 
-    def _reload(self) -> None:
+    async def _reload(self) -> None:
         out = []
-        for c in connections.list_cards(self._scope()):
+        for c in await db.run(connections.list_cards, await self._scope()):
             cid = int(c.get("connection_id") or 0)
             out.append(PlatformCard(
                 name=c["name"], label=c.get("label") or c["name"], reads=c.get("reads") or "",
@@ -66,19 +68,21 @@ class OnboardingState(AuthState):
         self.cards = out
 
     @rx.event
-    def load(self):
-        if not (self.user_id and self.workspace_id):
-            return
-        params = self.router.url.query_parameters
-        if params.get("connected"):
-            self.banner, self.banner_error = f"Connected {params['connected'].capitalize()}. Your first sync has started.", False
-        elif params.get("error"):
-            self.banner, self.banner_error = params["error"], True
+    async def load(self):
+        self._show_note(flash.read(self.router.url.query_parameters.get("flash", ""), user_id=self.user_id))
+        self.busy_platform = ""
+        await self._reload()
+        return OnboardingState.watch
+
+    def _show_note(self, note: dict | None) -> None:
+        """Only what our callback signed for this user: never words from the URL."""
+        if note and note.get("k") == "connected":
+            label = account_label(str(note.get("platform", "")), str(note.get("username", "")))
+            self.banner, self.banner_error = f"Connected {label}. Your first sync has started.", False
+        elif note and note.get("k") == "connect_error":
+            self.banner, self.banner_error = str(note.get("message", "")), True
         else:
             self.banner = ""
-        self.busy_platform = ""
-        self._reload()
-        return OnboardingState.watch
 
     @rx.event
     def dismiss_banner(self):
@@ -88,7 +92,7 @@ class OnboardingState(AuthState):
     async def connect(self, platform: str):
         self.busy_platform = platform
         try:
-            url = await connections.start_connect(self._scope(), platform)
+            url = await connections.start_connect(await self._scope(), platform)
         except UserError as exc:  # cannot connect, or a role that may not
             self.busy_platform = ""
             self.banner, self.banner_error = exc.message, True
@@ -100,7 +104,7 @@ class OnboardingState(AuthState):
     @rx.event
     async def sync_now(self, connection_id: int):
         try:
-            queued = await sync.request_sync(self._scope(), connection_id)
+            queued = await sync.request_sync(await self._scope(), connection_id)
         except UserError as exc:
             self._note(connection_id, exc.message)
         except Exception:
@@ -108,23 +112,24 @@ class OnboardingState(AuthState):
             self._note(connection_id, "Could not start a sync; please try again.")
         else:
             self._note(connection_id, "Sync queued…" if queued else "Sync already queued…")
-        self._reload()
+        await self._reload()
 
     def _note(self, connection_id: int, text: str) -> None:
         # Reassigned, not mutated, so every state backend notices the change.
         self._syncing = {**self._syncing, connection_id: text}
 
     @rx.event
-    def disconnect(self, connection_id: int):
+    async def disconnect(self, connection_id: int):
+        scope = await self._scope()
         try:
-            connections.disconnect(self._scope(), connection_id)
+            await db.run(connections.disconnect, scope, connection_id)
         except UserError as exc:
             self.banner, self.banner_error = exc.message, True
             return
         self._syncing = {k: v for k, v in self._syncing.items() if k != connection_id}
-        self._reload()
+        await self._reload()
 
-    def _on_event(self, ev: dict) -> None:
+    async def _on_event(self, ev: dict) -> None:
         cid = int(ev.get("connection_id") or 0)
         if ev.get("kind") == "sync" and cid:
             counts = ev.get("counts") or {}
@@ -132,7 +137,7 @@ class OnboardingState(AuthState):
             ok = ev.get("status", "success") != "failed"
             self._note(cid, (f"Synced just now ({done})" if done else "Synced just now") if ok
                        else f"Sync failed: {ev.get('error', '')}")
-        self._reload()
+        await self._reload()
 
     @rx.event(background=True)
     async def watch(self):

@@ -53,6 +53,29 @@ def _missing(reason: str) -> None:
     (pytest.fail if os.environ.get("CI") else pytest.skip)(reason)
 
 
+class LiveApp(str):
+    """The app's base URL, with where its outbox and log are."""
+
+    def __new__(cls, base: str, mail_dir: Path, log: Path):
+        obj = super().__new__(cls, base)
+        obj.mail_dir, obj.log = mail_dir, log
+        return obj
+
+    def link_in_mail_to(self, email: str) -> str:
+        """The link in the newest message the app "sent" to `email` (its outbox: no mail server here)."""
+        import re
+        from email import message_from_bytes, policy
+
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            for path in sorted(self.mail_dir.glob("*.eml"), reverse=True):
+                msg = message_from_bytes(path.read_bytes(), policy=policy.default)
+                if msg["To"] == email:
+                    return re.search(r"https?://\S+", msg.get_content()).group(0)
+            time.sleep(0.2)
+        raise AssertionError(f"no mail to {email} in {self.mail_dir}")
+
+
 @pytest.fixture
 def live_app(redis_url, tmp_path):
     if not Path(CHROMIUM).exists():
@@ -70,7 +93,9 @@ def live_app(redis_url, tmp_path):
         "PATH": f"{tools}:{BIN}:{os.environ.get('PATH', '')}",
         "DATABASE_URL": db_url, "REDIS_URL": redis_url,
         "APP_URL": base, "API_URL": base, "SANDBOX_URL": "",
-        "DREAMSUITE_MODEL": "offline",
+        "DREAMSUITE_MODEL": "offline", "DREAMSUITE_DEMO": "1", "MAIL_DIR": str(tmp_path / "mail"),
+        # Any database call left on the event loop fails the journey instead of stalling the app.
+        "DB_LOOP_GUARD": "raise",
     }
     env.pop("REFLEX_REDIS_URL", None)
     app_log, worker_log = tmp_path / "app.log", tmp_path / "worker.log"
@@ -84,7 +109,7 @@ def live_app(redis_url, tmp_path):
     )
     try:
         _wait_ready(base, app, app_log)
-        yield base
+        yield LiveApp(base, tmp_path / "mail", app_log)
     finally:
         _stop(worker)
         _stop(app)

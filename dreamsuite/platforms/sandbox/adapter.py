@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, ClassVar
 
 import httpx
+from urllib.parse import quote
 
 from dreamsuite.platforms.base import (
     CollectResult,
@@ -42,6 +43,14 @@ class SandboxAdapter(PlatformAdapter):
     connectable: ClassVar[bool] = True
     can_publish: ClassVar[bool] = True
     max_text_length: ClassVar[int | None] = 2200
+
+    @classmethod
+    def enabled(cls) -> bool:
+        s = get_settings()
+        return bool(s.mount_sandbox or s.sandbox_url)
+
+    def profile_url(self, username: str) -> str:
+        return self._url(f"/u/{quote(username)}")
 
     def _url(self, path: str) -> str:
         return f"{get_settings().sandbox_base}{path}"

@@ -153,9 +153,7 @@ def routes(store: "Store", control: Control) -> list[Route]:
                 "created_at": now.isoformat(), "url": f"{base_url(request)}p/{pid}", "media": media,
                 "likes": 0, "comments": 0, "shares": 0, "saves": 0, "views": 0, "plays": 0,
                 "reach": 0, "impressions": 0}
-        store.published.setdefault(c.sub, []).append(post)
-        if key:
-            store.idempotency[(c.sub, key)] = post
+        store.add_published(c.sub, post, key)
         await control.after_effect("/api/v1/posts")
         return JSONResponse(_public(post), status_code=201)
 
@@ -169,8 +167,19 @@ def routes(store: "Store", control: Control) -> list[Route]:
         return HTMLResponse(f"<!doctype html><meta charset='utf-8'><title>Post</title>"
                             f"<p>{html.escape(post['caption'])}</p><small>{post['created_at']} UTC</small>")
 
+    async def view_profile(request: Request) -> Response:
+        # The public page of an account: what it published (where "check on the platform" points).
+        username = request.path_params["username"]
+        user = next((u for u in store.published if data.artist(u).username == username), None)
+        posts = list(reversed(store.published.get(user, []))) if user else []
+        items = "".join(f"<li><p>{html.escape(p['caption'])}</p><small>{p['created_at']} UTC</small></li>"
+                        for p in posts[:100])
+        return HTMLResponse(f"<!doctype html><meta charset='utf-8'><title>@{html.escape(username)}</title>"
+                            f"<h1>@{html.escape(username)}</h1><ul>{items or '<li>No posts yet.</li>'}</ul>")
+
     return [
         Route("/p/{pid}", view_post, methods=["GET"]),
+        Route("/u/{username}", view_profile, methods=["GET"]),
         Route("/api/v1/me", me, methods=["GET"]),
         Route("/api/v1/metrics/daily", metrics, methods=["GET"]),
         Route("/api/v1/posts", list_posts, methods=["GET"]),

@@ -22,7 +22,7 @@ from starlette.routing import Route
 
 from dreamsuite.platforms.sandbox import api, data, signing
 from dreamsuite.platforms.sandbox.control import Control, routes as control_routes
-from dreamsuite.settings import get_settings
+from dreamsuite.settings import DEMO_SANDBOX_SECRET, get_settings
 
 SCOPES = ("profile", "read", "publish")
 CODE_TTL = 120
@@ -41,18 +41,75 @@ class Code:
     expires: float
 
 
+# Memory is bounded whatever callers do: the oldest entries make room for new ones.
+MAX_CODES = 10_000
+MAX_PUBLISHED_PER_USER = 1_000
+MAX_IDEMPOTENCY_KEYS = 20_000
+MAX_USED_REFRESH = 50_000
+
+
+def _cap(store: dict, limit: int) -> None:
+    while len(store) > limit:
+        store.pop(next(iter(store)))  # dicts keep insertion order: the first is the oldest
+
+
 @dataclass
 class Store:
-    """What lives in memory: short-lived codes and posts published through the API."""
+    """What lives in memory: short-lived codes, posts published through the API, and the
+    refresh tokens already exchanged (each works once: the platform rotates them)."""
 
     codes: dict[str, Code] = field(default_factory=dict)
     published: dict[str, list[dict]] = field(default_factory=dict)
     idempotency: dict[tuple[str, str], dict] = field(default_factory=dict)
+    used_refresh: dict[str, int] = field(default_factory=dict)
+
+    def add_code(self, code: str, value: Code) -> None:
+        now = time.time()
+        for stale in [c for c, v in self.codes.items() if v.expires < now]:
+            self.codes.pop(stale, None)
+        self.codes[code] = value
+        _cap(self.codes, MAX_CODES)
+
+    def add_published(self, user: str, post: dict, key: str) -> None:
+        posts = self.published.setdefault(user, [])
+        posts.append(post)
+        del posts[:-MAX_PUBLISHED_PER_USER]
+        if key:
+            self.idempotency[(user, key)] = post
+            _cap(self.idempotency, MAX_IDEMPOTENCY_KEYS)
+
+    def spend_refresh(self, nonce: str, exp: int) -> bool:
+        """True the first time a refresh token is exchanged, False on any reuse."""
+        if nonce in self.used_refresh:
+            return False
+        now = time.time()
+        if len(self.used_refresh) >= MAX_USED_REFRESH:
+            for n in [n for n, e in self.used_refresh.items() if e < now]:
+                self.used_refresh.pop(n, None)
+        self.used_refresh[nonce] = exp
+        _cap(self.used_refresh, MAX_USED_REFRESH)
+        return True
 
     def reset(self) -> None:
         self.codes.clear()
         self.published.clear()
         self.idempotency.clear()
+        self.used_refresh.clear()
+
+
+def registered_redirect_uris() -> set[str]:
+    """Where the sandbox may send an authorization code: our own callback, or the configured list."""
+    s = get_settings()
+    configured = {u.strip() for u in s.sandbox_redirect_uris.split(",") if u.strip()}
+    return configured or {f"{s.api_url}/oauth/callback/sandbox"}
+
+
+def check_secret() -> None:
+    """Outside the demo, the well-known default secret would let anyone mint sandbox tokens."""
+    s = get_settings()
+    if not s.dreamsuite_demo and s.sandbox_client_secret == DEMO_SANDBOX_SECRET:
+        raise RuntimeError("The sandbox platform is mounted outside demo mode with its public default secret: "
+                           "set SANDBOX_CLIENT_SECRET to a secret of your own, or MOUNT_SANDBOX=0.")
 
 
 def rel_path(request: Request) -> str:
@@ -85,9 +142,9 @@ def _validate(params) -> tuple[dict[str, str], str]:
     p = {k: str(params.get(k, "")) for k in _AUTH_PARAMS}
     if p["client_id"] != get_settings().sandbox_client_id:
         return p, "Unknown client_id."
-    uri = urlsplit(p["redirect_uri"])
-    if uri.scheme not in ("http", "https") or not uri.netloc or uri.fragment:
-        return p, "redirect_uri must be an absolute http(s) URL without a fragment."
+    if p["redirect_uri"] not in registered_redirect_uris():
+        # Never redirect to an address we do not know: the code would go to whoever owns it.
+        return p, "redirect_uri is not registered for this client."
     if p["response_type"] != "code":
         return p, "Only response_type=code is supported."
     if p["code_challenge_method"] != "S256" or not 43 <= len(p["code_challenge"]) <= 128:
@@ -140,12 +197,9 @@ def authorize_submit(store: Store):
         if form.get("decision") != "allow":
             return _redirect(p["redirect_uri"], {"error": "access_denied",
                                                  "error_description": "The user denied access", **extra})
-        now = time.time()
-        for stale in [c for c, v in store.codes.items() if v.expires < now]:
-            store.codes.pop(stale, None)
         code = secrets.token_urlsafe(24)
-        store.codes[code] = Code(p["client_id"], p["redirect_uri"], p["login_hint"], p["scope"],
-                                 p["code_challenge"], now + CODE_TTL)
+        store.add_code(code, Code(p["client_id"], p["redirect_uri"], p["login_hint"], p["scope"],
+                                  p["code_challenge"], time.time() + CODE_TTL))
         return _redirect(p["redirect_uri"], {"code": code, **extra})
 
     return handler
@@ -195,6 +249,8 @@ def token_endpoint(store: Store):
             claims = signing.verify(str(form.get("refresh_token", "")), "refresh")
             if claims is None:
                 return oauth_error("invalid_grant", "The refresh token is invalid or expired")
+            if not store.spend_refresh(claims.nonce, claims.exp):
+                return oauth_error("invalid_grant", "The refresh token was already used")
             asked = str(form.get("scope", "")).split()
             if any(x not in claims.scope.split() for x in asked):
                 return oauth_error("invalid_scope", "Cannot widen the scope on refresh")
@@ -205,6 +261,7 @@ def token_endpoint(store: Store):
 
 
 def create_app(*, with_control: bool = True) -> Starlette:
+    check_secret()
     store, control = Store(), Control()
 
     def guarded(handler):

@@ -27,6 +27,7 @@ class Claims:
     kind: str  # access | refresh
     exp: int
     scope: str
+    nonce: str = ""
 
 
 def _b64(raw: bytes) -> str:
@@ -43,8 +44,8 @@ def _mac(body: str) -> str:
 
 
 def sign(sub: str, kind: str, scope: str, ttl: int) -> str:
-    # The nonce makes every issued token distinct even within the same second.
-    payload = {"sub": sub, "kind": kind, "exp": int(time.time()) + ttl, "scope": scope, "n": secrets.token_hex(4)}
+    # The nonce makes every token distinct (even within one second) and names a refresh token once spent.
+    payload = {"sub": sub, "kind": kind, "exp": int(time.time()) + ttl, "scope": scope, "n": secrets.token_hex(16)}
     body = _b64(json.dumps(payload, separators=(",", ":")).encode())
     return f"{_PREFIX}.{body}.{_mac(body)}"
 
@@ -59,7 +60,8 @@ def verify(token: str, kind: str) -> Claims | None:
         return None
     try:
         data = json.loads(_unb64(body))
-        claims = Claims(sub=str(data["sub"]), kind=data["kind"], exp=int(data["exp"]), scope=str(data["scope"]))
+        claims = Claims(sub=str(data["sub"]), kind=data["kind"], exp=int(data["exp"]), scope=str(data["scope"]),
+                        nonce=str(data.get("n", "")))
     except (ValueError, KeyError, TypeError):
         return None
     if claims.kind != kind or claims.exp <= time.time():

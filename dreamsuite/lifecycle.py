@@ -1,0 +1,38 @@
+"""What the app does when it starts, and how an exception in an event handler reaches the person.
+
+Imported only by dreamsuite.py: it knows the services and Reflex, nothing imports it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+import reflex as rx
+
+from dreamsuite import db
+from dreamsuite.services.auth import SessionEnded
+from dreamsuite.services.errors import UserError
+from dreamsuite.services.tokens import check_key_at_startup
+
+log = logging.getLogger("dreamsuite")
+
+
+@contextlib.asynccontextmanager
+async def app_startup():
+    # A key that cannot read the stored tokens would fail every sync: refuse to start instead
+    # (an error here stops the server before it serves anything).
+    await db.run(check_key_at_startup)
+    yield
+
+
+def on_backend_error(exception: Exception):
+    """A logged-out tab goes to the login page; our own messages are shown as they are; anything
+    else is logged and the person is told in words (never a stack trace)."""
+    if isinstance(exception, SessionEnded):
+        return rx.redirect("/login")
+    if isinstance(exception, UserError):
+        return rx.toast.error(exception.message, position="top-center", id="user-error")
+    log.error("event handler failed", exc_info=exception)
+    return rx.toast.error("Something went wrong on our side. Please try again.", position="top-center",
+                          id="backend-error")

@@ -1,0 +1,72 @@
+import reflex as rx
+
+from dreamsuite.components.forms import plain_form
+from dreamsuite.components.layout import template
+from dreamsuite.state.account import AccountState as S
+
+
+def _password_form() -> rx.Component:
+    return rx.card(
+        rx.form(
+            rx.vstack(
+                rx.text("Change your password", weight="bold", size="4"),
+                rx.text("Every other device you are logged in on is logged out.", size="2",
+                        color=rx.color("gray", 11)),
+                rx.input(name="current_password", type="password", placeholder="Current password", size="3",
+                         width="100%", auto_complete="current-password", required=True, max_length=1000),
+                rx.input(name="new_password", type="password", placeholder="New password (at least 8 characters)",
+                         size="3", width="100%", auto_complete="new-password", required=True, max_length=1000),
+                rx.input(name="repeat_password", type="password", placeholder="New password again", size="3",
+                         width="100%", auto_complete="new-password", required=True, max_length=1000),
+                rx.cond(S.password_error != "", rx.callout(S.password_error, icon="triangle-alert",
+                                                           color_scheme="red", width="100%",
+                                                           data_testid="password-error")),
+                rx.cond(S.password_ok != "", rx.callout(S.password_ok, icon="circle-check", color_scheme="green",
+                                                        width="100%", data_testid="password-ok")),
+                rx.button("Change password", type="submit", size="3", data_testid="password-submit"),
+                spacing="3",
+                width="100%",
+            ),
+            on_submit=S.change_password,
+            reset_on_submit=True,
+            width="100%",
+        ),
+        width="100%",
+        max_width="520px",
+    )
+
+
+@template(route="/account", title="Account", on_load=[S.load])
+def account() -> rx.Component:
+    return rx.vstack(
+        rx.card(
+            rx.vstack(
+                rx.text(S.user_name, weight="bold", size="4"),
+                rx.text(S.user_email, size="2", color=rx.color("gray", 11)),
+                rx.text("Times are shown in ", rx.text.strong(S.user_timezone), ".", size="2",
+                        color=rx.color("gray", 11)),
+                spacing="1",
+            ),
+            width="100%",
+            max_width="520px",
+        ),
+        _password_form(),
+        rx.card(
+            rx.vstack(
+                rx.text("Log out everywhere", weight="bold", size="4"),
+                rx.text("Ends every login of your account, on this device too.", size="2",
+                        color=rx.color("gray", 11)),
+                plain_form(
+                    rx.el.input(type="hidden", name="everywhere", value="1"),
+                    rx.button("Log out everywhere", type="submit", color_scheme="red", variant="soft",
+                              data_testid="logout-everywhere"),
+                    action=S.api_url + "/auth/logout",
+                ),
+                spacing="2",
+            ),
+            width="100%",
+            max_width="520px",
+        ),
+        spacing="4",
+        width="100%",
+    )
