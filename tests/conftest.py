@@ -135,7 +135,9 @@ def _redis_server(tmp_path_factory) -> str:
 def redis_url(_redis_server, monkeypatch) -> str:
     """A flushed Redis database; REDIS_URL points at it for the test's duration."""
     base = _redis_server.rsplit("/", 1)[0]
-    url = f"{base}/9"  # a database of its own, so a developer's running app keeps its queue
+    # A database of its own, so a developer's running app keeps its queue (TEST_REDIS_DB lets
+    # two test runs share one server).
+    url = f"{base}/{os.environ.get('TEST_REDIS_DB', '9')}"
     redis_sync.Redis.from_url(url).flushdb()
     monkeypatch.setenv("REDIS_URL", url)
     _reset_settings()
