@@ -3,16 +3,23 @@ its own SQLite file, the test Redis and an arq worker, driven by Debian's Chromi
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import shutil
 import signal
+import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
+from typing import Iterator
 
 import httpx
 import pytest
+import redis as redis_sync
 
+from dreamsuite.settings import get_settings
 from tests.conftest import ROOT, free_port, migrate
 
 CHROMIUM = "/usr/bin/chromium"
@@ -53,12 +60,82 @@ def _missing(reason: str) -> None:
     (pytest.fail if os.environ.get("CI") else pytest.skip)(reason)
 
 
-class LiveApp(str):
-    """The app's base URL, with where its outbox and log are."""
+class TcpProxy:
+    """A TCP relay in front of the app: `down()` drops every connection and refuses new ones
+    (what the browser sees when the server is unreachable), `up()` serves again."""
 
-    def __new__(cls, base: str, mail_dir: Path, log: Path):
+    def __init__(self, target_port: int):
+        self.port, self.target = free_port(), target_port
+        self._conns: set[socket.socket] = set()
+        self._lock = threading.Lock()
+        self._server: socket.socket | None = None
+        self.up()
+
+    def up(self) -> None:
+        srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        srv.bind(("127.0.0.1", self.port))
+        srv.listen(128)
+        srv.settimeout(0.1)
+        self._server = srv
+        threading.Thread(target=self._accept, args=(srv,), daemon=True).start()
+
+    def down(self) -> None:
+        srv, self._server = self._server, None
+        if srv is not None:
+            srv.close()
+        with self._lock:
+            conns, self._conns = list(self._conns), set()
+        for conn in conns:
+            self._close(conn)
+
+    close = down
+
+    @staticmethod
+    def _close(conn: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            conn.shutdown(socket.SHUT_RDWR)
+        conn.close()
+
+    def _accept(self, srv: socket.socket) -> None:
+        while self._server is srv:
+            try:
+                client, _ = srv.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            client.settimeout(None)
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target))
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._conns.update((client, upstream))
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    def _pump(self, src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for conn in (src, dst):
+                with self._lock:
+                    self._conns.discard(conn)
+                self._close(conn)
+
+
+class LiveApp(str):
+    """The app's base URL, with where its outbox, log, database and Redis are."""
+
+    def __new__(cls, base: str, mail_dir: Path, log: Path, db_url: str = "", redis_url: str = "",
+                proxy: "TcpProxy | None" = None):
         obj = super().__new__(cls, base)
-        obj.mail_dir, obj.log = mail_dir, log
+        obj.mail_dir, obj.log, obj.db_url, obj.redis_url, obj.proxy = mail_dir, log, db_url, redis_url, proxy
         return obj
 
     def link_in_mail_to(self, email: str) -> str:
@@ -76,16 +153,28 @@ class LiveApp(str):
         raise AssertionError(f"no mail to {email} in {self.mail_dir}")
 
 
-@pytest.fixture
-def live_app(redis_url, tmp_path):
+def _check_tools() -> Path:
     if not Path(CHROMIUM).exists():
         _missing("Chromium is not installed (make test installs it: apt-get install chromium)")
     tools = Path(ROOT) / ".tools" / "bin"
     if not (shutil.which("bun") or (tools / "bun").exists()):
         _missing("bun is not installed (make test installs it into .tools/bin)")
+    return tools
+
+
+@contextlib.contextmanager
+def running_app(redis_url: str, tmp_path: Path, *, worker: bool = True, proxy: bool = False) -> Iterator[LiveApp]:
+    """The app (and, with `worker`, an arq worker) on free ports, with its own database and outbox.
+
+    With `proxy` the browser reaches it through a TCP proxy of ours (`app.proxy`), so a test
+    can cut the connection and bring it back as a network outage would.
+    """
+    tools = _check_tools()
     port = free_port()
+    front = TcpProxy(port) if proxy else None
     # 127.0.0.1, not localhost: the server binds IPv4 only and httpx does not fall back from ::1.
-    base = f"http://127.0.0.1:{port}"
+    direct = f"http://127.0.0.1:{port}"
+    base = f"http://127.0.0.1:{front.port}" if front else direct
     db_url = "sqlite:///" + str(tmp_path / "journey.db")
     migrate(db_url)
     env = {
@@ -99,20 +188,105 @@ def live_app(redis_url, tmp_path):
     }
     env.pop("REFLEX_REDIS_URL", None)
     app_log, worker_log = tmp_path / "app.log", tmp_path / "worker.log"
-    app = subprocess.Popen(
+    procs = [subprocess.Popen(
         [str(BIN / "reflex"), "run", "--env", "prod", "--single-port", "--frontend-port", str(port)],
         cwd=ROOT, env=env, stdout=app_log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    worker = subprocess.Popen(
-        [str(BIN / "arq"), "workers.main.WorkerSettings"],
-        cwd=ROOT, env=env, stdout=worker_log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
-    )
+    )]
+    if worker:
+        procs.append(subprocess.Popen(
+            [str(BIN / "arq"), "workers.main.WorkerSettings"],
+            cwd=ROOT, env=env, stdout=worker_log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+        ))
     try:
-        _wait_ready(base, app, app_log)
-        yield LiveApp(base, tmp_path / "mail", app_log)
+        _wait_ready(direct, procs[0], app_log)
+        yield LiveApp(base, tmp_path / "mail", app_log, db_url=db_url, redis_url=redis_url, proxy=front)
     finally:
-        _stop(worker)
-        _stop(app)
+        for proc in reversed(procs):
+            _stop(proc)
+        if front:
+            front.close()
+
+
+@pytest.fixture
+def live_app(redis_url, tmp_path):
+    with running_app(redis_url, tmp_path) as app:
+        yield app
+
+
+@pytest.fixture(scope="module")
+def module_app(request, _redis_server, tmp_path_factory):
+    """One app for a whole test module (each start costs half a minute); its tests make their own
+    users. The test process's DATABASE_URL and REDIS_URL point at the app's, so tests can write
+    rows and announce events the way the app's services do. A module sets APP_BEHIND_PROXY = True
+    to reach the app through `app.proxy`. No worker: these tests write what a worker would."""
+    redis_url = f"{_redis_server.rsplit('/', 1)[0]}/{os.environ.get('TEST_REDIS_DB', '9')}"
+    redis_sync.Redis.from_url(redis_url).flushdb()
+    tmp_path = tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])
+    with pytest.MonkeyPatch.context() as mp, running_app(
+            redis_url, tmp_path, worker=False, proxy=getattr(request.module, "APP_BEHIND_PROXY", False)) as app:
+        mp.setenv("DATABASE_URL", app.db_url)
+        mp.setenv("REDIS_URL", redis_url)
+        get_settings.cache_clear()
+        try:
+            yield app
+        finally:
+            get_settings.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    _check_tools()
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def watch_csp(context) -> list[str]:
+    """Every Content Security Policy violation any page of `context` reports, as it happens."""
+    seen: list[str] = []
+    context.add_init_script("""document.addEventListener('securitypolicyviolation', e =>
+        console.error(`Content Security Policy violation: ${e.violatedDirective} blocked ${e.blockedURI}`));""")
+    context.on("console", lambda msg: seen.append(f"{msg.page.url if msg.page else '?'}: {msg.text}")
+               if "Content Security Policy" in msg.text else None)
+    return seen
+
+
+@pytest.fixture
+def new_context(browser, request):
+    """Opens browser contexts (a person's browser: cookies, tabs); each fails the test on any
+    CSP violation, and the last page of each is saved to artifacts/ when the test ends."""
+    opened: list[tuple[object, list[str]]] = []
+
+    def make(width: int = 1400, height: int = 900, **kwargs):
+        context = browser.new_context(viewport={"width": width, "height": height}, timezone_id="Europe/Paris",
+                                      **kwargs)
+        context.set_default_timeout(20_000)
+        opened.append((context, watch_csp(context)))
+        return context
+
+    yield make
+    artifacts = Path(ROOT) / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    violations = []
+    for i, (context, seen) in enumerate(opened):
+        if context.pages:
+            with contextlib.suppress(Exception):
+                context.pages[-1].screenshot(path=str(artifacts / f"{request.node.name}-{i}.png"))
+        violations += seen
+        context.close()
+    assert not violations, "Content Security Policy violations:\n" + "\n".join(violations)
+
+
+def log_in(page, base: str, email: str, password: str) -> None:
+    """Log in through the login form (a real form post that sets the HttpOnly cookie)."""
+    page.goto(f"{base}/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.get_by_test_id("login-submit").click()
+    page.wait_for_url(re.compile(r"/dashboard"))
 
 
 @pytest.fixture
@@ -122,6 +296,7 @@ def page(live_app):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1400, "height": 900}, timezone_id="Europe/Paris")
+        csp_violations = watch_csp(context)
         pg = context.new_page()
         pg.set_default_timeout(20_000)
         yield pg
@@ -129,3 +304,5 @@ def page(live_app):
         artifacts.mkdir(exist_ok=True)
         pg.screenshot(path=str(artifacts / "journey-last.png"), full_page=True)
         browser.close()
+        # The pages work under our Content-Security-Policy: nothing they need is refused.
+        assert not csp_violations, "Content Security Policy violations:\n" + "\n".join(csp_violations)
