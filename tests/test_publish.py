@@ -133,16 +133,6 @@ async def test_running_the_job_twice_publishes_once(ws, sandbox_url):
     assert dest.platform_url.endswith(dest.platform_post_id) and dest.published_at is not None
 
 
-async def test_two_concurrent_jobs_publish_once(ws, sandbox_url):
-    scope, cid = ws
-    post = await publish.schedule_post(scope, "Race", [cid], _now_local(), "UTC")
-    dest_id = _dest(post.id).id
-    results = await asyncio.gather(publish.publish_destination(dest_id), publish.publish_destination(dest_id))
-    assert sorted(results) == ["published", "skipped"]
-    assert len(await published_on_sandbox(sandbox_url, cid)) == 1
-    assert _dest(post.id).attempts == 1
-
-
 async def test_a_hang_after_the_effect_is_unconfirmed_and_never_resent(ws, sandbox_url):
     scope, cid = ws
     post = await publish.schedule_post(scope, "Lost answer", [cid], _now_local(), "UTC")
@@ -155,9 +145,40 @@ async def test_a_hang_after_the_effect_is_unconfirmed_and_never_resent(ws, sandb
     assert await publish.reconcile() == 0  # not pending: the reconciler leaves it alone
     dest = _dest(post.id)
     assert dest.status == "unconfirmed" and "did not answer" in dest.error
+    # Never "failed": the post may be live, and "failed" would invite posting it again by hand.
+    assert _post(post.id).status == "unconfirmed"
     assert len(await published_on_sandbox(sandbox_url, cid)) == 1  # it was in fact sent, once
     with dbmod.session() as s:
-        assert [n.kind for n in s.exec(select(Notification))] == ["publish_failed"]
+        [note] = s.exec(select(Notification)).all()
+    assert note.kind == "publish_failed" and "may have been published" in note.message
+    assert "not published" not in note.message
+    # The list gives the account's public page, where the artist can check.
+    [listed] = publish.list_posts(scope)
+    assert listed["status"] == "unconfirmed"
+    [d] = listed["destinations"]
+    assert d["status"] == "unconfirmed" and d["profile_url"].startswith(sandbox_url)
+    async with httpx.AsyncClient(timeout=5) as client:
+        page = await client.get(d["profile_url"])
+    assert page.status_code == 200 and "Lost answer" in page.text
+
+
+async def test_one_published_and_one_unconfirmed_destination_roll_up_to_unconfirmed(db, redis_url, sandbox_url):
+    _, _, scope = make_workspace("half@example.com")
+    first = await connect_sandbox(scope, sandbox_user="sbx-half-1")
+    second = await connect_sandbox(scope, sandbox_user="sbx-half-2")
+    post = await publish.schedule_post(scope, "Half known", [first, second], _now_local(), "UTC")
+    with dbmod.session() as s:
+        dests = s.exec(select(PostDestination).where(PostDestination.post_id == post.id)
+                       .order_by(PostDestination.id)).all()
+    assert await publish.publish_destination(dests[0].id) == "published"
+    await control(sandbox_url, "hang", seconds=3, times=1, path="/api/v1/posts", after_effect=True)
+    async with httpx.AsyncClient(timeout=1.0) as client:
+        assert await publish.publish_destination(dests[1].id, client=client) == "unconfirmed"
+    # Not "partially_failed": nothing is known to have failed.
+    assert _post(post.id).status == "unconfirmed"
+    [listed] = publish.list_posts(scope)
+    assert [d["status"] for d in listed["destinations"]] == ["published", "unconfirmed"]
+    assert all(d["profile_url"] for d in listed["destinations"])
 
 
 async def test_server_error_before_acceptance_retries_later_then_publishes(ws, sandbox_url):
@@ -321,3 +342,37 @@ async def test_a_job_cancelled_mid_request_is_unconfirmed(ws, sandbox_url):
     dest = _dest(post.id)
     assert dest.status == "unconfirmed" and "CancelledError" in dest.error
     assert await publish.publish_destination(dest_id) == "skipped"
+
+
+async def test_no_free_connection_in_our_pool_is_retried_not_unconfirmed(ws, sandbox_url):
+    """A PoolTimeout happens before anything is sent: even a publish is safe to try again."""
+    from dreamsuite.services import tokens
+
+    scope, cid = ws
+    post = await publish.schedule_post(scope, "Pool exhausted", [cid], _now_local(), "UTC")
+    dest_id = _dest(post.id).id
+    token = await tokens.access_token(cid)
+    await control(sandbox_url, "hang", seconds=2, times=1, path="/api/v1/me")
+    sent = asyncio.Event()
+
+    async def trace(event: str, info: dict) -> None:
+        if event == "http11.send_request_headers.complete":
+            sent.set()  # the pool's only connection is now busy with this request
+
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    async with httpx.AsyncClient(limits=limits, timeout=httpx.Timeout(10.0, pool=0.2)) as client:
+        held = asyncio.create_task(client.get(f"{sandbox_url}/api/v1/me", extensions={"trace": trace},
+                                              headers={"Authorization": f"Bearer {token}"}))
+        try:
+            await asyncio.wait_for(sent.wait(), 5)
+            assert await publish.publish_destination(dest_id, client=client) == "retrying"
+        finally:
+            held.cancel()
+    dest = _dest(post.id)
+    assert (dest.status, dest.attempts) == ("pending", 1) and "PoolTimeout" in dest.error
+    assert await published_on_sandbox(sandbox_url, cid) == []
+    with dbmod.session() as s:
+        assert s.exec(select(Notification)).all() == []
+    assert queue.publish_job_id(dest_id, 1) in await _job_ids()
+    assert await publish.publish_destination(dest_id) == "published"
+    assert len(await published_on_sandbox(sandbox_url, cid)) == 1

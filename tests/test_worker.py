@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -77,3 +80,107 @@ async def test_maintenance_crons_fan_out_collects_and_reconcile(db, redis_url, s
         dest = s.exec(select(PostDestination).where(PostDestination.post_id == post.id)).one()
     assert dest.status == "published" and len(await published_on_sandbox(sandbox_url, cid)) == 1
     assert [r.status for r in _runs(cid)] == ["success"]
+
+
+async def test_a_database_error_at_the_claim_only_delays_the_post_until_the_next_reconcile(
+        db, redis_url, sandbox_url, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from dreamsuite.services import publish_run
+
+    _, _, scope = make_workspace("blip@example.com")
+    cid = await connect_sandbox(scope)
+    p = await queue.pool()
+    await p.flushdb()  # only the publish job below (connecting queued a first collect)
+    post = await publish.schedule_post(scope, "Despite the blip", [cid], _utc_naive(), "UTC")
+    real_claim, claims = publish_run._claim, []
+
+    def claim_once_unreachable(*args):
+        claims.append(args)
+        if len(claims) == 1:
+            raise OperationalError("UPDATE post_destination ...", {}, ConnectionError("server closed the connection"))
+        return real_claim(*args)
+
+    monkeypatch.setattr(publish_run, "_claim", claim_once_unreachable)
+    await _run_worker()  # the job fails at the claim
+    with dbmod.session() as s:
+        dest = s.exec(select(PostDestination).where(PostDestination.post_id == post.id)).one()
+    assert len(claims) == 1 and (dest.status, dest.attempts) == ("pending", 0)
+    assert await published_on_sandbox(sandbox_url, cid) == []
+    # The failed job left nothing behind that would refuse the same job id for a day.
+    assert await publish.reconcile() == 1
+    await _run_worker()
+    with dbmod.session() as s:
+        dest = s.get(PostDestination, dest.id)
+    assert len(claims) == 2 and (dest.status, dest.attempts) == ("published", 1)
+    assert [x["id"] for x in await published_on_sandbox(sandbox_url, cid)] == [dest.platform_post_id]
+    assert await publish.reconcile() == 0
+
+
+async def test_tidy_marks_sync_runs_stuck_running_as_abandoned(db):
+    from dreamsuite.models import PlatformConnection, Workspace
+
+    now = dbmod.utcnow()
+    with dbmod.session() as s:
+        ws = Workspace(name="Tidy")
+        s.add(ws)
+        s.flush()
+        conn = PlatformConnection(workspace_id=ws.id, platform="sandbox", platform_user_id="sbx-tidy")
+        s.add(conn)
+        s.flush()
+        runs = [SyncRun(workspace_id=ws.id, connection_id=conn.id, started_at=now - age, status=status)
+                for age, status in [(timedelta(minutes=31), "running"), (timedelta(minutes=5), "running"),
+                                    (timedelta(hours=2), "success")]]
+        s.add_all(runs)
+        s.flush()
+        ids = [r.id for r in runs]
+
+    def statuses() -> list[str]:
+        with dbmod.session() as s:
+            return [s.get(SyncRun, i).status for i in ids]
+
+    assert await dbmod.run(sync.abandon_stale_runs) == 1
+    assert statuses() == ["abandoned", "running", "success"]
+    with dbmod.session() as s:
+        gone = s.get(SyncRun, ids[0])
+    assert gone.finished_at is not None and "interrupted" in gone.error
+    assert await dbmod.run(sync.abandon_stale_runs) == 0  # the recent run may still be working
+    # The ten-minute housekeeping cron does it too.
+    with dbmod.session() as s:
+        s.get(SyncRun, ids[1]).started_at = now - timedelta(minutes=45)
+    assert await maintenance.tidy({}) == {"expired_removed": 0, "runs_abandoned": 1}
+    assert statuses() == ["abandoned", "abandoned", "success"]
+
+
+def test_tidy_is_a_cron_every_ten_minutes():
+    [job] = [c for c in WorkerSettings.cron_jobs if c.coroutine is maintenance.tidy]
+    job = dataclasses.replace(job)  # a copy: the worker's own schedule stays untouched
+    start = datetime(2026, 11, 1, 8, 1, tzinfo=UTC)
+    runs = []
+    for _ in range(3):
+        job.calculate_next(runs[-1] if runs else start)
+        runs.append(job.next_run)
+    assert [f"{r:%H:%M}" for r in runs] == ["08:10", "08:20", "08:30"] and job.unique
+
+
+async def test_crons_run_in_utc_whatever_the_machines_timezone():
+    previous = os.environ.get("TZ")
+    os.environ["TZ"] = "Pacific/Auckland"
+    time.tzset()
+    try:
+        assert datetime.now().astimezone().utcoffset() != timedelta(0)  # the zone really changed
+        worker = create_worker(WorkerSettings, burst=True, handle_signals=False,
+                               redis_settings=queue.redis_settings(),
+                               cron_jobs=[dataclasses.replace(c) for c in WorkerSettings.cron_jobs])
+        now = datetime.now(tz=worker.timezone)  # what arq's heartbeat passes to run_cron
+        await worker.run_cron(now, 0.5)  # schedules each cron's next run; nothing is due
+        [daily] = [c for c in worker.cron_jobs if c.coroutine is maintenance.daily_collect]
+        at = daily.next_run.astimezone(UTC)
+        assert (at.hour, at.minute) == (3, 0)
+        assert timedelta(0) < at - datetime.now(UTC) <= timedelta(days=1)
+    finally:
+        if previous is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = previous
+        time.tzset()
