@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import time
 from datetime import timedelta
 
 import pytest
@@ -110,6 +113,57 @@ async def test_rate_limit_raises_with_the_platforms_delay_and_writes_nothing(con
     with pytest.raises(Retry) as retry:
         await collect_job.collect({"job_try": 1}, conn_id)
     assert retry.value.defer_score == 7000
+
+
+async def test_a_retry_after_given_as_an_http_date_is_honoured(conn_id, sandbox_url):
+    # RFC 9110 allows an HTTP date ("Wed, 21 Oct 2026 07:28:00 GMT") instead of seconds.
+    await control(sandbox_url, "fail", status=429, times=1, path="/api/v1/", retry_after_date=120)
+    with pytest.raises(sync.RateLimited) as info:
+        await sync.collect_connection(conn_id)
+    assert 115 <= info.value.retry_after <= 120  # the date has whole seconds; not the 60 s default
+    await control(sandbox_url, "fail", status=429, times=1, path="/api/v1/", retry_after_date=120)
+    with pytest.raises(Retry) as retry:
+        await collect_job.collect({"job_try": 1}, conn_id)
+    assert 115_000 <= retry.value.defer_score <= 120_000
+    # A date already past means "now" (at least a second), never a negative delay.
+    await control(sandbox_url, "fail", status=429, times=1, path="/api/v1/", retry_after_date=-30)
+    with pytest.raises(sync.RateLimited) as info:
+        await sync.collect_connection(conn_id)
+    assert info.value.retry_after == 1.0
+
+
+async def test_two_collects_of_one_account_run_one_after_the_other(conn_id, monkeypatch):
+    from dreamsuite.platforms.sandbox.adapter import SandboxAdapter
+
+    real = SandboxAdapter.collect
+    spans: list[list[float]] = []
+    active = {"now": 0, "max": 0}
+    overlap = asyncio.Event()
+
+    async def recorded(self, client, token, since=None):
+        n = len(spans)
+        spans.append([time.monotonic(), 0.0])
+        active["now"] += 1
+        active["max"] = max(active["max"], active["now"])
+        if active["now"] > 1:
+            overlap.set()
+        try:
+            if n == 0:  # the first gives a concurrent collect every chance to start alongside it
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(overlap.wait(), 0.5)
+            return await real(self, client, token, since=since)
+        finally:
+            active["now"] -= 1
+            spans[n][1] = time.monotonic()
+
+    monkeypatch.setattr(SandboxAdapter, "collect", recorded)
+    first, second = await asyncio.gather(sync.collect_connection(conn_id), sync.collect_connection(conn_id))
+    assert active["max"] == 1 and len(spans) == 2
+    assert spans[1][0] >= spans[0][1]  # the second entered after the first had left
+    assert first["status"] == second["status"] == "success"
+    # Whichever waited for the lock started from what the other had saved (an incremental collect).
+    assert sorted(r["since"] is None for r in (first, second)) == [False, True]
+    assert [r.status for r in _runs(conn_id)] == ["success", "success"]
 
 
 async def test_server_error_mid_collect_leaves_nothing_half_written(conn_id, sandbox_url):

@@ -8,6 +8,7 @@ import re
 import secrets
 import time
 from datetime import UTC, date, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -156,6 +157,18 @@ def test_refresh_grant_issues_new_tokens_and_rejects_garbage(sandbox_url, http):
     assert resp.status_code == 400 and resp.json()["error"] == "invalid_grant"
 
 
+def test_a_refresh_token_works_once(sandbox_url, http):
+    """Like real providers, the sandbox rotates refresh tokens: a spent one is refused."""
+    first = get_tokens(http, sandbox_url)
+    grant = {"grant_type": "refresh_token", "refresh_token": first["refresh_token"]}
+    renewed = http.post(f"{sandbox_url}/oauth/token", auth=(CID, SECRET), data=grant)
+    assert renewed.status_code == 200
+    again = http.post(f"{sandbox_url}/oauth/token", auth=(CID, SECRET), data=grant)
+    assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
+    assert "already used" in again.json()["error_description"]
+    rotated = {"grant_type": "refresh_token", "refresh_token": renewed.json()["refresh_token"]}
+    assert http.post(f"{sandbox_url}/oauth/token", auth=(CID, SECRET), data=rotated).status_code == 200
+
 def test_tokens_survive_a_server_restart(sandbox_url, http):
     """Tokens are signed, not remembered: a brand-new app instance accepts them."""
     token = get_tokens(http, sandbox_url)["access_token"]
@@ -245,6 +258,15 @@ def test_failure_injection_counts_down_and_resets(sandbox_url, http):
     assert http.get(f"{sandbox_url}/api/v1/me", headers=_auth()).status_code == 200
     assert time.monotonic() - started >= 0.45
 
+
+def test_failure_injection_can_give_retry_after_as_an_http_date(sandbox_url, http):
+    http.post(f"{sandbox_url}/_control/fail", json={"status": 429, "times": 1, "path": "/api/v1/me",
+                                                     "retry_after_date": 90})
+    resp = http.get(f"{sandbox_url}/api/v1/me", headers=_auth())
+    value = resp.headers["Retry-After"]
+    assert resp.status_code == 429 and value.endswith(" GMT")
+    ahead = (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds()
+    assert 85 <= ahead <= 90
 
 def test_mounted_under_a_prefix_every_url_keeps_it():
     outer = Starlette(routes=[Mount("/sandbox", create_app())])

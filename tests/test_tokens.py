@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
+import time
 from datetime import timedelta
 
 import httpx
@@ -117,3 +120,80 @@ async def test_a_refresh_won_by_another_worker_is_reused(db, sandbox_url, monkey
     monkeypatch.setattr(tokens, "refresh", lost_race)
     assert await tokens.access_token(cid) == winner
     assert load(cid).status == "active" and notifications() == []
+
+
+# ------------------------------------------------------------------ concurrent refreshes
+@pytest.fixture
+def refresh_probe(monkeypatch):
+    """Counts refreshes that reach the sandbox's token endpoint.
+
+    Each refresh first waits until `callers` token reads have happened, so callers that are not
+    serialised would all hold the same (soon spent) refresh token when they call the platform.
+    """
+    lock = threading.Lock()
+    probe = {"loads": 0, "refreshes": 0, "callers": 1}
+    real_load, real_refresh = tokens._load, tokens.refresh
+
+    def load(connection_id):
+        with lock:
+            probe["loads"] += 1
+        return real_load(connection_id)
+
+    async def refresh(platform, refresh_token):
+        deadline = time.monotonic() + 3
+        while probe["loads"] < probe["callers"] and time.monotonic() < deadline:
+            await asyncio.sleep(0.01)
+        with lock:
+            probe["refreshes"] += 1
+        return await real_refresh(platform, refresh_token)
+
+    monkeypatch.setattr(tokens, "_load", load)
+    monkeypatch.setattr(tokens, "refresh", refresh)
+    return probe
+
+
+def _check_one_refresh(probe: dict, cid: int, results: list, sandbox_url: str) -> None:
+    assert all(isinstance(r, str) for r in results), results
+    assert probe["refreshes"] == 1
+    assert len(set(results)) == 1 and accepted(sandbox_url, results[0])
+    row = load(cid)
+    assert row.status == "active" and crypto.decrypt(row.access_token_enc) == results[0]
+    assert notifications() == []
+
+
+async def test_concurrent_callers_share_one_refresh(db, redis_url, sandbox_url, refresh_probe, close_arq_pools):
+    cid, old = make_connection(timedelta(minutes=1))
+    refresh_probe["callers"] = 5
+    results = await asyncio.gather(*(tokens.access_token(cid) for _ in range(5)), return_exceptions=True)
+    assert old not in results
+    _check_one_refresh(refresh_probe, cid, results, sandbox_url)
+
+
+async def test_two_workers_refreshing_at_once_share_one_refresh(db, redis_url, sandbox_url, refresh_probe):
+    """Two threads, each with its own event loop and Redis connection: two workers."""
+    from dreamsuite import locks
+
+    cid, _ = make_connection(timedelta(minutes=1))
+    refresh_probe["callers"] = 2
+    start = threading.Barrier(2, timeout=10)
+    results: list = [None, None]
+
+    def worker(i: int) -> None:
+        async def go() -> str:
+            try:
+                return await tokens.access_token(cid)
+            finally:
+                await locks.close()
+
+        start.wait()
+        try:
+            results[i] = asyncio.run(go())
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertions
+            results[i] = exc
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    await asyncio.to_thread(lambda: [t.join(30) for t in threads])
+    _check_one_refresh(refresh_probe, cid, results, sandbox_url)
+

@@ -1,6 +1,7 @@
 """Failure injection for tests: make the sandbox fail, rate-limit or hang on demand.
 
-`POST /_control/fail` {"status": 429|500|503|401, "times": n, "path": prefix, "retry_after": s}
+`POST /_control/fail` {"status": 429|500|503|401, "times": n, "path": prefix, "retry_after": s,
+                      "retry_after_date": s}  (Retry-After as delay-seconds, or as the HTTP date s from now)
 `POST /_control/hang` {"seconds": s, "times": n, "path": prefix, "after_effect": bool}
 `POST /_control/reset` clears every rule (and published posts).
 """
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -21,6 +24,7 @@ class Rule:
     path: str = ""
     status: int = 500
     retry_after: float | None = None
+    retry_after_date: float | None = None
     seconds: float = 0.0
     after_effect: bool = False
 
@@ -55,6 +59,9 @@ class Control:
         headers = {}
         if fail.retry_after is not None:
             headers["Retry-After"] = str(int(fail.retry_after))
+        elif fail.retry_after_date is not None:
+            when = datetime.now(UTC) + timedelta(seconds=fail.retry_after_date)
+            headers["Retry-After"] = format_datetime(when, usegmt=True)
         body = {
             401: {"error": "invalid_token", "error_description": "The access token was revoked"},
             429: {"error": "rate_limited", "error_description": "Too many requests"},
@@ -85,9 +92,10 @@ def routes(control: Control, on_reset) -> list[Route]:
     async def fail(request: Request) -> Response:
         b = await _json(request)
         status = int(b.get("status", 500))
-        retry = b.get("retry_after")
+        retry, retry_date = b.get("retry_after"), b.get("retry_after_date")
         control.fails.append(Rule(times=int(b.get("times", 1)), path=str(b.get("path", "")), status=status,
-                                  retry_after=float(retry) if retry is not None else None))
+                                  retry_after=float(retry) if retry is not None else None,
+                                  retry_after_date=float(retry_date) if retry_date is not None else None))
         return JSONResponse({"ok": True})
 
     async def hang(request: Request) -> Response:
