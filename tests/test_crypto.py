@@ -56,3 +56,15 @@ def test_wrong_key_raises_a_clear_error(keys):
 def test_sha256_is_stable_and_one_way():
     h = crypto.sha256_hex("abc")
     assert h == crypto.sha256_hex("abc") and len(h) == 64 and "abc" not in h
+
+
+def test_the_local_key_file_does_not_depend_on_the_working_directory(tmp_path, monkeypatch):
+    """Without DREAMSUITE_SECRET_KEY the key lives in the project folder, so the app and a worker
+    started from another directory encrypt and decrypt with the same key."""
+    from dreamsuite.settings import ROOT
+
+    expected = ROOT / ".dreamsuite-secret.key"
+    assert crypto._LOCAL_KEY_FILE.is_absolute()
+    for cwd in (tmp_path, ROOT / "workers"):
+        monkeypatch.chdir(cwd)
+        assert crypto._LOCAL_KEY_FILE.resolve() == expected
