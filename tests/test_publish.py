@@ -275,6 +275,11 @@ async def test_reconcile_marks_a_stuck_destination_unconfirmed_not_pending(ws):
     # Never "failed": the post may be live, and "failed" would invite posting it again by hand.
     assert _dest(post.id).status == "unconfirmed" and _post(post.id).status == "unconfirmed"
     assert await publish.publish_destination(dest_id) == "skipped"
+    # The artist is asked to check, as when the answer is lost in the worker.
+    with dbmod.session() as s:
+        [note] = s.exec(select(Notification)).all()
+    assert note.kind == "publish_failed" and "may have been published" in note.message
+    assert await publish.reconcile(now=dbmod.utcnow() + timedelta(minutes=20)) == 0  # told once
 
 
 async def test_cancel_only_touches_pending_destinations(ws, sandbox_url):

@@ -144,13 +144,18 @@ def _finish(destination_id: int, status: DS, *, notify: bool = False, **values) 
             return s.get(PostDestination, destination_id).status
         dest = s.get(PostDestination, destination_id)
         if notify:
-            conn = s.get(PlatformConnection, dest.connection_id)
-            what = ("may have been published: check the account before posting it again"
-                    if status == DS.unconfirmed else "was not published")
-            notifications.notify(s, dest.workspace_id, "publish_failed",
-                                 f"Your post to {_label(conn)} {what}. {values.get('error', '')}", link="/composer")
+            _tell(s, dest, status, values.get("error", ""))
         rollup(s, dest.post_id)
     return status
+
+
+def _tell(s: Session, dest: PostDestination, status: DS, error: str) -> None:
+    """Tell the artist about a destination that was not published, or may have been."""
+    conn = s.get(PlatformConnection, dest.connection_id)
+    what = ("may have been published: check the account before posting it again"
+            if status == DS.unconfirmed else "was not published")
+    notifications.notify(s, dest.workspace_id, "publish_failed", f"Your post to {_label(conn)} {what}. {error}",
+                         link="/composer")
 
 
 async def _retry_later(destination_id: int, attempts: int, exc: PlatformError) -> str:
@@ -238,6 +243,7 @@ def _reconcile_rows(now: datetime) -> tuple[int, list[tuple[int, int]]]:
             dest.error = "The worker stopped while publishing; check the account before posting again."
             s.add(dest)
             s.flush()
+            _tell(s, dest, DS.unconfirmed, dest.error)
             rollup(s, dest.post_id)
         due = s.exec(select(PostDestination.id, PostDestination.attempts)
                      .join(ScheduledPost, ScheduledPost.id == PostDestination.post_id)
