@@ -74,9 +74,9 @@ def _racy_claim(gate: threading.Barrier):
             post = s.get(ScheduledPost, dest.post_id)
             conn = s.get(PlatformConnection, dest.connection_id)
             s.flush()
+            request = PublishRequest(text=post.content, idempotency_key=publish_run.idempotency_key(destination_id))
             return publish_run.Claimed(post.workspace_id, post.id, dest.attempts, conn.id, conn.platform,
-                                       conn.status, PublishRequest(
-                                           text=post.content, idempotency_key=publish_run.idempotency_key(destination_id)))
+                                       conn.status, request)
 
     return claim
 
