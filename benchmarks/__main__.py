@@ -6,6 +6,8 @@ when BENCH_DATABASE_URL is set):
 - dashboard: `dashboard_data` for that workspace (what a page load waits on);
 - chat: a full streamed offline-analyst answer, first chunk and total;
 - publish: scheduling and publishing 20 posts (claim, HTTP send, roll-up) one after another;
+- collection writes: rows/s of the write path beside a raw bulk upsert of the same rows
+  (benchmarks/collect_write.py);
 - event loop: how late other users' events would be while logins and heavy dashboards run
   (benchmarks/event_loop.py).
 
@@ -146,8 +148,9 @@ def main() -> int:
         for label, db_url in targets:
             _use_database(db_url)
             asyncio.run(run_suite(label))
-            from benchmarks import event_loop
+            from benchmarks import collect_write, event_loop
 
+            collect_write.run(label)
             print(f"[{label}] ", end="")
             asyncio.run(event_loop.run())
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

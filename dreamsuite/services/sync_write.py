@@ -1,22 +1,30 @@
-"""Portable upserts of collected data: load existing rows by key, update what differs, insert the rest.
+"""Writing collected data: bulk upserts that write nothing when nothing changed.
 
-Works the same on SQLite and PostgreSQL; a row whose values did not change is not touched
-(updated_at kept), so collecting the same day twice writes nothing and counts 0.
+Each table is written with `INSERT … ON CONFLICT (key) DO UPDATE … WHERE <a value differs>
+RETURNING id` in batches (SQLite and PostgreSQL both support it): one statement per batch
+instead of an ORM object and an UPDATE per row. A row whose values are all equal is neither
+updated nor returned, so collecting the same day twice writes nothing and counts 0, and its
+`updated_at` stays put. The artist's own flags on comments (read, archived, replied) are
+never in the update.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any, Iterable
 
-from sqlmodel import Session, select
+from sqlalchemy import JSON, String, and_, cast, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session
 
 from dreamsuite.db import utcnow
 from dreamsuite.models import Comment, ContentPost, DailyMetric, PlatformConnection
 from dreamsuite.platforms.base import CollectResult
 
-CHUNK = 500  # keeps IN (...) lists well under every driver's parameter limit
+# Rows per statement: well under SQLite's 32,766 bound parameters and PostgreSQL's 65,535.
+BATCH = 500
+POST_COUNTS = ("likes", "comments", "shares", "saves", "views", "plays", "reach", "impressions")
 
 
 def write_collected(s: Session, conn: PlatformConnection, result: CollectResult) -> dict[str, int]:
@@ -26,117 +34,115 @@ def write_collected(s: Session, conn: PlatformConnection, result: CollectResult)
     return {"daily_metrics": days, "posts": posts, "comments": comments}
 
 
-def _apply(row: Any, values: dict[str, Any]) -> bool:
-    """Set the fields that differ; True when anything changed (then updated_at moves too)."""
-    changed = False
-    for key, value in values.items():
-        if getattr(row, key) != value:
-            setattr(row, key, value)
-            changed = True
-    if changed:
-        row.updated_at = utcnow()
-    return changed
-
-
 def _aware(value: datetime) -> datetime:
-    # Adapters report naive UTC; the columns hold aware UTC (and compare equal only then).
+    # Adapters report naive UTC; the columns hold aware UTC.
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
+def _batches(items: list, size: int = BATCH) -> Iterable[list]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def _changed(table, excluded, columns: Iterable[str]):
+    """SQL that is true when any of `columns` would change (NULL-safe; JSON compared as text)."""
+    tests = []
+    for name in columns:
+        old, new = table.c[name], excluded[name]
+        if isinstance(old.type, JSON):  # PostgreSQL's json has no equality operator
+            old, new = cast(old, String), cast(new, String)
+        tests.append(old.is_distinct_from(new))
+    return or_(*tests)
+
+
+@lru_cache
+def _upsert_statement(model, dialect_name: str, key: tuple[str, ...], compare: tuple[str, ...],
+                      returning: tuple[str, ...]):
+    """One statement per table and dialect, compiled once and reused (executemany fills it)."""
+    table = model.__table__
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    stmt = dialect.insert(table)
+    excluded = stmt.excluded
+    return stmt.on_conflict_do_update(
+        index_elements=list(key),
+        set_={**{c: excluded[c] for c in compare}, "updated_at": excluded["updated_at"]},
+        where=_changed(table, excluded, compare),
+    ).returning(*(table.c[c] for c in returning))
+
+
+def _upsert(s: Session, model, rows: list[dict[str, Any]], key: list[str], compare: list[str],
+            returning: tuple[str, ...] = ("id",)) -> list[tuple]:
+    """Insert new rows, update rows whose `compare` columns differ; the written rows' `returning`."""
+    if not rows:
+        return []
+    stmt = _upsert_statement(model, s.get_bind().dialect.name, tuple(key), tuple(compare), returning)
+    written: list[tuple] = []
+    for part in _batches(rows):
+        written.extend(tuple(r) for r in s.execute(stmt, part).all())
+    return written
 
 
 def _write_days(s: Session, conn: PlatformConnection, result: CollectResult) -> int:
     if not result.days:
         return 0
     days = sorted({d.date: d for d in result.days}.values(), key=lambda d: d.date)
-    ws, platform = conn.workspace_id, conn.platform
-    wanted = [d.date for d in days] + [days[0].date - timedelta(days=1)]
-    existing: dict = {}
-    # This account's days only: another account on the same platform keeps its own rows.
-    for part in _chunks(wanted):
-        for row in s.exec(select(DailyMetric).where(
-            DailyMetric.connection_id == conn.id, DailyMetric.date.in_(part)
-        )):
-            existing[row.date] = row
-    followers = {d: r.follower_count for d, r in existing.items()}
-    written = 0
+    # Only an exact previous day counts as "24h"; after a gap we do not guess. The day before
+    # the batch comes from what is stored.
+    before = s.execute(select(DailyMetric.follower_count).where(
+        DailyMetric.connection_id == conn.id, DailyMetric.date == days[0].date - timedelta(days=1))).scalar()
+    followers = {days[0].date - timedelta(days=1): before} if before is not None else {}
+    now = utcnow()
+    rows = []
     for day in days:
-        followers[day.date] = day.follower_count
         prev = followers.get(day.date - timedelta(days=1))
-        values = {
-            "follower_count": day.follower_count,
-            # Only an exact previous day counts as "24h"; after a gap we do not guess.
+        followers[day.date] = day.follower_count
+        rows.append({
+            "workspace_id": conn.workspace_id, "connection_id": conn.id, "platform": conn.platform,
+            "date": day.date, "follower_count": day.follower_count,
             "follower_change_24h": day.follower_count - prev if prev is not None else 0,
-            "engagement_total": day.engagement_total,
-            "content_count": day.content_count,
-            "metrics": dict(day.metrics),
-        }
-        row = existing.get(day.date)
-        if row is None:
-            s.add(DailyMetric(workspace_id=ws, connection_id=conn.id, platform=platform, date=day.date, **values))
-            written += 1
-        elif _apply(row, values):
-            written += 1
-    return written
+            "engagement_total": day.engagement_total, "content_count": day.content_count,
+            "metrics": dict(day.metrics), "updated_at": now,
+        })
+    compare = ["follower_count", "follower_change_24h", "engagement_total", "content_count", "metrics"]
+    return len(_upsert(s, DailyMetric, rows, ["connection_id", "date"], compare))
 
 
-def _post_rows(s: Session, ws: int, platform: str, ids: list[str]) -> dict[str, ContentPost]:
-    rows: dict[str, ContentPost] = {}
-    for part in _chunks(ids):
-        for row in s.exec(select(ContentPost).where(
-            ContentPost.workspace_id == ws, ContentPost.platform == platform, ContentPost.platform_post_id.in_(part)
-        )):
-            rows[row.platform_post_id] = row
-    return rows
+def _post_row(conn: PlatformConnection, post, now: datetime) -> dict[str, Any]:
+    return {
+        "workspace_id": conn.workspace_id, "connection_id": conn.id, "platform": conn.platform,
+        "platform_post_id": post.platform_post_id, "post_type": post.post_type, "caption": post.caption,
+        "url": post.url, **{k: getattr(post, k) for k in POST_COUNTS}, "hashtags": list(post.hashtags),
+        "posted_at": _aware(post.posted_at), "updated_at": now,
+    }
 
 
 def _write_posts(s: Session, conn: PlatformConnection, result: CollectResult) -> tuple[dict[str, int], int]:
-    ws, platform = conn.workspace_id, conn.platform
-    posts = {p.platform_post_id: p for p in result.posts}
-    wanted = list(posts) + [c.platform_post_id for c in result.comments if c.platform_post_id not in posts]
-    rows = _post_rows(s, ws, platform, list(dict.fromkeys(wanted)))
-    written = 0
-    for pid, post in posts.items():
-        values = asdict(post)
-        values.pop("platform_post_id")
-        values["hashtags"] = list(values["hashtags"])
-        values["posted_at"] = _aware(post.posted_at)
-        values["connection_id"] = conn.id
-        row = rows.get(pid)
-        if row is None:
-            rows[pid] = ContentPost(workspace_id=ws, platform=platform, platform_post_id=pid, **values)
-            s.add(rows[pid])
-            written += 1
-        elif _apply(row, values):
-            written += 1
-    s.flush()  # new posts get their ids, which their comments reference
-    return {pid: row.id for pid, row in rows.items()}, written
+    now = utcnow()
+    rows = list({p.platform_post_id: _post_row(conn, p, now) for p in result.posts}.values())
+    compare = ["connection_id", "post_type", "caption", "url", *POST_COUNTS, "hashtags", "posted_at"]
+    written = _upsert(s, ContentPost, rows, ["workspace_id", "platform", "platform_post_id"], compare,
+                      returning=("platform_post_id", "id"))
+    # Comments hang on posts by our ids: those just written came back; look up the others
+    # (unchanged posts of this batch, posts collected earlier) only when a comment needs them.
+    ids: dict[str, int] = dict(written)  # type: ignore[arg-type]
+    wanted = list(dict.fromkeys(c.platform_post_id for c in result.comments if c.platform_post_id not in ids))
+    for part in _batches(wanted):
+        ids.update(s.execute(select(ContentPost.platform_post_id, ContentPost.id).where(and_(
+            ContentPost.workspace_id == conn.workspace_id, ContentPost.platform == conn.platform,
+            ContentPost.platform_post_id.in_(part)))).all())
+    return ids, len(written)
 
 
 def _write_comments(s: Session, conn: PlatformConnection, result: CollectResult, post_ids: dict[str, int]) -> int:
-    ws, platform = conn.workspace_id, conn.platform
+    now = utcnow()
     # A comment on a post the platform never showed us has nothing to hang on: skipped.
-    comments = {c.platform_comment_id: c for c in result.comments if c.platform_post_id in post_ids}
-    existing: dict[str, Comment] = {}
-    for part in _chunks(list(comments)):
-        for row in s.exec(select(Comment).where(
-            Comment.workspace_id == ws, Comment.platform == platform, Comment.platform_comment_id.in_(part)
-        )):
-            existing[row.platform_comment_id] = row
-    written = 0
-    for cid, c in comments.items():
-        # The artist's own flags (read, archived, replied) are never overwritten by a sync.
-        values = {
-            "post_id": post_ids[c.platform_post_id], "parent_platform_id": c.parent_platform_id,
-            "author": c.author, "text": c.text, "likes": c.likes, "hidden": c.hidden, "posted_at": _aware(c.posted_at),
-        }
-        row = existing.get(cid)
-        if row is None:
-            s.add(Comment(workspace_id=ws, platform=platform, platform_comment_id=cid, **values))
-            written += 1
-        elif _apply(row, values):
-            written += 1
-    return written
+    rows = list({c.platform_comment_id: {
+        "workspace_id": conn.workspace_id, "platform": conn.platform, "platform_comment_id": c.platform_comment_id,
+        "post_id": post_ids[c.platform_post_id], "parent_platform_id": c.parent_platform_id, "author": c.author,
+        "text": c.text, "likes": c.likes, "hidden": c.hidden, "posted_at": _aware(c.posted_at),
+        # Only for new rows: the update below never touches the artist's own flags.
+        "is_read": False, "archived": False, "replied": False, "updated_at": now,
+    } for c in result.comments if c.platform_post_id in post_ids}.values())
+    compare = ["post_id", "parent_platform_id", "author", "text", "likes", "hidden", "posted_at"]
+    return len(_upsert(s, Comment, rows, ["workspace_id", "platform", "platform_comment_id"], compare))
+
