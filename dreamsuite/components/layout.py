@@ -16,7 +16,7 @@ import reflex as rx
 
 from dreamsuite.components.forms import plain_form
 from dreamsuite.state.account import FormPageState
-from dreamsuite.state.auth import AuthState
+from dreamsuite.state.auth import LOGOUT_FORM, AuthState
 from dreamsuite.state.notifications import NotificationState as N
 
 NAV = [
@@ -120,12 +120,14 @@ def bell() -> rx.Component:
 
 
 def logout_button() -> rx.Component:
-    # A real form post: the route clears the HttpOnly cookie and ends the session.
+    # A real form post (the route clears the HttpOnly cookie and ends the session), sent once
+    # the tab has forgotten the login (AuthState.log_out).
     return plain_form(
         rx.button(rx.icon("log-out", size=16), "Log out", type="submit", variant="soft", color_scheme="gray",
-                  width="100%", data_testid="logout"),
+                  width="100%", on_click=[rx.prevent_default, AuthState.log_out(False)], data_testid="logout"),
         action=FormPageState.api_url + "/auth/logout",
         width="100%",
+        class_name=LOGOUT_FORM,
     )
 
 

@@ -3,6 +3,7 @@ import reflex as rx
 from dreamsuite.components.forms import plain_form
 from dreamsuite.components.layout import template
 from dreamsuite.state.account import AccountState as S
+from dreamsuite.state.auth import LOGOUT_EVERYWHERE_FORM
 
 
 def _password_form() -> rx.Component:
@@ -59,8 +60,9 @@ def account() -> rx.Component:
                 plain_form(
                     rx.el.input(type="hidden", name="everywhere", value="1"),
                     rx.button("Log out everywhere", type="submit", color_scheme="red", variant="soft",
-                              data_testid="logout-everywhere"),
+                              on_click=[rx.prevent_default, S.log_out(True)], data_testid="logout-everywhere"),
                     action=S.api_url + "/auth/logout",
+                    class_name=LOGOUT_EVERYWHERE_FORM,
                 ),
                 spacing="2",
             ),

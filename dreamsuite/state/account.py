@@ -53,8 +53,10 @@ class LoginState(FormPageState):
         self._read_note()
         nxt = self.router.url.query_parameters.get("next", "")
         self.next_path = nxt if nxt.startswith("/") and not nxt.startswith("//") else ""
-        if self._token() and await self._load_session():
+        # Also when there is no cookie: a tab that still holds an ended login forgets it here.
+        if await self._load_session():
             return rx.redirect(self.next_path or "/dashboard")
+        return await self._reload_if_stale()
 
 
 class SignupState(FormPageState):
@@ -63,8 +65,10 @@ class SignupState(FormPageState):
     @rx.event
     async def load(self):
         self._read_note()
-        if self._token() and await self._load_session():
+        if await self._load_session():
             return rx.redirect("/dashboard")
+        if stale := await self._reload_if_stale():
+            return stale
         # The browser knows the artist's timezone; posts and times are shown in it.
         return rx.call_script(TZ_SCRIPT, callback=SignupState.set_browser_timezone)
 

@@ -5,8 +5,11 @@ websocket handshake carries it to the server (`router.headers.cookie`). Every ev
 touches workspace data calls `_scope()`, which re-checks the login and the membership, so a
 logout, a password change or an expiry ends every open tab at its next click.
 
-A state tree belongs to one login: when another login appears in the same tab (someone logs
-out and someone else logs in), every per-user state is reset before anything is shown.
+A state tree belongs to one login: when that login ends (logout, a password change elsewhere,
+expiry) or another one appears in the same tab, every per-user state is reset. The page the tab
+has loaded may already hold the old values (the page's first snapshot is sent before its
+on_load handlers run, and resets are not always re-sent), so the next page handler reloads
+the page once: it starts over from the reset state and nothing of the last person stays in it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,10 @@ from dreamsuite.services import auth
 from dreamsuite.services.scope import Scope
 
 
+# The classes of the logout forms (components/layout.py, pages/account.py).
+LOGOUT_FORM, LOGOUT_EVERYWHERE_FORM = "logout-form", "logout-everywhere-form"
+
+
 class AuthState(rx.State):
     user_id: int = 0
     user_email: str = ""
@@ -29,6 +36,8 @@ class AuthState(rx.State):
     role: str = ""
     # The login this state tree belongs to (AuthSession.id); 0 before the first check.
     _session_id: int = 0
+    # Set when the states were reset under a loaded page: it still holds the old login's values.
+    _page_is_stale: bool = False
 
     @rx.var
     def is_logged_in(self) -> bool:
@@ -50,20 +59,33 @@ class AuthState(rx.State):
     def _token(self) -> str:
         return auth.token_from_cookie_header(self.router.headers.cookie)
 
-    async def _reset_user_states(self) -> None:
-        """Forget everything a previous login left in this tab (drafts, chats, lists)."""
+    async def _forget_login(self) -> None:
+        """Forget everything a login left in this tab (drafts, chats, lists, who it was)."""
+        if not (self._session_id or self.user_id):
+            return  # nothing of anyone's here
         for cls in _user_state_classes():
             await self.get_state(cls)  # load it into the tree so the reset reaches it
-        (await self.get_state(AuthState)).reset()  # AuthState and every state below it
+        root = await self.get_state(AuthState)
+        root.reset()  # AuthState and every state below it
+        root._page_is_stale = True
+
+    async def _take_stale(self) -> bool:
+        """Whether the loaded page holds a forgotten login (asked once: the caller reloads it)."""
+        root = await self.get_state(AuthState)
+        stale, root._page_is_stale = root._page_is_stale, False
+        return stale
+
+    async def _reload_if_stale(self):
+        """Reload the page (a fresh start from the reset states) if it holds a forgotten login."""
+        return rx.call_script("window.location.reload()") if await self._take_stale() else None
 
     async def _load_session(self) -> bool:
         info = await db.run(auth.session_for, self._token())
         if info is None or info.workspace_id is None:
-            if self._session_id or self.user_id:
-                await self._reset_user_states()
+            await self._forget_login()
             return False
         if info.session_id != self._session_id:
-            await self._reset_user_states()
+            await self._forget_login()
             self._session_id = info.session_id
         self.user_id, self.user_email, self.user_name = info.user_id, info.email, info.name
         self.user_timezone = info.timezone or "UTC"
@@ -75,23 +97,37 @@ class AuthState(rx.State):
 
         Raises SessionEnded (the app sends the tab to the login page) or AccessDenied.
         """
-        if not self._session_id:
-            raise auth.SessionEnded()
-        return await db.run(auth.scope_for_token, self._token(), self._session_id, self.workspace_id, min_role)
+        try:
+            if not self._session_id:
+                raise auth.SessionEnded()
+            return await db.run(auth.scope_for_token, self._token(), self._session_id, self.workspace_id,
+                                min_role)
+        except auth.SessionEnded:
+            await self._forget_login()  # the login page this tab is sent to reloads itself clean
+            raise
 
     @rx.event
     async def check_login(self):
         if not await self._load_session():
+            if await self._take_stale():
+                return rx.call_script("window.location.replace('/login')")
             return rx.redirect("/login")
+        return await self._reload_if_stale()
+
+    @rx.event
+    async def log_out(self, everywhere: bool = False):
+        """The logout buttons: forget this tab's login, then let the browser post the logout form
+        (the route ends the session and clears the HttpOnly cookie), so the login page it lands
+        on starts clean."""
+        await self._forget_login()
+        await self._take_stale()  # the form post replaces the page anyway
+        form = LOGOUT_EVERYWHERE_FORM if everywhere else LOGOUT_FORM
+        return rx.call_script(f"document.querySelector('form.{form}').submit()")
 
     @rx.event
     async def redirect_home(self):
-        return rx.redirect("/dashboard" if await self._load_session() else "/login")
-
-    @rx.event
-    async def redirect_if_logged_in(self):
-        if self._token() and await self._load_session():
-            return rx.redirect("/dashboard")
+        logged_in = await self._load_session()
+        return await self._reload_if_stale() or rx.redirect("/dashboard" if logged_in else "/login")
 
 
 def _user_state_classes() -> list[type[rx.State]]:
