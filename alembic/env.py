@@ -37,11 +37,26 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # SQLite alters a table by copying it and dropping the original; with foreign keys on,
+        # dropping a parent would cascade-delete its children's rows. Off for the migration
+        # (the pragma only works outside a transaction), checked again afterwards.
+        if connection.in_transaction():
+            connection.commit()
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()  # else alembic would find a transaction open and leave it uncommitted
     # render_as_batch: SQLite can only ALTER tables by copying them.
     context.configure(connection=connection, target_metadata=target_metadata,
                       render_as_batch=True, compare_type=True)
     with context.begin_transaction():
         context.run_migrations()
+    if sqlite:
+        problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
+        if problems:
+            raise RuntimeError(f"the migration left rows pointing at nothing: {problems[:5]}")
 
 
 if context.is_offline_mode():

@@ -7,7 +7,6 @@ settings. authlib raises its own errors (and httpx2's); callers only see OAuthEr
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from authlib.common.security import generate_token
@@ -16,8 +15,12 @@ from authlib.integrations.httpx_client import AsyncOAuth2Client
 # The HTTP library authlib itself runs on (httpx2 in authlib 1.9), so we catch its errors.
 from authlib.integrations.httpx_client._compat import httpx2
 
+import httpx
+
 from dreamsuite.platforms import get_adapter
-from dreamsuite.platforms.base import OAuthConfig
+from dreamsuite.platforms.base import (
+    HTTP_TIMEOUT, OAuthConfig, PlatformError, RateLimited, TokenSet, TransientError,
+)
 from dreamsuite.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -41,25 +44,13 @@ class OAuthError(Exception):
         self.transient = transient
 
 
-@dataclass
-class TokenSet:
-    access_token: str
-    refresh_token: str
-    expires_at: datetime | None  # aware UTC, as the database stores it
-    scope: str
-
-    def __repr__(self) -> str:  # never print tokens, even in a traceback
-        return f"TokenSet(expires_at={self.expires_at!r}, scope={self.scope!r})"
-
-
 def _client(platform: str, redirect_uri: str | None = None) -> tuple[AsyncOAuth2Client, OAuthConfig, str]:
     adapter = get_adapter(platform)
     cfg = adapter.oauth_config()
-    creds = get_settings().platform_credentials(platform)
-    if not creds:
-        raise OAuthError(f"{adapter.label} is not configured: set {platform.upper()}_CLIENT_ID and _CLIENT_SECRET.")
+    creds = _credentials(platform)
     client = AsyncOAuth2Client(
-        client_id=creds[0], client_secret=creds[1], scope=" ".join(cfg.scopes), redirect_uri=redirect_uri,
+        client_id=creds[0], client_secret=creds[1], scope=cfg.scope_separator.join(cfg.scopes),
+        redirect_uri=redirect_uri,
         token_endpoint_auth_method=cfg.token_auth_method,
         code_challenge_method="S256" if cfg.pkce else None, timeout=TIMEOUT,
     )
@@ -73,6 +64,8 @@ def authorization_url(platform: str, redirect_uri: str) -> tuple[str, str, str]:
     url, state = client.create_authorization_url(
         cfg.authorize_url, code_verifier=verifier if cfg.pkce else None, **cfg.extra_authorize_params
     )
+    if cfg.client_id_param != "client_id":  # TikTok calls it client_key
+        url = url.replace("?client_id=", f"?{cfg.client_id_param}=").replace("&client_id=", f"&{cfg.client_id_param}=")
     return url, state, verifier
 
 
@@ -80,11 +73,14 @@ def _token_set(token: dict, previous_refresh: str = "") -> TokenSet:
     if not token.get("access_token"):
         raise OAuthError("The platform answered without an access token.", error="invalid_response")
     expires_at = token.get("expires_at")
+    known = {"access_token", "refresh_token", "expires_at", "expires_in", "scope", "token_type"}
+    scope = token.get("scope") or ""
     return TokenSet(
         access_token=token["access_token"],
         refresh_token=token.get("refresh_token") or previous_refresh,
         expires_at=datetime.fromtimestamp(int(expires_at), UTC) if expires_at else None,
-        scope=token.get("scope") or "",
+        scope=" ".join(scope) if isinstance(scope, list) else str(scope),
+        extra={k: v for k, v in token.items() if k not in known},
     )
 
 
@@ -93,35 +89,71 @@ def _map(exc: Exception, label: str, step: str) -> OAuthError:
         code = exc.error or "oauth_error"
         detail = exc.description or _HINTS.get(code, code)
         return OAuthError(f"{label} refused the {step}: {detail}", error=code)
-    if isinstance(exc, httpx2.HTTPStatusError):
+    if isinstance(exc, (httpx2.HTTPStatusError, httpx.HTTPStatusError)):
         status = exc.response.status_code
         transient = status >= 500 or status == 429
         return OAuthError(f"{label} answered {status} during the {step}", error=f"http_{status}", transient=transient)
-    if isinstance(exc, httpx2.TransportError):
+    if isinstance(exc, (httpx2.TransportError, httpx.TransportError)):
         return OAuthError(f"{label} could not be reached during the {step}", error="unreachable", transient=True)
+    if isinstance(exc, PlatformError):
+        transient = isinstance(exc, (TransientError, RateLimited))
+        return OAuthError(f"{label} refused the {step}: {exc.message}", error="platform_error", transient=transient)
     return OAuthError(f"{label} sent an unexpected answer during the {step}", error="invalid_response")
 
 
+def _credentials(platform: str) -> tuple[str, str]:
+    creds = get_settings().platform_credentials(platform)
+    if not creds:
+        label = get_adapter(platform).label
+        raise OAuthError(f"{label} is not configured: set {platform.upper()}_CLIENT_ID and _CLIENT_SECRET.")
+    return creds
+
+
 async def exchange_code(platform: str, code: str, code_verifier: str, redirect_uri: str) -> TokenSet:
-    client, cfg, label = _client(platform, redirect_uri)
+    """Trade the callback's code for tokens: the standard grant, or the platform's own way, then
+    the platform's last step (e.g. Meta's long-lived token)."""
+    adapter = get_adapter(platform)
+    creds = _credentials(platform)
+    try:
+        async with httpx.AsyncClient(timeout=HTTP_TIMEOUT) as http:
+            tokens = await adapter.exchange_code(http, code, code_verifier, redirect_uri, creds)
+            if tokens is None:
+                tokens = await _standard_exchange(platform, code, code_verifier, redirect_uri)
+            return await adapter.after_token(http, tokens, creds)
+    except OAuthError:
+        raise
+    except (AuthlibOAuthError, httpx2.HTTPError, httpx.HTTPError, PlatformError, ValueError) as exc:
+        log.warning("%s token exchange failed: %s", platform, type(exc).__name__)
+        raise _map(exc, adapter.label, "authorization") from exc
+
+
+async def _standard_exchange(platform: str, code: str, code_verifier: str, redirect_uri: str) -> TokenSet:
+    client, cfg, _label = _client(platform, redirect_uri)
     async with client:
-        try:
-            token = await client.fetch_token(cfg.token_url, grant_type="authorization_code", code=code,
-                                             code_verifier=code_verifier, redirect_uri=redirect_uri)
-        except (AuthlibOAuthError, httpx2.HTTPError, ValueError) as exc:
-            log.warning("%s token exchange failed: %s", platform, type(exc).__name__)
-            raise _map(exc, label, "authorization") from exc
+        token = await client.fetch_token(cfg.token_url, grant_type="authorization_code", code=code,
+                                         code_verifier=code_verifier, redirect_uri=redirect_uri)
     return _token_set(token)
 
 
 async def refresh(platform: str, refresh_token: str) -> TokenSet:
+    """New tokens from the stored refresh token (a platform that refreshes the access token
+    itself, like Meta, stores that token as its refresh token)."""
+    adapter = get_adapter(platform)
     if not refresh_token:
         raise OAuthError("No refresh token is stored: reconnect the account.", error="invalid_grant")
-    client, cfg, label = _client(platform)
-    async with client:
-        try:
+    creds = _credentials(platform)
+    current = TokenSet(access_token="", refresh_token=refresh_token, expires_at=None, scope="")
+    try:
+        async with httpx.AsyncClient(timeout=HTTP_TIMEOUT) as http:
+            tokens = await adapter.refresh_tokens(http, current, creds)
+        if tokens is not None:
+            return tokens
+        client, cfg, _label = _client(platform)
+        async with client:
             token = await client.refresh_token(cfg.token_url, refresh_token=refresh_token)
-        except (AuthlibOAuthError, httpx2.HTTPError, ValueError) as exc:
-            log.warning("%s token refresh failed: %s", platform, type(exc).__name__)
-            raise _map(exc, label, "token refresh") from exc
+    except OAuthError:
+        raise
+    except (AuthlibOAuthError, httpx2.HTTPError, httpx.HTTPError, PlatformError, ValueError) as exc:
+        log.warning("%s token refresh failed: %s", platform, type(exc).__name__)
+        raise _map(exc, adapter.label, "token refresh") from exc
     return _token_set(token, refresh_token)

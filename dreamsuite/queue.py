@@ -43,10 +43,10 @@ async def close_pools() -> None:
     loop_id = id(asyncio.get_running_loop())
     for key in [k for k in _pools if k[1] == loop_id]:
         await _pools.pop(key).aclose()
-    from dreamsuite import events, locks
+    from dreamsuite import events, redisconn
 
     await events.close_publishers()
-    await locks.close()
+    await redisconn.close_clients()
 
 
 def collect_job_id(connection_id: int, day: date, manual: bool = False) -> str:

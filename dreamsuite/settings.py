@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 ROOT = Path(__file__).resolve().parent.parent
 # The sandbox's well-known demo secret: refused outside demo mode.
 DEMO_SANDBOX_SECRET = "sandbox-secret"
+DEMO_EMULATOR_SECRET = "emulator-demo-secret"
 
 
 class Settings(BaseSettings):
@@ -43,6 +44,13 @@ class Settings(BaseSettings):
     sandbox_client_secret: str = DEMO_SANDBOX_SECRET
     # Redirect URIs the sandbox accepts for our client (comma separated); default: our callback.
     sandbox_redirect_uris: str = ""
+    # Local emulators of the real platforms (their documented OAuth and API shapes), for the
+    # demo and tests. EMULATOR_URL points every connector at them (unless a platform's own
+    # <PLATFORM>_<HOST>_URL says otherwise); MOUNT_EMULATORS serves them in our backend.
+    emulator_url: str = ""
+    mount_emulators: bool | None = None
+    emulator_secret: str = DEMO_EMULATOR_SECRET
+    emulator_db: str = str(ROOT / "run" / "emulators.db")
     media_dir: str = str(ROOT / "media")
     # How long a login session lasts.
     session_days: int = 30
@@ -67,6 +75,9 @@ class Settings(BaseSettings):
         self.api_url = (self.api_url or self.app_url).rstrip("/")
         if self.mount_sandbox is None:
             self.mount_sandbox = self.dreamsuite_demo
+        if self.mount_emulators is None:
+            self.mount_emulators = self.dreamsuite_demo
+        self.emulator_url = self.emulator_url.rstrip("/")
         return self
 
     @property
@@ -89,13 +100,33 @@ class Settings(BaseSettings):
                 out.append(origin)
         return out
 
+    def platform_url(self, platform: str, host: str, real: str) -> str:
+        """A platform's base URL for one of its hosts ("api", "accounts", ...): the platform's own
+        setting (<PLATFORM>_<HOST>_URL), else its emulator under EMULATOR_URL, else the real one."""
+        own = os.environ.get(f"{platform.upper()}_{host.upper()}_URL")
+        if own:
+            return own.rstrip("/")
+        if self.emulator_url:
+            return f"{self.emulator_url}/{platform}/{host}"
+        return real
+
     def platform_credentials(self, platform: str) -> tuple[str, str] | None:
-        """<PLATFORM>_CLIENT_ID / _CLIENT_SECRET from the environment, if set."""
+        """<PLATFORM>_CLIENT_ID / _CLIENT_SECRET from the environment, if set (against the
+        emulators, a well-known demo client when none is set)."""
         if platform == "sandbox":
             return self.sandbox_client_id, self.sandbox_client_secret
         cid = os.environ.get(f"{platform.upper()}_CLIENT_ID")
         secret = os.environ.get(f"{platform.upper()}_CLIENT_SECRET", "")
-        return (cid, secret) if cid else None
+        if cid:
+            return cid, secret
+        if self.emulator_url:
+            return demo_client(platform)
+        return None
+
+
+def demo_client(platform: str) -> tuple[str, str]:
+    """The client id and secret the emulators accept when none is configured (demo and tests)."""
+    return f"dreamsuite-demo-{platform}", f"demo-secret-{platform}"
 
 
 @lru_cache

@@ -115,17 +115,31 @@ async def test_rate_limit_raises_with_the_platforms_delay_and_writes_nothing(con
     assert retry.value.defer_score == 7000
 
 
+async def _forget_rate_limits() -> None:
+    from dreamsuite import redisconn
+
+    r = redisconn.client()
+    for key in await r.keys("ratelimit:cooldown:*"):
+        await r.delete(key)
+
+
 async def test_a_retry_after_given_as_an_http_date_is_honoured(conn_id, sandbox_url):
     # RFC 9110 allows an HTTP date ("Wed, 21 Oct 2026 07:28:00 GMT") instead of seconds.
     await control(sandbox_url, "fail", status=429, times=1, path="/api/v1/", retry_after_date=120)
     with pytest.raises(sync.RateLimited) as info:
         await sync.collect_connection(conn_id)
     assert 115 <= info.value.retry_after <= 120  # the date has whole seconds; not the 60 s default
+    # The wait is remembered across workers: the next collect waits without calling the platform.
+    with pytest.raises(sync.RateLimited, match="Waiting for sandbox's rate limit") as info:
+        await sync.collect_connection(conn_id)
+    assert 110 <= info.value.retry_after <= 120
+    await _forget_rate_limits()
     await control(sandbox_url, "fail", status=429, times=1, path="/api/v1/", retry_after_date=120)
     with pytest.raises(Retry) as retry:
         await collect_job.collect({"job_try": 1}, conn_id)
     assert 115_000 <= retry.value.defer_score <= 120_000
     # A date already past means "now" (at least a second), never a negative delay.
+    await _forget_rate_limits()
     await control(sandbox_url, "fail", status=429, times=1, path="/api/v1/", retry_after_date=-30)
     with pytest.raises(sync.RateLimited) as info:
         await sync.collect_connection(conn_id)
@@ -140,7 +154,7 @@ async def test_two_collects_of_one_account_run_one_after_the_other(conn_id, monk
     active = {"now": 0, "max": 0}
     overlap = asyncio.Event()
 
-    async def recorded(self, client, token, since=None):
+    async def recorded(self, client, token, since=None, **kwargs):
         n = len(spans)
         spans.append([time.monotonic(), 0.0])
         active["now"] += 1
@@ -151,7 +165,7 @@ async def test_two_collects_of_one_account_run_one_after_the_other(conn_id, monk
             if n == 0:  # the first gives a concurrent collect every chance to start alongside it
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(overlap.wait(), 0.5)
-            return await real(self, client, token, since=since)
+            return await real(self, client, token, since=since, **kwargs)
         finally:
             active["now"] -= 1
             spans[n][1] = time.monotonic()

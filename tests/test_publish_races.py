@@ -110,9 +110,9 @@ async def test_workers_racing_for_one_destination_send_it_once(db, redis_url, sa
     sends = []
     real_publish = SandboxAdapter.publish
 
-    async def counted(self, client, token, request):
+    async def counted(self, client, token, request, **kwargs):
         sends.append(request.idempotency_key)
-        return await real_publish(self, client, token, request)
+        return await real_publish(self, client, token, request, **kwargs)
 
     monkeypatch.setattr(SandboxAdapter, "publish", counted)
 

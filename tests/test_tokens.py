@@ -12,7 +12,7 @@ import httpx
 import pytest
 from sqlmodel import select
 
-from dreamsuite import crypto
+from dreamsuite import crypto, redisconn
 from dreamsuite import db as dbm
 from dreamsuite.models import Notification, PlatformConnection, Workspace
 from dreamsuite.oauth import OAuthError
@@ -171,7 +171,6 @@ async def test_concurrent_callers_share_one_refresh(db, redis_url, sandbox_url, 
 
 async def test_two_workers_refreshing_at_once_share_one_refresh(db, redis_url, sandbox_url, refresh_probe):
     """Two threads, each with its own event loop and Redis connection: two workers."""
-    from dreamsuite import locks
 
     cid, _ = make_connection(timedelta(minutes=1))
     refresh_probe["callers"] = 2
@@ -183,7 +182,7 @@ async def test_two_workers_refreshing_at_once_share_one_refresh(db, redis_url, s
             try:
                 return await tokens.access_token(cid)
             finally:
-                await locks.close()
+                await redisconn.close_clients()
 
         start.wait()
         try:

@@ -9,7 +9,7 @@ from dreamsuite.models.connection import (
     SyncRun,
     SyncStatus,
 )
-from dreamsuite.models.metrics import Comment, ContentPost, DailyMetric
+from dreamsuite.models.metrics import AudienceSnapshot, Comment, ContentPost, DailyMetric
 from dreamsuite.models.notification import Notification
 from dreamsuite.models.publishing import (
     DestinationStatus,
@@ -21,7 +21,7 @@ from dreamsuite.models.publishing import (
 ALL_MODELS = [
     User, Workspace, Membership, AuthSession, EmailToken,
     PlatformConnection, OAuthState, SyncRun,
-    DailyMetric, ContentPost, Comment,
+    DailyMetric, ContentPost, Comment, AudienceSnapshot,
     Conversation, ChatMessage,
     ScheduledPost, PostDestination,
     Notification,

@@ -36,6 +36,8 @@ class PlatformConnection(SQLModel, table=True):
     status: str = Field(default=ConnectionStatus.active, max_length=16)
     last_synced_at: datetime | None = None
     last_error: str = Field(default="", max_length=2000)
+    # What calls need to address the account (a channel id, Page id, artist id, open_id...).
+    details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}"))
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 

@@ -55,6 +55,8 @@ class ContentPost(SQLModel, table=True):
     reach: int = 0
     impressions: int = 0
     hashtags: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # The platform's own fields for the item (title, duration, thumbnail, popularity...).
+    details: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}"))
     posted_at: datetime
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -76,4 +78,19 @@ class Comment(SQLModel, table=True):
     archived: bool = False
     replied: bool = False
     posted_at: datetime
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class AudienceSnapshot(SQLModel, table=True):
+    """Who an account's audience is, as the platform reported it on one day (shares of the
+    audience: age brackets, gender, countries, cities, and online hours where given)."""
+
+    __tablename__ = "audience_snapshot"
+    __table_args__ = (UniqueConstraint("connection_id", "date"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True, ondelete="CASCADE")
+    connection_id: int = Field(foreign_key="platform_connection.id", ondelete="CASCADE")
+    platform: str = Field(max_length=32)
+    date: date
+    data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     updated_at: datetime = Field(default_factory=utcnow)

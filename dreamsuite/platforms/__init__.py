@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from dreamsuite.platforms.base import NotSupported, PlatformAdapter
+from dreamsuite.platforms.http import RateGate
 from dreamsuite.platforms.catalog import DECLARED
 from dreamsuite.platforms.sandbox.adapter import SandboxAdapter
 
@@ -39,11 +40,12 @@ class PlatformCard:
         return {**asdict(self), "note": self.note}
 
 
-def get_adapter(name: str) -> PlatformAdapter:
+def get_adapter(name: str, gate: RateGate | None = None) -> PlatformAdapter:
+    """The platform's adapter; `gate` holds its rate limits across workers (none: no limits held)."""
     cls = _ADAPTERS.get(name)
     if cls is None:
         raise UnknownPlatform(f"Unknown platform {name!r}; known: {', '.join(_ADAPTERS)}")
-    return cls()
+    return cls(gate)
 
 
 def account_label(platform: str, username: str = "") -> str:

@@ -1,58 +1,34 @@
 """The adapter contract every platform implements, its plain-data results and error taxonomy.
 
 Adapters know nothing of Reflex or the database: they take an `httpx.AsyncClient` from the
-caller (so tests and the sandbox can route it), an access token, and return dataclasses.
+caller (so tests and the emulators can route it), an access token and the connected
+account, and return dataclasses. Shared HTTP behaviour (error mapping, rate-limit reading,
+pagination) is in `platforms/http.py`, which every adapter inherits through this class.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
-from email.utils import parsedate_to_datetime
+from datetime import date, datetime
 from typing import Any, ClassVar
 
 import httpx
 
+from dreamsuite.platforms.errors import (  # noqa: F401 - the taxonomy is part of the contract
+    AuthExpired,
+    Malformed,
+    NotSupported,
+    OutcomeUnknown,
+    PermanentError,
+    PermissionMissing,
+    PlatformError,
+    RateLimited,
+    TransientError,
+)
+from dreamsuite.platforms.http import HttpMixin
+
 # For the client a caller creates to hand to adapters (worker, sync and publish services).
 HTTP_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
-
-
-# ---------------------------------------------------------------- errors
-class PlatformError(Exception):
-    """Base of every failure an adapter reports. `message` is safe to show to the user."""
-
-    def __init__(self, message: str, *, status: int | None = None):
-        super().__init__(message)
-        self.message = message
-        self.status = status
-
-
-class AuthExpired(PlatformError):
-    """401: the token is no longer accepted. Caller refreshes once, then marks expired."""
-
-
-class RateLimited(PlatformError):
-    """429: try again after `retry_after` seconds (the platform's own delay when it gives one)."""
-
-    def __init__(self, message: str, *, retry_after: float = 60.0, status: int | None = 429):
-        super().__init__(message, status=status)
-        self.retry_after = retry_after
-
-
-class TransientError(PlatformError):
-    """5xx, connection errors, timeouts before the request was accepted: back off and retry."""
-
-
-class PermanentError(PlatformError):
-    """4xx other than 401/429: retrying will not help; show the platform's message."""
-
-
-class OutcomeUnknown(PlatformError):
-    """A publish request was sent but no answer came back: it may have been accepted."""
-
-
-class NotSupported(PlatformError):
-    """The platform has no public API for this (e.g. Apple Music) or we do not offer it yet."""
 
 
 # ---------------------------------------------------------------- results
@@ -65,6 +41,22 @@ class OAuthConfig:
     token_auth_method: str = "client_secret_post"
     pkce: bool = True
     extra_authorize_params: dict[str, str] = field(default_factory=dict)
+    scope_separator: str = " "
+    # The authorize URL's name for our client id (TikTok: client_key).
+    client_id_param: str = "client_id"
+
+
+@dataclass
+class TokenSet:
+    access_token: str
+    refresh_token: str
+    expires_at: datetime | None  # aware UTC, as the database stores it
+    scope: str
+    # What a platform adds to its token response that we need later (TikTok's open_id...).
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:  # never print tokens, even in a traceback
+        return f"TokenSet(expires_at={self.expires_at!r}, scope={self.scope!r})"
 
 
 @dataclass
@@ -72,6 +64,17 @@ class Profile:
     platform_user_id: str
     username: str
     display_name: str = ""
+    # What later calls need to address the account (a channel id, a Page id, an artist id...).
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class AccountRef:
+    """The connected account a collect or publish is for (from the stored connection)."""
+
+    platform_user_id: str
+    username: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -86,7 +89,7 @@ class MetricDay:
 @dataclass
 class PostData:
     platform_post_id: str
-    posted_at: datetime  # naive UTC
+    posted_at: datetime  # naive or aware UTC
     post_type: str = "post"
     caption: str = ""
     url: str = ""
@@ -99,13 +102,15 @@ class PostData:
     reach: int = 0
     impressions: int = 0
     hashtags: list[str] = field(default_factory=list)
+    # The platform's own fields for this item (duration, title, thumbnail, popularity...).
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
 class CommentData:
     platform_comment_id: str
     platform_post_id: str
-    posted_at: datetime  # naive UTC
+    posted_at: datetime  # naive or aware UTC
     author: str = ""
     text: str = ""
     likes: int = 0
@@ -118,6 +123,9 @@ class CollectResult:
     days: list[MetricDay] = field(default_factory=list)
     posts: list[PostData] = field(default_factory=list)
     comments: list[CommentData] = field(default_factory=list)
+    # Demographics when the platform gives them: {"age": {...}, "gender": {...}, "countries":
+    # {...}, "cities": {...}, "online_hours": {...}} as shares of the audience.
+    audience: dict[str, Any] | None = None
 
 
 @dataclass
@@ -135,12 +143,13 @@ class PublishResult:
 
 
 # ---------------------------------------------------------------- the adapter
-class PlatformAdapter:
+class PlatformAdapter(HttpMixin):
     """One subclass per platform, in its own file. Class attributes describe the card."""
 
     name: ClassVar[str]
     label: ClassVar[str]
-    # Shown on the onboarding card: what we read and why.
+    color: ClassVar[str] = "#888888"
+    # Shown on the connections page: what we read and why.
     reads: ClassVar[str] = ""
     # False for platforms without a public API (Apple Music, Amazon Music, Tidal).
     has_api: ClassVar[bool] = True
@@ -149,6 +158,11 @@ class PlatformAdapter:
     can_publish: ClassVar[bool] = False
     # Maximum post length in characters, when the platform has one.
     max_text_length: ClassVar[int | None] = None
+    # Numbers artists expect that this platform's public API does not give, and why: shown as
+    # "not available", never as zero (e.g. Spotify streams need Spotify for Artists).
+    unavailable_metrics: ClassVar[dict[str, str]] = {}
+    # The platform's hosts and their real base URLs; settings may point them elsewhere.
+    hosts: ClassVar[dict[str, str]] = {}
 
     @classmethod
     def enabled(cls) -> bool:
@@ -162,100 +176,29 @@ class PlatformAdapter:
     def oauth_config(self) -> OAuthConfig:
         raise NotSupported(f"{self.label} cannot be connected yet")
 
+    async def exchange_code(self, client: httpx.AsyncClient, code: str, verifier: str, redirect_uri: str,
+                            credentials: tuple[str, str]) -> TokenSet | None:
+        """A platform whose token endpoint is not plain OAuth 2 answers here; None: the standard flow."""
+        return None
+
+    async def refresh_tokens(self, client: httpx.AsyncClient, tokens: TokenSet,
+                             credentials: tuple[str, str]) -> TokenSet | None:
+        """A platform that refreshes its own way answers here; None: the standard refresh grant."""
+        return None
+
+    async def after_token(self, client: httpx.AsyncClient, tokens: TokenSet,
+                          credentials: tuple[str, str]) -> TokenSet:
+        """A last step after the code exchange (Meta trades a short-lived token for a long-lived one)."""
+        return tokens
+
     async def fetch_profile(self, client: httpx.AsyncClient, token: str) -> Profile:
         raise NotSupported(f"{self.label} profiles are not available")
 
-    async def collect(self, client: httpx.AsyncClient, token: str, since: date | None = None) -> CollectResult:
+    async def collect(self, client: httpx.AsyncClient, token: str, since: date | None = None,
+                      account: AccountRef | None = None) -> CollectResult:
         """Everything new or changed since `since` (None: the full history the API offers)."""
         raise NotSupported(f"{self.label} has no public API to collect from")
 
-    async def publish(self, client: httpx.AsyncClient, token: str, request: PublishRequest) -> PublishResult:
+    async def publish(self, client: httpx.AsyncClient, token: str, request: PublishRequest,
+                      account: AccountRef | None = None) -> PublishResult:
         raise NotSupported(f"Publishing to {self.label} is not supported")
-
-    # ------------------------------------------------------------ shared HTTP handling
-    async def request_json(
-        self,
-        client: httpx.AsyncClient,
-        method: str,
-        url: str,
-        token: str | None = None,
-        *,
-        sends_effect: bool = False,
-        **kwargs: Any,
-    ) -> Any:
-        """One HTTP call mapped onto the error taxonomy.
-
-        `sends_effect=True` marks an irreversible call (publishing): a timeout after the
-        request went out becomes OutcomeUnknown rather than a retryable TransientError.
-        """
-        headers = dict(kwargs.pop("headers", {}) or {})
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        try:
-            resp = await client.request(method, url, headers=headers, **kwargs)
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            # Never reached the platform (no connection, or none free in our pool): safe to
-            # retry even for a publish.
-            raise TransientError(f"{self.label} could not be reached: {type(exc).__name__}") from exc
-        except httpx.TimeoutException as exc:
-            if sends_effect:
-                raise OutcomeUnknown(
-                    f"{self.label} did not answer after the post was sent; check the account before retrying"
-                ) from exc
-            raise TransientError(f"{self.label} timed out") from exc
-        except httpx.TransportError as exc:
-            if sends_effect:
-                raise OutcomeUnknown(f"The connection to {self.label} broke after the post was sent") from exc
-            raise TransientError(f"{self.label} connection failed: {type(exc).__name__}") from exc
-        return self.parse_response(resp)
-
-    def parse_response(self, resp: httpx.Response) -> Any:
-        status = resp.status_code
-        if status < 300:
-            try:
-                return resp.json() if resp.content else {}
-            except ValueError as exc:
-                raise TransientError(f"{self.label} sent a response that is not JSON") from exc
-        message = self.error_message(resp)
-        if status == 401:
-            raise AuthExpired(f"{self.label} rejected the access token: {message}", status=status)
-        if status == 429:
-            raise RateLimited(f"{self.label} rate limit: {message}", retry_after=_retry_after(resp), status=status)
-        if status >= 500:
-            raise TransientError(f"{self.label} server error {status}: {message}", status=status)
-        raise PermanentError(f"{self.label} refused the request ({status}): {message}", status=status)
-
-    def error_message(self, resp: httpx.Response) -> str:
-        """The platform's own error text; adapters override for their error envelope."""
-        try:
-            body = resp.json()
-        except ValueError:
-            return (resp.text or resp.reason_phrase or "").strip()[:300]
-        if isinstance(body, dict):
-            err = body.get("error")
-            if isinstance(err, dict):
-                return str(err.get("message") or err)[:300]
-            if err:
-                desc = body.get("error_description")
-                return f"{err}: {desc}"[:300] if desc else str(err)[:300]
-            if body.get("message"):
-                return str(body["message"])[:300]
-        return str(body)[:300]
-
-
-def _retry_after(resp: httpx.Response, default: float = 60.0) -> float:
-    """Retry-After in seconds (RFC 9110: delay-seconds or an HTTP date), at least 1 s."""
-    value = resp.headers.get("Retry-After", "").strip()
-    if not value:
-        return default
-    try:
-        return max(1.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return default
-    if when.tzinfo is None:  # HTTP dates are GMT
-        when = when.replace(tzinfo=UTC)
-    return max(1.0, (when - datetime.now(UTC)).total_seconds())

@@ -26,9 +26,9 @@ from dreamsuite.models import (
 )
 from dreamsuite.platforms import account_label, get_adapter
 from dreamsuite.platforms.base import (
-    HTTP_TIMEOUT, AuthExpired, OutcomeUnknown, PlatformError, PublishRequest, RateLimited, TransientError,
+    HTTP_TIMEOUT, AccountRef, AuthExpired, OutcomeUnknown, PlatformError, PublishRequest, RateLimited, TransientError,
 )
-from dreamsuite.services import tokens
+from dreamsuite.services import ratelimits, tokens
 from dreamsuite.services import notifications
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,7 @@ class Claimed:
     platform: str
     connection_status: str
     request: PublishRequest
+    account: AccountRef
 
 
 def _claim(destination_id: int, now: datetime) -> Claimed | None:
@@ -76,7 +77,8 @@ def _claim(destination_id: int, now: datetime) -> Claimed | None:
                .values(status=PostStatus.publishing, updated_at=now))
         return Claimed(post.workspace_id, post.id, dest.attempts, conn.id, conn.platform, conn.status,
                        PublishRequest(text=post.content, media=list(post.media or []),
-                                      idempotency_key=idempotency_key(destination_id)))
+                                      idempotency_key=idempotency_key(destination_id)),
+                       AccountRef(conn.platform_user_id, conn.username, dict(conn.details or {})))
 
 
 async def publish_destination(destination_id: int, *, client: httpx.AsyncClient | None = None) -> str:
@@ -95,16 +97,16 @@ async def publish_destination(destination_id: int, *, client: httpx.AsyncClient 
     try:
         if claimed.connection_status in (ConnectionStatus.expired, ConnectionStatus.revoked):
             raise PlatformError(f"The account is {claimed.connection_status}: reconnect it and schedule again.")
-        adapter = get_adapter(claimed.platform)
+        adapter = get_adapter(claimed.platform, ratelimits.gate())
         token = await tokens.access_token(claimed.connection_id)
         sent = True  # from here on the request may reach the platform
         try:
-            result = await adapter.publish(client, token, claimed.request)
+            result = await adapter.publish(client, token, claimed.request, account=claimed.account)
         except AuthExpired:
             # A 401 means nothing was accepted: one forced refresh and one more send is safe
             # (same idempotency key). A second 401, or a refused refresh, fails the destination.
             result = await adapter.publish(client, await tokens.force_refresh(claimed.connection_id),
-                                           claimed.request)
+                                           claimed.request, account=claimed.account)
     except OutcomeUnknown as exc:
         status = await db.run(_finish, destination_id, DS.unconfirmed, error=exc.message, notify=True)
     except (RateLimited, TransientError) as exc:

@@ -26,8 +26,10 @@ from dreamsuite.models import (
 )
 from dreamsuite.platforms import account_label, get_adapter
 # Re-exported: workers import only services, and map these two onto arq retries.
-from dreamsuite.platforms.base import HTTP_TIMEOUT, AuthExpired, PlatformError, RateLimited, TransientError
-from dreamsuite.services import tokens
+from dreamsuite.platforms.base import (
+    HTTP_TIMEOUT, AccountRef, AuthExpired, PlatformError, RateLimited, TransientError,
+)
+from dreamsuite.services import ratelimits, tokens
 from dreamsuite.services.notifications import notify
 from dreamsuite.services.scope import Scope, get_scoped, scoped
 from dreamsuite.services.sync_write import write_collected
@@ -74,11 +76,11 @@ async def _collect(connection_id: int, client: httpx.AsyncClient | None) -> dict
         return begun
     run_id, ws_id, platform, since = begun["run_id"], begun["workspace_id"], begun["platform"], begun["since"]
 
-    adapter = get_adapter(platform)
+    adapter = get_adapter(platform, ratelimits.gate())
     own_client = client is None
     client = client or httpx.AsyncClient(timeout=HTTP_TIMEOUT)
     try:
-        result = await _fetch(adapter, client, connection_id, since)
+        result = await _fetch(adapter, client, connection_id, since, begun["account"])
     except AuthExpired as exc:
         await db.run(_fail, run_id, connection_id, exc.message, expired=True)
         return {"status": "expired", "sync_run_id": run_id, "error": exc.message}
@@ -119,17 +121,18 @@ def _begin(connection_id: int) -> dict[str, Any]:
         s.add(run)
         s.flush()
         since = (conn.last_synced_at - OVERLAP).date() if conn.last_synced_at else None
-        return {"run_id": run.id, "workspace_id": conn.workspace_id, "platform": conn.platform, "since": since}
+        return {"run_id": run.id, "workspace_id": conn.workspace_id, "platform": conn.platform, "since": since,
+                "account": AccountRef(conn.platform_user_id, conn.username, dict(conn.details or {}))}
 
 
-async def _fetch(adapter, client: httpx.AsyncClient, connection_id: int, since: date | None):
+async def _fetch(adapter, client: httpx.AsyncClient, connection_id: int, since: date | None, account: AccountRef):
     token = await tokens.access_token(connection_id)
     try:
-        return await adapter.collect(client, token, since=since)
+        return await adapter.collect(client, token, since=since, account=account)
     except AuthExpired:
         # The platform may have revoked the token early: one forced refresh, then one retry.
         token = await tokens.force_refresh(connection_id)
-        return await adapter.collect(client, token, since=since)
+        return await adapter.collect(client, token, since=since, account=account)
 
 
 def _save(run_id: int, connection_id: int, result) -> dict[str, int]:

@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from dreamsuite.db import utcnow
-from dreamsuite.models import Comment, ContentPost, DailyMetric, PlatformConnection
+from dreamsuite.models import AudienceSnapshot, Comment, ContentPost, DailyMetric, PlatformConnection
 from dreamsuite.platforms.base import CollectResult
 
 # Rows per statement: well under SQLite's 32,766 bound parameters and PostgreSQL's 65,535.
@@ -31,7 +31,17 @@ def write_collected(s: Session, conn: PlatformConnection, result: CollectResult)
     days = _write_days(s, conn, result)
     post_ids, posts = _write_posts(s, conn, result)
     comments = _write_comments(s, conn, result, post_ids)
-    return {"daily_metrics": days, "posts": posts, "comments": comments}
+    counts = {"daily_metrics": days, "posts": posts, "comments": comments}
+    if result.audience:
+        counts["audience"] = _write_audience(s, conn, result.audience)
+    return counts
+
+
+def _write_audience(s: Session, conn: PlatformConnection, data: dict[str, Any]) -> int:
+    """Today's picture of who the audience is (one row per account and day)."""
+    row = {"workspace_id": conn.workspace_id, "connection_id": conn.id, "platform": conn.platform,
+           "date": utcnow().date(), "data": data, "updated_at": utcnow()}
+    return len(_upsert(s, AudienceSnapshot, [row], ["connection_id", "date"], ["data"]))
 
 
 def _aware(value: datetime) -> datetime:
@@ -112,14 +122,14 @@ def _post_row(conn: PlatformConnection, post, now: datetime) -> dict[str, Any]:
         "workspace_id": conn.workspace_id, "connection_id": conn.id, "platform": conn.platform,
         "platform_post_id": post.platform_post_id, "post_type": post.post_type, "caption": post.caption,
         "url": post.url, **{k: getattr(post, k) for k in POST_COUNTS}, "hashtags": list(post.hashtags),
-        "posted_at": _aware(post.posted_at), "updated_at": now,
+        "details": dict(post.details), "posted_at": _aware(post.posted_at), "updated_at": now,
     }
 
 
 def _write_posts(s: Session, conn: PlatformConnection, result: CollectResult) -> tuple[dict[str, int], int]:
     now = utcnow()
     rows = list({p.platform_post_id: _post_row(conn, p, now) for p in result.posts}.values())
-    compare = ["connection_id", "post_type", "caption", "url", *POST_COUNTS, "hashtags", "posted_at"]
+    compare = ["connection_id", "post_type", "caption", "url", *POST_COUNTS, "hashtags", "details", "posted_at"]
     written = _upsert(s, ContentPost, rows, ["workspace_id", "platform", "platform_post_id"], compare,
                       returning=("platform_post_id", "id"))
     # Comments hang on posts by our ids: those just written came back; look up the others

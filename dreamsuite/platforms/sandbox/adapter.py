@@ -9,6 +9,7 @@ import httpx
 from urllib.parse import quote
 
 from dreamsuite.platforms.base import (
+    AccountRef,
     CollectResult,
     CommentData,
     MetricDay,
@@ -83,7 +84,8 @@ class SandboxAdapter(PlatformAdapter):
                 return items
         raise TransientError(f"{self.label} kept paginating {path}; giving up")
 
-    async def collect(self, client: httpx.AsyncClient, token: str, since: date | None = None) -> CollectResult:
+    async def collect(self, client: httpx.AsyncClient, token: str, since: date | None = None,
+                      account: AccountRef | None = None) -> CollectResult:
         day_params: dict[str, Any] = {"since": since.isoformat()} if since else {}
         content_params: dict[str, Any] = {}
         if since:
@@ -121,7 +123,8 @@ class SandboxAdapter(PlatformAdapter):
                            text=c.get("text", ""), likes=int(c.get("likes", 0)),
                            parent_platform_id=c.get("parent_id") or "", hidden=bool(c.get("hidden", False)))
 
-    async def publish(self, client: httpx.AsyncClient, token: str, request: PublishRequest) -> PublishResult:
+    async def publish(self, client: httpx.AsyncClient, token: str, request: PublishRequest,
+                      account: AccountRef | None = None) -> PublishResult:
         headers = {"Idempotency-Key": request.idempotency_key} if request.idempotency_key else {}
         body = await self.request_json(client, "POST", self._url("/api/v1/posts"), token, sends_effect=True,
                                        json={"text": request.text, "media": request.media}, headers=headers)
