@@ -182,6 +182,7 @@ def sidebar() -> rx.Component:
         position="sticky",
         top="0",
         display=rx.breakpoints(initial="none", md="flex"),
+        data_testid="sidebar",
     )
 
 
@@ -214,6 +215,7 @@ def topbar() -> rx.Component:
                     left="0",
                     z_index="50",
                     background=rx.color("gray", 2),
+                    data_testid="nav-drawer",
                 ),
             ),
             direction="left",
@@ -230,6 +232,7 @@ def topbar() -> rx.Component:
         top="0",
         z_index="10",
         display=rx.breakpoints(initial="flex", md="none"),
+        data_testid="topbar",
     )
 
 

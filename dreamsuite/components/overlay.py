@@ -22,6 +22,8 @@ def reconnecting_banner() -> rx.Component:
             left="50%",
             transform="translateX(-50%)",
             z_index="1000",
+            # Its own width (not the half-screen that `left: 50%` leaves it), up to the screen's.
+            width="max-content",
             max_width="min(560px, calc(100vw - 1.5em))",
             padding="0.6em 1em",
             border_radius="10px",

@@ -15,7 +15,7 @@ def _password_form() -> rx.Component:
                         color=rx.color("gray", 11)),
                 rx.input(name="current_password", type="password", placeholder="Current password", size="3",
                          width="100%", auto_complete="current-password", required=True, max_length=1000),
-                rx.input(name="new_password", type="password", placeholder="New password (at least 8 characters)",
+                rx.input(name="new_password", type="password", placeholder="New password (8+ characters)",
                          size="3", width="100%", auto_complete="new-password", required=True, max_length=1000),
                 rx.input(name="repeat_password", type="password", placeholder="New password again", size="3",
                          width="100%", auto_complete="new-password", required=True, max_length=1000),
@@ -42,11 +42,14 @@ def account() -> rx.Component:
     return rx.vstack(
         rx.card(
             rx.vstack(
-                rx.text(S.user_name, weight="bold", size="4"),
-                rx.text(S.user_email, size="2", color=rx.color("gray", 11)),
+                # A name or address without spaces still wraps inside the card (phones included).
+                rx.text(S.user_name, weight="bold", size="4", overflow_wrap="anywhere"),
+                rx.text(S.user_email, size="2", color=rx.color("gray", 11), overflow_wrap="anywhere"),
                 rx.text("Times are shown in ", rx.text.strong(S.user_timezone), ".", size="2",
                         color=rx.color("gray", 11)),
                 spacing="1",
+                width="100%",
+                min_width="0",
             ),
             width="100%",
             max_width="520px",

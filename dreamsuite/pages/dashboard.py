@@ -40,7 +40,7 @@ def _stats() -> rx.Component:
         ),
         rx.text(
             rx.cond(S.last_synced != "", "Last synced " + S.last_synced, ""),
-            rx.cond(S.as_of != "", " · data up to " + S.as_of, ""),
+            rx.cond(S.as_of != "", rx.el.span(" · data up to " + S.as_of, white_space="nowrap"), ""),
             size="1", color=rx.color("gray", 10), data_testid="last-synced",
         ),
         spacing="4",

@@ -26,6 +26,11 @@ from dreamsuite.services.scope import Scope
 LOGOUT_FORM, LOGOUT_EVERYWHERE_FORM = "logout-form", "logout-everywhere-form"
 
 
+def to_login_page():
+    """A full page load of the login page: nothing of the page the tab showed stays in memory."""
+    return rx.call_script("window.location.replace('/login')")
+
+
 class AuthState(rx.State):
     user_id: int = 0
     user_email: str = ""
@@ -110,7 +115,7 @@ class AuthState(rx.State):
     async def check_login(self):
         if not await self._load_session():
             if await self._take_stale():
-                return rx.call_script("window.location.replace('/login')")
+                return to_login_page()
             return rx.redirect("/login")
         return await self._reload_if_stale()
 

@@ -14,7 +14,7 @@ from dreamsuite.services import publish
 from dreamsuite.services.connect import list_cards
 from dreamsuite.services.errors import UserError
 from dreamsuite.state import fmt
-from dreamsuite.state.auth import AuthState
+from dreamsuite.state.auth import AuthState, to_login_page
 from dreamsuite.state.live import watch_page
 
 log = logging.getLogger(__name__)
@@ -192,7 +192,8 @@ class ComposerState(AuthState):
 
     @rx.event(background=True)
     async def watch(self):
-        await watch_page(self, "/composer", {"publish", "connection"}, self._reload_live)
+        if await watch_page(self, "/composer", {"publish", "connection"}, self._reload_live):
+            yield to_login_page()
 
     async def _reload_live(self, ev: dict) -> None:
         if ev.get("kind") == "connection":

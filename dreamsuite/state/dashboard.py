@@ -11,7 +11,7 @@ from dreamsuite import db
 from dreamsuite.components.charts import growth_figure
 from dreamsuite.services.dashboard import dashboard_data
 from dreamsuite.state import fmt
-from dreamsuite.state.auth import AuthState
+from dreamsuite.state.auth import AuthState, to_login_page
 from dreamsuite.state.live import watch_page
 
 log = logging.getLogger(__name__)
@@ -68,4 +68,5 @@ class DashboardState(AuthState):
 
     @rx.event(background=True)
     async def watch(self):
-        await watch_page(self, "/dashboard", {"sync", "publish"}, lambda ev: self._reload())
+        if await watch_page(self, "/dashboard", {"sync", "publish"}, lambda ev: self._reload()):
+            yield to_login_page()

@@ -58,28 +58,34 @@ async def follow(workspace_id: int) -> AsyncIterator[dict[str, Any] | None]:
             await task
 
 
-async def watch_page(state, path: str | None, kinds: set[str], on_event) -> None:
+async def watch_page(state, path: str | None, kinds: set[str], on_event) -> bool:
     """Run inside a background handler: call `on_event(ev)` under the state lock for each
     matching event until the tab leaves `path` (None: any page), disconnects, or a newer
-    watcher starts. The state needs a backend var `_listen_gen: int`."""
+    watcher starts. The state needs a backend var `_listen_gen: int`.
+
+    Returns True when the login ended meanwhile: the tab's states are reset by then, and the
+    handler sends the tab to the login page (`yield to_login_page()`) rather than leave it
+    showing an empty page."""
     async with state:
         state._listen_gen += 1
         gen = state._listen_gen
         workspace_id = state.workspace_id
         client_token = state.router.session.client_token
     if not workspace_id:
-        return
+        return False
     async for ev in follow(workspace_id):
         async with state:
             left = path is not None and state.router.url.path.rstrip("/") != path
             if state._listen_gen != gen or left or not tab_connected(client_token):
-                return
+                return False
             if ev is not None and ev.get("kind") in kinds:
                 try:
                     result = on_event(ev)
                     if inspect.isawaitable(result):
                         await result
                 except SessionEnded:
-                    return  # logged out meanwhile: the next click goes to the login page
+                    await state._take_stale()  # the login page is loaded afresh anyway
+                    return True
                 except Exception:
                     log.exception("live reload on %s failed", path)
+    return False

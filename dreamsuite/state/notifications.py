@@ -9,7 +9,7 @@ import reflex as rx
 from dreamsuite import db
 from dreamsuite.services import notifications
 from dreamsuite.state import fmt
-from dreamsuite.state.auth import AuthState
+from dreamsuite.state.auth import AuthState, to_login_page
 from dreamsuite.state.live import watch_page
 
 
@@ -57,4 +57,5 @@ class NotificationState(AuthState):
 
     @rx.event(background=True)
     async def watch(self):
-        await watch_page(self, None, {"notification"}, lambda ev: self._refresh())
+        if await watch_page(self, None, {"notification"}, lambda ev: self._refresh()):
+            yield to_login_page()

@@ -14,7 +14,7 @@ from dreamsuite.services import flash, sync
 from dreamsuite.services import connect as connections
 from dreamsuite.services.errors import UserError
 from dreamsuite.state import fmt
-from dreamsuite.state.auth import AuthState
+from dreamsuite.state.auth import AuthState, to_login_page
 from dreamsuite.state.live import watch_page
 
 log = logging.getLogger(__name__)
@@ -141,4 +141,5 @@ class OnboardingState(AuthState):
 
     @rx.event(background=True)
     async def watch(self):
-        await watch_page(self, "/onboarding", {"sync", "connection"}, self._on_event)
+        if await watch_page(self, "/onboarding", {"sync", "connection"}, self._on_event):
+            yield to_login_page()

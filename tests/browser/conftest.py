@@ -61,35 +61,38 @@ def _missing(reason: str) -> None:
 
 
 class TcpProxy:
-    """A TCP relay in front of the app: `down()` drops every connection and refuses new ones
-    (what the browser sees when the server is unreachable), `up()` serves again."""
+    """A TCP relay in front of the app: `down()` drops every connection and closes each new one
+    at once, as an unreachable server would look to the browser (`refused` counts those
+    attempts); `up()` relays again."""
 
     def __init__(self, target_port: int):
         self.port, self.target = free_port(), target_port
+        self.refused = 0
+        self._down = False
         self._conns: set[socket.socket] = set()
         self._lock = threading.Lock()
-        self._server: socket.socket | None = None
-        self.up()
-
-    def up(self) -> None:
-        srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        srv.bind(("127.0.0.1", self.port))
-        srv.listen(128)
-        srv.settimeout(0.1)
-        self._server = srv
-        threading.Thread(target=self._accept, args=(srv,), daemon=True).start()
+        self._server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._server.bind(("127.0.0.1", self.port))
+        self._server.listen(128)
+        self._server.settimeout(0.1)
+        self._running = True
+        threading.Thread(target=self._accept, daemon=True).start()
 
     def down(self) -> None:
-        srv, self._server = self._server, None
-        if srv is not None:
-            srv.close()
+        self._down = True
         with self._lock:
             conns, self._conns = list(self._conns), set()
         for conn in conns:
             self._close(conn)
 
-    close = down
+    def up(self) -> None:
+        self._down = False
+
+    def close(self) -> None:
+        self._running = False
+        self.down()
+        self._server.close()
 
     @staticmethod
     def _close(conn: socket.socket) -> None:
@@ -97,15 +100,19 @@ class TcpProxy:
             conn.shutdown(socket.SHUT_RDWR)
         conn.close()
 
-    def _accept(self, srv: socket.socket) -> None:
-        while self._server is srv:
+    def _accept(self) -> None:
+        while self._running:
             try:
-                client, _ = srv.accept()
+                client, _ = self._server.accept()
             except socket.timeout:
                 continue
             except OSError:
                 return
             client.settimeout(None)
+            if self._down:
+                self.refused += 1
+                self._close(client)
+                continue
             try:
                 upstream = socket.create_connection(("127.0.0.1", self.target))
             except OSError:
@@ -162,6 +169,22 @@ def _check_tools() -> Path:
     return tools
 
 
+def _start_ids_at_random(db_url: str) -> None:
+    """Redis pub/sub ignores database numbers: other apps on the same Redis server (other test
+    runs) announce on `workspace:1`, `workspace:2`... too. A placeholder workspace with a random
+    large id makes this app's workspaces (numbered after it) ones nobody else announces on."""
+    import random
+
+    from sqlmodel import Session
+
+    from dreamsuite.db import engine_for
+    from dreamsuite.models import Workspace
+
+    with Session(engine_for(db_url)) as s:
+        s.add(Workspace(id=random.randint(10**6, 10**9), name="(placeholder: ids start after it)"))
+        s.commit()
+
+
 @contextlib.contextmanager
 def running_app(redis_url: str, tmp_path: Path, *, worker: bool = True, proxy: bool = False) -> Iterator[LiveApp]:
     """The app (and, with `worker`, an arq worker) on free ports, with its own database and outbox.
@@ -177,6 +200,7 @@ def running_app(redis_url: str, tmp_path: Path, *, worker: bool = True, proxy: b
     base = f"http://127.0.0.1:{front.port}" if front else direct
     db_url = "sqlite:///" + str(tmp_path / "journey.db")
     migrate(db_url)
+    _start_ids_at_random(db_url)
     env = {
         **os.environ,
         "PATH": f"{tools}:{BIN}:{os.environ.get('PATH', '')}",
@@ -187,6 +211,8 @@ def running_app(redis_url: str, tmp_path: Path, *, worker: bool = True, proxy: b
         "DB_LOOP_GUARD": "raise",
     }
     env.pop("REFLEX_REDIS_URL", None)
+    if front:
+        env["REFLEX_API_URL"] = base  # the pages' websocket goes through the proxy too
     app_log, worker_log = tmp_path / "app.log", tmp_path / "worker.log"
     procs = [subprocess.Popen(
         [str(BIN / "reflex"), "run", "--env", "prod", "--single-port", "--frontend-port", str(port)],

@@ -8,6 +8,7 @@ refuses to block a running loop: every helper here runs on a thread of its own.
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -89,3 +90,11 @@ def listeners(redis_url: str, workspace_id: int) -> int:
     """How many open pages listen to the workspace's live events right now."""
     channel = f"workspace:{workspace_id}"
     return int(dict(redis_sync.Redis.from_url(redis_url).pubsub_numsub(channel)).get(channel.encode(), 0))
+
+
+def wait_for_listeners(redis_url: str, workspace_id: int, at_least: int, timeout: float = 20) -> None:
+    """Until that many page watchers listen to the workspace (an announcement before that is lost)."""
+    deadline = time.monotonic() + timeout
+    while listeners(redis_url, workspace_id) < at_least:
+        assert time.monotonic() < deadline, f"fewer than {at_least} open pages listen to workspace {workspace_id}"
+        time.sleep(0.05)

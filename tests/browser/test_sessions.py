@@ -27,16 +27,20 @@ def test_logout_ends_the_other_tabs(module_app, new_context):
     base = module_app
     me = seed.artist()
     browser = new_context()
-    tab_a, tab_b = browser.new_page(), browser.new_page()
+    tab_a, tab_b, tab_c = browser.new_page(), browser.new_page(), browser.new_page()
     log_in(tab_a, base, me.email, me.password)
     tab_b.goto(f"{base}/chat")
     expect(visible(tab_b, "workspace-name")).to_have_text(me.name)
     expect(tab_b.get_by_test_id("chat-input")).to_be_visible()
+    tab_c.goto(f"{base}/dashboard")
+    expect(tab_c.get_by_test_id("dashboard-empty")).to_be_visible()
+    seed.wait_for_listeners(module_app.redis_url, me.workspace_id, 3)  # the bell of each tab
 
     visible(tab_a, "logout").click()
     tab_a.wait_for_url(LOGIN)
 
     # Tab B still shows the page it had; its next question does not reach the data.
+    expect(tab_b.get_by_test_id("chat-input")).to_be_visible()
     tab_b.get_by_test_id("chat-input").fill("How many followers do I have?")
     tab_b.get_by_test_id("chat-send").click()
     tab_b.wait_for_url(LOGIN)
@@ -44,6 +48,13 @@ def test_logout_ends_the_other_tabs(module_app, new_context):
     # Nor does a page it opens afterwards.
     tab_b.goto(f"{base}/composer")
     tab_b.wait_for_url(LOGIN)
+
+    # Tab C, not clicked, stays as it was until news for the workspace arrives (a failed sync,
+    # say): then it goes to the login page, rather than fetch the news or show an empty page.
+    expect(tab_c.get_by_test_id("dashboard-empty")).to_be_visible()
+    seed.notification(module_app.redis_url, me.workspace_id, "Sandbox could not be synced")
+    tab_c.wait_for_url(LOGIN)
+    expect(tab_c.get_by_test_id("login-submit")).to_be_visible()
 
 
 def test_password_change_ends_the_other_devices_not_this_one(module_app, new_context):
@@ -59,7 +70,7 @@ def test_password_change_ends_the_other_devices_not_this_one(module_app, new_con
     visible(laptop, "nav-account").click()
     laptop.wait_for_url(re.compile(r"/account"))
     laptop.get_by_placeholder("Current password").fill(me.password)
-    laptop.get_by_placeholder("New password (at least 8 characters)").fill("a whole new secret")
+    laptop.get_by_placeholder("New password (8+ characters)").fill("a whole new secret")
     laptop.get_by_placeholder("New password again").fill("a whole new secret")
     laptop.get_by_test_id("password-submit").click()
     expect(laptop.get_by_test_id("password-ok")).to_contain_text(re.compile(r"\d+ other logins? ended"))
