@@ -176,3 +176,45 @@ def sandbox_url(sandbox_server, monkeypatch) -> str:
     _reset_settings()
     yield sandbox_server
     _reset_settings()
+
+
+# ------------------------------------------------------------------ platform emulators
+@pytest.fixture(scope="session")
+def _emulator_server(tmp_path_factory):
+    """Every platform emulator as a real HTTP server (with failure injection), own store file."""
+    from dreamsuite.platforms.emulators.serve import serve_emulators
+    from dreamsuite.platforms.emulators.store import EmulatorStore
+
+    store = EmulatorStore(tmp_path_factory.mktemp("emulators") / "emulators.db")
+    with serve_emulators(with_control=True, store=store) as (base, emulators):
+        yield base, emulators, store
+
+
+class Emulators:
+    """The running emulators: their base URL (EMULATOR_URL), each one by name, and helpers."""
+
+    def __init__(self, base: str, emulators: dict, store):
+        self.base, self.by_name, self.store = base, emulators, store
+
+    def __getitem__(self, platform: str):
+        return self.by_name[platform]
+
+    async def control(self, platform: str, action: str, **body) -> None:
+        import httpx
+
+        async with httpx.AsyncClient(timeout=5) as client:
+            (await client.post(f"{self.base}/{platform}/_control/{action}", json=body)).raise_for_status()
+
+
+@pytest.fixture
+def emulators(_emulator_server, monkeypatch) -> Emulators:
+    """EMULATOR_URL points every connector at the emulators; their failures and accounts are reset."""
+    base, emulators, store = _emulator_server
+    store.reset()
+    for e in emulators.values():
+        e.control.reset()
+        e._reset()
+    monkeypatch.setenv("EMULATOR_URL", base)
+    _reset_settings()
+    yield Emulators(base, emulators, store)
+    _reset_settings()

@@ -195,10 +195,11 @@ async def test_roles_and_workspaces_are_enforced(db, redis_url, sandbox_url):
     connect.disconnect(b, b_conn)
     [row] = connections()
     assert row.status == "revoked" and row.access_token_enc == "" and row.refresh_token_enc == ""
-    cards = connect.list_cards(b)
-    assert [c["name"] for c in cards][:2] == ["sandbox", "instagram"]
-    assert cards[0]["connection_id"] is None and cards[0]["status"] == "" and cards[1]["note"] == "Coming soon"
-    assert cards[0]["connections"][0]["status"] == "revoked"
+    cards = {c["name"]: c for c in connect.list_cards(b)}
+    assert cards["sandbox"]["connection_id"] is None and cards["sandbox"]["status"] == ""
+    assert cards["tidal"]["note"] == "No public API yet"
+    assert cards["sandbox"]["connections"][0]["status"] == "revoked"
     # Connecting again revives the same row (same account) with fresh tokens.
     again = (await complete_connect("sandbox", browser(await start_connect(b, "sandbox")), b.user_id)).connection_id
-    assert again == b_conn and connect.list_cards(b)[0]["status"] == "active"
+    cards = {c["name"]: c for c in connect.list_cards(b)}
+    assert again == b_conn and cards["sandbox"]["status"] == "active"

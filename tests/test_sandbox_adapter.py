@@ -140,8 +140,8 @@ async def test_unreachable_platform_is_transient_even_for_publish(monkeypatch, c
 
 def test_catalog_lists_every_platform_in_order_with_honest_states():
     names = [c.name for c in CATALOG]
-    assert names == ["sandbox", "instagram", "facebook", "spotify", "youtube", "tiktok", "soundcloud", "x",
-                     "deezer", "apple_music", "amazon_music", "tidal"]
+    assert names == ["instagram", "facebook", "spotify", "youtube", "tiktok", "soundcloud", "x",
+                     "deezer", "apple_music", "amazon_music", "tidal", "sandbox"]
     by = {c.name: c for c in CATALOG}
     assert by["sandbox"].connectable and by["sandbox"].can_publish
     assert by["deezer"].note == "Coming soon" and by["tidal"].note == "No public API yet"
@@ -154,5 +154,5 @@ async def test_unknown_and_unconnectable_platforms_fail_clearly(client):
     with pytest.raises(NotSupported):
         get_adapter("apple_music").oauth_config()
     with pytest.raises(NotSupported):
-        await get_adapter("spotify").collect(client, "t")
+        await get_adapter("deezer").collect(client, "t")
     assert get_adapter("x").max_text_length == 280

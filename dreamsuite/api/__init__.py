@@ -4,7 +4,8 @@
 - /oauth/callback/{platform}         where providers send the browser back after consent
 - /healthz                           liveness + database check for load balancers
 - /brand/logo[-light].svg            the logo, for pages the backend renders itself (admin)
-- /sandbox/...                       the local sandbox platform, only when MOUNT_SANDBOX is on
+- /sandbox/...                       the sandbox test platform, only when MOUNT_SANDBOX is on
+- /emulators/<platform>/...          local emulators of the real platforms, only when MOUNT_EMULATORS is on
 
 Reflex mounts its own backend (pages, websocket, admin) inside this app, so the security
 headers set here hold for every response the server sends.
@@ -61,6 +62,15 @@ def _sandbox_routes() -> list[Mount]:
     return [Mount("/sandbox", app=create_app(with_control=False))]
 
 
+def _emulator_routes() -> list[Mount]:
+    if not get_settings().mount_emulators:
+        return []
+    from dreamsuite.platforms.emulators import create_app
+
+    app, _ = create_app(with_control=False)
+    return [Mount("/emulators", app=app)]
+
+
 def create_api() -> Starlette:
     return Starlette(
         routes=[
@@ -70,6 +80,7 @@ def create_api() -> Starlette:
             Route("/brand/logo.svg", logo, methods=["GET"]),
             Route("/brand/logo{variant:str}.svg", logo, methods=["GET"]),
             *_sandbox_routes(),
+            *_emulator_routes(),
         ],
         middleware=[Middleware(SecurityHeaders)],
     )

@@ -8,8 +8,12 @@ from dreamsuite.platforms.base import NotSupported, PlatformAdapter
 from dreamsuite.platforms.http import RateGate
 from dreamsuite.platforms.catalog import DECLARED
 from dreamsuite.platforms.sandbox.adapter import SandboxAdapter
+from dreamsuite.platforms.spotify import SpotifyAdapter
 
-_ADAPTERS: dict[str, type[PlatformAdapter]] = {cls.name: cls for cls in [*DECLARED, SandboxAdapter]}
+# The connectors, one module each; declared-only platforms fill the rest of the catalog.
+CONNECTORS: list[type[PlatformAdapter]] = [SpotifyAdapter]
+_ADAPTERS: dict[str, type[PlatformAdapter]] = {
+    cls.name: cls for cls in [*DECLARED, *CONNECTORS, SandboxAdapter]}
 
 
 class UnknownPlatform(NotSupported, KeyError):
@@ -63,7 +67,9 @@ def _card(cls: type[PlatformAdapter]) -> PlatformCard:
                         max_text_length=cls.max_text_length)
 
 
-# Connectable platforms first (today: the sandbox), then the order artists know them by.
-CATALOG: list[PlatformCard] = [_card(SandboxAdapter)] + [_card(cls) for cls in DECLARED]
+# The order artists know them by (a connector replaces its declaration), the sandbox last.
+_ORDER = ["instagram", "facebook", "spotify", "youtube", "tiktok", "soundcloud", "x", "deezer", "apple_music",
+          "amazon_music", "tidal"]
+CATALOG: list[PlatformCard] = [_card(_ADAPTERS[name]) for name in _ORDER] + [_card(SandboxAdapter)]
 
 __all__ = ["CATALOG", "PlatformCard", "UnknownPlatform", "account_label", "get_adapter"]

@@ -23,8 +23,6 @@ DECLARED: list[type[PlatformAdapter]] = [
     _declare("facebook", "Facebook", "#1877F2",
              "Page followers, post reach and reactions, to compare your Page with your other channels.",
              max_text_length=63206),
-    _declare("spotify", "Spotify", "#1DB954",
-             "Followers and popularity of your artist profile, to track how releases land with listeners."),
     _declare("youtube", "YouTube", "#FF0000",
              "Subscribers, views and comments per video, to see which videos bring new fans.",
              max_text_length=5000),

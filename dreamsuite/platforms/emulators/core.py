@@ -75,7 +75,7 @@ class Emulator:
 
     def __init__(self, store: EmulatorStore):
         self.store = store
-        self.control = Control()
+        self.control = Control(render=self._injected)
         self.limit = self.rate_limit
         self._calls: dict[str, deque[float]] = defaultdict(deque)
 
@@ -126,6 +126,18 @@ class Emulator:
 
     def rate_limited(self, retry_after: int) -> Response:
         return self.error(429, "rate_limited", "Too many requests", {"Retry-After": str(retry_after)})
+
+    def _injected(self, status: int, headers: dict) -> Response:
+        """A failure the tests asked for, in this platform's own shape."""
+        if status == 429:
+            response = self.rate_limited(int(headers.get("Retry-After", "60")) if headers.get("Retry-After", "").isdigit()
+                                         else 60)
+            response.headers.update(headers)
+            return response
+        messages = {401: ("invalid_token", "The access token expired"), 403: ("forbidden", "Permission denied"),
+                    400: ("invalid_request", "Bad request")}
+        code, message = messages.get(status, ("server_error", f"Something went wrong ({status})"))
+        return self.error(status, code, message, headers)
 
     def usage_headers(self, used: int, limit: int, reset_in: float) -> dict[str, str]:
         """Headers that tell callers how much of their limit they have used (platform specific)."""

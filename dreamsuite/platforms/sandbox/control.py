@@ -27,15 +27,18 @@ class Rule:
     retry_after_date: float | None = None
     seconds: float = 0.0
     after_effect: bool = False
+    body: str | None = None  # a raw body instead of an error (e.g. "{not json" for a malformed answer)
 
     def matches(self, path: str) -> bool:
         return self.times > 0 and path.startswith(self.path)
 
 
 class Control:
-    def __init__(self) -> None:
+    def __init__(self, render=None) -> None:
+        """`render(status, headers)` answers an injected error in a platform's own error shape."""
         self.fails: list[Rule] = []
         self.hangs: list[Rule] = []
+        self.render = render
 
     def reset(self) -> None:
         self.fails.clear()
@@ -62,6 +65,10 @@ class Control:
         elif fail.retry_after_date is not None:
             when = datetime.now(UTC) + timedelta(seconds=fail.retry_after_date)
             headers["Retry-After"] = format_datetime(when, usegmt=True)
+        if fail.body is not None:
+            return Response(fail.body, status_code=fail.status, headers=headers, media_type="application/json")
+        if self.render is not None:
+            return self.render(fail.status, headers)
         body = {
             401: {"error": "invalid_token", "error_description": "The access token was revoked"},
             429: {"error": "rate_limited", "error_description": "Too many requests"},
@@ -95,7 +102,8 @@ def routes(control: Control, on_reset) -> list[Route]:
         retry, retry_date = b.get("retry_after"), b.get("retry_after_date")
         control.fails.append(Rule(times=int(b.get("times", 1)), path=str(b.get("path", "")), status=status,
                                   retry_after=float(retry) if retry is not None else None,
-                                  retry_after_date=float(retry_date) if retry_date is not None else None))
+                                  retry_after_date=float(retry_date) if retry_date is not None else None,
+                                  body=b.get("body") if isinstance(b.get("body"), str) else None))
         return JSONResponse({"ok": True})
 
     async def hang(request: Request) -> Response:
