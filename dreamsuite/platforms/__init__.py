@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from importlib import import_module
+from importlib.util import find_spec
 
 from dreamsuite.platforms.base import NotSupported, PlatformAdapter
 from dreamsuite.platforms.http import RateGate
 from dreamsuite.platforms.catalog import DECLARED
 from dreamsuite.platforms.sandbox.adapter import SandboxAdapter
-from dreamsuite.platforms.spotify import SpotifyAdapter
 
-# The connectors, one module each; declared-only platforms fill the rest of the catalog.
-CONNECTORS: list[type[PlatformAdapter]] = [SpotifyAdapter]
+# One module per platform (platforms/<name>.py, a class named <Name>Adapter in ADAPTER); a
+# platform without its module yet is shown from its declaration in catalog.py.
+CONNECTOR_MODULES = ("instagram", "facebook", "spotify", "youtube", "tiktok", "soundcloud", "x", "deezer")
+
+
+def _connectors() -> list[type[PlatformAdapter]]:
+    found = []
+    for name in CONNECTOR_MODULES:
+        if find_spec(f"dreamsuite.platforms.{name}") is not None:
+            found.append(import_module(f"dreamsuite.platforms.{name}").ADAPTER)
+    return found
+
+
+CONNECTORS: list[type[PlatformAdapter]] = _connectors()
 _ADAPTERS: dict[str, type[PlatformAdapter]] = {
     cls.name: cls for cls in [*DECLARED, *CONNECTORS, SandboxAdapter]}
 

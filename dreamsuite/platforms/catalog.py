@@ -1,7 +1,7 @@
-"""Platforms we show but cannot connect yet: one small declaration each.
+"""Every platform we show, declared: name, label, colour, what we read and why.
 
-Each becomes a PlatformAdapter whose calls raise NotSupported, so the rest of the app treats
-every platform the same way. A later change gives each platform its own adapter file.
+A declaration becomes a PlatformAdapter whose calls raise NotSupported ("coming soon", or "no
+public API yet"); a platform's own module (platforms/<name>.py) replaces it in the registry.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ DECLARED: list[type[PlatformAdapter]] = [
     _declare("facebook", "Facebook", "#1877F2",
              "Page followers, post reach and reactions, to compare your Page with your other channels.",
              max_text_length=63206),
+    _declare("spotify", "Spotify", "#1DB954",
+             "Followers and popularity of your artist profile, to track how releases land with listeners."),
     _declare("youtube", "YouTube", "#FF0000",
              "Subscribers, views and comments per video, to see which videos bring new fans.",
              max_text_length=5000),

@@ -134,3 +134,6 @@ class SpotifyAdapter(PlatformAdapter):
             details={"popularity": t.get("popularity"), "duration_ms": t.get("duration_ms"),
                      "album": album.get("name"), "top_track": True},
         )
+
+
+ADAPTER = SpotifyAdapter

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import import_module
+from importlib.util import find_spec
 
 from starlette.applications import Starlette
 from starlette.routing import Mount
@@ -17,15 +18,15 @@ from dreamsuite.platforms.emulators.core import Emulator
 from dreamsuite.platforms.emulators.store import EmulatorStore
 from dreamsuite.settings import DEMO_EMULATOR_SECRET, get_settings
 
-# The platforms with an emulator (module name = platform name).
-PLATFORMS = ("spotify",)
+# The platforms that have an emulator module here (emulators/<name>.py with EMULATOR).
+PLATFORMS = ("instagram", "facebook", "spotify", "youtube", "tiktok", "soundcloud", "x", "deezer")
 
 
 def emulator_classes() -> dict[str, type[Emulator]]:
     out = {}
     for name in PLATFORMS:
-        module = import_module(f"dreamsuite.platforms.emulators.{name}")
-        out[name] = module.EMULATOR
+        if find_spec(f"dreamsuite.platforms.emulators.{name}") is not None:
+            out[name] = import_module(f"dreamsuite.platforms.emulators.{name}").EMULATOR
     return out
 
 
