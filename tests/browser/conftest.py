@@ -290,7 +290,8 @@ def new_context(browser, request):
         context = browser.new_context(viewport={"width": width, "height": height}, timezone_id="Europe/Paris",
                                       **kwargs)
         context.set_default_timeout(20_000)
-        opened.append((context, watch_csp(context)))
+        context.csp_violations = watch_csp(context)  # a test may check (and empty) it itself
+        opened.append((context, context.csp_violations))
         return context
 
     yield make
