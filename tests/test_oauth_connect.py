@@ -15,6 +15,7 @@ from dreamsuite import crypto, queue
 from dreamsuite import db as dbm
 from dreamsuite.models import Membership, OAuthState, PlatformConnection, Role, User, Workspace
 from dreamsuite.services import connect
+from dreamsuite.services import connections as accounts
 from dreamsuite.services.connect import ConnectError, complete_connect, start_connect
 from dreamsuite.services.scope import AccessDenied, NotFound, Scope, scope_for
 
@@ -83,7 +84,7 @@ async def test_full_flow_stores_encrypted_tokens_and_enqueues_first_sync(db, red
     again = await complete_connect("sandbox", browser(await start_connect(scope, "sandbox")), scope.user_id)
     assert again.connection_id == result.connection_id and len(connections()) == 1
 
-    card = next(c for c in connect.list_cards(scope) if c["name"] == "sandbox")
+    card = next(c for c in accounts.list_cards(scope) if c["name"] == "sandbox")
     assert card["status"] == "active" and card["connection_id"] == row.id and card["username"] == result.username
 
 
@@ -184,22 +185,22 @@ async def test_roles_and_workspaces_are_enforced(db, redis_url, sandbox_url):
         await start_connect(a, "myspace")
 
     b_conn = (await complete_connect("sandbox", browser(await start_connect(b, "sandbox")), b.user_id)).connection_id
-    assert all(c["connection_id"] is None for c in connect.list_cards(a))
+    assert all(c["connection_id"] is None for c in accounts.list_cards(a))
     with pytest.raises(NotFound):
-        connect.disconnect(a, b_conn)
+        await accounts.disconnect(a, b_conn)
     with pytest.raises(AccessDenied):
-        connect.disconnect(viewer, b_conn)
+        await accounts.disconnect(viewer, b_conn)
     [row] = connections()
     assert row.status == "active" and row.access_token_enc
 
-    connect.disconnect(b, b_conn)
+    assert await accounts.disconnect(b, b_conn) is False  # the sandbox has no way to revoke
     [row] = connections()
     assert row.status == "revoked" and row.access_token_enc == "" and row.refresh_token_enc == ""
-    cards = {c["name"]: c for c in connect.list_cards(b)}
+    cards = {c["name"]: c for c in accounts.list_cards(b)}
     assert cards["sandbox"]["connection_id"] is None and cards["sandbox"]["status"] == ""
     assert cards["tidal"]["note"] == "No public API yet"
     assert cards["sandbox"]["connections"][0]["status"] == "revoked"
     # Connecting again revives the same row (same account) with fresh tokens.
     again = (await complete_connect("sandbox", browser(await start_connect(b, "sandbox")), b.user_id)).connection_id
-    cards = {c["name"]: c for c in connect.list_cards(b)}
+    cards = {c["name"]: c for c in accounts.list_cards(b)}
     assert again == b_conn and cards["sandbox"]["status"] == "active"

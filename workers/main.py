@@ -50,6 +50,7 @@ class WorkerSettings:
         cron(maintenance.daily_collect, hour={3}, minute={0}, unique=True),
         cron(maintenance.reconcile_publishing, unique=True),  # every minute, at second 0
         cron(maintenance.tidy, minute=set(range(0, 60, 10)), second={30}, unique=True),
+        cron(maintenance.warn_expiring, hour={7}, minute={15}, unique=True),
     ]
     redis_settings = queue.redis_settings()
     queue_name = queue.QUEUE_NAME

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from dreamsuite import db
-from dreamsuite.services import auth, publish, sync
+from dreamsuite.services import auth, connections, publish, sync
 
 
 async def daily_collect(ctx: dict[str, Any]) -> int:
@@ -23,3 +23,8 @@ async def tidy(ctx: dict[str, Any]) -> dict[str, int]:
         "expired_removed": await db.run(auth.purge_expired),
         "runs_abandoned": await db.run(sync.abandon_stale_runs),
     }
+
+
+async def warn_expiring(ctx: dict[str, Any]) -> int:
+    """Daily: accounts whose access ends within seven days are flagged and their artists told."""
+    return await db.run(connections.warn_expiring)

@@ -191,6 +191,10 @@ class PlatformAdapter(HttpMixin):
         """A last step after the code exchange (Meta trades a short-lived token for a long-lived one)."""
         return tokens
 
+    async def revoke(self, client: httpx.AsyncClient, token: str, account: AccountRef) -> bool:
+        """Ask the platform to withdraw our access (on disconnect); False where it has no way to."""
+        return False
+
     async def fetch_profile(self, client: httpx.AsyncClient, token: str) -> Profile:
         raise NotSupported(f"{self.label} profiles are not available")
 

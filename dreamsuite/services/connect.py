@@ -1,4 +1,5 @@
-"""Connecting platform accounts: start the OAuth dance, finish it, list and disconnect.
+"""Connecting platform accounts: start the OAuth dance and finish it (listing and disconnecting
+accounts is services/connections.py).
 
 The `state` and PKCE verifier stay server-side (oauth_state, verifier encrypted); the
 callback consumes the state exactly once before anything else happens, and completes only
@@ -21,9 +22,9 @@ from sqlmodel import Session, select
 from dreamsuite import crypto, db, events, queue
 from dreamsuite.models import ConnectionStatus, OAuthState, PlatformConnection, Role
 from dreamsuite.oauth import OAuthError, TokenSet, authorization_url, exchange_code
-from dreamsuite.platforms import CATALOG, get_adapter
+from dreamsuite.platforms import get_adapter
 from dreamsuite.platforms.base import PlatformAdapter, PlatformError, Profile
-from dreamsuite.services.scope import Scope, get_scoped, scope_for, scoped
+from dreamsuite.services.scope import Scope, scope_for
 from dreamsuite.settings import get_settings
 from dreamsuite.services.errors import UserError
 
@@ -160,8 +161,13 @@ def _apply(row: PlatformConnection, profile: Profile, tokens: TokenSet) -> None:
 
 
 def _token_details(tokens: TokenSet) -> dict:
-    # What the token response carried that later calls need (TikTok's open_id, Meta's user id).
-    return {k: v for k, v in tokens.extra.items() if k in ("open_id", "user_id") and isinstance(v, (str, int))}
+    """What the token response carried that later calls need (TikTok's open_id, Meta's user id),
+    and when the grant itself ends (refresh_expires_in), for the 7-day warning."""
+    out = {k: v for k, v in tokens.extra.items() if k in ("open_id", "user_id") and isinstance(v, (str, int))}
+    seconds = tokens.extra.get("refresh_expires_in")
+    if isinstance(seconds, (int, float)) and seconds > 0:
+        out["refresh_expires_at"] = (db.utcnow() + timedelta(seconds=seconds)).isoformat()
+    return out
 
 
 def _find(s: Session, workspace_id: int, platform: str, user_id: str) -> PlatformConnection | None:
@@ -199,42 +205,3 @@ async def _after_connect(workspace_id: int, connection_id: int, platform: str) -
                                                platform=platform, status="connected"), REDIS_TIMEOUT)
     except Exception as exc:  # noqa: BLE001
         log.warning("could not announce connection %s: %s", connection_id, type(exc).__name__)
-
-
-def list_cards(scope: Scope) -> list[dict]:
-    """Every catalog platform with this workspace's connection state.
-
-    The flat fields describe the newest live account (none: not connected); `connections`
-    lists every account of that platform, revoked ones included.
-    """
-    with db.session() as s:
-        rows = s.exec(scoped(scope, PlatformConnection).order_by(PlatformConnection.updated_at.desc())).all()
-    cards = []
-    for card in CATALOG:
-        if not get_adapter(card.name).enabled():
-            continue
-        mine = [r for r in rows if r.platform == card.name]
-        # A disconnected (revoked) account keeps its history but the card offers "Connect" again.
-        first = next((r for r in mine if r.status != ConnectionStatus.revoked), None)
-        cards.append({
-            **card.as_dict(),
-            "connection_id": first.id if first else None,
-            "status": first.status if first else "",
-            "username": first.username if first else "",
-            "last_synced_at": first.last_synced_at if first else None,
-            "last_error": first.last_error if first else "",
-            "connections": [{"connection_id": r.id, "status": r.status, "username": r.username,
-                             "last_synced_at": r.last_synced_at, "last_error": r.last_error} for r in mine],
-        })
-    return cards
-
-
-def disconnect(scope: Scope, connection_id: int) -> None:
-    """Forget the tokens and mark the account revoked; its history stays with the workspace."""
-    scope.require(Role.editor)
-    with db.session() as s:
-        row = get_scoped(s, scope, PlatformConnection, connection_id)
-        row.access_token_enc = row.refresh_token_enc = ""
-        row.token_expires_at = None
-        row.status, row.last_error, row.updated_at = ConnectionStatus.revoked, "", db.utcnow()
-        s.add(row)

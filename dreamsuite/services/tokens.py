@@ -108,6 +108,10 @@ def _store(connection_id: int, tokens: TokenSet) -> None:
         row.token_expires_at = tokens.expires_at
         if tokens.scope:
             row.scopes = tokens.scope
+        seconds = tokens.extra.get("refresh_expires_in")
+        if isinstance(seconds, (int, float)) and seconds > 0:  # the grant's own end moves with a refresh
+            row.details = {**(row.details or {}),
+                           "refresh_expires_at": (db.utcnow() + timedelta(seconds=seconds)).isoformat()}
         row.status, row.last_error, row.updated_at = ConnectionStatus.active, "", db.utcnow()
         s.add(row)
 

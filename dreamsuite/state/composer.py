@@ -11,7 +11,7 @@ import reflex as rx
 
 from dreamsuite import db
 from dreamsuite.services import publish
-from dreamsuite.services.connect import list_cards
+from dreamsuite.services.connections import list_cards
 from dreamsuite.services.errors import UserError
 from dreamsuite.state import fmt
 from dreamsuite.state.auth import AuthState, to_login_page

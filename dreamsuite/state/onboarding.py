@@ -11,7 +11,8 @@ import reflex as rx
 from dreamsuite import db
 from dreamsuite.platforms import account_label
 from dreamsuite.services import flash, sync
-from dreamsuite.services import connect as connections
+from dreamsuite.services import connect as connecting
+from dreamsuite.services import connections
 from dreamsuite.services.errors import UserError
 from dreamsuite.state import fmt
 from dreamsuite.state.auth import AuthState, to_login_page
@@ -92,7 +93,7 @@ class OnboardingState(AuthState):
     async def connect(self, platform: str):
         self.busy_platform = platform
         try:
-            url = await connections.start_connect(await self._scope(), platform)
+            url = await connecting.start_connect(await self._scope(), platform)
         except UserError as exc:  # cannot connect, or a role that may not
             self.busy_platform = ""
             self.banner, self.banner_error = exc.message, True
@@ -122,7 +123,7 @@ class OnboardingState(AuthState):
     async def disconnect(self, connection_id: int):
         scope = await self._scope()
         try:
-            await db.run(connections.disconnect, scope, connection_id)
+            await connections.disconnect(scope, connection_id)
         except UserError as exc:
             self.banner, self.banner_error = exc.message, True
             return
