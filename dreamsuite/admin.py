@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 
+from jinja2 import DictLoader, PackageLoader, PrefixLoader
+
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
@@ -93,6 +95,19 @@ def _secret() -> str:
     return hashlib.sha256(b"dreamsuite-admin-session:" + crypto.primary_key().encode()).hexdigest()
 
 
+# starlette-admin's base template imports a web font from rsms.me; our CSP refuses it and the
+# browser would still try. The same page with the system font stack instead.
+_BASE_WITHOUT_WEB_FONTS = (
+    "{% extends 'starlette_admin/base.html' %}{% block fonts %}<style>:root{--tblr-font-sans-serif:"
+    " system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif;}</style>{% endblock %}"
+)
+
+
+def _template_loaders() -> list:
+    return [DictLoader({"base.html": _BASE_WITHOUT_WEB_FONTS}),
+            PrefixLoader({"starlette_admin": PackageLoader("starlette_admin", "templates")})]
+
+
 def build_admin() -> Admin:
     secret = _secret()
     return Admin(
@@ -102,6 +117,7 @@ def build_admin() -> Admin:
         login_logo_url=LOGO_PATH,
         favicon_url=LOGO_PATH,
         auth_provider=AdminAuth(),
+        additional_loaders=_template_loaders(),
         secret_key=secret,
         middlewares=[Middleware(SessionMiddleware, secret_key=secret, session_cookie="ds_admin",
                                 max_age=12 * 3600, same_site="lax",

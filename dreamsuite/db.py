@@ -141,9 +141,11 @@ def _publish_pending(s: Session) -> None:
     if not pending:
         return
     try:
+        from dreamsuite.events import channel
+
         client = _sync_redis()
         for workspace_id, kind, data in pending:
-            client.publish(f"workspace:{workspace_id}", json.dumps({"kind": kind, **data}, default=str))
+            client.publish(channel(workspace_id), json.dumps({"kind": kind, **data}, default=str))
     except Exception as exc:  # noqa: BLE001 - stored is what counts; a missed live update only delays a refresh
         log.warning("could not announce %d change(s): %s", len(pending), type(exc).__name__)
 

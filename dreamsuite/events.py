@@ -1,11 +1,14 @@
 """Live updates: workers announce changes on Redis pub/sub, open pages listen.
 
-Channel `workspace:<id>`; a message is JSON {"kind": "sync" | "publish" | ..., ...}.
+Channel `ds<db>:workspace:<id>`; a message is JSON {"kind": "sync" | "publish" | ..., ...}. Redis
+pub/sub channels are shared by every database of a server, so the channel names the database:
+two installs on one Redis server (different database numbers) never hear each other.
 """
 
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 from typing import Any, AsyncIterator
 
 import redis.asyncio as aioredis
@@ -13,8 +16,9 @@ import redis.asyncio as aioredis
 from dreamsuite.settings import get_settings
 
 
-def channel(workspace_id: int) -> str:
-    return f"workspace:{workspace_id}"
+def channel(workspace_id: int, redis_url: str | None = None) -> str:
+    path = urlsplit(redis_url or get_settings().redis_url).path.strip("/") or "0"
+    return f"ds{path}:workspace:{workspace_id}"
 
 
 # One publishing client per (Redis URL, event loop): announcing is on every sync and publish,

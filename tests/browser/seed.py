@@ -20,6 +20,7 @@ import redis as redis_sync
 from dreamsuite import db
 from dreamsuite.models import ContentPost, DailyMetric, Notification, PlatformConnection
 from dreamsuite.services import auth
+from dreamsuite.events import channel
 
 PASSWORD = "correct horse battery"
 
@@ -82,14 +83,15 @@ def _notify(workspace_id: int, message: str, link: str) -> int:
 def notification(redis_url: str, workspace_id: int, message: str, link: str = "/onboarding") -> int:
     """A notification row, announced on the workspace's channel the way the services announce it."""
     nid = off_loop(_notify, workspace_id, message, link)
-    redis_sync.Redis.from_url(redis_url).publish(f"workspace:{workspace_id}", json.dumps({"kind": "notification"}))
+    redis_sync.Redis.from_url(redis_url).publish(channel(workspace_id, redis_url),
+                                                  json.dumps({"kind": "notification"}))
     return nid
 
 
 def listeners(redis_url: str, workspace_id: int) -> int:
     """How many open pages listen to the workspace's live events right now."""
-    channel = f"workspace:{workspace_id}"
-    return int(dict(redis_sync.Redis.from_url(redis_url).pubsub_numsub(channel)).get(channel.encode(), 0))
+    name = channel(workspace_id, redis_url)
+    return int(dict(redis_sync.Redis.from_url(redis_url).pubsub_numsub(name)).get(name.encode(), 0))
 
 
 def wait_for_listeners(redis_url: str, workspace_id: int, at_least: int, timeout: float = 20) -> None:
