@@ -130,10 +130,6 @@ def test_chat_quotes_hostile_captions_as_text(module_app, new_context):
     assert fetched == [], f"a caption made the browser fetch {fetched}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "starlette-admin's base.html imports https://rsms.me/inter/inter.css in an inline style: the "
-    "policy blocks it (and the browser tries another site) until dreamsuite/admin.py gives the "
-    "admin a template of its own"))
 def test_back_office_login_page_works_under_the_policy(module_app, new_context):
     """The admin pages are starlette-admin's, with their own scripts and styles: they work
     under the policy, without a violation, and nothing loads from another site."""
