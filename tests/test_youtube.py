@@ -310,3 +310,284 @@ async def test_a_malformed_body_is_a_clear_error_and_nothing_is_half_written(you
     with pytest.raises(Malformed, match="could not read"):
         await sync.collect_connection(cid)
     assert _rows(DailyMetric, cid) == [] and _rows(ContentPost, cid) == [] and _rows(Comment, cid) == []
+
+
+def _record(monkeypatch) -> list[tuple[str, dict, dict]]:
+    """Every Data API / Analytics call the adapter makes: (path, params, answer)."""
+    calls: list[tuple[str, dict, dict]] = []
+    real = yt.YouTubeAdapter._get
+
+    async def recorded(self, client, token, host, path, params, key, scope, cost=1):
+        body = await real(self, client, token, host, path, params, key, scope, cost)
+        calls.append((path, dict(params), body))
+        return body
+
+    monkeypatch.setattr(yt.YouTubeAdapter, "_get", recorded)
+    return calls
+
+
+async def test_uploads_are_followed_page_by_page_to_the_end(youtube, monkeypatch):
+    scope, cid, emulators = youtube
+    calls = _record(monkeypatch)
+    monkeypatch.setattr(yt, "PAGE_SIZE", 10)
+    monkeypatch.setattr(yt, "BATCH", 7)
+    assert (await sync.collect_connection(cid))["status"] == "success"
+    n = len(_channel_data(emulators, cid).videos)
+    pages = [(p, b) for path, p, b in calls if path.endswith("/playlistItems")]
+    assert len(pages) == -(-n // 10) >= 3
+    # Each page asked for the token the one before it gave; the last gave none.
+    assert "pageToken" not in pages[0][0]
+    assert [p.get("pageToken") for p, _ in pages[1:]] == [b["nextPageToken"] for _, b in pages[:-1]]
+    assert "nextPageToken" not in pages[-1][1]
+    batches = [p["id"].split(",") for path, p, _ in calls if path.endswith("/videos")]
+    assert len(batches) == -(-n // 7) and all(len(b) <= 7 for b in batches) and sum(map(len, batches)) == n
+    assert len(_rows(ContentPost, cid)) == n
+
+
+async def test_replies_a_thread_does_not_carry_are_fetched_with_comments_list(youtube, monkeypatch):
+    scope, cid, emulators = youtube
+    monkeypatch.setattr(emulators["youtube"], "inline_replies", 0)
+    calls = _record(monkeypatch)
+    assert (await sync.collect_connection(cid))["status"] == "success"
+    data = _channel_data(emulators, cid)
+    threads_with_replies = [data.thread_id(v, t[1]) for v in data.videos if data.comments_enabled(v)
+                            for t in data.threads(v) if t[2]]
+    asked = [p["parentId"] for path, p, _ in calls if path.endswith("/comments")]
+    assert sorted(asked) == sorted(threads_with_replies) and asked
+    replies = [c for c in _rows(Comment, cid) if c.parent_platform_id]
+    assert {r.parent_platform_id for r in replies} == set(threads_with_replies)
+
+
+async def test_missing_counts_are_not_stored_as_numbers_and_disabled_comments_cost_nothing(youtube, monkeypatch):
+    scope, cid, emulators = youtube
+    calls = _record(monkeypatch)
+    assert (await sync.collect_connection(cid))["status"] == "success"
+    data = _channel_data(emulators, cid)
+    posts = {p.platform_post_id: p for p in _rows(ContentPost, cid)}
+    off = [v for v in data.videos if not data.comments_enabled(v)]
+    unrated = [v for v in data.videos if not data.ratings_enabled(v)]
+    assert off and unrated
+    for v in off:
+        assert "comments" in posts[v.id].details["not_given"] and posts[v.id].comments == 0
+    for v in unrated:
+        assert "likes" in posts[v.id].details["not_given"]
+    rated = next(v for v in data.videos if data.ratings_enabled(v) and data.comments_enabled(v))
+    assert "not_given" not in posts[rated.id].details and posts[rated.id].likes == v_likes(data, rated)
+    # A video with comments turned off is never asked for its threads (YouTube would refuse).
+    asked = {p["videoId"] for path, p, _ in calls if path.endswith("/commentThreads")}
+    assert not asked & {v.id for v in off}
+
+
+def v_likes(data, v) -> int:
+    return int(data.video(v)["statistics"]["likeCount"])
+
+
+async def test_a_hidden_subscriber_count_writes_no_days_rather_than_zeros(youtube, monkeypatch):
+    scope, cid, emulators = youtube
+    emu = emulators["youtube"]
+    real = emu.channel
+
+    def hidden(data):
+        body = real(data)
+        body["statistics"]["hiddenSubscriberCount"] = True
+        body["statistics"].pop("subscriberCount")
+        return body
+
+    monkeypatch.setattr(emu, "channel", hidden)
+    result = await sync.collect_connection(cid)
+    assert result["status"] == "success" and _rows(DailyMetric, cid) == []
+    assert _rows(ContentPost, cid) and _rows(AudienceSnapshot, cid)  # the rest is still collected
+
+
+async def test_a_channel_without_uploads_collects_its_numbers_and_no_posts(youtube, monkeypatch):
+    from dreamsuite.platforms.emulators.youtube_data import ChannelData
+
+    scope, cid, emulators = youtube
+    monkeypatch.setattr(ChannelData, "story_videos", lambda self: [])
+    calls = _record(monkeypatch)
+    result = await sync.collect_connection(cid)
+    assert result["status"] == "success", result
+    assert _rows(ContentPost, cid) == [] and _rows(Comment, cid) == []
+    days = _rows(DailyMetric, cid)
+    assert days and max(days, key=lambda d: d.date).content_count == 0
+    # YouTube answers 404 playlistNotFound for an empty uploads playlist; no videos call follows.
+    assert not [c for c in calls if c[0].endswith("/videos")]
+
+
+async def test_a_missing_permission_names_the_scope(youtube):
+    scope, cid, emulators = youtube
+    # A token for Analytics only (the person unticked "View your YouTube account" on Google's consent).
+    token = (await _authorize(emulators, scope=yt.ANALYTICS))["access_token"]
+    async with httpx.AsyncClient(timeout=10) as client:
+        with pytest.raises(PermissionMissing) as info:
+            await get_adapter("youtube").collect(client, token, account=_account(cid))
+    assert info.value.scope == yt.READ and "youtube.readonly" in info.value.message
+    # A 403 "forbidden" from YouTube is a permission problem too, shown to the artist.
+    await emulators.control("youtube", "fail", status=403, times=1, path="/analytics/v2/reports")
+    result = await sync.collect_connection(cid)
+    assert result["status"] == "failed" and "not properly authorized" in result["error"]
+    assert "yt-analytics.readonly" in result["error"] and _rows(DailyMetric, cid) == []
+
+
+async def test_a_google_account_without_a_channel_is_told_what_to_do(youtube, monkeypatch):
+    from dreamsuite.platforms.emulators.youtube_data import ChannelData
+
+    scope, cid, emulators = youtube
+    monkeypatch.setattr(ChannelData, "has_channel", False)
+    result = await sync.collect_connection(cid)
+    assert result["status"] == "failed" and "no YouTube channel" in result["error"]
+
+
+# ------------------------------------------------------------------ publish
+def _media(emulators) -> list[dict]:
+    return [{"url": f"{emulators.base}/youtube/_control/sample.mp4", "type": "video"}]
+
+
+def _uploads(emulators, cid: int) -> list[dict]:
+    return emulators.store.posts("youtube", _channel_data(emulators, cid).account.id)
+
+
+@pytest.fixture
+def no_wait(monkeypatch):
+    monkeypatch.setattr(yt, "POLL_SECONDS", 0)
+
+
+async def test_publish_uploads_the_video_once_and_waits_for_processing(youtube, monkeypatch, no_wait):
+    scope, cid, emulators = youtube
+    monkeypatch.setattr(emulators["youtube"], "processing_reads", 1)
+    calls = _record(monkeypatch)
+    await emulators.control("youtube", "quota", used=0)
+    request = PublishRequest(text="Afterglow (live)\nRecorded at the Roundhouse. <3", media=_media(emulators),
+                             idempotency_key="dreamsuite-dest-1")
+    async with httpx.AsyncClient(timeout=10) as client:
+        result = await get_adapter("youtube", ratelimits.gate()).publish(client, _token(cid), request,
+                                                                          account=_account(cid))
+    [video] = _uploads(emulators, cid)
+    assert result.platform_post_id == video["id"] and result.url == f"https://www.youtube.com/watch?v={video['id']}"
+    assert video["snippet"]["title"] == "Afterglow (live)" and "Roundhouse" in video["snippet"]["description"]
+    assert "<" not in video["snippet"]["description"] and video["snippet"]["categoryId"] == "10"
+    assert int(video["fileDetails"]["fileSize"]) > 0
+    # "uploaded" (processing) on the first status read, "processed" on the next: two polls.
+    polls = [p for path, p, _ in calls if path.endswith("/videos")]
+    assert [p["id"] for p in polls] == [video["id"]] * 2
+    # videos.insert costs 1,600 units, each status read 1: counted by the gate and by YouTube.
+    channel_id = _connection(cid).platform_user_id
+    assert emulators["youtube"].units_used() == 1602
+    assert await ratelimits.quota_used("youtube", channel_id) == (1602, 10_000)
+    # The next collect finds it among the uploads.
+    assert (await sync.collect_connection(cid))["status"] == "success"
+    stored = [p for p in _rows(ContentPost, cid) if p.platform_post_id == video["id"]]
+    assert len(stored) == 1 and stored[0].caption == "Afterglow (live)" and stored[0].post_type == "video"
+
+
+async def test_a_post_without_a_video_is_refused_before_anything_is_sent(youtube):
+    scope, cid, emulators = youtube
+    await emulators.control("youtube", "quota", used=0)
+    async with httpx.AsyncClient(timeout=10) as client:
+        for media in ([], [{"url": "https://example.invalid/cover.jpg", "type": "image"}]):
+            with pytest.raises(PermanentError, match="needs a video"):
+                await get_adapter("youtube").publish(client, _token(cid), PublishRequest("Hi", media=media),
+                                                     account=_account(cid))
+    assert _uploads(emulators, cid) == [] and emulators["youtube"].units_used() == 0
+
+
+async def test_publishing_needs_the_upload_permission(db, redis_url, emulators, monkeypatch):
+    _, _, scope = make_workspace("nova@example.com")
+    real = yt.YouTubeAdapter.oauth_config
+
+    def without_upload(self):
+        cfg = real(self)
+        cfg.scopes = [s for s in cfg.scopes if s != yt.UPLOAD]
+        return cfg
+
+    monkeypatch.setattr(yt.YouTubeAdapter, "oauth_config", without_upload)
+    cid = await connect_platform(scope, "youtube", "Nova Lane")
+    async with httpx.AsyncClient(timeout=10) as client:
+        with pytest.raises(PermissionMissing) as info:
+            await get_adapter("youtube").publish(client, _token(cid), PublishRequest("Hi", media=_media(emulators)),
+                                                 account=_account(cid))
+    assert info.value.scope == yt.UPLOAD and "youtube.upload" in info.value.message
+    assert _uploads(emulators, cid) == []
+
+
+async def test_the_gate_refuses_an_upload_the_quota_cannot_pay_for(youtube):
+    scope, cid, emulators = youtube
+    await ratelimits.gate().after("youtube", _connection(cid).platform_user_id, 9_000, None)
+    async with httpx.AsyncClient(timeout=10) as client:
+        with pytest.raises(RateLimited, match="quota"):
+            await get_adapter("youtube", ratelimits.gate()).publish(
+                client, _token(cid), PublishRequest("Hi", media=_media(emulators)), account=_account(cid))
+    assert _uploads(emulators, cid) == []
+
+
+async def _scheduled(scope, cid: int, emulators, text: str = "New video") -> int:
+    from zoneinfo import ZoneInfo
+
+    from dreamsuite.models import ScheduledPost
+
+    now = datetime.now(ZoneInfo("UTC")).replace(tzinfo=None, microsecond=0)
+    post = await publish.schedule_post(scope, text, [cid], now, "UTC")
+    with dbmod.session() as s:
+        row = s.get(ScheduledPost, post.id)
+        row.media = _media(emulators)
+        s.add(row)
+        return s.exec(select(PostDestination).where(PostDestination.post_id == post.id)).one().id
+
+
+def _destination(dest_id: int) -> PostDestination:
+    with dbmod.session() as s:
+        return s.get(PostDestination, dest_id)
+
+
+async def test_a_scheduled_video_is_published_exactly_once(youtube, no_wait):
+    scope, cid, emulators = youtube
+    dest_id = await _scheduled(scope, cid, emulators, "Studio diary, part three")
+    assert await publish.publish_destination(dest_id) == "published"
+    assert await publish.publish_destination(dest_id) == "skipped"  # a replayed job sends nothing
+    [video] = _uploads(emulators, cid)
+    dest = _destination(dest_id)
+    assert dest.platform_post_id == video["id"] and dest.attempts == 1
+    assert video["snippet"]["title"] == "Studio diary, part three"
+
+
+async def test_a_lost_upload_answer_is_recovered_from_the_upload_session(youtube, no_wait):
+    scope, cid, emulators = youtube
+    dest_id = await _scheduled(scope, cid, emulators)
+    await emulators.control("youtube", "hang", seconds=3, times=1, path="/api/upload/youtube/v3/videos",
+                            after_effect=True)
+    async with httpx.AsyncClient(timeout=1.0) as client:
+        assert await publish.publish_destination(dest_id, client=client) == "published"
+    [video] = _uploads(emulators, cid)  # sent once; the session said it was complete
+    assert _destination(dest_id).platform_post_id == video["id"]
+
+
+class _LostStatusAnswers(httpx.AsyncBaseTransport):
+    """The network drops every answer to an upload-status query (an empty PUT with Content-Range)."""
+
+    def __init__(self) -> None:
+        self.inner, self.dropped = httpx.AsyncHTTPTransport(), 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "PUT" and request.headers.get("content-range", "").startswith("bytes */"):
+            self.dropped += 1
+            raise httpx.ReadTimeout("answer lost", request=request)
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+async def test_an_upload_whose_outcome_cannot_be_learned_is_unconfirmed_and_never_resent(youtube, no_wait):
+    scope, cid, emulators = youtube
+    dest_id = await _scheduled(scope, cid, emulators, "Lost answer")
+    await emulators.control("youtube", "hang", seconds=3, times=1, path="/api/upload/youtube/v3/videos",
+                            after_effect=True)
+    transport = _LostStatusAnswers()
+    async with httpx.AsyncClient(timeout=1.0, transport=transport) as client:
+        assert await publish.publish_destination(dest_id, client=client) == "unconfirmed"
+        assert await publish.publish_destination(dest_id, client=client) == "skipped"
+    assert transport.dropped == 1
+    dest = _destination(dest_id)
+    assert dest.status == "unconfirmed" and "check the channel" in dest.error
+    [video] = _uploads(emulators, cid)  # it was in fact uploaded, once
+    assert video["snippet"]["title"] == "Lost answer"

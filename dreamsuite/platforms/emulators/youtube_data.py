@@ -240,14 +240,14 @@ class ChannelData:
             body["replies"] = {"comments": [self.comment(v, r, tid) for r in replies[:inline]]}
         return body
 
+    @cached_property
+    def _threads_by_id(self) -> dict[str, tuple[Video, Comment, list[Comment]]]:
+        return {self.thread_id(v, t[1]): t for v in self.videos if v.post and self.comments_enabled(v)
+                for t in self.threads(v)}
+
     def replies_of(self, parent: str) -> list[dict] | None:
-        for v in self.videos:
-            if v.post is None or not self.comments_enabled(v):
-                continue
-            for t in self.threads(v):
-                if self.thread_id(v, t[1]) == parent:
-                    return [self.comment(v, r, parent) for r in t[2]]
-        return None
+        found = self._threads_by_id.get(parent)
+        return None if found is None else [self.comment(found[0], r, parent) for r in found[2]]
 
     # ------------------------------------------------------------ analytics
     def _day_row(self, d: date) -> dict[str, float]:
