@@ -144,7 +144,10 @@ def test_catalog_lists_every_platform_in_order_with_honest_states():
                      "deezer", "apple_music", "amazon_music", "tidal", "sandbox"]
     by = {c.name: c for c in CATALOG}
     assert by["sandbox"].connectable and by["sandbox"].can_publish
-    assert by["deezer"].note == "Coming soon" and by["tidal"].note == "No public API yet"
+    assert by["deezer"].connectable and by["deezer"].note == "" and by["tidal"].note == "No public API yet"
+    # Whatever is not connectable yet says why: coming soon, or no public API at all.
+    assert all(c.note == ("" if c.connectable else "Coming soon" if c.has_api else "No public API yet")
+               for c in CATALOG)
     assert all(c.reads and c.color.startswith("#") for c in CATALOG)
 
 
@@ -154,5 +157,5 @@ async def test_unknown_and_unconnectable_platforms_fail_clearly(client):
     with pytest.raises(NotSupported):
         get_adapter("apple_music").oauth_config()
     with pytest.raises(NotSupported):
-        await get_adapter("deezer").collect(client, "t")
+        await get_adapter("tidal").collect(client, "t")
     assert get_adapter("x").max_text_length == 280

@@ -90,7 +90,8 @@ async def test_the_authorize_page_refuses_a_request_without_pkce(db, redis_url, 
     redirect = f"{get_settings().api_url}/oauth/callback/soundcloud"
     async with httpx.AsyncClient(timeout=10) as http:
         page = await http.get(f"{emulators.base}/soundcloud/secure/authorize",
-                              params={"client_id": cid, "redirect_uri": redirect, "response_type": "code", "state": "s"})
+                              params={"client_id": cid, "redirect_uri": redirect, "response_type": "code",
+                                      "state": "s"})
     assert page.status_code == 400 and "PKCE is required" in page.text
 
 
@@ -145,7 +146,8 @@ async def test_a_later_day_brings_its_new_track_and_stops_reading_old_comment_pa
     account, s = _persona_story(emulators)
     today = datetime.now(UTC).date()
     count = len(s.posts("soundcloud", today))
-    later = next(today + timedelta(days=n) for n in range(1, 200) if len(s.posts("soundcloud", today + timedelta(days=n))) > count)
+    later = next(today + timedelta(days=n) for n in range(1, 200)
+                 if len(s.posts("soundcloud", today + timedelta(days=n))) > count)
     monkeypatch.setattr(emulated.SoundCloudEmulator, "today", staticmethod(lambda: later))
     seen.clear()
     result = await sync.collect_connection(cid)
@@ -311,7 +313,8 @@ async def test_a_malformed_body_is_a_clear_error_and_nothing_is_half_written(sou
                             body='{"collection": [{"title": "no urn", "created_at": "2026/01/02 12:34:56 +0000"}]}')
     with pytest.raises(Malformed, match="could not read"):
         await sync.collect_connection(cid)
-    await emulators.control("soundcloud", "fail", status=200, times=1, path="/api/me/tracks", body='{"next_href": null}')
+    await emulators.control("soundcloud", "fail", status=200, times=1, path="/api/me/tracks",
+                            body='{"next_href": null}')
     with pytest.raises(Malformed, match="without its collection"):
         await sync.collect_connection(cid)
     assert _nothing_written(cid)

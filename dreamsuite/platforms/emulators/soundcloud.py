@@ -119,7 +119,8 @@ class SoundCloudEmulator(Emulator):
         r = rng(account.persona, "soundcloud", "me")
         tracks = s.posts("soundcloud", self.today())
         return {
-            **self._mini_user(account, base), "city": "Berlin", "country": "Germany", "created_at": sc_time(s.start), "description": None,
+            **self._mini_user(account, base), "city": "Berlin", "country": "Germany", "created_at": sc_time(s.start),
+            "description": None,
             "discogs_name": None, "first_name": "", "last_name": "", "full_name": "",
             "followers_count": s.followers("soundcloud", self.today()), "followings_count": 80 + r.randint(0, 300),
             "likes_count": r.randint(50, 900), "public_favorites_count": r.randint(50, 900), "online": False,
