@@ -457,7 +457,8 @@ async def test_publish_uploads_the_video_once_and_waits_for_processing(youtube, 
     monkeypatch.setattr(emulators["youtube"], "processing_reads", 1)
     calls = _record(monkeypatch)
     await emulators.control("youtube", "quota", used=0)
-    request = PublishRequest(text="Afterglow (live)\nRecorded at the Roundhouse. <3", media=_media(emulators),
+    request = PublishRequest(text="Afterglow (live)\nRecorded at the Roundhouse. <3 #live #newmusic #live",
+                             media=_media(emulators),
                              idempotency_key="dreamsuite-dest-1")
     async with httpx.AsyncClient(timeout=10) as client:
         result = await get_adapter("youtube", ratelimits.gate()).publish(client, _token(cid), request,
@@ -465,6 +466,7 @@ async def test_publish_uploads_the_video_once_and_waits_for_processing(youtube, 
     [video] = _uploads(emulators, cid)
     assert result.platform_post_id == video["id"] and result.url == f"https://www.youtube.com/watch?v={video['id']}"
     assert video["snippet"]["title"] == "Afterglow (live)" and "Roundhouse" in video["snippet"]["description"]
+    assert video["snippet"]["tags"] == ["live", "newmusic"]
     assert "<" not in video["snippet"]["description"] and video["snippet"]["categoryId"] == "10"
     assert int(video["fileDetails"]["fileSize"]) > 0
     # "uploaded" (processing) on the first status read, "processed" on the next: two polls.
@@ -591,3 +593,32 @@ async def test_an_upload_whose_outcome_cannot_be_learned_is_unconfirmed_and_neve
     assert dest.status == "unconfirmed" and "check the channel" in dest.error
     [video] = _uploads(emulators, cid)  # it was in fact uploaded, once
     assert video["snippet"]["title"] == "Lost answer"
+
+
+async def test_comments_turned_off_since_the_video_was_read_are_skipped(youtube):
+    scope, cid, emulators = youtube
+    body = ('{"error": {"code": 403, "message": "The video identified by the videoId parameter has disabled '
+            'comments.", "errors": [{"message": "disabled", "domain": "youtube.commentThread", "reason": '
+            '"commentsDisabled"}], "status": "PERMISSION_DENIED"}}')
+    await emulators.control("youtube", "fail", status=403, times=1, path="/api/youtube/v3/commentThreads", body=body)
+    result = await sync.collect_connection(cid)
+    assert result["status"] == "success" and result["counts"]["comments"] > 0
+    again = await sync.collect_connection(cid)  # the skipped video's comments come with the next collect
+    assert again["counts"]["comments"] > 0
+
+
+async def test_disconnecting_revokes_the_grant_at_google(youtube):
+    from dreamsuite.services import connections
+
+    scope, cid, emulators = youtube
+    token, refresh_token = _token(cid), crypto.decrypt(_connection(cid).refresh_token_enc)
+    assert await connections.disconnect(scope, cid) is True
+    async with httpx.AsyncClient(timeout=10) as client:
+        with pytest.raises(AuthExpired):
+            await get_adapter("youtube").collect(client, token, account=AccountRef("x"))
+        cid_, secret = demo_client("youtube")
+        refused = await client.post(f"{emulators.base}/youtube/oauth2/token", data={
+            "grant_type": "refresh_token", "refresh_token": refresh_token, "client_id": cid_, "client_secret": secret})
+        assert refused.status_code == 400 and refused.json()["error"] == "invalid_grant"
+        # Revoking again: nothing is left to withdraw.
+        assert await get_adapter("youtube").revoke(client, token, AccountRef("x")) is False

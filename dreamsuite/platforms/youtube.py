@@ -16,6 +16,7 @@ Publish: a resumable upload (the metadata starts a session, the PUT of the bytes
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import date, timedelta
 from typing import Any, ClassVar
 
@@ -40,6 +41,10 @@ AUDIENCE_DAYS = 28
 LIST_COST, INSERT_COST = 1, 1600
 PROCESSING_POLLS, POLL_SECONDS = 3, 2.0
 MUSIC_CATEGORY = "10"
+
+
+class CommentsUnavailable(PermanentError):
+    """A video's comments cannot be read any more (turned off, or the video is gone): skipped."""
 
 
 class YouTubeAdapter(PlatformAdapter):
@@ -87,6 +92,8 @@ class YouTubeAdapter(PlatformAdapter):
             usage = self.read_usage(resp)
             return RateLimited(f"{self.label} rate limit: {message}", status=resp.status_code,
                                retry_after=usage.retry_after if usage and usage.retry_after else 60.0)
+        if reasons & {"commentsDisabled", "videoNotFound"}:
+            return CommentsUnavailable(f"{self.label}: {message}", status=resp.status_code)
         if resp.status_code == 401 or "authError" in reasons:
             return AuthExpired(f"{self.label} rejected the access token: {message}", status=resp.status_code)
         if reasons & {"insufficientPermissions", "forbidden", "ACCESS_TOKEN_SCOPE_INSUFFICIENT"}:
@@ -119,6 +126,15 @@ class YouTubeAdapter(PlatformAdapter):
         if not isinstance(body, dict):
             raise Malformed(f"{self.label} sent an answer we could not read")
         return body
+
+    async def revoke(self, client: httpx.AsyncClient, token: str, account: AccountRef) -> bool:
+        """Google's revocation endpoint: revoking the access token ends the whole grant."""
+        resp = await self.send(client, "POST", self.url("oauth2", "/revoke"), cost=0,
+                               account_key=account.platform_user_id, data={"token": token})
+        if resp.status_code == 400:  # already expired or revoked: nothing left to withdraw
+            return False
+        self.parse_response(resp)
+        return True
 
     # ------------------------------------------------------------ connect
     async def _channel(self, client: httpx.AsyncClient, token: str, key: str) -> dict:
@@ -210,20 +226,24 @@ class YouTubeAdapter(PlatformAdapter):
             count = (v.get("statistics") or {}).get("commentCount")
             if count is None or int(count) == 0:  # comments off (absent), or none yet: no call spent
                 continue
-            vid, mine = str(v["id"]), []
-            async for page in self._paged(client, token, key, "/youtube/v3/commentThreads", {
-                    "part": "snippet,replies", "videoId": vid, "textFormat": "plainText"}):
-                for t in page.get("items") or []:
-                    top = t["snippet"]["topLevelComment"]
-                    replies = (t.get("replies") or {}).get("comments") or []
-                    if int(t["snippet"].get("totalReplyCount") or 0) > len(replies):
-                        replies = [r async for p in self._paged(client, token, key, "/youtube/v3/comments", {
-                            "part": "snippet", "parentId": t["id"], "textFormat": "plainText"})
-                            for r in p.get("items") or []]
-                    for c, parent in [(top, ""), *[(r, str(t["id"])) for r in replies]]:
-                        comments.append(shapes.comment(c, vid, parent))
-                        if shapes.author_channel(c) == channel_id:
-                            mine.append(str(c["id"]))
+            vid, found, mine = str(v["id"]), [], []
+            try:
+                async for page in self._paged(client, token, key, "/youtube/v3/commentThreads", {
+                        "part": "snippet,replies", "videoId": vid, "textFormat": "plainText"}):
+                    for t in page.get("items") or []:
+                        top = t["snippet"]["topLevelComment"]
+                        replies = (t.get("replies") or {}).get("comments") or []
+                        if int(t["snippet"].get("totalReplyCount") or 0) > len(replies):
+                            replies = [r async for p in self._paged(client, token, key, "/youtube/v3/comments", {
+                                "part": "snippet", "parentId": t["id"], "textFormat": "plainText"})
+                                for r in p.get("items") or []]
+                        for c, parent in [(top, ""), *[(r, str(t["id"])) for r in replies]]:
+                            found.append(shapes.comment(c, vid, parent))
+                            if shapes.author_channel(c) == channel_id:
+                                mine.append(str(c["id"]))
+            except CommentsUnavailable:
+                continue  # turned off (or deleted) since the video was read
+            comments.extend(found)
             owner[vid] = mine
         return {"comments": comments, "owner": owner}
 
@@ -265,8 +285,9 @@ class YouTubeAdapter(PlatformAdapter):
         title = next((line.strip() for line in text.splitlines() if line.strip()), "New video")
         title = title.replace("<", "").replace(">", "")[:100]
         description = text.replace("<", "").replace(">", "").encode()[:5000].decode(errors="ignore")
-        meta = {"snippet": {"title": title, "description": description,
-                            "categoryId": MUSIC_CATEGORY},
+        tags = list(dict.fromkeys(re.findall(r"#(\w+)", text)))[:30]
+        meta = {"snippet": {"title": title, "description": description, "categoryId": MUSIC_CATEGORY,
+                            **({"tags": tags} if tags else {})},
                 "status": {"privacyStatus": "public", "selfDeclaredMadeForKids": False}}
         start = await self.send(client, "POST", self.url("api", "/upload/youtube/v3/videos"), token, account_key=key,
                                 cost=INSERT_COST, json=meta, params={"uploadType": "resumable", "part": "snippet,status"},

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -134,17 +135,34 @@ class YouTubeEmulator(Emulator):
         return response if offline else self._without_refresh(response)
 
     async def _grant_refresh(self, form) -> Response:
+        claims = tokens.verify(self.secret, str(form.get("refresh_token", "")), self.platform, "refresh")
+        if claims is not None and await self._revoked(claims.account, claims.exp - self.refresh_ttl):
+            return self.oauth_error("invalid_grant", "Token has been expired or revoked.")
         return self._without_refresh(await super()._grant_refresh(form))
 
     async def revoke(self, request: Request) -> Response:
+        """Revoking either token ends the whole grant (its access and refresh tokens)."""
         form = await request.form()
         token = str(form.get("token") or request.query_params.get("token", ""))
-        for kind in ("refresh", "access"):
+        for kind, ttl in (("access", self.access_ttl), ("refresh", self.refresh_ttl)):
             claims = tokens.verify(self.secret, token, self.platform, kind)
             if claims is not None:
-                await self.store.call(self.store.spend, claims.nonce, claims.exp)
-                return JSONResponse({})
-        return self.oauth_error("invalid_token", "Token expired or revoked")
+                break
+        if claims is None or await self._revoked(claims.account, claims.exp - ttl):
+            return self.oauth_error("invalid_token", "Token expired or revoked")
+        await self.store.call(self.store.put, f"youtube:revoked:{claims.account}", time.time())
+        return JSONResponse({})
+
+    async def _revoked(self, account: str, issued: int) -> bool:
+        at = await self.store.call(self.store.get, f"youtube:revoked:{account}")
+        return at is not None and issued < at
+
+    async def caller(self, request: Request, *, need: str | None = None, app_token_ok: bool = False):
+        found = await super().caller(request, need=need, app_token_ok=app_token_ok)
+        claims = tokens.verify(self.secret, found.token, self.platform, "access")
+        if claims and await self._revoked(claims.account, claims.exp - self.access_ttl):
+            raise ApiError(self.error(401, "invalid_token", ""))
+        return found
 
     # ---------------------------------------------------------------- quota and callers
     def _charge(self, units: int) -> None:
