@@ -4,8 +4,8 @@ counted per call, resumable uploads, and every way Google's APIs answer badly.""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from urllib.parse import parse_qs, urlencode, urlsplit
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -16,7 +16,7 @@ from dreamsuite.models import AudienceSnapshot, Comment, ContentPost, DailyMetri
 from dreamsuite.platforms import get_adapter
 from dreamsuite.platforms import youtube as yt
 from dreamsuite.platforms.base import (
-    AccountRef, AuthExpired, Malformed, OutcomeUnknown, PermanentError, PermissionMissing, PublishRequest,
+    AccountRef, AuthExpired, Malformed, PermanentError, PermissionMissing, PublishRequest,
     RateLimited, TransientError,
 )
 from dreamsuite.platforms.emulators.consent import approve
