@@ -223,6 +223,52 @@ class Story:
                 "countries": _shares(countries), "cities": _shares(cities)}
 
 
+    def account_day(self, platform: str, day: date) -> dict:
+        """One day of the account's own numbers, as platforms report them per day: views, reach,
+        profile visits, link taps by kind, engaged accounts, interactions, and follows and
+        unfollows (their difference is exactly the day's change in followers). {} before the story."""
+        if day < self.start:
+            return {}
+        r = rng(self.persona, platform, "account-day", day)
+        views = self.daily_views(platform, day)
+        prev = self.followers(platform, day - timedelta(days=1)) if day > self.start else self.followers(platform, day)
+        net = self.followers(platform, day) - prev
+        churn = int(self.followers(platform, day) * 0.0006 * (0.5 + r.random()))
+        reach = int(views * (0.45 + 0.2 * r.random()))
+        profile_views = int(reach * (0.04 + 0.03 * r.random()))
+        taps = int(profile_views * (0.08 + 0.06 * r.random()))
+        engaged = int(reach * (0.08 + 0.05 * r.random()))
+        return {"views": views, "reach": reach, "profile_views": profile_views, "website_clicks": taps,
+                "email_clicks": int(taps * 0.15), "call_clicks": int(taps * 0.05), "text_clicks": int(taps * 0.03),
+                "direction_clicks": int(taps * 0.02), "accounts_engaged": engaged,
+                "total_interactions": int(engaged * (1.4 + 0.6 * r.random())), "video_views": int(views * 0.3),
+                "follows": churn + max(0, net), "unfollows": churn + max(0, -net)}
+
+    def stories(self, platform: str, now: datetime) -> list[Post]:
+        """Ephemeral stories still live at `now` (posted in the 24 hours before it), oldest first."""
+        out: list[Post] = []
+        for day in (now.date() - timedelta(days=1), now.date()):
+            if day < self.start:
+                continue
+            r = rng(self.persona, platform, "stories", day)
+            for i in range(r.choice([0, 1, 1, 2, 3])):
+                at = datetime.combine(day, time(hour=r.randint(8, 22), minute=r.randint(0, 59)), tzinfo=UTC)
+                reach = int(self.followers(platform, day) * (0.05 + 0.1 * r.random()))
+                views = int(reach * (1.1 + 0.3 * r.random()))
+                if now - timedelta(hours=24) < at <= now:
+                    out.append(Post(id=f"{_seed(self.persona, platform, 'story', day, i) % 10**15:015d}", type="story",
+                                    posted_at=at, caption="", hashtags=(), likes=0, comments=int(reach * 0.004),
+                                    shares=int(reach * 0.003), saves=0, views=views, reach=reach, impressions=views,
+                                    duration_s=15))
+        return sorted(out, key=lambda p: p.posted_at)
+
+    def online_hours(self, platform: str) -> dict[int, float]:
+        """Share of the audience online in each hour of the day (UTC); evenings peak."""
+        r = rng(self.persona, platform, "online")
+        peak = 18 + r.randint(0, 3)
+        return {h: round(0.08 + 0.35 * math.exp(-min(abs(h - peak), 24 - abs(h - peak)) ** 2 / 12)
+                         + 0.02 * r.random(), 3) for h in range(24)}
+
 def _shares(weights: dict[str, float]) -> dict[str, float]:
     total = sum(weights.values())
     return {k: round(v / total, 4) for k, v in weights.items()}
