@@ -67,7 +67,6 @@ async def test_connect_uses_client_key_and_keeps_the_open_id(tiktok, db, redis_u
     assert conn.scopes.split() == ["user.info.basic", "user.info.profile", "user.info.stats", "video.list",
                                    "video.publish"]
     assert conn.token_expires_at - datetime.now(UTC) > timedelta(minutes=110)
-    assert datetime.fromisoformat(conn.details["refresh_expires_at"]) > datetime.now(UTC) + timedelta(days=179)
     # The authorize URL names the client TikTok's way, scopes comma separated, and no PKCE (web app).
     url = await start_connect(scope, "tiktok")
     query = parse_qs(urlsplit(url).query)
@@ -257,7 +256,10 @@ async def test_a_refused_refresh_marks_the_connection_expired(tiktok):
         spent = await http.post(f"{emulators.base}/tiktok/open/v2/oauth/token/", data={
             "client_key": key, "client_secret": secret, "grant_type": "refresh_token",
             "refresh_token": crypto.decrypt(_connection(cid).refresh_token_enc)})
-    assert spent.status_code == 200 and spent.json()["access_token"] != token
+    fresh = spent.json()
+    assert spent.status_code == 200 and fresh["access_token"] != token and fresh["token_type"] == "Bearer"
+    assert fresh["open_id"] == _connection(cid).platform_user_id and fresh["refresh_expires_in"] == 180 * 86400
+    assert fresh["expires_in"] == 7200 and fresh["scope"].split(",")[0] == "user.info.basic"
     await emulators.control("tiktok", "fail", status=401, times=1, path="/open/v2/user/info/")
     result = await sync.collect_connection(cid)
     assert result["status"] == "expired" and "invalid_grant" in result["error"]
@@ -299,7 +301,7 @@ async def test_a_scope_left_out_on_tiktoks_consent_is_named(db, redis_url, emula
     _, _, scope = make_workspace("shy@example.com")
     cid = await connect_platform(scope, "tiktok", "Shy Artist")
     conn = _connection(cid)  # connected on the basic profile alone
-    assert conn.display_name == "Shy Artist" and conn.username == "Shy Artist" and "profile_deep_link" not in conn.details
+    assert conn.display_name == conn.username == "Shy Artist" and "profile_deep_link" not in conn.details
     result = await sync.collect_connection(cid)  # scope_not_authorized comes as a 401: not an expired token
     assert result["status"] == "failed" and "video.list" in result["error"] and _connection(cid).status == "active"
     async with httpx.AsyncClient() as client:

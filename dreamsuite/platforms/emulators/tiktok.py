@@ -40,9 +40,9 @@ from dreamsuite.platforms.emulators.story import Post
 USER_FIELDS = {
     "open_id": "user.info.basic", "union_id": "user.info.basic", "avatar_url": "user.info.basic",
     "avatar_url_100": "user.info.basic", "avatar_large_url": "user.info.basic", "display_name": "user.info.basic",
-    "bio_description": "user.info.profile", "profile_deep_link": "user.info.profile", "is_verified": "user.info.profile",
-    "username": "user.info.profile", "follower_count": "user.info.stats", "following_count": "user.info.stats",
-    "likes_count": "user.info.stats", "video_count": "user.info.stats",
+    "bio_description": "user.info.profile", "profile_deep_link": "user.info.profile",
+    "is_verified": "user.info.profile", "username": "user.info.profile", "follower_count": "user.info.stats",
+    "following_count": "user.info.stats", "likes_count": "user.info.stats", "video_count": "user.info.stats",
 }
 VIDEO_FIELDS = {"id", "create_time", "cover_image_url", "share_url", "video_description", "duration", "height",
                 "width", "title", "embed_html", "embed_link", "like_count", "comment_count", "share_count",
@@ -207,7 +207,8 @@ class TikTokEmulator(Emulator):
             videos = [v for v in videos if v["create_time"] * 1000 < cursor]
         page = videos[:max_count]
         data = {"videos": [{f: v[f] for f in fields if f in v} for v in page],
-                "cursor": page[-1]["create_time"] * 1000 if page else (cursor or 0), "has_more": len(videos) > max_count}
+                "cursor": page[-1]["create_time"] * 1000 if page else (cursor or 0),
+                "has_more": len(videos) > max_count}
         return JSONResponse({"data": data, "error": _ok()})
 
     # ---------------------------------------------------------------- Content Posting API
