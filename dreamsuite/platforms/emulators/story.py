@@ -222,7 +222,6 @@ class Story:
         return {"age": _shares(ages), "gender": {"F": round(female, 3), "M": round(0.97 - female, 3), "U": 0.03},
                 "countries": _shares(countries), "cities": _shares(cities)}
 
-
     def account_day(self, platform: str, day: date) -> dict:
         """One day of the account's own numbers, as platforms report them per day: views, reach,
         profile visits, link taps by kind, engaged accounts, interactions, and follows and
@@ -268,6 +267,7 @@ class Story:
         peak = 18 + r.randint(0, 3)
         return {h: round(0.08 + 0.35 * math.exp(-min(abs(h - peak), 24 - abs(h - peak)) ** 2 / 12)
                          + 0.02 * r.random(), 3) for h in range(24)}
+
 
 def _shares(weights: dict[str, float]) -> dict[str, float]:
     total = sum(weights.values())
