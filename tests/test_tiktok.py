@@ -395,3 +395,25 @@ async def test_a_local_file_is_uploaded_in_chunks(tiktok, tmp_path, monkeypatch)
     assert ranges == ["bytes 0-9/25", "bytes 10-24/25"]
     [posted] = _published(emulators, cid)
     assert result.platform_post_id == posted["id"] and result.url.endswith(f"/video/{posted['id']}")
+
+
+async def test_disconnecting_revokes_the_grant_at_tiktok(tiktok):
+    from dreamsuite import crypto
+    from dreamsuite.services import connections
+
+    scope, cid, emulators = tiktok
+    conn = _connection(cid)
+    access, refresh = crypto.decrypt(conn.access_token_enc), crypto.decrypt(conn.refresh_token_enc)
+    assert await connections.disconnect(scope, cid) is True
+    assert _connection(cid).status == "revoked"
+    base = f"{emulators.base}/tiktok/open"
+    async with httpx.AsyncClient(timeout=10) as http:
+        me = await http.get(f"{base}/v2/user/info/", params={"fields": "open_id"},
+                            headers={"Authorization": f"Bearer {access}"})
+        again = await http.post(f"{base}/v2/oauth/token/", data={
+            "client_key": "dreamsuite-demo-tiktok", "client_secret": "demo-secret-tiktok",
+            "grant_type": "refresh_token", "refresh_token": refresh})
+        # Revoking what is already revoked is not an error on our side: nothing is left to withdraw.
+        twice = await get_adapter("tiktok").revoke(http, access, AccountRef(conn.platform_user_id))
+    assert me.status_code == 401 and me.json()["error"]["code"] == "access_token_invalid"
+    assert again.json()["error"] == "invalid_grant" and twice is False

@@ -403,3 +403,20 @@ async def test_a_lost_answer_is_unconfirmed_and_a_replay_finds_the_post_already_
         with pytest.raises(PermanentError, match="too long"):
             await adapter.publish(client, token, PublishRequest("x" * 281), account)
     assert [t["text"] for t in _published(emulators, cid)] == ["Lost answer", "Another"]
+
+
+async def test_disconnecting_revokes_the_grant_at_x(x):
+    from dreamsuite import crypto
+    from dreamsuite.services import connections
+
+    scope, cid, emulators = x
+    conn = _connection(cid)
+    access, refresh = crypto.decrypt(conn.access_token_enc), crypto.decrypt(conn.refresh_token_enc)
+    assert await connections.disconnect(scope, cid) is True
+    async with httpx.AsyncClient(timeout=10) as http:
+        me = await http.get(f"{emulators.base}/x/api/2/users/me", headers={"Authorization": f"Bearer {access}"})
+        again = await http.post(f"{emulators.base}/x/api/2/oauth2/token", auth=("dreamsuite-demo-x", "demo-secret-x"),
+                                data={"grant_type": "refresh_token", "refresh_token": refresh})
+    assert me.status_code == 401 and me.json()["title"] == "Unauthorized"
+    assert again.status_code == 400 and again.json()["error"] == "invalid_request"
+    assert _connection(cid).status == "revoked"

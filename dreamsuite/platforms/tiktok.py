@@ -35,6 +35,7 @@ from dreamsuite.platforms.base import (
     TokenSet, TransientError,
 )
 from dreamsuite.platforms.http import retry_after
+from dreamsuite.settings import get_settings
 
 PAGE_SIZE = 20  # the documented maximum of /v2/video/list/
 REREAD_DAYS = 7  # an incremental collect re-reads a week of videos: their numbers keep moving
@@ -113,6 +114,20 @@ class TikTokAdapter(PlatformAdapter):
         return TokenSet(access_token=access, refresh_token=str(body.get("refresh_token") or previous),
                         expires_at=datetime.now(UTC) + timedelta(seconds=expires_in),
                         scope=" ".join(s for s in str(body.get("scope") or "").split(",") if s), extra=extra)
+
+    async def revoke(self, client: httpx.AsyncClient, token: str, account: AccountRef) -> bool:
+        """TikTok's revoke endpoint: the app leaves the user's connected apps, its tokens end."""
+        credentials = get_settings().platform_credentials(self.name)
+        if not credentials:
+            return False
+        resp = await self.send(client, "POST", self.url("open", "/v2/oauth/revoke/"),
+                               account_key=account.platform_user_id, headers={"Cache-Control": "no-cache"},
+                               data={"client_key": credentials[0], "client_secret": credentials[1], "token": token})
+        body = self.body_of(resp)
+        if isinstance(body, dict) and body.get("error"):  # an expired or revoked token: nothing left to withdraw
+            return False
+        self.parse_response(resp)
+        return True
 
     # ------------------------------------------------------------ answers
     def classify(self, resp: httpx.Response, body: Any) -> PlatformError | None:

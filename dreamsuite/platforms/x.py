@@ -32,6 +32,7 @@ from dreamsuite.platforms.base import (
     PermissionMissing, PlatformAdapter, PlatformError, PostData, Profile, PublishRequest, PublishResult,
     TransientError,
 )
+from dreamsuite.settings import get_settings
 
 PAGE_SIZE = 100  # the documented maximum of the user Posts timeline and of recent search
 REREAD_DAYS = 7  # an incremental collect re-reads a week of posts: their numbers keep moving
@@ -87,6 +88,17 @@ class XAdapter(PlatformAdapter):
             scopes=["tweet.read", "users.read", "tweet.write", "media.write", "offline.access"],
             token_auth_method="client_secret_basic",
         )
+
+    async def revoke(self, client: httpx.AsyncClient, token: str, account: AccountRef) -> bool:
+        """X's revoke endpoint (Basic auth for a confidential client) withdraws the grant."""
+        credentials = get_settings().platform_credentials(self.name)
+        if not credentials:
+            return False
+        resp = await self.send(client, "POST", self.url("api", "/2/oauth2/revoke"),
+                               account_key=account.platform_user_id, auth=httpx.BasicAuth(*credentials),
+                               data={"token": token, "token_type_hint": "access_token"})
+        body = self.parse_response(resp)
+        return isinstance(body, dict) and body.get("revoked") is True
 
     # ------------------------------------------------------------ answers
     def classify(self, resp: httpx.Response, body: Any) -> PlatformError | None:

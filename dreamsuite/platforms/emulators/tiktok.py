@@ -23,8 +23,10 @@ TikTok's documented shapes.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 import secrets
+import time
 import uuid
 from datetime import UTC, datetime
 from urllib.parse import urlencode, urlsplit
@@ -33,7 +35,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from dreamsuite.platforms.emulators.core import ApiError, Emulator
+from dreamsuite.platforms.emulators import tokens
+from dreamsuite.platforms.emulators.core import ApiError, Caller, Emulator
 from dreamsuite.platforms.emulators.store import Account
 from dreamsuite.platforms.emulators.story import Post
 
@@ -109,6 +112,35 @@ class TikTokEmulator(Emulator):
         return {"access_token": access, "expires_in": self.access_ttl, "open_id": account.id if account else "",
                 "refresh_expires_in": self.refresh_ttl, "refresh_token": refresh or "", "scope": scope,
                 "token_type": "Bearer"}
+
+    # ---------------------------------------------------------------- revoking (ends the whole grant)
+    async def revoke(self, request: Request) -> Response:
+        form = await request.form()
+        key, secret = self.client_auth(request, form)
+        if key != self.client_id or not hmac.compare_digest(secret.encode(), self.client_secret.encode()):
+            return self.oauth_error("invalid_client", "Client authentication failed")
+        claims = tokens.verify(self.secret, str(form.get("token", "")), self.platform, "access")
+        if claims is None or await self._revoked(claims.account, claims.exp - self.access_ttl):
+            return self.oauth_error("invalid_request", "The access token is invalid or already revoked")
+        await self.store.call(self.store.put, f"tiktok:revoked:{claims.account}", time.time())
+        return JSONResponse({})
+
+    async def _revoked(self, account: str, issued: int) -> bool:
+        at = await self.store.call(self.store.get, f"tiktok:revoked:{account}")
+        return at is not None and issued < at
+
+    async def _grant_refresh(self, form) -> Response:
+        claims = tokens.verify(self.secret, str(form.get("refresh_token", "")), self.platform, "refresh")
+        if claims is not None and await self._revoked(claims.account, claims.exp - self.refresh_ttl):
+            return self.oauth_error("invalid_grant", "The refresh token was revoked")
+        return await super()._grant_refresh(form)
+
+    async def caller(self, request: Request, *, need: str | None = None, app_token_ok: bool = False) -> Caller:
+        found = await super().caller(request, need=need, app_token_ok=app_token_ok)
+        claims = tokens.verify(self.secret, found.token, self.platform, "access")
+        if claims and await self._revoked(claims.account, claims.exp - self.access_ttl):
+            raise ApiError(self.error(401, "invalid_token", "The access token was revoked"))
+        return found
 
     # ---------------------------------------------------------------- errors
     _CODES = {"invalid_token": ("access_token_invalid", 401), "insufficient_scope": ("scope_not_authorized", 401),
@@ -323,6 +355,7 @@ class TikTokEmulator(Emulator):
     def api_routes(self) -> list[Route]:
         g = self.guarded
         return [
+            Route("/open/v2/oauth/revoke/", self.revoke, methods=["POST"]),
             Route("/open/v2/user/info/", g(self.user_info), methods=["GET"]),
             Route("/open/v2/video/list/", g(self.video_list), methods=["POST"]),
             Route("/open/v2/post/publish/creator_info/query/", g(self.creator_info), methods=["POST"]),

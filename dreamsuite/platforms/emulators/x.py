@@ -23,6 +23,7 @@ API v2 paths we call, in X's documented shapes.
 
 from __future__ import annotations
 
+import hmac
 import math
 import secrets
 import time
@@ -32,6 +33,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from dreamsuite.platforms.emulators import tokens
 from dreamsuite.platforms.emulators.core import ApiError, Caller, Emulator
 from dreamsuite.platforms.emulators.store import Account
 from dreamsuite.platforms.emulators.story import Post
@@ -69,6 +71,40 @@ class XEmulator(Emulator):
             body["refresh_token"] = refresh
         return body
 
+    # ---------------------------------------------------------------- revoking (ends the whole grant)
+    async def revoke(self, request: Request) -> Response:
+        form = await request.form()
+        cid, secret = self.client_auth(request, form)
+        if cid != self.client_id or not hmac.compare_digest(secret.encode(), self.client_secret.encode()):
+            return self.oauth_error("invalid_client", "Client authentication failed", 401)
+        token = str(form.get("token", ""))
+        for kind, ttl in (("access", self.access_ttl), ("refresh", self.refresh_ttl)):
+            claims = tokens.verify(self.secret, token, self.platform, kind)
+            if claims is not None:
+                if not await self._revoked(claims.account, claims.exp - ttl):
+                    await self.store.call(self.store.put, f"x:revoked:{claims.account}", time.time())
+                break
+        return JSONResponse({"revoked": True})  # a token already gone is revoked too
+
+    async def _revoked(self, account: str, issued: int) -> bool:
+        at = await self.store.call(self.store.get, f"x:revoked:{account}")
+        return at is not None and issued < at
+
+    async def _grant_refresh(self, form) -> Response:
+        claims = tokens.verify(self.secret, str(form.get("refresh_token", "")), self.platform, "refresh")
+        if claims is not None and await self._revoked(claims.account, claims.exp - self.refresh_ttl):
+            return self.oauth_error("invalid_request", "Value passed for the token was invalid.")
+        return await super()._grant_refresh(form)
+
+    async def _caller(self, request: Request, needs: tuple[str, ...]) -> Caller:
+        caller = await self.caller(request)
+        claims = tokens.verify(self.secret, caller.token, self.platform, "access")
+        if claims and await self._revoked(claims.account, claims.exp - self.access_ttl):
+            raise ApiError(self.error(401, "invalid_token", "Unauthorized"))
+        if any(s not in caller.scopes for s in needs):
+            raise ApiError(self.error(403, "forbidden", "Forbidden"))
+        return caller
+
     # ---------------------------------------------------------------- errors and limits
     _TITLES = {400: ("Invalid Request", "https://api.x.com/2/problems/invalid-request"), 401: ("Unauthorized", None),
                403: ("Forbidden", None), 404: ("Not Found Error", "https://api.x.com/2/problems/resource-not-found"),
@@ -98,12 +134,6 @@ class XEmulator(Emulator):
     def _invalid(self, name: str, value: object, message: str) -> ApiError:
         return ApiError(self.error(400, "invalid_request", "One or more parameters to your request was invalid.",
                                    errors=[{"parameters": {name: [str(value)]}, "message": message}]))
-
-    async def _caller(self, request: Request, needs: tuple[str, ...]) -> Caller:
-        caller = await self.caller(request)
-        if any(s not in caller.scopes for s in needs):
-            raise ApiError(self.error(403, "forbidden", "Forbidden"))
-        return caller
 
     @staticmethod
     def _path(request: Request) -> str:
@@ -382,6 +412,7 @@ class XEmulator(Emulator):
     def api_routes(self) -> list[Route]:
         g = self.guarded
         return [
+            Route("/api/2/oauth2/revoke", self.revoke, methods=["POST"]),
             Route("/api/2/users/me", g(self.users_me), methods=["GET"]),
             Route("/api/2/users/{id}/tweets", g(self.user_tweets), methods=["GET"]),
             Route("/api/2/tweets/search/recent", g(self.search_recent), methods=["GET"]),
