@@ -294,7 +294,7 @@ async def test_a_scope_left_out_on_tiktoks_consent_is_named(db, redis_url, emula
 
     def without(self):
         cfg = real(self)
-        cfg.scopes = [s for s in cfg.scopes if s not in ("video.list", "user.info.profile")]
+        cfg.scopes = [s for s in cfg.scopes if s not in ("video.list", "user.info.profile", "video.publish")]
         return cfg
 
     monkeypatch.setattr(adapter_cls, "oauth_config", without)
@@ -308,8 +308,12 @@ async def test_a_scope_left_out_on_tiktoks_consent_is_named(db, redis_url, emula
         with pytest.raises(PermissionMissing) as info:
             await get_adapter("tiktok").collect(client, await tokens.access_token(cid),
                                                 account=AccountRef(conn.platform_user_id, conn.username))
-    assert info.value.scope == "video.list" and info.value.status == 401
-    assert _rows(ContentPost, cid) == []
+        with pytest.raises(PermissionMissing) as posting:
+            await get_adapter("tiktok").publish(client, await tokens.access_token(cid),
+                                                PublishRequest("Hi", [{"url": "https://media.example.com/e.mp4"}]),
+                                                AccountRef(conn.platform_user_id, conn.username))
+    assert info.value.scope == "video.list" and info.value.status == 401 and posting.value.scope == "video.publish"
+    assert _rows(ContentPost, cid) == [] and _published(emulators, cid) == []
 
 
 # ------------------------------------------------------------------ publishing

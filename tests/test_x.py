@@ -319,6 +319,15 @@ async def test_a_missing_scope_is_named_when_posting(db, redis_url, emulators, m
             await get_adapter("x").publish(client, await tokens.access_token(cid), PublishRequest("Again?"),
                                            AccountRef(conn.platform_user_id, conn.username))
     assert info.value.scope == "tweet.read tweet.write users.read" and info.value.status == 403
+    # Other refusals say what they are: they are not a permission to grant.
+    await emulators.control("x", "fail", status=403, times=1, path="/api/2/tweets", body=(
+        '{"title": "Forbidden", "type": "about:blank", "status": 403, '
+        '"detail": "You are not permitted to perform this action."}'))
+    async with httpx.AsyncClient() as client:
+        with pytest.raises(PermanentError, match="not permitted") as refused:
+            await get_adapter("x").publish(client, await tokens.access_token(cid), PublishRequest("Now?"),
+                                           AccountRef(conn.platform_user_id, conn.username))
+    assert not isinstance(refused.value, PermissionMissing)
 
 
 # ------------------------------------------------------------------ publishing

@@ -297,7 +297,7 @@ class TikTokAdapter(PlatformAdapter):
             try:
                 status = await self._api(client, "POST", "/v2/post/publish/status/fetch/", token, "video.publish", key,
                                          json={"publish_id": publish_id})
-            except (TransientError, RateLimited, AuthExpired) as exc:
+            except PlatformError as exc:  # the init was accepted: whatever went wrong since, TikTok may post it
                 raise OutcomeUnknown(f"{self.label} accepted the video but its status could not be read "
                                      f"({exc.message}); check the account before posting it again") from exc
             state = str(status.get("status") or "")

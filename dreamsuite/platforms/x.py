@@ -113,7 +113,9 @@ class XAdapter(PlatformAdapter):
             message, kind = self.error_message(resp), str(body.get("type") or "about:blank")
             if "duplicate" in message.lower():
                 return DuplicatePost(f"{self.label} refused a duplicate post: {message}", status=status)
-            if kind != "about:blank":  # client-forbidden, unsupported-authentication, not-authorized-for-resource
+            # A missing scope is a bare "Forbidden"; anything else (a suspended account, reply limits,
+            # client-forbidden, unsupported-authentication...) says what it is.
+            if kind != "about:blank" or message.strip().lower() not in ("", "forbidden"):
                 return PermanentError(f"{self.label} refused the request: {message}", status=status)
         return None  # the status decides (401, 403 without scope, 429 with the rate-limit headers, 5xx)
 
