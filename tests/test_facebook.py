@@ -82,7 +82,8 @@ async def test_first_collect_reads_two_years_of_insights_posts_comments_and_vide
     assert days[0].date == story.start and days[-1].date == today  # nothing before the Page's data begins
     assert [d.follower_count for d in days] == [story.followers("facebook", d.date) for d in days]
     assert days[-1].metrics["fan_count"] > 0 and days[-2].metrics["views"] > 0
-    assert {"reach", "post_engagements", "page_views", "new_follows", "unfollows", "video_views"} <= set(days[-2].metrics)
+    expected = {"reach", "post_engagements", "page_views", "new_follows", "unfollows", "video_views"}
+    assert expected <= set(days[-2].metrics)
     windows = _served(emulators, "/insights?")
     spans = [(parse_qs(urlsplit(w.split(" ", 1)[1]).query)) for w in windows]
     assert len(windows) == 9 and all(
@@ -286,7 +287,7 @@ async def test_several_items_are_refused_clearly(facebook):
     scope, cid, emulators = facebook
     dest = await _scheduled(scope, cid, "Two", [{"url": "https://cdn.example/1.jpg"}, {"url": "https://cdn.example/2.jpg"}])
     assert await publish.publish_destination(dest) == "failed"
-    assert "one photo or one video" in _destination(dest).error and emulators["facebook"].served == []
+    assert "one photo or one video" in _destination(dest).error and not emulators["facebook"].served
 
 
 async def test_a_lost_answer_after_posting_is_unconfirmed_and_never_resent(facebook):
@@ -298,3 +299,39 @@ async def test_a_lost_answer_after_posting_is_unconfirmed_and_never_resent(faceb
         assert await publish.publish_destination(dest, client=client) == "unconfirmed"
         assert await publish.publish_destination(dest, client=client) == "skipped"
     assert len(emulators.store.posts("facebook", account_id)) == 1
+
+
+# ------------------------------------------------------------------ the shared Graph plumbing
+def _answer(status: int, error: dict | None = None, headers: dict | None = None) -> httpx.Response:
+    body = {"error": {"message": "m", "type": "OAuthException", "fbtrace_id": "x", **(error or {})}}
+    return httpx.Response(status, json=body, headers=headers, request=httpx.Request("GET", "https://graph.example"))
+
+
+@pytest.mark.parametrize(("code", "subcode", "expected"), [
+    (190, 463, "AuthExpired"), (102, None, "AuthExpired"), (4, None, "RateLimited"), (17, None, "RateLimited"),
+    (32, None, "RateLimited"), (613, None, "RateLimited"), (80001, None, "RateLimited"), (80009, None, "RateLimited"),
+    (10, None, "PermissionMissing"), (200, None, "PermissionMissing"), (299, None, "PermissionMissing"),
+    (10, 2108006, "InsightsUnavailable"), (2, None, "TransientError"), (1, None, "TransientError"),
+    (100, 33, "PermanentError"), (368, None, "PermanentError"),
+])
+def test_metas_error_codes_map_onto_the_taxonomy(code, subcode, expected):
+    from dreamsuite.platforms import get_adapter
+
+    answer = _answer(400, {"code": code, **({"error_subcode": subcode} if subcode else {})})
+    error = get_adapter("facebook").classify(answer, answer.json())
+    assert type(error).__name__ == expected
+
+
+def test_usage_headers_are_read_as_shares_and_minutes():
+    from dreamsuite.platforms import get_adapter
+
+    adapter = get_adapter("instagram")
+    quiet = adapter.read_usage(httpx.Response(200, headers={"x-app-usage": '{"call_count": 12, "total_time": 4}'}))
+    assert quiet.used == 0.12 and quiet.reset_in is None and quiet.retry_after is None
+    busy = adapter.read_usage(httpx.Response(200, headers={"x-app-usage": '{"call_count": 40, "total_cputime": 96}'}))
+    assert busy.used == 0.96 and busy.reset_in == pytest.approx(216)
+    blocked = adapter.read_usage(httpx.Response(400, headers={"x-business-use-case-usage": (
+        '{"1784": [{"type": "instagram", "call_count": 100, "total_cputime": 20, "total_time": 30, '
+        '"estimated_time_to_regain_access": 3}]}')}))
+    assert blocked.used == 1.0 and blocked.retry_after == 180
+    assert adapter.read_usage(httpx.Response(200, headers={"x-app-usage": "not json"})) is None

@@ -46,9 +46,9 @@ class FacebookAdapter(MetaAdapter):
     name: ClassVar[str] = "facebook"
     label: ClassVar[str] = "Facebook"
     color: ClassVar[str] = "#1877F2"
-    reads: ClassVar[str] = ("Your Page's followers and fans, its views, reach, engagement and follows per day, and each "
-                            "post and video with its reactions, comments and shares, to compare your Page with your "
-                            "other channels. Publishing posts text, a photo or a video to your Page.")
+    reads: ClassVar[str] = ("Your Page's followers and fans, its views, reach, engagement and follows per day, and "
+                            "each post and video with its reactions, comments and shares, to compare your Page with "
+                            "your other channels. Publishing posts text, a photo or a video to your Page.")
     connectable: ClassVar[bool] = True
     can_publish: ClassVar[bool] = True
     max_text_length: ClassVar[int | None] = 63206

@@ -120,9 +120,10 @@ class InstagramAdapter(MetaAdapter):
     async def _media(self, client: httpx.AsyncClient, token: str, ig: str, since: date | None) -> list[dict]:
         params: dict[str, Any] = {"fields": MEDIA_FIELDS, "limit": PAGE_SIZE}
         if since:  # new posts, and the last week's again (their numbers keep moving)
-            params["since"] = int(datetime.combine(since, datetime.min.time(), UTC).timestamp() - RECENT.total_seconds())
+            params["since"] = int((datetime.combine(since, datetime.min.time(), UTC) - RECENT).timestamp())
+        # instagram_basic was checked by the profile call just before: a refusal here is the comments'.
         return [m async for m in self.edge(client, f"/{ig}/media", token, params=params, key=ig, what="media",
-                                           need="instagram_basic")]
+                                           need="instagram_manage_comments")]
 
     async def _stories(self, client: httpx.AsyncClient, token: str, ig: str) -> list[dict]:
         out = []
@@ -203,8 +204,8 @@ class InstagramAdapter(MetaAdapter):
         out, total, day = [], int(followers), today
         while day >= start:
             numbers = per_day[day]
-            metrics = {"reach": found.get("reach", {}).get(day), "new_followers": found.get("follower_count", {}).get(day),
-                       **numbers}
+            metrics = {"reach": found.get("reach", {}).get(day),
+                       "new_followers": found.get("follower_count", {}).get(day), **numbers}
             if day == today:
                 metrics.update(follows_count=user.get("follows_count"), media_count=media_count)
             later = sum(1 for p in posted if p > day)
@@ -295,7 +296,7 @@ class InstagramAdapter(MetaAdapter):
 
     async def _wait(self, client: httpx.AsyncClient, token: str, ig: str, container: str) -> None:
         """Until the container is ready (videos take a while); nothing is posted yet."""
-        for attempt in range(STATUS_POLLS):
+        for _ in range(STATUS_POLLS):
             body = await self.graph(client, f"/{container}", token, key=ig, params={"fields": "status_code,status"})
             status = str((body or {}).get("status_code") or "")
             if status in ("FINISHED", "PUBLISHED"):

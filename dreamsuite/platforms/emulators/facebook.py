@@ -87,7 +87,8 @@ class FacebookEmulator(MetaEmulator):
             cid = f"{post['id'].split('_')[1]}_{number_id('comment', account.id, c.id)}"
             who = {"name": account.name, "id": pid} if c.author == "artist" else \
                 {"name": c.author.replace(".", " ").replace("_", " ").title(), "id": number_id("fan", c.author)}
-            parent = f"{post['id'].split('_')[1]}_{number_id('comment', account.id, c.parent_id)}" if c.parent_id else ""
+            parent = (f"{post['id'].split('_')[1]}_{number_id('comment', account.id, c.parent_id)}"
+                      if c.parent_id else "")
             out.append({"id": cid, "message": c.text, "created_time": graph_time(c.created_at), "from": who,
                         "like_count": c.likes, "is_hidden": rng(c.id, "hidden").random() < 0.1, "_parent": parent,
                         "comment_count": 0})
@@ -112,9 +113,9 @@ class FacebookEmulator(MetaEmulator):
         def reactions(f: Field) -> dict:
             likes = p.likes if p else 0
             fans = [{"id": number_id("fan", i), "name": f"Fan {i}", "type": "LIKE"} for i in range(min(likes, 100))]
-            return self.paged(request, fans, f"{post['id']}/reactions", lambda r, sub: self.render("Reaction", r, {}, sub),
-                              field=f, summary={"total_count": likes, "viewer_reaction": "NONE"}
-                              if "summary" in f.mods else None)
+            summary = {"total_count": likes, "viewer_reaction": "NONE"} if "summary" in f.mods else None
+            return self.paged(request, fans, f"{post['id']}/reactions",
+                              lambda r, sub: self.render("Reaction", r, {}, sub), field=f, summary=summary)
 
         edges = {"comments": comments, "reactions": reactions,
                  "insights": lambda f: self.post_insights(post, f.mods.get("metric", ""), scopes)}
@@ -124,8 +125,9 @@ class FacebookEmulator(MetaEmulator):
         scalars = {k: v for k, v in c.items() if not k.startswith("_")}
         if not page_token:  # who commented is only shown to the Page itself
             scalars["from"] = None
-        edges = {"comments": lambda f: self.paged(request, replies, f"{c['id']}/comments", lambda r, sub: self.render_comment(
-            request, r, [], sub, page_token), field=f)}
+        edges = {"comments": lambda f: self.paged(request, replies, f"{c['id']}/comments",
+                                                  lambda r, sub: self.render_comment(request, r, [], sub, page_token),
+                                                  field=f)}
         return self.render("Comment", scalars, edges, fields)
 
     def post_insights(self, post: dict, metric_text: str, scopes) -> dict:

@@ -309,14 +309,16 @@ class InstagramEmulator(MetaEmulator):
                     days, lambda d: s.account_day(P, d).get("reach"))))
         return {"data": data, "paging": {"previous": f"{self.api_base(request)}/{ig}/insights?since="
                                                      f"{(days[0] - timedelta(days=len(days))).isoformat()}",
-                                         "next": f"{self.api_base(request)}/{ig}/insights?since={end_time(days[-1])[:10]}"}}
+                                         "next": f"{self.api_base(request)}/{ig}/insights?since="
+                                                 f"{end_time(days[-1])[:10]}"}}
 
     def _total(self, s, world: dict, ig: str, name: str, days: list[date], breakdown: str) -> list[dict]:
         per_day = [s.account_day(P, d) for d in days]
         per_day = [d for d in per_day if d]
         if not per_day:
             return []  # no data: an empty set, never a zero
-        posts = [m["_post"] for m in world["media"] if m["_post"] and days[0] <= m["_post"].posted_at.date() <= days[-1]]
+        posts = [m["_post"] for m in world["media"]
+                 if m["_post"] and days[0] <= m["_post"].posted_at.date() <= days[-1]]
         sums = {k: sum(d[k] for d in per_day) for k in per_day[0]}
         value = {"likes": sum(p.likes for p in posts), "comments": sum(p.comments for p in posts),
                  "shares": sum(p.shares for p in posts), "saves": sum(p.saves for p in posts), "replies": 0,

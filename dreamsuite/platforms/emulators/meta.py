@@ -28,6 +28,7 @@ import json
 import math
 import re
 import secrets
+from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Callable, ClassVar
@@ -123,7 +124,7 @@ class MetaEmulator(Emulator):
         super().__init__(store)
         self.usage_override: int | None = None
         self.declined: set[str] = set()
-        self.served: list[str] = []
+        self.served: deque[str] = deque(maxlen=5000)  # the requests answered lately (tests count them)
 
     # ---------------------------------------------------------------- what subclasses describe
     def business_id(self, account_id: str) -> str:
@@ -151,7 +152,8 @@ class MetaEmulator(Emulator):
         if status == 401:
             return self.expired()
         if status == 403:
-            return self.graph_error(403, 10, "(#10) Application does not have permission for this action", headers=headers)
+            return self.graph_error(403, 10, "(#10) Application does not have permission for this action",
+                                    headers=headers)
         if status >= 500:
             return self.graph_error(status, 2, "An unexpected error has occurred. Please retry your request later.",
                                     headers=headers, transient=True)
