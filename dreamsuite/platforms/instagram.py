@@ -107,9 +107,12 @@ class InstagramAdapter(MetaAdapter):
         try:
             user = await self.graph(client, f"/{ig}", token, params={"fields": PROFILE_FIELDS}, key=ig,
                                     need="instagram_basic")
+            # Account insights first: a refusal there can only be about instagram_manage_insights.
+            found = await self._insights(client, token, ig, start, today) if user.get("followers_count") is not None \
+                else ({}, {})
             media = await self._media(client, token, ig, since)
             stories = await self._stories(client, token, ig)
-            days = await self._days(client, token, ig, user, media, start, today)
+            days = self._days(user, media, *found, start, today)
             audience = await self._audience(client, token, ig, user.get("followers_count"))
             posts = [self._post(m) for m in media + stories]
             comments = [c for m in media for c in await self._comments(client, token, ig, m)]
@@ -176,11 +179,10 @@ class InstagramAdapter(MetaAdapter):
                         **{k: int(v or 0) for k, v in counts.items()},
                         details={k: v for k, v in details.items() if v is not None})
 
-    async def _days(self, client: httpx.AsyncClient, token: str, ig: str, user: dict, media: list[dict],
-                    start: date, today: date) -> list[MetricDay]:
-        followers = user.get("followers_count")
-        if followers is None:
-            return []  # no total to start from: no rows rather than zeros
+    async def _insights(self, client: httpx.AsyncClient, token: str, ig: str, start: date,
+                        today: date) -> tuple[dict, dict[date, dict[str, Any]]]:
+        """Reach and new followers as time series; each day's totals (three asks: the plain ones,
+        link taps by button, follows and unfollows), newest day first."""
         key, need = ig, "instagram_manage_insights"
         window = {"since": start.isoformat(), "until": (today + timedelta(days=1)).isoformat()}
         found = series(await self.graph(client, f"/{ig}/insights", token, key=key, need=need, params={
@@ -199,6 +201,13 @@ class InstagramAdapter(MetaAdapter):
                             **self._breakdown(follows, "follows_and_unfollows",
                                               {"FOLLOWER": "follows", "NON_FOLLOWER": "unfollows"})}
             day -= timedelta(days=1)
+        return found, per_day
+
+    def _days(self, user: dict, media: list[dict], found: dict, per_day: dict[date, dict[str, Any]], start: date,
+              today: date) -> list[MetricDay]:
+        followers = user.get("followers_count")
+        if followers is None:
+            return []  # no total to start from: no rows rather than zeros
         media_count = user.get("media_count")
         posted = sorted(graph_time(m["timestamp"]).date() for m in media)
         out, total, day = [], int(followers), today

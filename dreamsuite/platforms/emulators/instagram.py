@@ -132,7 +132,7 @@ class InstagramEmulator(MetaEmulator):
         return await self.store.call(self._world, account)
 
     # ---------------------------------------------------------------- rendering
-    def render_media(self, request: Request, world: dict, m: dict, fields: list[Field] | None, scopes) -> dict:
+    def render_media(self, request: Request, m: dict, fields: list[Field] | None, scopes) -> dict:
         scalars = {k: m.get(k) for k in MEDIA_KEYS}
         top, replies = self._threads(m)
 
@@ -142,7 +142,8 @@ class InstagramEmulator(MetaEmulator):
                               lambda c, sub: self.render_comment(request, c, replies.get(c["id"], []), sub), field=f)
 
         edges = {"comments": comments,
-                 "insights": lambda f: self.media_insights(m, f.mods.get("metric", "")),
+                 "insights": lambda f: self._need(scopes, "instagram_manage_insights") or self.media_insights(
+                     m, f.mods.get("metric", "")),
                  "children": lambda f: self.paged(request, self._children(m), f"{m['id']}/children",
                                                   lambda c, sub: self.render("IGMedia", c, {}, sub), field=f)}
         return self.render("IGMedia", scalars, edges, fields)
@@ -222,7 +223,7 @@ class InstagramEmulator(MetaEmulator):
                 items = world["media"] if rest == ["media"] else world["stories"]
                 items = self._between(request, items) if rest == ["media"] else items
                 return JSONResponse(self.paged(request, items, f"{ig}/{rest[0]}",
-                                               lambda m, f: self.render_media(request, world, m, f, caller.scopes)))
+                                               lambda m, f: self.render_media(request, m, f, caller.scopes)))
         container = await self.store.call(self.store.get, f"{P}:container:{head}")
         if container and container["owner"] == account.id and not rest:
             return self.node(request, "ShadowIGMediaBuilder", await self.store.call(self._poll, head), {})
@@ -230,7 +231,7 @@ class InstagramEmulator(MetaEmulator):
         if head in world["by_id"]:
             m = world["by_id"][head]
             if not rest:
-                return JSONResponse(self.render_media(request, world, m, self.fields_of(
+                return JSONResponse(self.render_media(request, m, self.fields_of(
                     request.query_params.get("fields")), caller.scopes))
             if rest == ["insights"]:
                 self._need(caller.scopes, "instagram_manage_insights")
