@@ -63,7 +63,7 @@ async def test_callback_completes_in_the_browser_that_started_it(db, redis_url, 
     res = client.get("/oauth/callback/sandbox", params=params, follow_redirects=False)
     assert res.status_code == 302
     where, query = _note(res)
-    assert where == f"{APP}/onboarding" and set(query) == {"flash"}
+    assert where == f"{APP}/connections" and set(query) == {"flash"}
     note = flash.read(query["flash"][0], user_id=scope.user_id)
     assert note["k"] == "connected" and note["platform"] == "sandbox" and note["username"]
     assert flash.read(query["flash"][0], user_id=scope.user_id + 1) is None  # only for that user
@@ -96,7 +96,7 @@ async def test_callback_with_a_wrong_state_stores_nothing(db, redis_url, sandbox
     res = client.get("/oauth/callback/sandbox", params={**params, "state": "forged"}, follow_redirects=False)
     where, query = _note(res)
     note = flash.read(query["flash"][0], user_id=scope.user_id)
-    assert where == f"{APP}/onboarding" and note["k"] == "connect_error"
+    assert where == f"{APP}/connections" and note["k"] == "connect_error"
     assert "not valid any more" in note["message"] and "Traceback" not in note["message"]
     assert _connections() == 0
     with dbm.session() as s:  # the real state is still pending: the forged one consumed nothing
@@ -234,7 +234,7 @@ def test_the_signup_link_logs_the_new_artist_in_once(db, redis_url, app_url, tmp
     auth.request_signup("fresh@example.com", "password9", "Fresh", "UTC")
     token = re.search(r"token=([\w-]+)", mail.latest_to("fresh@example.com").get_content()).group(1)
     res = _post(_client(), "/auth/verify", {"token": token})
-    assert res.status_code == 303 and res.headers["location"] == f"{APP}/onboarding"
+    assert res.status_code == 303 and res.headers["location"] == f"{APP}/connections"
     assert auth.session_for(res.cookies[auth.SESSION_COOKIE]).email == "fresh@example.com"
     again = _post(_client(), "/auth/verify", {"token": token})
     assert flash.read(_note(again)[1]["flash"][0])["code"] == "link_invalid"

@@ -278,4 +278,7 @@ async def test_a_successful_sync_is_announced_to_open_pages(conn_id):
         ws_id = s.get(PlatformConnection, conn_id).workspace_id
     async with EventProbe(ws_id) as probe:
         result = await sync.collect_connection(conn_id)
-        assert await probe.next() == {"kind": "sync", "connection_id": conn_id, "counts": result["counts"]}
+        # Progress for the Connections page: started, then done with what changed.
+        assert await probe.next() == {"kind": "sync", "connection_id": conn_id, "status": "started"}
+        assert await probe.next() == {"kind": "sync", "connection_id": conn_id, "status": "success",
+                                      "counts": result["counts"]}

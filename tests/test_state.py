@@ -101,8 +101,8 @@ async def test_the_next_login_in_a_tab_sees_nothing_of_the_previous_one(db, redi
     assert (await st.get_state(ChatState)).messages == []
 
 
-async def test_onboarding_shows_only_notes_our_server_signed_for_this_user(db, redis_url):
-    from dreamsuite.state.onboarding import OnboardingState
+async def test_connections_shows_only_notes_our_server_signed_for_this_user(db, redis_url):
+    from dreamsuite.state.connections import ConnectionsState as OnboardingState
 
     user_id, _, token = auth.create_account("me@example.com", "password1", "Me", "UTC")
     note = flash.make("connected", u=user_id, platform="sandbox", username="nova")
@@ -113,11 +113,11 @@ async def test_onboarding_shows_only_notes_our_server_signed_for_this_user(db, r
         note[:-3] + "abc": "",  # tampered
     }
     for value, expected in cases.items():
-        st = tab(OnboardingState, token, "/onboarding", {"flash": value})
+        st = tab(OnboardingState, token, "/connections", {"flash": value})
         await handler(OnboardingState, "check_login")(st)
         await handler(OnboardingState, "load")(st)
         assert st.banner == expected
-    st = tab(OnboardingState, token, "/onboarding", {"connected": "instagram", "error": "Your account is hacked"})
+    st = tab(OnboardingState, token, "/connections", {"connected": "instagram", "error": "Your account is hacked"})
     await handler(OnboardingState, "check_login")(st)
     await handler(OnboardingState, "load")(st)
     assert st.banner == ""
@@ -187,7 +187,7 @@ async def test_times_that_do_not_exist_or_happen_twice(db, redis_url, sandbox_ur
 
 async def test_a_viewer_gets_a_message_not_an_exception(db, redis_url):
     from dreamsuite.state.composer import ComposerState
-    from dreamsuite.state.onboarding import OnboardingState
+    from dreamsuite.state.connections import ConnectionsState as OnboardingState
 
     user_id, _, token = auth.create_account("me@example.com", "password1", "Me", "UTC")
     with dbmod.session() as s:
@@ -199,12 +199,13 @@ async def test_a_viewer_gets_a_message_not_an_exception(db, redis_url):
     await handler(ComposerState, "cancel")(st, 12345)
     assert st.form_error == "This needs the editor role; you are viewer."
 
-    ob = tab(OnboardingState, token, "/onboarding")
+    ob = tab(OnboardingState, token, "/connections")
     await handler(OnboardingState, "check_login")(ob)
     await handler(OnboardingState, "connect")(ob, "sandbox")
     assert ob.banner == "This needs the editor role; you are viewer." and ob.banner_error and ob.busy_platform == ""
-    await handler(OnboardingState, "disconnect")(ob, 12345)
-    assert ob.banner == "This needs the editor role; you are viewer."
+    handler(OnboardingState, "ask_disconnect")(ob, 12345, "Spotify Nova")
+    await handler(OnboardingState, "disconnect")(ob)
+    assert ob.banner == "This needs the editor role; you are viewer." and ob.confirm_id == 0
 
 
 async def test_login_page_shows_our_message_for_a_signed_note_only(db):

@@ -95,7 +95,7 @@ async def verify(request: Request) -> RedirectResponse:
         _, _, token = await db.run(auth.complete_signup, form.get("token", ""))
     except AuthError as exc:
         return _to("/signup", **_refusal(exc))
-    response = RedirectResponse(f"{get_settings().app_url}/onboarding", status_code=303)
+    response = RedirectResponse(f"{get_settings().app_url}/connections", status_code=303)
     set_session_cookie(response, token)
     return response
 

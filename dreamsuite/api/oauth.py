@@ -1,7 +1,7 @@
 """/oauth/callback/{platform}: where a platform sends the browser back after consent.
 
 The callback completes only in the browser of the user who started connecting; anyone
-else sees a page saying nothing was connected. The onboarding page then shows a note our
+else sees a page saying nothing was connected. The Connections page then shows a note our
 server signed for that user, never words carried in the URL.
 """
 
@@ -25,9 +25,9 @@ from dreamsuite.settings import get_settings
 log = logging.getLogger(__name__)
 
 
-def _onboarding(**note) -> RedirectResponse:
+def _connections(**note) -> RedirectResponse:
     query = urlencode({"flash": flash.make(**note)})
-    return RedirectResponse(f"{get_settings().app_url}/onboarding?{query}", status_code=302)
+    return RedirectResponse(f"{get_settings().app_url}/connections?{query}", status_code=302)
 
 
 def refused_page(message: str) -> HTMLResponse:
@@ -37,7 +37,7 @@ def refused_page(message: str) -> HTMLResponse:
         "</title><meta name='viewport' content='width=device-width,initial-scale=1'><style>body{font-family:"
         "system-ui,sans-serif;max-width:34rem;margin:12vh auto;padding:0 1rem;color:#1f1d2b}a{color:#6d28d9}"
         "</style></head><body><h1>Nothing was connected</h1>"
-        f"<p>{html.escape(message)}</p><p><a href='{html.escape(app)}/onboarding'>Open Dream Suite</a></p>"
+        f"<p>{html.escape(message)}</p><p><a href='{html.escape(app)}/connections'>Open Dream Suite</a></p>"
         "</body></html>",
         status_code=403,
     )
@@ -55,15 +55,15 @@ async def oauth_callback(request: Request) -> Response:
     except UserError as exc:
         if user_id is None:
             return refused_page(exc.message)
-        return _onboarding(kind="connect_error", u=user_id, message=exc.message)
+        return _connections(kind="connect_error", u=user_id, message=exc.message)
     except Exception:
         # Never show a stack trace to the browser; the log has it.
         log.exception("OAuth callback for %s failed", platform)
         if user_id is None:
             return refused_page("Connecting failed unexpectedly. Please try again.")
-        return _onboarding(kind="connect_error", u=user_id,
+        return _connections(kind="connect_error", u=user_id,
                            message="Connecting failed unexpectedly. Please try again.")
-    return _onboarding(kind="connected", u=user_id, platform=result.platform, username=result.username)
+    return _connections(kind="connected", u=user_id, platform=result.platform, username=result.username)
 
 
 routes = [Route("/oauth/callback/{platform}", oauth_callback, methods=["GET"])]

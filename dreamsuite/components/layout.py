@@ -21,7 +21,7 @@ from dreamsuite.state.notifications import NotificationState as N
 
 NAV = [
     ("Dashboard", "/dashboard", "layout-dashboard"),
-    ("Connections", "/onboarding", "plug"),
+    ("Connections", "/connections", "plug"),
     ("Chat", "/chat", "message-circle"),
     ("Composer", "/composer", "calendar-clock"),
     ("Account", "/account", "user-cog"),

@@ -15,7 +15,7 @@ class Notification(SQLModel, table=True):
     workspace_id: int = Field(foreign_key="workspace.id", index=True, ondelete="CASCADE")
     kind: str = Field(max_length=32)  # token_expiring, token_expired, sync_failed, publish_failed
     message: str = Field(max_length=2000)
-    # Where the artist can act on it (a page of ours, e.g. "/onboarding"), or "".
+    # Where the artist can act on it (a page of ours, e.g. "/connections"), or "".
     link: str = Field(default="", max_length=300)
     is_read: bool = False
     created_at: datetime = Field(default_factory=utcnow)

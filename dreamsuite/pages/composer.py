@@ -38,7 +38,7 @@ def _form() -> rx.Component:
                 S.accounts.length() > 0,
                 rx.hstack(rx.foreach(S.accounts, _account_checkbox), wrap="wrap", spacing="4"),
                 rx.text("No connected account can publish yet. ",
-                        rx.link("Connect one", href="/onboarding"), ".", size="2", color=rx.color("gray", 11)),
+                        rx.link("Connect one", href="/connections"), ".", size="2", color=rx.color("gray", 11)),
             ),
             rx.hstack(
                 rx.vstack(

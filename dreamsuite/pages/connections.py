@@ -2,7 +2,8 @@ import reflex as rx
 
 from dreamsuite.components.cards import status_badge
 from dreamsuite.components.layout import template
-from dreamsuite.state.onboarding import OnboardingState as S
+from dreamsuite.state.auth import AuthState
+from dreamsuite.state.connections import ConnectionsState as S
 
 
 def _banner() -> rx.Component:
@@ -10,7 +11,7 @@ def _banner() -> rx.Component:
         S.banner != "",
         rx.callout(
             rx.hstack(
-                rx.text(S.banner, data_testid="onboarding-banner-text"),
+                rx.text(S.banner, data_testid="connections-banner-text"),
                 rx.spacer(),
                 rx.icon("x", size=16, cursor="pointer", on_click=S.dismiss_banner),
                 width="100%",
@@ -18,46 +19,63 @@ def _banner() -> rx.Component:
             icon=rx.cond(S.banner_error, "triangle-alert", "circle-check"),
             color_scheme=rx.cond(S.banner_error, "red", "green"),
             width="100%",
-            data_testid="onboarding-banner",
+            data_testid="connections-banner",
         ),
     )
 
 
-def _connected_body(c) -> rx.Component:
+def _account(c, a) -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.icon("user", size=14),
-            rx.text(rx.cond(c.username != "", "@" + c.username, "connected"), size="2", weight="medium",
-                    data_testid="platform-username"),
-            align="center", spacing="1",
+            rx.text(rx.cond(a.username != "", a.username, "connected"), size="2", weight="medium",
+                    data_testid="platform-username", overflow_wrap="anywhere"),
+            rx.spacer(),
+            status_badge(a.status, label=a.status_label, testid="account-status"),
+            align="center", spacing="1", width="100%",
         ),
-        rx.text(rx.cond(c.last_synced != "", "Last sync: " + c.last_synced, "Not synced yet"),
+        rx.text(rx.cond(a.last_synced != "", "Last sync: " + a.last_synced, "Not synced yet"),
                 size="1", color=rx.color("gray", 11), data_testid="platform-last-synced"),
-        rx.cond(c.last_error != "", rx.text(c.last_error, size="1", color=rx.color("red", 11))),
+        rx.cond(a.quota != "", rx.text(a.quota, size="1", color=rx.color("gray", 11), data_testid="quota")),
+        rx.cond(a.last_error != "", rx.text(a.last_error, size="1", color=rx.color("red", 11),
+                                            overflow_wrap="anywhere", data_testid="account-error")),
         rx.cond(
-            c.sync_note != "",
+            a.sync_note != "",
             rx.hstack(
-                rx.cond(c.syncing, rx.spinner(size="1")),
-                rx.text(c.sync_note, size="1", color=rx.color("violet", 11)),
+                rx.cond(a.syncing, rx.spinner(size="1")),
+                rx.text(a.sync_note, size="1", color=rx.color("violet", 11)),
                 align="center", spacing="2", data_testid="sync-progress",
             ),
         ),
         rx.hstack(
-            rx.button(rx.icon("refresh-cw", size=14), "Sync now", size="2", variant="soft",
-                      loading=c.syncing, on_click=S.sync_now(c.connection_id), data_testid=f"sync-{c.name}"),
+            rx.cond(
+                a.can_sync,
+                rx.button(rx.icon("refresh-cw", size=14), "Sync now", size="2", variant="soft",
+                          loading=a.syncing, on_click=S.sync_now(a.connection_id), data_testid=f"sync-{c.name}"),
+                rx.button(rx.icon("plug", size=14), "Reconnect", size="2", on_click=S.connect(c.name),
+                          data_testid=f"reconnect-{c.name}"),
+            ),
             rx.button("Disconnect", size="2", variant="ghost", color_scheme="gray",
-                      on_click=S.disconnect(c.connection_id)),
-            spacing="2",
+                      on_click=S.ask_disconnect(a.connection_id, c.label + " " + a.username),
+                      data_testid=f"disconnect-{c.name}"),
+            spacing="2", wrap="wrap",
         ),
         spacing="2",
         width="100%",
+        padding_top="0.5em",
+        border_top=f"1px solid {rx.color('gray', 4)}",
     )
 
 
 def _action(c) -> rx.Component:
     return rx.cond(
         c.connected,
-        _connected_body(c),
+        rx.vstack(
+            rx.foreach(c.accounts, lambda a: _account(c, a)),
+            rx.cond(c.connectable, rx.button(rx.icon("plus", size=14), "Add another account", size="1",
+                                             variant="ghost", on_click=S.connect(c.name))),
+            width="100%", spacing="2",
+        ),
         rx.cond(
             c.connectable & c.has_api,
             rx.button(rx.icon("plug", size=14), "Connect", size="2",
@@ -70,7 +88,7 @@ def _action(c) -> rx.Component:
 def _badge(c) -> rx.Component:
     return rx.cond(
         c.connected,
-        status_badge(c.status),
+        rx.badge("Connected", color_scheme="green", variant="soft"),
         rx.cond(~c.has_api,
                 rx.badge("No public API yet", color_scheme="gray", variant="outline", data_testid="no-api"),
                 rx.cond(c.connectable, rx.badge("Available", color_scheme="violet", variant="soft"),
@@ -82,13 +100,15 @@ def platform_card(c) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.box(width="12px", height="12px", border_radius="50%", background=c.color),
+                rx.box(width="12px", height="12px", border_radius="50%", background=c.color, flex_shrink="0"),
                 rx.text(c.label, weight="bold", size="4"),
                 rx.spacer(),
                 _badge(c),
                 align="center", width="100%",
             ),
             rx.text(rx.text.strong("What we read: "), c.reads, size="2", color=rx.color("gray", 11)),
+            rx.cond(c.unavailable != "", rx.text(rx.text.strong("Not available: "), c.unavailable, size="1",
+                                                 color=rx.color("gray", 10), data_testid="unavailable")),
             rx.spacer(),
             _action(c),
             spacing="3",
@@ -99,13 +119,35 @@ def platform_card(c) -> rx.Component:
     )
 
 
-@template(route="/onboarding", title="Connections", on_load=[S.load])
-def onboarding() -> rx.Component:
+def _confirm() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Disconnect " + S.confirm_label + "?"),
+            rx.alert_dialog.description(
+                "Dream Suite stops collecting from this account and forgets its access; where the platform "
+                "allows, it is asked to withdraw our access too.", size="2"),
+            rx.checkbox("Also delete its history (numbers and posts collected so far)", checked=S.delete_history,
+                        on_change=S.set_delete_history, margin_top="1em", data_testid="delete-history"),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray",
+                                                 on_click=S.cancel_disconnect)),
+                rx.alert_dialog.action(rx.button("Disconnect", color_scheme="red", on_click=S.disconnect,
+                                                 data_testid="confirm-disconnect")),
+                justify="end", spacing="3", margin_top="1em",
+            ),
+        ),
+        open=S.confirm_id > 0,
+    )
+
+
+@template(route="/connections", title="Connections", on_load=[S.load])
+def connections() -> rx.Component:
     return rx.vstack(
         _banner(),
+        _confirm(),
         rx.text(
-            "Connect the platforms you use. Dream Suite reads your public numbers once a day — never "
-            "your messages — and only posts what you schedule.",
+            "Connect the platforms you use. Dream Suite reads your numbers once a day — never your "
+            "messages — and only posts what you schedule.",
             color=rx.color("gray", 11),
         ),
         rx.cond(
@@ -120,3 +162,9 @@ def onboarding() -> rx.Component:
         spacing="4",
         width="100%",
     )
+
+
+@rx.page(route="/onboarding", title="Connections · Dream Suite", on_load=AuthState.to_connections)
+def onboarding() -> rx.Component:
+    """The page's old address, kept for links already sent (emails, bookmarks)."""
+    return rx.center(rx.spinner(size="3"), height="100vh")

@@ -61,7 +61,7 @@ def dashboard() -> rx.Component:
                     "bar-chart-3", "No numbers yet",
                     "Connect a platform and Dream Suite will collect your followers, posts and "
                     "engagement every day.",
-                    rx.link(rx.button("Connect a platform", size="3"), href="/onboarding"),
+                    rx.link(rx.button("Connect a platform", size="3"), href="/connections"),
                     testid="dashboard-empty",
                 ),
                 rx.center(rx.spinner(size="3"), height="30vh"),

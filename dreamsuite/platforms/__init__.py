@@ -1,4 +1,4 @@
-"""The platform registry: every adapter by name, and the ordered catalog the onboarding shows."""
+"""The platform registry: every adapter by name, and the ordered catalog the Connections page shows."""
 
 from __future__ import annotations
 
@@ -66,12 +66,23 @@ def get_adapter(name: str, gate: RateGate | None = None) -> PlatformAdapter:
 
 
 def account_label(platform: str, username: str = "") -> str:
-    """How messages name one connected account: "Instagram (@nova)", or the bare platform name."""
+    """How messages name one connected account: "Instagram (@nova)", "Spotify (Nova Lane)", or
+    the bare platform name."""
     try:
-        name = get_adapter(platform).label
+        adapter = get_adapter(platform)
+        name, prefix = adapter.label, adapter.handle_prefix
     except UnknownPlatform:
-        name = platform
-    return f"{name} (@{username})" if username else name
+        name, prefix = platform, "@"
+    return f"{name} ({prefix}{username})" if username else name
+
+
+def handle(platform: str, username: str) -> str:
+    """An account's name as the platform writes it ("@nova", or "Nova Lane" for an artist profile)."""
+    try:
+        prefix = get_adapter(platform).handle_prefix
+    except UnknownPlatform:
+        prefix = "@"
+    return f"{prefix}{username}" if username else ""
 
 
 def _card(cls: type[PlatformAdapter]) -> PlatformCard:
@@ -85,4 +96,4 @@ _ORDER = ["instagram", "facebook", "spotify", "youtube", "tiktok", "soundcloud",
           "amazon_music", "tidal"]
 CATALOG: list[PlatformCard] = [_card(_ADAPTERS[name]) for name in _ORDER] + [_card(SandboxAdapter)]
 
-__all__ = ["CATALOG", "PlatformCard", "UnknownPlatform", "account_label", "get_adapter"]
+__all__ = ["CATALOG", "PlatformCard", "UnknownPlatform", "account_label", "get_adapter", "handle"]

@@ -161,6 +161,9 @@ class PlatformAdapter(HttpMixin):
     # Numbers artists expect that this platform's public API does not give, and why: shown as
     # "not available", never as zero (e.g. Spotify streams need Spotify for Artists).
     unavailable_metrics: ClassVar[dict[str, str]] = {}
+    # How an account's name is written on the platform: "@nova" for handles, "" for the
+    # names of artist profiles (Spotify, Deezer).
+    handle_prefix: ClassVar[str] = "@"
     # The platform's hosts and their real base URLs; settings may point them elsewhere.
     hosts: ClassVar[dict[str, str]] = {}
 

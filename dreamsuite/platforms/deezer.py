@@ -46,6 +46,7 @@ class DeezerAdapter(PlatformAdapter):
     reads: ClassVar[str] = ("Your name, to find your artist page; then its fans, your albums and singles with "
                             "their fans, and your top tracks, to follow your audience on Deezer.")
     connectable: ClassVar[bool] = True
+    handle_prefix: ClassVar[str] = ""
     hosts: ClassVar[dict[str, str]] = {"connect": "https://connect.deezer.com", "api": "https://api.deezer.com"}
     unavailable_metrics: ClassVar[dict[str, str]] = {
         "streams": "Deezer does not share stream counts through its public API; they are in Deezer for Creators.",

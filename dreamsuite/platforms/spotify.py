@@ -31,6 +31,7 @@ class SpotifyAdapter(PlatformAdapter):
     reads: ClassVar[str] = ("Your artist profile's followers and popularity, your releases and top tracks, to track "
                             "how releases land with listeners. Streams and listeners need Spotify for Artists.")
     connectable: ClassVar[bool] = True
+    handle_prefix: ClassVar[str] = ""
     hosts: ClassVar[dict[str, str]] = {"accounts": "https://accounts.spotify.com", "api": "https://api.spotify.com"}
     unavailable_metrics: ClassVar[dict[str, str]] = {
         "streams": "Spotify does not share stream counts through its public API; they are in Spotify for Artists.",

@@ -124,6 +124,8 @@ async def complete_connect(platform: str, params: dict, user_id: int | None) -> 
     `user_id` the user whose session the callback request carried (None: no session)."""
     adapter = _connectable(platform)
     state = str(params.get("state") or "")
+    if params.get("error_reason") and not params.get("error"):  # Deezer says error_reason=user_denied
+        params = {**params, "error": "access_denied" if params["error_reason"] == "user_denied" else "refused"}
     if params.get("error"):
         if state:
             await db.run(_forget_state, platform, state)

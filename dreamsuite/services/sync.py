@@ -76,6 +76,7 @@ async def _collect(connection_id: int, client: httpx.AsyncClient | None) -> dict
         return begun
     run_id, ws_id, platform, since = begun["run_id"], begun["workspace_id"], begun["platform"], begun["since"]
 
+    await _announce(ws_id, connection_id, status="started")
     adapter = get_adapter(platform, ratelimits.gate())
     own_client = client is None
     client = client or httpx.AsyncClient(timeout=HTTP_TIMEOUT)
@@ -83,12 +84,15 @@ async def _collect(connection_id: int, client: httpx.AsyncClient | None) -> dict
         result = await _fetch(adapter, client, connection_id, since, begun["account"])
     except AuthExpired as exc:
         await db.run(_fail, run_id, connection_id, exc.message, expired=True)
+        await _announce(ws_id, connection_id, status="failed", error=exc.message)
         return {"status": "expired", "sync_run_id": run_id, "error": exc.message}
     except (RateLimited, TransientError) as exc:
         await db.run(_fail, run_id, connection_id, exc.message)
+        await _announce(ws_id, connection_id, status="failed", error=f"{exc.message} (trying again later)")
         raise
     except PlatformError as exc:
         await db.run(_fail, run_id, connection_id, exc.message, notify=True)
+        await _announce(ws_id, connection_id, status="failed", error=exc.message)
         return {"status": "failed", "sync_run_id": run_id, "error": exc.message}
     except BaseException as exc:
         await db.run(_fail, run_id, connection_id, f"Unexpected error while collecting: {type(exc).__name__}")
@@ -102,12 +106,16 @@ async def _collect(connection_id: int, client: httpx.AsyncClient | None) -> dict
     except BaseException as exc:
         await db.run(_fail, run_id, connection_id, f"Saving the collected data failed: {type(exc).__name__}")
         raise
-    try:
-        await events.announce(ws_id, "sync", connection_id=connection_id, counts=counts)
-    except Exception:  # the data is saved; a missed live update only delays a page refresh
-        log.warning("could not announce sync of connection %s", connection_id, exc_info=True)
+    await _announce(ws_id, connection_id, status="success", counts=counts)
     return {"status": "success", "sync_run_id": run_id, "counts": counts,
             "since": since.isoformat() if since else None}
+
+
+async def _announce(workspace_id: int, connection_id: int, **data: Any) -> None:
+    try:
+        await events.announce(workspace_id, "sync", connection_id=connection_id, **data)
+    except Exception:  # the data is saved; a missed live update only delays a page refresh
+        log.warning("could not announce sync of connection %s", connection_id, exc_info=True)
 
 
 def _begin(connection_id: int) -> dict[str, Any]:
@@ -185,7 +193,7 @@ def record_gave_up(connection_id: int, message: str) -> None:
 
 
 def _notify(s: Session, conn: PlatformConnection, kind: str, message: str) -> None:
-    notify(s, conn.workspace_id, kind, message, link="/onboarding")
+    notify(s, conn.workspace_id, kind, message, link="/connections")
 
 
 def abandon_stale_runs(now: datetime | None = None) -> int:

@@ -128,7 +128,7 @@ def _mark_expired(connection_id: int, reason: str) -> NoReturn:
             if first_time:  # one notification per expiry, however many jobs trip over it
                 notify(s, current.workspace_id, "token_expired",
                        f"Your {label} connection (@{current.username}) expired: "
-                       f"reconnect it to keep your numbers up to date.", link="/onboarding")
+                       f"reconnect it to keep your numbers up to date.", link="/connections")
     log.warning("connection %s marked expired: %s", connection_id, reason)
     raise AuthExpired(f"{label} access expired: {reason}. Reconnect the account.")
 

@@ -130,6 +130,12 @@ class AuthState(rx.State):
         return rx.call_script(f"document.querySelector('form.{form}').submit()")
 
     @rx.event
+    def to_connections(self):
+        """/onboarding was this page's name: links already sent keep working (with their query)."""
+        query = self.router.url.query
+        return rx.redirect("/connections" + (f"?{query}" if query else ""), replace=True)
+
+    @rx.event
     async def redirect_home(self):
         logged_in = await self._load_session()
         return await self._reload_if_stale() or rx.redirect("/dashboard" if logged_in else "/login")

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import reflex as rx
 
 from dreamsuite import db
+from dreamsuite.platforms import handle
 from dreamsuite.services import publish
 from dreamsuite.services.connections import list_cards
 from dreamsuite.services.errors import UserError
@@ -101,7 +102,7 @@ class ComposerState(AuthState):
                 continue
             for conn in card.get("connections") or []:
                 if conn.get("status") in publish.PUBLISHABLE:
-                    who = f" @{conn['username']}" if conn.get("username") else ""
+                    who = f" {handle(card['name'], conn['username'])}" if conn.get("username") else ""
                     out.append(Account(str(conn["connection_id"]), f"{card['label']}{who}",
                                        int(card.get("max_text_length") or 0)))
         self.accounts = out

@@ -1,4 +1,7 @@
-"""Onboarding / connections: a card per platform, connect via OAuth, "Sync now" with live progress."""
+"""Connections: a card per platform with each connected account — what we read and why, status
+(connected, expiring in N days, expired → reconnect, error and its reason), last sync, "Sync
+now" with live progress, a platform's quota used today — connect, add another account, and
+disconnect (optionally deleting the history)."""
 
 from __future__ import annotations
 
@@ -9,16 +12,30 @@ import logging
 import reflex as rx
 
 from dreamsuite import db
-from dreamsuite.platforms import account_label
-from dreamsuite.services import flash, sync
+from dreamsuite.platforms import account_label, handle
 from dreamsuite.services import connect as connecting
-from dreamsuite.services import connections
+from dreamsuite.services import connections, flash, sync
 from dreamsuite.services.errors import UserError
 from dreamsuite.state import fmt
 from dreamsuite.state.auth import AuthState, to_login_page
 from dreamsuite.state.live import watch_page
 
 log = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass
+class AccountRow:
+    connection_id: int = 0
+    username: str = ""
+    status: str = ""
+    status_label: str = ""
+    last_synced: str = ""
+    last_error: str = ""
+    quota: str = ""  # "1,234 of 10,000 quota units used today"
+    # Live sync progress: "" (idle), a note while it runs ("…" at the end), then a summary.
+    sync_note: str = ""
+    syncing: bool = False
+    can_sync: bool = True
 
 
 @dataclasses.dataclass
@@ -30,21 +47,25 @@ class PlatformCard:
     has_api: bool = True
     connectable: bool = False
     connected: bool = False
-    status: str = ""
-    username: str = ""
-    last_synced: str = ""
-    last_error: str = ""
-    connection_id: int = 0
-    # "queued" after Sync now until the worker announces the result, then a summary.
-    sync_note: str = ""
-    syncing: bool = False
+    unavailable: str = ""  # what this platform's API does not give ("Streams: …")
+    accounts: list[AccountRow] = dataclasses.field(default_factory=list)
 
 
-class OnboardingState(AuthState):
+def _status_label(status: str, days: int | None) -> str:
+    if status == "expiring" and days is not None:
+        return "expires today" if days == 0 else f"expires in {days} day{'s' if days != 1 else ''}"
+    return {"active": "connected", "expired": "expired — reconnect", "error": "error"}.get(status, status)
+
+
+class ConnectionsState(AuthState):
     cards: list[PlatformCard] = []
     banner: str = ""
     banner_error: bool = False
     busy_platform: str = ""
+    # The disconnect dialog: which account, and whether its history goes too.
+    confirm_id: int = 0
+    confirm_label: str = ""
+    delete_history: bool = False
     _listen_gen: int = 0
     _syncing: dict[int, str] = {}
 
@@ -53,18 +74,29 @@ class OnboardingState(AuthState):
         return sum(1 for c in self.cards if c.connected)
 
     async def _reload(self) -> None:
+        cards = await db.run(connections.list_cards, await self._scope())
+        quotas = await connections.quotas_today(cards)
         out = []
-        for c in await db.run(connections.list_cards, await self._scope()):
-            cid = int(c.get("connection_id") or 0)
+        for c in cards:
+            rows = []
+            for a in c["connections"]:
+                if a["status"] == "revoked":
+                    continue
+                cid = a["connection_id"]
+                used = quotas.get(cid)
+                note = self._syncing.get(cid, "")
+                rows.append(AccountRow(
+                    connection_id=cid, username=handle(c["name"], a["username"]), status=a["status"],
+                    status_label=_status_label(a["status"], a["expires_in_days"]),
+                    last_synced=fmt.local_time(a["last_synced_at"], self.user_timezone), last_error=a["last_error"],
+                    quota=f"{used[0]:,} of {used[1]:,} quota units used today" if used else "",
+                    sync_note=note, syncing=note.endswith("…"), can_sync=a["status"] not in ("expired",),
+                ))
             out.append(PlatformCard(
-                name=c["name"], label=c.get("label") or c["name"], reads=c.get("reads") or "",
-                color=c.get("color") or "#7C3AED", has_api=bool(c.get("has_api", True)),
-                # A revoked (disconnected) account offers Connect again.
-                connectable=bool(c.get("connectable")), connected=bool(cid) and c.get("status") != "revoked",
-                status=str(c.get("status") or ""), username=c.get("username") or "",
-                last_synced=fmt.local_time(c.get("last_synced_at"), self.user_timezone),
-                last_error=c.get("last_error") or "", connection_id=cid,
-                sync_note=self._syncing.get(cid, ""), syncing=self._syncing.get(cid, "").endswith("…"),
+                name=c["name"], label=c["label"], reads=c["reads"], color=c["color"], has_api=bool(c["has_api"]),
+                connectable=bool(c["connectable"]), connected=bool(rows),
+                unavailable=" ".join(f"{k.replace('_', ' ').capitalize()}: {v}" for k, v in c["unavailable"].items()),
+                accounts=rows,
             ))
         self.cards = out
 
@@ -72,8 +104,9 @@ class OnboardingState(AuthState):
     async def load(self):
         self._show_note(flash.read(self.router.url.query_parameters.get("flash", ""), user_id=self.user_id))
         self.busy_platform = ""
+        self.confirm_id = 0
         await self._reload()
-        return OnboardingState.watch
+        return ConnectionsState.watch
 
     def _show_note(self, note: dict | None) -> None:
         """Only what our callback signed for this user: never words from the URL."""
@@ -99,7 +132,7 @@ class OnboardingState(AuthState):
             self.banner, self.banner_error = exc.message, True
             return
         # A full page load in the same tab (rx.redirect would route a same-host URL inside the
-        # app); the provider sends the browser back to /oauth/callback, then here.
+        # app); the platform sends the browser back to /oauth/callback, then here.
         return rx.call_script(f"window.location.assign({json.dumps(url)})")
 
     @rx.event
@@ -112,7 +145,7 @@ class OnboardingState(AuthState):
             log.exception("sync request failed")
             self._note(connection_id, "Could not start a sync; please try again.")
         else:
-            self._note(connection_id, "Sync queued…" if queued else "Sync already queued…")
+            self._note(connection_id, "Waiting for a worker…" if queued else "A sync is already on its way…")
         await self._reload()
 
     def _note(self, connection_id: int, text: str) -> None:
@@ -120,27 +153,48 @@ class OnboardingState(AuthState):
         self._syncing = {**self._syncing, connection_id: text}
 
     @rx.event
-    async def disconnect(self, connection_id: int):
+    def ask_disconnect(self, connection_id: int, label: str):
+        self.confirm_id, self.confirm_label, self.delete_history = connection_id, label, False
+
+    @rx.event
+    def set_delete_history(self, value: bool):
+        self.delete_history = bool(value)
+
+    @rx.event
+    def cancel_disconnect(self):
+        self.confirm_id = 0
+
+    @rx.event
+    async def disconnect(self):
+        connection_id, delete_history, label = self.confirm_id, self.delete_history, self.confirm_label
+        self.confirm_id = 0
         scope = await self._scope()
         try:
-            await connections.disconnect(scope, connection_id)
+            revoked = await connections.disconnect(scope, connection_id, delete_history=delete_history)
         except UserError as exc:
             self.banner, self.banner_error = exc.message, True
             return
         self._syncing = {k: v for k, v in self._syncing.items() if k != connection_id}
+        kept = "Its history was deleted." if delete_history else "Its history stays on your dashboard."
+        asked = " The platform withdrew our access." if revoked else ""
+        self.banner, self.banner_error = f"Disconnected {label}.{asked} {kept}", False
         await self._reload()
 
     async def _on_event(self, ev: dict) -> None:
         cid = int(ev.get("connection_id") or 0)
         if ev.get("kind") == "sync" and cid:
-            counts = ev.get("counts") or {}
-            done = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()) if counts else ""
-            ok = ev.get("status", "success") != "failed"
-            self._note(cid, (f"Synced just now ({done})" if done else "Synced just now") if ok
-                       else f"Sync failed: {ev.get('error', '')}")
+            status = ev.get("status", "success")
+            if status == "started":
+                self._note(cid, "Collecting your numbers…")
+            elif status == "failed":
+                self._note(cid, f"Sync failed: {ev.get('error', '')}")
+            else:
+                counts = {k: v for k, v in (ev.get("counts") or {}).items() if v}
+                done = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items())
+                self._note(cid, f"Synced just now ({done} updated)" if done else "Synced just now: nothing new")
         await self._reload()
 
     @rx.event(background=True)
     async def watch(self):
-        if await watch_page(self, "/onboarding", {"sync", "connection"}, self._on_event):
+        if await watch_page(self, "/connections", {"sync", "connection"}, self._on_event):
             yield to_login_page()

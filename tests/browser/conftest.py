@@ -207,6 +207,8 @@ def running_app(redis_url: str, tmp_path: Path, *, worker: bool = True, proxy: b
         "DATABASE_URL": db_url, "REDIS_URL": redis_url,
         "APP_URL": base, "API_URL": base, "SANDBOX_URL": "",
         "DREAMSUITE_MODEL": "offline", "DREAMSUITE_DEMO": "1", "MAIL_DIR": str(tmp_path / "mail"),
+        # The platform emulators are served by the app itself (as under `make run`), own store.
+        "EMULATOR_URL": f"{base}/emulators", "EMULATOR_DB": str(tmp_path / "emulators.db"),
         # Any database call left on the event loop fails the journey instead of stalling the app.
         "DB_LOOP_GUARD": "raise",
     }

@@ -80,7 +80,7 @@ def _notify(workspace_id: int, message: str, link: str) -> int:
         return n.id
 
 
-def notification(redis_url: str, workspace_id: int, message: str, link: str = "/onboarding") -> int:
+def notification(redis_url: str, workspace_id: int, message: str, link: str = "/connections") -> int:
     """A notification row, announced on the workspace's channel the way the services announce it."""
     nid = off_loop(_notify, workspace_id, message, link)
     redis_sync.Redis.from_url(redis_url).publish(channel(workspace_id, redis_url),

@@ -36,15 +36,15 @@ def test_new_artist_journey(live_app, page):
     # The same answer for any email: the link arrives by mail (the app's outbox here).
     page.goto(live_app.link_in_mail_to(email))
     page.get_by_test_id("verify-submit").click()
-    page.wait_for_url(re.compile(r"/onboarding"))
+    page.wait_for_url(re.compile(r"/connections"))
     expect(page.get_by_test_id("workspace-name")).to_have_text("Nova Lux")
     expect(page.get_by_test_id("platform-card-tidal")).to_contain_text("No public API yet")
 
     # Connect the sandbox through its real consent page.
     page.get_by_test_id("connect-sandbox").click()
     page.locator("button.allow").click()
-    page.wait_for_url(re.compile(r"/onboarding/?\?flash="))
-    expect(page.get_by_test_id("onboarding-banner")).to_contain_text("Connected Sandbox (@")
+    page.wait_for_url(re.compile(r"/connections/?\?flash="))
+    expect(page.get_by_test_id("connections-banner")).to_contain_text("Connected Sandbox (@")
     # The first sync runs in the worker; the card learns of it live.
     expect(page.get_by_test_id("platform-last-synced")).to_contain_text("Last sync", timeout=90_000)
 

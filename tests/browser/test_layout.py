@@ -78,7 +78,7 @@ def _ready(page, name: str) -> None:
     if name == "dashboard":
         expect(page.get_by_test_id("stat-followers")).to_have_text(re.compile(r"^\d{1,3}(,\d{3})*$"))
         expect(page.get_by_test_id("growth-chart").locator(".js-plotly-plot")).to_be_visible()
-    elif name == "onboarding":
+    elif name == "connections":
         expect(page.get_by_test_id("platform-card-tidal")).to_be_visible()
         expect(page.get_by_test_id("platform-username")).to_have_text("@main")
     elif name == "chat":
@@ -95,7 +95,7 @@ def test_every_page_fits_phones_and_desktop(module_app, new_context):
     seed.numbers(me.workspace_id, ["A caption with a very long link https://example.com/" + "x" * 120])
     seed.notification(module_app.redis_url, me.workspace_id,
                       "Sandbox could not be synced: " + "the-platform-answered-with-a-very-long-error-" * 3)
-    pages = {name: f"/{name}" for name in ["dashboard", "onboarding", "chat", "composer", "account"]}
+    pages = {name: f"/{name}" for name in ["dashboard", "connections", "chat", "composer", "account"]}
 
     for width, height in [DESKTOP, *PHONES]:
         page = new_context(width=width, height=height).new_page()
