@@ -1,9 +1,18 @@
-"""`python -m dreamsuite.seed`: the demo artist, connected to the sandbox, with history.
+"""`python -m dreamsuite.seed`: the demo artist, connected to five platforms, with history.
 
-Idempotent: a second run finds the demo user and only refreshes the data. The sandbox
-connection goes through the real OAuth flow against the sandbox mounted in the running app
-(`make run` seeds once the backend answers); when the app is not running, a sandbox server is
-started here for the moment — its signed tokens stay valid for the app's own mount.
+Nova Lane connects Instagram, YouTube, Spotify, TikTok and a Facebook Page through the real
+connectors and the
+real OAuth flows — against the local emulators of those platforms (EMULATOR_URL), whose
+consent pages create (or pick again) an account named "Nova Lane" on each. They tell one
+story: a release about six weeks ago that lifts Spotify followers and YouTube views the same
+week, reels that outperform photos, shorts that outperform long videos, and a Facebook Page
+slowly losing followers while the others grow. Each platform gives
+the history its API gives (YouTube's analytics reach back a year, Instagram's thirty days;
+Spotify and TikTok only today's numbers, so their history grows with each daily sync).
+
+Idempotent: a second run finds the demo user and its connections and only collects again.
+When the app is not running, the emulators are served here for the moment, on the same store,
+so the accounts and tokens stay valid for the app's own emulators.
 """
 
 from __future__ import annotations
@@ -17,7 +26,6 @@ from sqlmodel import select
 
 from dreamsuite import db
 from dreamsuite.models import ConnectionStatus, Membership, PlatformConnection, User
-from dreamsuite.platforms.sandbox.serve import serve_sandbox
 from dreamsuite.services.scope import Scope, scope_for, scoped
 from dreamsuite.settings import get_settings
 
@@ -25,6 +33,7 @@ DEMO_EMAIL = "demo@dreamsuite.app"
 DEMO_PASSWORD = "dreamsuite-demo"
 DEMO_ARTIST = "Nova Lane"
 DEMO_TIMEZONE = "Europe/Berlin"
+DEMO_PLATFORMS = ("instagram", "youtube", "spotify", "tiktok", "facebook")
 
 log = logging.getLogger("dreamsuite.seed")
 
@@ -33,61 +42,66 @@ def _reachable(base: str) -> bool:
     import httpx
 
     try:
-        return httpx.get(f"{base}/api/v1/me", timeout=2).status_code == 401
+        return httpx.get(f"{base}/spotify/accounts/authorize", timeout=2).status_code == 400
     except httpx.HTTPError:
         return False
 
 
-def _demo_user_id() -> int | None:
-    with db.session() as s:
-        user = s.exec(select(User).where(User.email == DEMO_EMAIL)).first()
-        return user.id if user else None
-
-
-def _demo_scope() -> tuple[bool, Scope, list[int]]:
-    """The demo artist (created on the first run) and their live sandbox connections."""
+def _demo_scope() -> tuple[bool, Scope, dict[str, int]]:
+    """The demo artist (created on the first run) and their live connections by platform."""
     from dreamsuite.services import auth
 
-    user_id = _demo_user_id()
+    with db.session() as s:
+        user = s.exec(select(User).where(User.email == DEMO_EMAIL)).first()
+        user_id = user.id if user else None
     created = user_id is None
     if created:
         user_id, _workspace_id, _token = auth.create_account(DEMO_EMAIL, DEMO_PASSWORD, DEMO_ARTIST, DEMO_TIMEZONE)
     with db.session() as s:
         workspace_id = s.exec(select(Membership.workspace_id).where(Membership.user_id == user_id)).first()
         scope = scope_for(s, user_id, workspace_id)
-        existing = [c.id for c in s.exec(scoped(scope, PlatformConnection).where(
-            PlatformConnection.platform == "sandbox", PlatformConnection.status == ConnectionStatus.active))]
-    return created, scope, existing
+        live = {c.platform: c.id for c in s.exec(scoped(scope, PlatformConnection).where(
+            PlatformConnection.status.in_([ConnectionStatus.active, ConnectionStatus.expiring])))}
+    return created, scope, live
+
+
+async def _connect_and_collect(scope: Scope, live: dict[str, int]) -> dict[str, str]:
+    from dreamsuite.platforms.emulators.consent import approve
+    from dreamsuite.services import connect, sync
+
+    results = {}
+    for platform in DEMO_PLATFORMS:
+        cid = live.get(platform)
+        if cid is None:
+            params = await approve(await connect.start_connect(scope, platform), account_name=DEMO_ARTIST)
+            cid = (await connect.complete_connect(platform, params, scope.user_id)).connection_id
+        result = await sync.collect_connection(cid)
+        results[platform] = f"{result.get('status')} {result.get('counts', result.get('error', ''))}"
+    return results
 
 
 async def seed() -> str:
-    from dreamsuite.platforms.sandbox.consent import approve
-    from dreamsuite.services import connect, sync
-
-    created, scope, existing = await db.run(_demo_scope)
-
-    async def connect_and_collect() -> dict:
-        if existing:
-            connection_id = existing[0]
-        else:
-            params = await approve(await connect.start_connect(scope, "sandbox"))
-            # The demo's own consent: the callback is completed for the user who started it.
-            connection_id = (await connect.complete_connect("sandbox", params, scope.user_id)).connection_id
-        return await sync.collect_connection(connection_id)
-
-    if await asyncio.to_thread(_reachable, get_settings().sandbox_base):
-        result = await connect_and_collect()
+    created, scope, live = await db.run(_demo_scope)
+    base = get_settings().emulator_url
+    if base and await asyncio.to_thread(_reachable, base):
+        results = await _connect_and_collect(scope, live)
     else:
-        with serve_sandbox() as sandbox_url:
-            os.environ["SANDBOX_URL"] = sandbox_url
+        from dreamsuite.platforms.emulators import store_for
+        from dreamsuite.platforms.emulators.serve import serve_emulators
+
+        with serve_emulators(store=store_for(get_settings().emulator_db)) as (url, _):
+            os.environ["EMULATOR_URL"] = url
             get_settings.cache_clear()
             try:
-                result = await connect_and_collect()
+                results = await _connect_and_collect(scope, live)
             finally:
-                os.environ.pop("SANDBOX_URL", None)
+                if base:
+                    os.environ["EMULATOR_URL"] = base
+                else:
+                    os.environ.pop("EMULATOR_URL", None)
                 get_settings.cache_clear()
-    return (f"{'created' if created else 'found'} {DEMO_EMAIL} ({DEMO_ARTIST}); "
-            f"sandbox collect: {result.get('status')} {result.get('counts', '')}")
+    lines = "\n".join(f"  {p}: {r}" for p, r in results.items())
+    return f"{'created' if created else 'found'} {DEMO_EMAIL} ({DEMO_ARTIST}); collected:\n{lines}"
 
 
 def main() -> int:

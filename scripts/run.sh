@@ -11,12 +11,15 @@ if [ -z "${REDIS_URL:-}" ]; then
   REDIS_URL="$(scripts/redis.sh 6390)"
 fi
 export REDIS_URL
-# The local demo: the sandbox platform is mounted with its well-known secret (never in production).
+# The local demo: the platforms' emulators are served by the app itself, with their well-known
+# secrets (never in production), and every connector points at them.
 export DREAMSUITE_DEMO="${DREAMSUITE_DEMO:-1}"
+export MOUNT_SANDBOX="${MOUNT_SANDBOX:-0}"
 # The app, the worker and the seed must agree on where the app is (OAuth callbacks, sandbox).
 port="${PORT:-3000}"
 export APP_URL="${APP_URL:-http://localhost:$port}"
 export API_URL="${API_URL:-$APP_URL}"
+export EMULATOR_URL="${EMULATOR_URL:-$API_URL/emulators}"
 app_url="$APP_URL"; api_url="$API_URL"
 if ! python -c "import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('0.0.0.0', $port))" 2>/dev/null; then
   echo "Port $port is already in use (is Dream Suite already running?). Stop it, or choose another: PORT=3100 make run" >&2

@@ -1,4 +1,7 @@
-"""The demo seed: a demo artist connected to the sandbox through OAuth, with history; idempotent."""
+"""The demo seed: an artist connected to five platforms through the real connectors and OAuth
+flows against their emulators, telling one story; run twice, it changes nothing."""
+
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func
@@ -8,22 +11,49 @@ from dreamsuite import db as dbmod, seed
 from dreamsuite.models import ContentPost, DailyMetric, PlatformConnection, User
 from dreamsuite.services.auth import log_in
 
+pytestmark = pytest.mark.usefixtures("close_arq_pools")
 
-@pytest.mark.asyncio
-async def test_seed_creates_a_usable_demo_and_is_idempotent(db, redis_url, sandbox_url):
+
+def _count(model) -> int:
+    with dbmod.session() as s:
+        return s.exec(select(func.count()).select_from(model)).one()
+
+
+async def test_seed_connects_four_platforms_with_one_story_and_is_idempotent(db, redis_url, emulators):
     first = await seed.seed()
     assert "created" in first
     assert log_in(seed.DEMO_EMAIL, seed.DEMO_PASSWORD)
     with dbmod.session() as s:
-        conn = s.exec(select(PlatformConnection)).one()
-        assert conn.platform == "sandbox" and conn.status == "active" and conn.access_token_enc
-        days = s.exec(select(func.count()).select_from(DailyMetric)).one()
-        posts = s.exec(select(func.count()).select_from(ContentPost)).one()
-    assert days >= 180 and posts >= 20
+        conns = {c.platform: c for c in s.exec(select(PlatformConnection)).all()}
+        days = s.exec(select(DailyMetric)).all()
+        posts = s.exec(select(ContentPost)).all()
+    assert set(conns) == {"instagram", "youtube", "spotify", "tiktok", "facebook"}
+    assert all(c.status == "active" and c.access_token_enc and c.last_synced_at for c in conns.values())
+    by_platform = {p: sorted((d for d in days if d.platform == p), key=lambda d: d.date) for p in conns}
+    # Each platform's history is what its API gives: YouTube a year of analytics, Instagram a month.
+    assert len(by_platform["youtube"]) > 300 and len(by_platform["instagram"]) >= 25
+    assert len(by_platform["spotify"]) == len(by_platform["tiktok"]) == 1
 
+    # One story: the release lifts YouTube's views in its week far above the weeks around it,
+    # and Spotify shows the release itself.
+    release = max(p.posted_at for p in posts if p.platform == "spotify" and p.details.get("kind") == "release")
+    views = {d.date: d.metrics.get("views", 0) for d in by_platform["youtube"]}
+    week_of = sum(views.get(release.date() + timedelta(days=i), 0) for i in range(7))
+    weeks_before = [sum(views.get(release.date() - timedelta(days=7 * w - i), 0) for i in range(7)) for w in (3, 4, 5)]
+    assert week_of > 1.5 * max(weeks_before)
+    # Reels outperform photos on Instagram.
+    ig = [p for p in posts if p.platform == "instagram"]
+    def avg(kind):
+        items = [p.likes + p.comments for p in ig if p.post_type == kind]
+        return sum(items) / len(items)
+    assert avg("reel") > 1.5 * avg("photo")
+    # A declining platform: the Page has fewer followers than a year ago, the others more.
+    for platform, trend in (("facebook", -1), ("youtube", 1), ("instagram", 1)):
+        series = by_platform[platform]
+        assert (series[-1].follower_count - series[0].follower_count) * trend > 0, platform
+
+    counts = _count(DailyMetric), _count(ContentPost)
     second = await seed.seed()
     assert "found" in second
-    with dbmod.session() as s:
-        assert s.exec(select(func.count()).select_from(User)).one() == 1
-        assert s.exec(select(func.count()).select_from(PlatformConnection)).one() == 1
-        assert s.exec(select(func.count()).select_from(DailyMetric)).one() == days
+    assert _count(User) == 1 and _count(PlatformConnection) == 5
+    assert (_count(DailyMetric), _count(ContentPost)) == counts

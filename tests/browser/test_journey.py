@@ -1,5 +1,5 @@
 """A new artist's first session, end to end in Chromium against the real app and worker:
-sign up, connect the sandbox through its OAuth consent page, see the numbers, ask the chat,
+sign up, connect X through the consent page of its emulator, see the numbers, ask the chat,
 schedule a post and watch it get published — every update arriving live, without reloads."""
 
 from __future__ import annotations
@@ -40,11 +40,13 @@ def test_new_artist_journey(live_app, page):
     expect(page.get_by_test_id("workspace-name")).to_have_text("Nova Lux")
     expect(page.get_by_test_id("platform-card-tidal")).to_contain_text("No public API yet")
 
-    # Connect the sandbox through its real consent page.
-    page.get_by_test_id("connect-sandbox").click()
+    # Connect X with the real connector, through the consent page of its local emulator: a new
+    # account of the artist's there.
+    page.get_by_test_id("connect-x").click()
+    page.fill("input[name=new_name]", "Nova Lux")
     page.locator("button.allow").click()
     page.wait_for_url(re.compile(r"/connections/?\?flash="))
-    expect(page.get_by_test_id("connections-banner")).to_contain_text("Connected Sandbox (@")
+    expect(page.get_by_test_id("connections-banner")).to_contain_text("Connected X (@nova_lux)")
     # The first sync runs in the worker; the card learns of it live.
     expect(page.get_by_test_id("platform-last-synced")).to_contain_text("Last sync", timeout=90_000)
 
