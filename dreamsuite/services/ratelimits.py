@@ -56,18 +56,23 @@ def _seconds_to_midnight(zone: ZoneInfo) -> float:
 
 
 class RedisGate:
+    """Each side of a call is one round trip to Redis (a pipeline), so the gate costs little."""
+
     async def before(self, platform: str, key: str, cost: int) -> None:
+        quota = _quota(platform)
         try:
             r = _redis()
-            wait = await r.pttl(f"ratelimit:cooldown:{platform}:{key}")
+            async with r.pipeline(transaction=False) as pipe:
+                pipe.pttl(f"ratelimit:cooldown:{platform}:{key}")
+                if quota:
+                    pipe.get(_quota_key(platform, key, quota[1]))
+                waits = await pipe.execute()
+            wait = waits[0]
             if wait and wait > 0:
                 raise RateLimited(f"Waiting for {platform}'s rate limit to reset", retry_after=math.ceil(wait / 1000))
-            quota = _quota(platform)
-            if quota:
-                used = int(await r.get(_quota_key(platform, key, quota[1])) or 0)
-                if used + cost > quota[0]:
-                    raise RateLimited(f"Today's {platform} quota ({quota[0]:,} units) is used up; it resets at "
-                                      "midnight Pacific time", retry_after=_seconds_to_midnight(quota[1]))
+            if quota and int(waits[1] or 0) + cost > quota[0]:
+                raise RateLimited(f"Today's {platform} quota ({quota[0]:,} units) is used up; it resets at "
+                                  "midnight Pacific time", retry_after=_seconds_to_midnight(quota[1]))
             await self._slot(r, platform)
         except (RedisError, OSError) as exc:
             log.warning("rate gate unavailable (%s): calling %s without it", type(exc).__name__, platform)
@@ -77,8 +82,10 @@ class RedisGate:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + WAIT_FOR_SLOT
         while True:
-            n = await r.incr(name)
-            await r.expire(name, 120)  # a worker that dies holding slots frees them within minutes
+            async with r.pipeline(transaction=False) as pipe:
+                pipe.incr(name)
+                pipe.expire(name, 120)  # a worker that dies holding slots frees them within minutes
+                n, _ = await pipe.execute()
             if n <= PLATFORM_CONCURRENCY:
                 return
             await r.decr(name)
@@ -87,23 +94,24 @@ class RedisGate:
             await asyncio.sleep(0.05)
 
     async def after(self, platform: str, key: str, cost: int, usage: Usage | None) -> None:
+        quota = _quota(platform)
+        cooldown = None
+        if usage and usage.retry_after:
+            cooldown = usage.retry_after
+        elif usage and usage.used is not None and usage.used >= NEARLY_USED and usage.reset_in:
+            cooldown = usage.reset_in
         try:
-            r = _redis()
-            n = await r.decr(f"ratelimit:inflight:{platform}")
-            if n < 0:
-                await r.set(f"ratelimit:inflight:{platform}", 0)
-            quota = _quota(platform)
-            if quota:
-                name = _quota_key(platform, key, quota[1])
-                await r.incrby(name, cost)
-                await r.expire(name, 2 * 86400)
-            cooldown = None
-            if usage and usage.retry_after:
-                cooldown = usage.retry_after
-            elif usage and usage.used is not None and usage.used >= NEARLY_USED and usage.reset_in:
-                cooldown = usage.reset_in
-            if cooldown:
-                await r.set(f"ratelimit:cooldown:{platform}:{key}", 1, px=max(1, int(cooldown * 1000)))
+            async with _redis().pipeline(transaction=False) as pipe:
+                pipe.decr(f"ratelimit:inflight:{platform}")
+                if quota:
+                    name = _quota_key(platform, key, quota[1])
+                    pipe.incrby(name, cost)
+                    pipe.expire(name, 2 * 86400)
+                if cooldown:
+                    pipe.set(f"ratelimit:cooldown:{platform}:{key}", 1, px=max(1, int(cooldown * 1000)))
+                results = await pipe.execute()
+            if results[0] < 0:  # a slot freed twice (a restart): never let the count go negative
+                await _redis().set(f"ratelimit:inflight:{platform}", 0)
         except (RedisError, OSError) as exc:
             log.warning("rate gate unavailable (%s) after a %s call", type(exc).__name__, platform)
 
