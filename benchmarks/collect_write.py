@@ -75,7 +75,8 @@ def _raw(conns, results) -> float:
                   "platform_post_id": p.platform_post_id, "post_type": p.post_type, "caption": p.caption,
                   "url": p.url, "likes": p.likes, "comments": p.comments, "shares": p.shares, "saves": p.saves,
                   "views": p.views, "plays": p.plays, "reach": p.reach, "impressions": p.impressions,
-                  "hashtags": p.hashtags, "posted_at": p.posted_at.replace(tzinfo=now.tzinfo), "updated_at": now}
+                  "hashtags": p.hashtags, "details": p.details, "posted_at": p.posted_at.replace(tzinfo=now.tzinfo),
+                  "updated_at": now}
                  for p in result.posts]
         with db.get_engine().begin() as c:
             for table, rows, key in ((DailyMetric.__table__, days, ["connection_id", "date"]),
