@@ -2,6 +2,8 @@
 
 from datetime import date, datetime, timedelta, timezone
 
+import pytest
+
 from dreamsuite.db import session
 from dreamsuite.models import PlatformConnection
 from dreamsuite.services.dashboard import dashboard_data
@@ -67,3 +69,14 @@ def test_last_synced_at_from_connections(db):
         s.add(PlatformConnection(workspace_id=other.workspace_id, platform="instagram", platform_user_id="u2",
                                  last_synced_at=when + timedelta(hours=5)))
     assert dashboard_data(me).last_synced_at == when
+
+
+@pytest.mark.db
+def test_a_platform_with_only_todays_numbers_has_no_weekly_change_not_zero(db):
+    scope = make_scope()
+    seed_followers(scope, "instagram", END, [1000 + 10 * i for i in range(14)])
+    seed_followers(scope, "spotify", END, [5000])  # one snapshot: Spotify gives no history
+    data = dashboard_data(scope)
+    by = {p["platform"]: p for p in data.platforms}
+    assert by["spotify"]["change_7d"] is None and by["spotify"]["followers"] == 5000
+    assert by["instagram"]["change_7d"] == 70 and data.total_followers == 1130 + 5000

@@ -5,6 +5,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import reflex as rx
 
+from dreamsuite.platforms import platform_label
+
 # Brand-ish colours so a platform keeps its colour across pages.
 PLATFORM_COLORS = {
     "instagram": "#E1306C", "facebook": "#1877F2", "spotify": "#1DB954", "youtube": "#FF0000",
@@ -23,9 +25,9 @@ def growth_figure(series: list[dict]) -> go.Figure:
     fig = go.Figure()
     for platform, (xs, ys) in sorted(by_platform.items()):
         fig.add_trace(go.Scatter(
-            x=xs, y=ys, mode="lines", name=platform.capitalize(),
+            x=xs, y=ys, mode="lines+markers" if len(xs) == 1 else "lines", name=platform_label(platform),
             line={"width": 2.5, "color": PLATFORM_COLORS.get(platform)},
-            hovertemplate="%{x|%d %b %Y}<br>%{y:,} followers<extra>" + platform.capitalize() + "</extra>",
+            hovertemplate="%{x|%d %b %Y}<br>%{y:,} followers<extra>" + platform_label(platform) + "</extra>",
         ))
     fig.update_layout(
         margin={"l": 10, "r": 10, "t": 10, "b": 10},

@@ -76,6 +76,14 @@ def account_label(platform: str, username: str = "") -> str:
     return f"{name} ({prefix}{username})" if username else name
 
 
+def platform_label(platform: str) -> str:
+    """The platform's own spelling ("YouTube", "TikTok"), or the name as given when unknown."""
+    try:
+        return get_adapter(platform).label
+    except UnknownPlatform:
+        return platform.capitalize()
+
+
 def handle(platform: str, username: str) -> str:
     """An account's name as the platform writes it ("@nova", or "Nova Lane" for an artist profile)."""
     try:
@@ -96,4 +104,4 @@ _ORDER = ["instagram", "facebook", "spotify", "youtube", "tiktok", "soundcloud",
           "amazon_music", "tidal"]
 CATALOG: list[PlatformCard] = [_card(_ADAPTERS[name]) for name in _ORDER] + [_card(SandboxAdapter)]
 
-__all__ = ["CATALOG", "PlatformCard", "UnknownPlatform", "account_label", "get_adapter", "handle"]
+__all__ = ["CATALOG", "PlatformCard", "UnknownPlatform", "account_label", "get_adapter", "handle", "platform_label"]

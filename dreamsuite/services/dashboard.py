@@ -59,8 +59,10 @@ def dashboard_data(scope: Scope, days: int = 90) -> DashboardData:
         last_date, last = pts[-1]
         gr = g.change_over_days(pts, 7, end=latest)
         growths.append(gr)
+        # A platform whose history starts inside the week (it gives only today's numbers) has no
+        # week-old baseline: "—", not a change of 0.
         platforms.append({"platform": platform, "followers": last, "date": last_date.isoformat(),
-                          "change_7d": gr.change if gr else None})
+                          "change_7d": gr.change if gr and gr.complete else None})
     platforms.sort(key=lambda p: -p["followers"])
     total = sum(p["followers"] for p in platforms)
     week = g.combine_growth(growths)

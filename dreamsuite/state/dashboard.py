@@ -9,6 +9,7 @@ import reflex as rx
 
 from dreamsuite import db
 from dreamsuite.components.charts import growth_figure
+from dreamsuite.platforms import platform_label
 from dreamsuite.services.dashboard import dashboard_data
 from dreamsuite.state import fmt
 from dreamsuite.state.auth import AuthState, to_login_page
@@ -53,7 +54,7 @@ class DashboardState(AuthState):
         self.last_synced = fmt.local_time(d.last_synced_at, self.user_timezone)
         self.as_of = d.as_of or ""
         self.platforms = [
-            {"platform": p["platform"].capitalize(), "followers": fmt.number(p["followers"]),
+            {"platform": platform_label(p["platform"]), "followers": fmt.number(p["followers"]),
              "change": fmt.signed(p["change_7d"])}
             for p in d.platforms
         ]

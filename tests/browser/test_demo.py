@@ -30,7 +30,7 @@ def test_demo_connections_show_every_platform_and_live_sync_progress(live_app, t
 
     log_in(page, base, "demo@dreamsuite.app", "dreamsuite-demo")
     # The dashboard adds the five platforms up.
-    for label in ("Instagram", "Youtube", "Spotify", "Tiktok", "Facebook"):
+    for label in ("Instagram", "YouTube", "Spotify", "TikTok", "Facebook"):
         expect(page.get_by_test_id("growth-chart")).to_be_visible()
         expect(page.locator("body")).to_contain_text(label)
 
