@@ -9,6 +9,15 @@ from dreamsuite.models.connection import (
     SyncRun,
     SyncStatus,
 )
+from dreamsuite.models.insight import (
+    PRIORITY_RANK,
+    Goal,
+    Insight,
+    InsightType,
+    Priority,
+    StoredForecast,
+    XpEvent,
+)
 from dreamsuite.models.metrics import AudienceSnapshot, Comment, ContentPost, DailyMetric
 from dreamsuite.models.notification import Notification
 from dreamsuite.models.publishing import (
@@ -25,9 +34,10 @@ ALL_MODELS = [
     Conversation, ChatMessage,
     ScheduledPost, PostDestination,
     Notification,
+    Insight, Goal, XpEvent, StoredForecast,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [
     "ALL_MODELS", "Role", "ROLE_RANK", "ConnectionStatus", "SyncStatus",
-    "PostStatus", "DestinationStatus",
+    "PostStatus", "DestinationStatus", "InsightType", "Priority", "PRIORITY_RANK",
 ]

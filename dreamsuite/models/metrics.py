@@ -37,7 +37,11 @@ class DailyMetric(SQLModel, table=True):
 
 class ContentPost(SQLModel, table=True):
     __tablename__ = "content_post"
-    __table_args__ = (UniqueConstraint("workspace_id", "platform", "platform_post_id"),)
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "platform", "platform_post_id"),
+        # The dashboards read a workspace's posts by date.
+        Index("ix_content_post_workspace_posted", "workspace_id", "posted_at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id", index=True, ondelete="CASCADE")
     connection_id: int | None = Field(default=None, foreign_key="platform_connection.id", ondelete="SET NULL")

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from dreamsuite.analytics.growth import Point
 from dreamsuite.db import utcnow
-from dreamsuite.models import ContentPost, DailyMetric, Workspace
+from dreamsuite.models import AudienceSnapshot, ContentPost, DailyMetric, PlatformConnection, Workspace
 from dreamsuite.services.scope import Scope, scoped
 
 POST_FIELDS = ("likes", "comments", "shares", "saves", "views", "plays", "reach", "impressions")
@@ -93,3 +93,96 @@ def count_posts(session: Session, scope: Scope, since: date | None = None) -> in
 def days_before(d: date, days: int) -> date:
     """First day of the `days`-day window that ends on `d`."""
     return d - timedelta(days=days - 1)
+
+
+# ------------------------------------------------------------------ fast readers (tuples, SQL sums)
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+
+
+def platform_series(session: Session, scope: Scope, start: date, end: date) -> dict[str, list[Point]]:
+    """Followers per platform and day in [start, end], accounts summed in SQL (no ORM rows)."""
+    rows = session.execute(
+        select(DailyMetric.platform, DailyMetric.date, func.sum(DailyMetric.follower_count))
+        .where(DailyMetric.workspace_id == scope.workspace_id, DailyMetric.date >= start, DailyMetric.date <= end)
+        .group_by(DailyMetric.platform, DailyMetric.date)
+        .order_by(DailyMetric.platform, DailyMetric.date)).all()
+    out: dict[str, list[Point]] = defaultdict(list)
+    for platform, day, followers in rows:
+        out[platform].append((day, int(followers or 0)))
+    return dict(out)
+
+
+def metric_series(session: Session, scope: Scope, key: str, start: date, end: date) -> dict[str, list[Point]]:
+    """One of the platforms' own daily numbers (e.g. "views") per platform and day, where given."""
+    value = DailyMetric.metrics[key].as_float()
+    rows = session.execute(
+        select(DailyMetric.platform, DailyMetric.date, func.sum(value))
+        .where(DailyMetric.workspace_id == scope.workspace_id, DailyMetric.date >= start, DailyMetric.date <= end,
+               value.is_not(None))
+        .group_by(DailyMetric.platform, DailyMetric.date)
+        .order_by(DailyMetric.platform, DailyMetric.date)).all()
+    out: dict[str, list[Point]] = defaultdict(list)
+    for platform, day, amount in rows:
+        if amount is not None:
+            out[platform].append((day, float(amount)))
+    return dict(out)
+
+
+POST_COLUMNS = (ContentPost.id, ContentPost.platform, ContentPost.post_type, ContentPost.posted_at,
+                ContentPost.likes, ContentPost.comments, ContentPost.shares, ContentPost.saves,
+                ContentPost.views, ContentPost.plays, ContentPost.reach, ContentPost.impressions,
+                ContentPost.hashtags)
+
+
+def post_rows(session: Session, scope: Scope, start: date, end: date) -> list[dict]:
+    """The posts published in [start, end] as plain dicts for analytics (numbers, not captions)."""
+    rows = session.execute(
+        select(*POST_COLUMNS)
+        .where(ContentPost.workspace_id == scope.workspace_id, ContentPost.posted_at >= _start_of(start),
+               ContentPost.posted_at < _start_of(end + timedelta(days=1)))).all()
+    return [{"id": r[0], "platform": r[1], "type": r[2], "posted_at": _aware(r[3]), "likes": r[4],
+             "comments": r[5], "shares": r[6], "saves": r[7], "views": r[8], "plays": r[9], "reach": r[10],
+             "impressions": r[11], "hashtags": list(r[12] or [])} for r in rows]
+
+
+def top_post_rows(session: Session, scope: Scope, start: date, end: date, limit: int = 10) -> list[dict]:
+    """The posts with the most interactions in [start, end], with what a card shows."""
+    interactions = ContentPost.likes + ContentPost.comments + ContentPost.shares + ContentPost.saves
+    rows = session.execute(
+        select(ContentPost.id, ContentPost.platform, ContentPost.post_type, ContentPost.caption, ContentPost.url,
+               ContentPost.posted_at, ContentPost.likes, ContentPost.comments, ContentPost.shares,
+               ContentPost.saves, ContentPost.views, ContentPost.reach, ContentPost.details, interactions)
+        .where(ContentPost.workspace_id == scope.workspace_id, ContentPost.posted_at >= _start_of(start),
+               ContentPost.posted_at < _start_of(end + timedelta(days=1)))
+        .order_by(interactions.desc(), ContentPost.posted_at.desc()).limit(limit)).all()
+    return [{"id": r[0], "platform": r[1], "type": r[2], "caption": r[3], "url": r[4],
+             "posted_at": _aware(r[5]), "likes": r[6], "comments": r[7], "shares": r[8], "saves": r[9],
+             "views": r[10], "reach": r[11], "thumbnail": _thumbnail(r[12] or {}), "interactions": int(r[13] or 0)}
+            for r in rows]
+
+
+def _thumbnail(details: dict) -> str:
+    for key in ("thumbnail", "thumbnail_url", "cover_image_url", "artwork_url", "image_url", "picture"):
+        value = details.get(key)
+        if isinstance(value, str) and value.startswith("https://"):
+            return value
+    return ""
+
+
+def latest_audience(session: Session, scope: Scope) -> dict[str, dict]:
+    """Each platform's newest audience snapshot (the biggest account's when there are several)."""
+    newest = (select(AudienceSnapshot.connection_id, func.max(AudienceSnapshot.date).label("d"))
+              .where(AudienceSnapshot.workspace_id == scope.workspace_id)
+              .group_by(AudienceSnapshot.connection_id).subquery())
+    rows = session.execute(
+        select(AudienceSnapshot.platform, AudienceSnapshot.data, AudienceSnapshot.date)
+        .join(newest, (newest.c.connection_id == AudienceSnapshot.connection_id) & (newest.c.d == AudienceSnapshot.date))
+        .order_by(AudienceSnapshot.date)).all()
+    return {platform: {"date": day.isoformat(), **(data or {})} for platform, data, day in rows}
+
+
+def last_synced(session: Session, scope: Scope) -> datetime | None:
+    value = session.execute(select(func.max(PlatformConnection.last_synced_at))
+                            .where(PlatformConnection.workspace_id == scope.workspace_id)).scalar()
+    return _aware(value) if value else None
