@@ -150,3 +150,113 @@ def combine_growth(items: Iterable[Growth | None]) -> Growth | None:
     end = sum(g.end_followers for g in gs)
     return Growth(min(g.start_date for g in gs), max(g.end_date for g in gs), start, end,
                   end - start, pct(end - start, start), all(g.complete for g in gs))
+
+
+# --- Named windows, rates, acceleration and records -------------------------------------
+
+STEADY_BAND = 0.10  # within ±10 % of the previous period's change counts as steady
+
+
+def change(series: Iterable[Point], days: int, end: date | None = None) -> Growth | None:
+    """Change over the last `days` days ending on `end` (default: the latest point):
+    1 = the last 24 hours, 7, 30... `complete` is False when the history starts inside
+    the window (the change then covers less than asked)."""
+    return change_over_days(series, days, end)
+
+
+def change_between(series: Iterable[Point], start: date, end: date) -> Growth | None:
+    """Change over a custom range of days, `start` and `end` included."""
+    if start is None or end is None or start > end:
+        return None
+    return growth_between(series, start, end)
+
+
+def growth_rate_per_day(series: Iterable[Point], days: int, end: date | None = None) -> float | None:
+    """Compounded growth in % per day over the window (over the days actually covered when
+    the history is shorter): 1,000 → 1,210 in two days is 10.0. None without a positive
+    baseline, a non-negative end value, or any time between the two points."""
+    g = change_over_days(series, days, end)
+    if g is None or g.start_followers <= 0 or g.end_followers < 0:
+        return None
+    span = (g.end_date - g.start_date).days
+    if span < 1:
+        return None
+    return round(((g.end_followers / g.start_followers) ** (1 / span) - 1) * 100, 4)
+
+
+@dataclass(frozen=True)
+class Acceleration:
+    days: int
+    current: int  # change over the last `days` days
+    previous: int  # change over the `days` days before them
+    ratio: float | None  # current / previous, only when the previous change was a gain
+    # "accelerating" when the change is more than 10 % above the previous period's,
+    # "slowing" more than 10 % below, else "steady". Losing fewer followers than before
+    # counts as accelerating: the verdict compares the two numbers, nothing else.
+    verdict: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def acceleration(series: Iterable[Point], days: int, end: date | None = None) -> Acceleration | None:
+    """This period's change against the previous equal period's; None unless the history
+    covers both periods fully (a point on or before the day before the previous period)."""
+    s = clean(series)
+    if not s or days < 1:
+        return None
+    end = end or s[-1][0]
+    cur = change_over_days(s, days, end)
+    prev = change_over_days(s, days, end - timedelta(days=days))
+    if cur is None or prev is None or not prev.complete:
+        return None
+    c, p = cur.change, prev.change
+    if abs(c - p) <= STEADY_BAND * abs(p):
+        verdict = "steady"
+    else:
+        verdict = "accelerating" if c > p else "slowing"
+    ratio = round(c / p, 4) if p > 0 else None
+    return Acceleration(days, c, p, ratio, verdict)
+
+
+@dataclass(frozen=True)
+class Record:
+    metric: str
+    date: date
+    value: float
+    previous_high: float
+    previous_high_date: date  # the day the previous high was first reached
+    lookback: int | None  # days looked back (None: the whole history)
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["date"], d["previous_high_date"] = self.date.isoformat(), self.previous_high_date.isoformat()
+        return d
+
+
+def records(series: Iterable[Point], metric: str = "followers", end: date | None = None,
+            lookback: int | None = None) -> Record | None:
+    """A new high: the last value (on or before `end`) is above every earlier value (in the
+    `lookback` days before it, or ever). Equalling the old high is not a record. Works for
+    any metric: followers, a day's views, a day's new followers (pass `daily_changes`)."""
+    s = [(d, v) for d, v in _clean_numbers(series) if end is None or d <= end]
+    if len(s) < 2 or (lookback is not None and lookback < 1):
+        return None
+    last_date, last = s[-1]
+    earlier = [p for p in s[:-1] if lookback is None or p[0] >= last_date - timedelta(days=lookback)]
+    if not earlier:
+        return None
+    high = max(v for _, v in earlier)
+    if last <= high:
+        return None
+    high_date = next(d for d, v in earlier if v == high)
+    return Record(metric, last_date, last, high, high_date, lookback)
+
+
+def _clean_numbers(series: Iterable[Point]) -> list[tuple[date, float]]:
+    """Like `clean` but keeps fractional values (views per post, rates)."""
+    by_date: dict[date, float] = {}
+    for d, v in series or ():
+        if isinstance(d, date) and isinstance(v, (int, float)) and v == v:
+            by_date[d] = v
+    return sorted(by_date.items())
