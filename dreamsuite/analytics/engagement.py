@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
 from typing import Iterable, Mapping
 
 INTERACTIONS = ("likes", "comments", "shares", "saves")
@@ -45,3 +48,150 @@ def top_posts(posts: Iterable[Mapping], limit: int = 5, followers: int | None = 
     ranked.sort(key=lambda d: str(d.get("posted_at") or ""), reverse=True)
     ranked.sort(key=lambda d: d["engagement"], reverse=True)  # stable: ties stay newest first
     return ranked[:limit]
+
+
+# --- Rates per post, and groups of posts ------------------------------------------------
+#
+# A post's rate is its interactions (likes + comments + shares + saves) over the people it
+# reached, in %. Reach is what the platform counted for that post; when it gave none, the
+# account's followers stand in, and `basis` says which was used: the two are not the same
+# measure (a rate over reach is usually higher), so groups say when they mix them.
+
+_TAG = re.compile(r"#(\w+)", re.UNICODE)
+
+
+def number(value) -> float:
+    """A count from a post dict: missing, None, junk or negative counts as 0."""
+    if isinstance(value, bool):
+        return 0.0
+    if isinstance(value, (int, float)):
+        return float(value) if value == value and value > 0 else 0.0
+    try:
+        v = float(str(value).strip())
+    except (TypeError, ValueError):
+        return 0.0
+    return v if v == v and v > 0 else 0.0
+
+
+def interactions(post: Mapping) -> float:
+    return sum(number(post.get(k)) for k in INTERACTIONS)
+
+
+def posted_at(post: Mapping) -> datetime | None:
+    """The post's time as an aware UTC datetime (naive values are taken as UTC); None if unreadable."""
+    v = post.get("posted_at")
+    if isinstance(v, str):
+        try:
+            v = datetime.fromisoformat(v.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if not isinstance(v, datetime):
+        return None
+    return v.replace(tzinfo=timezone.utc) if v.tzinfo is None else v.astimezone(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Rate:
+    value: float  # %
+    basis: str  # "reach" | "followers"
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _rate(post: Mapping, followers) -> tuple[float, str] | None:
+    reach = number(post.get("reach"))
+    if reach > 0:
+        return interactions(post) / reach * 100, "reach"
+    f = number(followers)
+    if f > 0:
+        return interactions(post) / f * 100, "followers"
+    return None
+
+
+def post_rate(post: Mapping, followers: int | float | None = None) -> Rate | None:
+    """(likes + comments + shares + saves) / reach × 100, or / followers when the post has no
+    reach; None when there is neither."""
+    r = _rate(post, followers)
+    return Rate(round(r[0], 2), r[1]) if r else None
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    posts: int
+    rated: int  # posts with a rate (reach, or the platform's followers, known)
+    avg_rate: float | None  # mean of the posts' rates, %
+    avg_interactions: float
+    basis: str | None  # "reach" | "followers" | "mixed"; None when no post has a rate
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _platform(post: Mapping) -> str:
+    return str(post.get("platform") or "").strip().lower() or "unknown"
+
+
+def followers_for(post: Mapping, followers_by_platform: Mapping | None):
+    if not followers_by_platform:
+        return None
+    return followers_by_platform.get(_platform(post), followers_by_platform.get(post.get("platform")))
+
+
+def group(key: str, posts: list[Mapping], followers_by_platform: Mapping | None) -> Group:
+    rates = [r for r in (_rate(p, followers_for(p, followers_by_platform)) for p in posts) if r]
+    bases = {b for _, b in rates}
+    basis = None if not bases else bases.pop() if len(bases) == 1 else "mixed"
+    avg = round(sum(v for v, _ in rates) / len(rates), 2) if rates else None
+    inter = round(sum(interactions(p) for p in posts) / len(posts), 1) if posts else 0.0
+    return Group(key, len(posts), len(rates), avg, inter, basis)
+
+
+def _ranked(groups: Iterable[Group]) -> list[Group]:
+    return sorted(groups, key=lambda g: (g.avg_rate is None, -(g.avg_rate or 0), -g.posts, g.key))
+
+
+def _grouped(posts: Iterable[Mapping], keys_of, followers_by_platform, min_posts: int = 1) -> list[Group]:
+    buckets: dict[str, list[Mapping]] = {}
+    for p in posts or ():
+        if isinstance(p, Mapping):
+            for k in keys_of(p):
+                buckets.setdefault(k, []).append(p)
+    return _ranked(group(k, ps, followers_by_platform) for k, ps in buckets.items() if len(ps) >= min_posts)
+
+
+def _type(post: Mapping) -> list[str]:
+    return [str(post.get("type") or "").strip().lower() or "unknown"]
+
+
+def hashtags(post: Mapping) -> list[str]:
+    """The post's hashtags, lower case without '#', each once; read from the caption when
+    the post carries no list."""
+    tags = post.get("hashtags")
+    if not tags:
+        tags = _TAG.findall(str(post.get("caption") or ""))
+    elif isinstance(tags, str):
+        tags = tags.replace(",", " ").split()
+    out: list[str] = []
+    for t in tags:
+        t = str(t).strip().lstrip("#").lower()
+        if t and t not in out:
+            out.append(t)
+    return out
+
+
+def by_type(posts: Iterable[Mapping], followers_by_platform: Mapping | None = None) -> list[Group]:
+    """Reels against photos against carousels...: best average rate first (groups without
+    any rate last)."""
+    return _grouped(posts, _type, followers_by_platform)
+
+
+def by_hashtag(posts: Iterable[Mapping], followers_by_platform: Mapping | None = None,
+               min_posts: int = 2) -> list[Group]:
+    """Each hashtag used on at least `min_posts` posts, best average rate first."""
+    return _grouped(posts, hashtags, followers_by_platform, max(1, min_posts))
+
+
+def by_platform(posts: Iterable[Mapping], followers_by_platform: Mapping | None = None) -> list[Group]:
+    return _grouped(posts, lambda p: [_platform(p)], followers_by_platform)
