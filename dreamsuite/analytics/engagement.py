@@ -99,7 +99,8 @@ class Rate:
         return asdict(self)
 
 
-def _rate(post: Mapping, followers) -> tuple[float, str] | None:
+def raw_rate(post: Mapping, followers) -> tuple[float, str] | None:
+    """(rate %, basis) unrounded, for averaging; see post_rate."""
     reach = number(post.get("reach"))
     if reach > 0:
         return interactions(post) / reach * 100, "reach"
@@ -112,7 +113,7 @@ def _rate(post: Mapping, followers) -> tuple[float, str] | None:
 def post_rate(post: Mapping, followers: int | float | None = None) -> Rate | None:
     """(likes + comments + shares + saves) / reach × 100, or / followers when the post has no
     reach; None when there is neither."""
-    r = _rate(post, followers)
+    r = raw_rate(post, followers)
     return Rate(round(r[0], 2), r[1]) if r else None
 
 
@@ -140,7 +141,7 @@ def followers_for(post: Mapping, followers_by_platform: Mapping | None):
 
 
 def group(key: str, posts: list[Mapping], followers_by_platform: Mapping | None) -> Group:
-    rates = [r for r in (_rate(p, followers_for(p, followers_by_platform)) for p in posts) if r]
+    rates = [r for r in (raw_rate(p, followers_for(p, followers_by_platform)) for p in posts) if r]
     bases = {b for _, b in rates}
     basis = None if not bases else bases.pop() if len(bases) == 1 else "mixed"
     avg = round(sum(v for v, _ in rates) / len(rates), 2) if rates else None
