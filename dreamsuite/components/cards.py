@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
-STATUS_COLORS = {
-    "connected": "green", "active": "green", "published": "green", "success": "green",
-    "scheduled": "blue", "pending": "blue", "publishing": "amber", "running": "amber",
-    "syncing": "amber", "expiring": "amber", "unconfirmed": "orange",
-    "failed": "red", "error": "red", "expired": "red", "revoked": "red",
-    "partially_failed": "red", "cancelled": "gray", "coming_soon": "gray", "no_api": "gray",
-    "not_connected": "gray", "available": "gray",
-}
+from dreamsuite import styles as st
 
 
 def status_badge(status, testid: str = "status-badge", label=None, **props) -> rx.Component:
     return rx.badge(
         label if label is not None else status.to(str).replace("_", " "),
-        color_scheme=rx.match(status, *[(k, v) for k, v in STATUS_COLORS.items()], "gray"),
-        variant="soft",
+        color_scheme=rx.match(status, *[(k, v) for k, v in st.STATUS_COLORS.items()], "gray"),
+        **st.badge,
         data_testid=testid,
         **props,
     )
@@ -28,16 +21,16 @@ def stat_card(label: str, value, icon: str, testid: str, sub=None) -> rx.Compone
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.icon(icon, size=18, color=rx.color("violet", 10)),
-                rx.text(label, size="2", color=rx.color("gray", 11)),
+                rx.icon(icon, size=st.icon_md, color=st.icon_accent),
+                rx.text(label, size=st.size_sm, color=st.text_muted),
                 align="center",
-                spacing="2",
+                spacing=st.gap_sm,
             ),
-            rx.text(value, size="7", weight="bold", data_testid=testid),
-            rx.text(sub, size="2", color=rx.color("gray", 11)) if sub is not None else rx.fragment(),
-            spacing="2",
+            rx.text(value, size=st.size_3xl, weight="bold", data_testid=testid),
+            rx.text(sub, size=st.size_sm, color=st.text_muted) if sub is not None else rx.fragment(),
+            spacing=st.gap_sm,
         ),
-        width="100%",
+        **st.card,
     )
 
 
@@ -45,14 +38,14 @@ def empty_state(icon: str, title: str, message: str, action: rx.Component | None
                 testid: str = "empty-state") -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.icon(icon, size=36, color=rx.color("violet", 9)),
-            rx.heading(title, size="5"),
-            rx.text(message, color=rx.color("gray", 11), text_align="center", max_width="460px"),
+            rx.icon(icon, size=st.icon_2xl, color=st.icon_feature),
+            rx.heading(title, size=st.size_xl),
+            rx.text(message, color=st.text_muted, text_align="center", max_width=st.prose_max_width),
             action or rx.fragment(),
             align="center",
-            spacing="3",
-            padding="2em",
+            spacing=st.gap_md,
+            padding=st.space_2xl,
         ),
-        width="100%",
+        **st.card,
         data_testid=testid,
     )

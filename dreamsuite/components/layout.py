@@ -14,6 +14,7 @@ from typing import Callable
 
 import reflex as rx
 
+from dreamsuite import styles as st
 from dreamsuite.components.forms import plain_form
 from dreamsuite.state.account import FormPageState
 from dreamsuite.state.auth import LOGOUT_FORM, AuthState
@@ -26,32 +27,30 @@ NAV = [
     ("Composer", "/composer", "calendar-clock"),
     ("Account", "/account", "user-cog"),
 ]
-SIDEBAR_WIDTH = "240px"
-ELLIPSIS = {"overflow": "hidden", "text_overflow": "ellipsis", "white_space": "nowrap", "max_width": "100%"}
 
 
 def logo() -> rx.Component:
-    return rx.link(rx.image(src="/logo.svg", height="28px", alt="Dream Suite"), href="/dashboard")
+    return rx.link(rx.image(src="/logo.svg", height=st.logo_height, alt="Dream Suite"), href="/dashboard")
 
 
 def nav_item(label: str, href: str, icon: str) -> rx.Component:
     active = AuthState.current_path == href
     return rx.link(
         rx.hstack(
-            rx.icon(icon, size=18),
-            rx.text(label, size="3", weight=rx.cond(active, "bold", "regular")),
+            rx.icon(icon, size=st.icon_md),
+            rx.text(label, size=st.size_md, weight=rx.cond(active, "bold", "regular")),
             align="center",
-            spacing="3",
-            padding_x="0.75em",
-            padding_y="0.5em",
-            border_radius="8px",
+            spacing=st.gap_md,
+            padding_x=st.space_md,
+            padding_y=st.space_sm,
+            border_radius=st.radius_md,
             width="100%",
-            background=rx.cond(active, rx.color("violet", 4), "transparent"),
-            _hover={"background": rx.color("violet", 3)},
+            background=rx.cond(active, st.selected_bg, "transparent"),
+            _hover={"background": st.hover_bg},
         ),
         href=href,
         underline="none",
-        color=rx.color("gray", 12),
+        color=st.text_strong,
         width="100%",
         data_testid=f"nav-{label.lower()}",
     )
@@ -60,25 +59,25 @@ def nav_item(label: str, href: str, icon: str) -> rx.Component:
 def _notification(n) -> rx.Component:
     return rx.box(
         rx.hstack(
-            rx.cond(n.unread, rx.box(width="8px", height="8px", border_radius="50%", flex_shrink="0",
-                                     background=rx.color("violet", 9), margin_top="0.4em")),
+            rx.cond(n.unread, rx.box(width=st.dot_size, height=st.dot_size, border_radius=st.radius_full,
+                                     flex_shrink="0", background=st.dot_unread, margin_top=st.dot_offset)),
             rx.vstack(
-                rx.text(n.message, size="2", white_space="pre-wrap", word_break="break-word"),
+                rx.text(n.message, size=st.size_sm, white_space="pre-wrap", word_break="break-word"),
                 rx.hstack(
-                    rx.text(n.when, size="1", color=rx.color("gray", 10)),
-                    rx.cond(n.link != "", rx.link("Open", href=n.link, size="1")),
-                    rx.cond(n.unread, rx.link("Mark read", size="1", on_click=N.mark_read(n.id),
+                    rx.text(n.when, size=st.size_xs, color=st.text_faint),
+                    rx.cond(n.link != "", rx.link("Open", href=n.link, size=st.size_xs)),
+                    rx.cond(n.unread, rx.link("Mark read", size=st.size_xs, on_click=N.mark_read(n.id),
                                               cursor="pointer")),
-                    spacing="3",
+                    spacing=st.gap_md,
                 ),
-                spacing="1",
+                spacing=st.gap_xs,
                 width="100%",
             ),
             align="start",
-            spacing="2",
+            spacing=st.gap_sm,
         ),
-        padding_y="0.5em",
-        border_bottom=f"1px solid {rx.color('gray', 4)}",
+        padding_y=st.space_sm,
+        border_bottom=st.divider,
         width="100%",
         data_testid="notification-item",
     )
@@ -88,7 +87,7 @@ def bell() -> rx.Component:
     return rx.popover.root(
         rx.popover.trigger(
             rx.button(
-                rx.icon("bell", size=18),
+                rx.icon("bell", size=st.icon_md),
                 rx.cond(N.unread > 0, rx.badge(N.unread_label, color_scheme="red", variant="solid",
                                                radius="full", data_testid="bell-count")),
                 variant="ghost", color_scheme="gray", aria_label="Notifications", data_testid="bell",
@@ -99,7 +98,7 @@ def bell() -> rx.Component:
                 rx.hstack(
                     rx.text("Notifications", weight="bold"),
                     rx.spacer(),
-                    rx.cond(N.unread > 0, rx.link("Mark all read", size="2", on_click=N.mark_all_read,
+                    rx.cond(N.unread > 0, rx.link("Mark all read", size=st.size_sm, on_click=N.mark_all_read,
                                                   cursor="pointer", data_testid="mark-all-read")),
                     width="100%", align="center",
                 ),
@@ -107,13 +106,13 @@ def bell() -> rx.Component:
                     N.items.length() > 0,
                     rx.scroll_area(rx.vstack(rx.foreach(N.items, _notification), spacing="0", width="100%"),
                                    max_height="60vh", type="auto", scrollbars="vertical"),
-                    rx.text("Nothing new. Sync problems and publishing results show up here.", size="2",
-                            color=rx.color("gray", 11)),
+                    rx.text("Nothing new. Sync problems and publishing results show up here.", size=st.size_sm,
+                            color=st.text_muted),
                 ),
-                spacing="2",
+                spacing=st.gap_sm,
                 width="100%",
             ),
-            width="min(360px, calc(100vw - 2em))",
+            width=st.popover_width,
             data_testid="notifications",
         ),
     )
@@ -123,7 +122,7 @@ def logout_button() -> rx.Component:
     # A real form post (the route clears the HttpOnly cookie and ends the session), sent once
     # the tab has forgotten the login (AuthState.log_out).
     return plain_form(
-        rx.button(rx.icon("log-out", size=16), "Log out", type="submit", variant="soft", color_scheme="gray",
+        rx.button(rx.icon("log-out", size=st.icon_sm), "Log out", type="submit", variant="soft", color_scheme="gray",
                   width="100%", on_click=[rx.prevent_default, AuthState.log_out(False)], data_testid="logout"),
         action=FormPageState.api_url + "/auth/logout",
         width="100%",
@@ -136,8 +135,8 @@ def _account_block() -> rx.Component:
         rx.hstack(
             rx.avatar(fallback=AuthState.user_initial, size="2", radius="full"),
             rx.vstack(
-                rx.text(AuthState.user_name, size="2", weight="medium", style=ELLIPSIS),
-                rx.text(AuthState.user_timezone, size="1", color=rx.color("gray", 10)),
+                rx.text(AuthState.user_name, size=st.size_sm, weight="medium", style=st.ellipsis),
+                rx.text(AuthState.user_timezone, size=st.size_xs, color=st.text_faint),
                 spacing="0",
                 min_width="0",
             ),
@@ -146,14 +145,15 @@ def _account_block() -> rx.Component:
         ),
         logout_button(),
         width="100%",
-        spacing="3",
+        spacing=st.gap_md,
     )
 
 
 def _workspace_block() -> rx.Component:
     return rx.vstack(
-        rx.text("Workspace", size="1", color=rx.color("gray", 10)),
-        rx.text(AuthState.workspace_name, weight="bold", size="3", style=ELLIPSIS, title=AuthState.workspace_name,
+        rx.text("Workspace", size=st.size_xs, color=st.text_faint),
+        rx.text(AuthState.workspace_name, weight="bold", size=st.size_md, style=st.ellipsis,
+                title=AuthState.workspace_name,
                 data_testid="workspace-name"),
         spacing="0",
         width="100%",
@@ -162,7 +162,7 @@ def _workspace_block() -> rx.Component:
 
 
 def nav_links() -> rx.Component:
-    return rx.vstack(*[nav_item(*item) for item in NAV], width="100%", spacing="1")
+    return rx.vstack(*[nav_item(*item) for item in NAV], width="100%", spacing=st.gap_xs)
 
 
 def sidebar() -> rx.Component:
@@ -172,13 +172,13 @@ def sidebar() -> rx.Component:
         nav_links(),
         rx.spacer(),
         _account_block(),
-        width=SIDEBAR_WIDTH,
-        min_width=SIDEBAR_WIDTH,
+        width=st.sidebar_width,
+        min_width=st.sidebar_width,
         height="100vh",
-        padding="1.25em",
-        spacing="4",
-        border_right=f"1px solid {rx.color('gray', 5)}",
-        background=rx.color("gray", 2),
+        padding=st.space_xl,
+        spacing=st.gap_lg,
+        border_right=st.border,
+        background=st.surface,
         position="sticky",
         top="0",
         display=rx.breakpoints(initial="none", md="flex"),
@@ -190,14 +190,14 @@ def topbar() -> rx.Component:
     """Phones and narrow windows: logo, bell and a menu that opens the navigation."""
     return rx.hstack(
         rx.drawer.root(
-            rx.drawer.trigger(rx.button(rx.icon("menu", size=20), variant="ghost", color_scheme="gray",
+            rx.drawer.trigger(rx.button(rx.icon("menu", size=st.icon_lg), variant="ghost", color_scheme="gray",
                                         aria_label="Menu", data_testid="menu")),
             rx.drawer.overlay(z_index="40"),
             rx.drawer.portal(
                 rx.drawer.content(
                     rx.vstack(
                         rx.hstack(logo(), rx.spacer(),
-                                  rx.drawer.close(rx.button(rx.icon("x", size=18), variant="ghost",
+                                  rx.drawer.close(rx.button(rx.icon("x", size=st.icon_md), variant="ghost",
                                                             color_scheme="gray", aria_label="Close menu")),
                                   width="100%", align="center"),
                         _workspace_block(),
@@ -206,15 +206,15 @@ def topbar() -> rx.Component:
                         _account_block(),
                         height="100%",
                         width="100%",
-                        spacing="4",
-                        padding="1.25em",
+                        spacing=st.gap_lg,
+                        padding=st.space_xl,
                     ),
-                    width="min(280px, 85vw)",
+                    width=st.drawer_width,
                     height="100%",
                     top="0",
                     left="0",
                     z_index="50",
-                    background=rx.color("gray", 2),
+                    background=st.surface,
                     data_testid="nav-drawer",
                 ),
             ),
@@ -225,9 +225,9 @@ def topbar() -> rx.Component:
         bell(),
         align="center",
         width="100%",
-        padding="0.5em 0.75em",
-        border_bottom=f"1px solid {rx.color('gray', 5)}",
-        background=rx.color("gray", 2),
+        padding=f"{st.space_sm} {st.space_md}",
+        border_bottom=st.border,
+        background=st.surface,
         position="sticky",
         top="0",
         z_index="10",
@@ -251,13 +251,14 @@ def template(
                 rx.box(
                     rx.cond(
                         AuthState.is_logged_in,
-                        rx.vstack(rx.heading(title, size="7"), page_content(), spacing="5", width="100%"),
+                        rx.vstack(rx.heading(title, size=st.size_3xl), page_content(), spacing=st.gap_xl,
+                                  width="100%"),
                         rx.center(rx.spinner(size="3"), height="60vh"),
                     ),
-                    padding=rx.breakpoints(initial="1em", md="2em"),
+                    padding=st.page_padding,
                     width="100%",
                     min_width="0",
-                    max_width="1200px",
+                    max_width=st.content_max_width,
                 ),
                 direction=rx.breakpoints(initial="column", md="row"),
                 align="start",

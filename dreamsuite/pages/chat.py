@@ -1,5 +1,6 @@
 import reflex as rx
 
+from dreamsuite import styles as st
 from dreamsuite.components.layout import template
 from dreamsuite.components.markdown import safe_markdown
 from dreamsuite.state.chat import SUGGESTIONS, ChatState as S
@@ -8,15 +9,14 @@ from dreamsuite.state.chat import SUGGESTIONS, ChatState as S
 def _conversation_item(c) -> rx.Component:
     active = S.conversation_id.to_string() == c["id"]
     return rx.box(
-        rx.text(c["title"], size="2", weight=rx.cond(active, "bold", "regular"),
-                overflow="hidden", text_overflow="ellipsis", white_space="nowrap"),
+        rx.text(c["title"], size=st.size_sm, weight=rx.cond(active, "bold", "regular"), style=st.ellipsis),
         on_click=S.open_conversation(c["id"]),
-        padding="0.5em 0.75em",
-        border_radius="6px",
+        padding=f"{st.space_sm} {st.space_md}",
+        border_radius=st.radius_sm,
         cursor="pointer",
         width="100%",
-        background=rx.cond(active, rx.color("violet", 4), "transparent"),
-        _hover={"background": rx.color("violet", 3)},
+        background=rx.cond(active, st.selected_bg, "transparent"),
+        _hover={"background": st.hover_bg},
         data_testid="conversation-item",
     )
 
@@ -35,23 +35,23 @@ def _message(m) -> rx.Component:
         align_self=rx.cond(is_user, "flex-end", "flex-start"),
         max_width=rx.breakpoints(initial="95%", md="80%"),
         word_break="break-word",
-        padding="0.6em 1em",
-        border_radius="12px",
-        background=rx.cond(is_user, rx.color("violet", 4), rx.color("gray", 3)),
+        padding=st.bubble_padding,
+        border_radius=st.radius_xl,
+        background=rx.cond(is_user, st.selected_bg, st.surface_muted),
         data_testid=rx.cond(is_user, "chat-message-user", "chat-message-assistant"),
     )
 
 
 def _empty() -> rx.Component:
     return rx.vstack(
-        rx.icon("sparkles", size=32, color=rx.color("violet", 9)),
-        rx.text("Ask anything about your numbers.", size="4", weight="medium"),
+        rx.icon("sparkles", size=st.icon_xl, color=st.icon_feature),
+        rx.text("Ask anything about your numbers.", size=st.size_lg, weight="medium"),
         rx.hstack(
             *[rx.button(q, variant="outline", size="1", on_click=S.ask(q), disabled=S.streaming)
               for q in SUGGESTIONS],
             wrap="wrap", justify="center",
         ),
-        align="center", spacing="3", padding="3em 1em", width="100%",
+        align="center", spacing=st.gap_md, padding=f"{st.space_3xl} {st.space_lg}", width="100%",
     )
 
 
@@ -59,31 +59,30 @@ def _empty() -> rx.Component:
 def chat() -> rx.Component:
     return rx.flex(
         rx.vstack(
-            rx.button(rx.icon("plus", size=16), "New conversation", on_click=S.new_conversation,
+            rx.button(rx.icon("plus", size=st.icon_sm), "New conversation", on_click=S.new_conversation,
                       variant="soft", width="100%", data_testid="chat-new"),
             rx.box(rx.foreach(S.conversations, _conversation_item), width="100%",
-                   max_height=rx.breakpoints(initial="8.5em", md="none"), overflow_y="auto"),
-            width=rx.breakpoints(initial="100%", md="220px"),
-            min_width=rx.breakpoints(initial="0", md="220px"),
-            spacing="1",
+                   max_height=rx.breakpoints(initial=st.list_max_height, md="none"), overflow_y="auto"),
+            width=rx.breakpoints(initial="100%", md=st.list_width),
+            min_width=rx.breakpoints(initial="0", md=st.list_width),
+            spacing=st.gap_xs,
         ),
         rx.card(
             rx.vstack(
                 rx.auto_scroll(
                     rx.cond(S.messages.length() > 0,
-                            rx.vstack(rx.foreach(S.messages, _message), spacing="3", width="100%"),
+                            rx.vstack(rx.foreach(S.messages, _message), spacing=st.gap_md, width="100%"),
                             _empty()),
                     height=rx.breakpoints(initial="50vh", md="55vh"), width="100%", data_testid="chat-messages",
                 ),
                 rx.cond(S.chat_error != "",
-                        rx.callout(S.chat_error, icon="triangle-alert", color_scheme="red", width="100%",
-                                   data_testid="chat-error")),
+                        rx.callout(S.chat_error, **st.callout_error, data_testid="chat-error")),
                 rx.form(
                     rx.hstack(
                         rx.input(name="question", placeholder="e.g. How did my followers grow this week?",
                                  size="3", width="100%", auto_complete="off", max_length=4000,
                                  data_testid="chat-input"),
-                        rx.button(rx.icon("send", size=16), rx.text("Send", display=rx.breakpoints(
+                        rx.button(rx.icon("send", size=st.icon_sm), rx.text("Send", display=rx.breakpoints(
                                       initial="none", sm="inline")),
                                   type="submit", size="3", loading=S.streaming, data_testid="chat-send",
                                   aria_label="Send"),
@@ -93,11 +92,11 @@ def chat() -> rx.Component:
                     reset_on_submit=True,
                     width="100%",
                 ),
-                spacing="3", width="100%",
+                spacing=st.gap_md, width="100%",
             ),
             width="100%",
             min_width="0",
         ),
         direction=rx.breakpoints(initial="column", md="row"),
-        gap="1em", width="100%", align="start",
+        gap=st.space_lg, width="100%", align="start",
     )

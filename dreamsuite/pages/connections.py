@@ -1,5 +1,6 @@
 import reflex as rx
 
+from dreamsuite import styles as st
 from dreamsuite.components.cards import status_badge
 from dreamsuite.components.layout import template
 from dreamsuite.state.auth import AuthState
@@ -13,7 +14,7 @@ def _banner() -> rx.Component:
             rx.hstack(
                 rx.text(S.banner, data_testid="connections-banner-text"),
                 rx.spacer(),
-                rx.icon("x", size=16, cursor="pointer", on_click=S.dismiss_banner),
+                rx.icon("x", size=st.icon_sm, cursor="pointer", on_click=S.dismiss_banner),
                 width="100%",
             ),
             icon=rx.cond(S.banner_error, "triangle-alert", "circle-check"),
@@ -27,43 +28,43 @@ def _banner() -> rx.Component:
 def _account(c, a) -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.icon("user", size=14),
-            rx.text(rx.cond(a.username != "", a.username, "connected"), size="2", weight="medium",
+            rx.icon("user", size=st.icon_xs),
+            rx.text(rx.cond(a.username != "", a.username, "connected"), size=st.size_sm, weight="medium",
                     data_testid="platform-username", overflow_wrap="anywhere"),
             rx.spacer(),
             status_badge(a.status, label=a.status_label, testid="account-status"),
-            align="center", spacing="1", width="100%",
+            align="center", spacing=st.gap_xs, width="100%",
         ),
         rx.text(rx.cond(a.last_synced != "", "Last sync: " + a.last_synced, "Not synced yet"),
-                size="1", color=rx.color("gray", 11), data_testid="platform-last-synced"),
-        rx.cond(a.quota != "", rx.text(a.quota, size="1", color=rx.color("gray", 11), data_testid="quota")),
-        rx.cond(a.last_error != "", rx.text(a.last_error, size="1", color=rx.color("red", 11),
+                size=st.size_xs, color=st.text_muted, data_testid="platform-last-synced"),
+        rx.cond(a.quota != "", rx.text(a.quota, size=st.size_xs, color=st.text_muted, data_testid="quota")),
+        rx.cond(a.last_error != "", rx.text(a.last_error, size=st.size_xs, color=st.text_danger,
                                             overflow_wrap="anywhere", data_testid="account-error")),
         rx.cond(
             a.sync_note != "",
             rx.hstack(
                 rx.cond(a.syncing, rx.spinner(size="1")),
-                rx.text(a.sync_note, size="1", color=rx.color("violet", 11)),
-                align="center", spacing="2", data_testid="sync-progress",
+                rx.text(a.sync_note, size=st.size_xs, color=st.text_accent),
+                align="center", spacing=st.gap_sm, data_testid="sync-progress",
             ),
         ),
         rx.hstack(
             rx.cond(
                 a.can_sync,
-                rx.button(rx.icon("refresh-cw", size=14), "Sync now", size="2", variant="soft",
+                rx.button(rx.icon("refresh-cw", size=st.icon_xs), "Sync now", size="2", variant="soft",
                           loading=a.syncing, on_click=S.sync_now(a.connection_id), data_testid=f"sync-{c.name}"),
-                rx.button(rx.icon("plug", size=14), "Reconnect", size="2", on_click=S.connect(c.name),
+                rx.button(rx.icon("plug", size=st.icon_xs), "Reconnect", size="2", on_click=S.connect(c.name),
                           data_testid=f"reconnect-{c.name}"),
             ),
             rx.button("Disconnect", size="2", variant="ghost", color_scheme="gray",
                       on_click=S.ask_disconnect(a.connection_id, c.label + " " + a.username),
                       data_testid=f"disconnect-{c.name}"),
-            spacing="2", wrap="wrap",
+            spacing=st.gap_sm, wrap="wrap",
         ),
-        spacing="2",
+        spacing=st.gap_sm,
         width="100%",
-        padding_top="0.5em",
-        border_top=f"1px solid {rx.color('gray', 4)}",
+        padding_top=st.space_sm,
+        border_top=st.divider,
     )
 
 
@@ -72,13 +73,13 @@ def _action(c) -> rx.Component:
         c.connected,
         rx.vstack(
             rx.foreach(c.accounts, lambda a: _account(c, a)),
-            rx.cond(c.connectable, rx.button(rx.icon("plus", size=14), "Add another account", size="1",
+            rx.cond(c.connectable, rx.button(rx.icon("plus", size=st.icon_xs), "Add another account", size="1",
                                              variant="ghost", on_click=S.connect(c.name))),
-            width="100%", spacing="2",
+            width="100%", spacing=st.gap_sm,
         ),
         rx.cond(
             c.connectable & c.has_api,
-            rx.button(rx.icon("plug", size=14), "Connect", size="2",
+            rx.button(rx.icon("plug", size=st.icon_xs), "Connect", size="2",
                       loading=S.busy_platform == c.name,
                       on_click=S.connect(c.name), data_testid=f"connect-{c.name}"),
         ),
@@ -100,18 +101,18 @@ def platform_card(c) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.box(width="12px", height="12px", border_radius="50%", background=c.color, flex_shrink="0"),
-                rx.text(c.label, weight="bold", size="4"),
+                rx.box(width=st.swatch_size, height=st.swatch_size, border_radius=st.radius_full, background=c.color, flex_shrink="0"),
+                rx.text(c.label, weight="bold", size=st.size_lg),
                 rx.spacer(),
                 _badge(c),
                 align="center", width="100%",
             ),
-            rx.text(rx.text.strong("What we read: "), c.reads, size="2", color=rx.color("gray", 11)),
-            rx.cond(c.unavailable != "", rx.text(rx.text.strong("Not available: "), c.unavailable, size="1",
-                                                 color=rx.color("gray", 10), data_testid="unavailable")),
+            rx.text(rx.text.strong("What we read: "), c.reads, size=st.size_sm, color=st.text_muted),
+            rx.cond(c.unavailable != "", rx.text(rx.text.strong("Not available: "), c.unavailable, size=st.size_xs,
+                                                 color=st.text_faint, data_testid="unavailable")),
             rx.spacer(),
             _action(c),
-            spacing="3",
+            spacing=st.gap_md,
             height="100%",
         ),
         opacity=rx.cond(c.connectable | c.connected, "1", "0.75"),
@@ -125,15 +126,15 @@ def _confirm() -> rx.Component:
             rx.alert_dialog.title("Disconnect " + S.confirm_label + "?"),
             rx.alert_dialog.description(
                 "Dream Suite stops collecting from this account and forgets its access; where the platform "
-                "allows, it is asked to withdraw our access too.", size="2"),
+                "allows, it is asked to withdraw our access too.", size=st.size_sm),
             rx.checkbox("Also delete its history (numbers and posts collected so far)", checked=S.delete_history,
-                        on_change=S.set_delete_history, margin_top="1em", data_testid="delete-history"),
+                        on_change=S.set_delete_history, margin_top=st.space_lg, data_testid="delete-history"),
             rx.hstack(
                 rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray",
                                                  on_click=S.cancel_disconnect)),
                 rx.alert_dialog.action(rx.button("Disconnect", color_scheme="red", on_click=S.disconnect,
                                                  data_testid="confirm-disconnect")),
-                justify="end", spacing="3", margin_top="1em",
+                justify="end", spacing=st.gap_md, margin_top=st.space_lg,
             ),
         ),
         open=S.confirm_id > 0,
@@ -148,18 +149,18 @@ def connections() -> rx.Component:
         rx.text(
             "Connect the platforms you use. Dream Suite reads your numbers once a day — never your "
             "messages — and only posts what you schedule.",
-            color=rx.color("gray", 11),
+            color=st.text_muted,
         ),
         rx.cond(
             S.cards.length() > 0,
             rx.grid(rx.foreach(S.cards, platform_card),
-                    columns=rx.breakpoints(initial="1", md="2", xl="3"), spacing="4", width="100%"),
-            rx.callout("Platforms could not be listed right now.", icon="info", color_scheme="gray"),
+                    columns=rx.breakpoints(initial="1", md="2", xl="3"), spacing=st.gap_lg, width="100%"),
+            rx.callout("Platforms could not be listed right now.", **st.callout_info),
         ),
         rx.cond(S.connected_count > 0,
-                rx.link(rx.button("Go to your dashboard", rx.icon("arrow-right", size=16), size="3"),
+                rx.link(rx.button("Go to your dashboard", rx.icon("arrow-right", size=st.icon_sm), size="3"),
                         href="/dashboard")),
-        spacing="4",
+        spacing=st.gap_lg,
         width="100%",
     )
 

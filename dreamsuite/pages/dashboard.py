@@ -1,5 +1,6 @@
 import reflex as rx
 
+from dreamsuite import styles as st
 from dreamsuite.components.cards import empty_state, stat_card
 from dreamsuite.components.charts import growth_chart
 from dreamsuite.components.layout import template
@@ -11,7 +12,7 @@ def _platform_row(p) -> rx.Component:
         rx.text(p["platform"], weight="medium"),
         rx.spacer(),
         rx.text(p["followers"]),
-        rx.text(p["change"], color=rx.color("gray", 11), size="2"),
+        rx.text(p["change"], color=st.text_muted, size="2"),
         width="100%",
     )
 
@@ -41,7 +42,7 @@ def _stats() -> rx.Component:
         rx.text(
             rx.cond(S.last_synced != "", "Last synced " + S.last_synced, ""),
             rx.cond(S.as_of != "", rx.el.span(" · data up to " + S.as_of, white_space="nowrap"), ""),
-            size="1", color=rx.color("gray", 10), data_testid="last-synced",
+            size="1", color=st.text_faint, data_testid="last-synced",
         ),
         spacing="4",
         width="100%",

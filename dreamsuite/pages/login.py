@@ -1,5 +1,6 @@
 import reflex as rx
 
+from dreamsuite import styles as st
 from dreamsuite.components.forms import plain_form
 from dreamsuite.pages._auth_layout import auth_card, error_callout, field
 from dreamsuite.state.account import LoginState as S
@@ -20,11 +21,11 @@ def login() -> rx.Component:
                 rx.el.input(type="hidden", name="next", value=S.next_path),
                 error_callout(S.form_error),
                 rx.button("Log in", type="submit", size="3", width="100%", data_testid="login-submit"),
-                spacing="3",
+                spacing=st.gap_md,
                 width="100%",
             ),
             action=S.api_url + "/auth/login",
             width="100%",
         ),
-        rx.text("New here? ", rx.link("Create an account", href="/signup"), size="2"),
+        rx.text("New here? ", rx.link("Create an account", href="/signup"), size=st.size_sm),
     )

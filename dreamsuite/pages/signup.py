@@ -1,5 +1,6 @@
 import reflex as rx
 
+from dreamsuite import styles as st
 from dreamsuite.components.forms import plain_form
 from dreamsuite.pages._auth_layout import auth_card, error_callout, field
 from dreamsuite.state.account import SentState, SignupState as S, VerifyState
@@ -20,17 +21,17 @@ def signup() -> rx.Component:
                       auto_complete="new-password", min_length=8, max_length=1000),
                 # Filled from the browser (Intl API); times and schedules use it.
                 rx.el.input(type="hidden", name="timezone", value=S.browser_timezone),
-                rx.text("Timezone: ", rx.text.strong(S.browser_timezone), size="2",
-                        color=rx.color("gray", 11), data_testid="signup-timezone"),
+                rx.text("Timezone: ", rx.text.strong(S.browser_timezone), size=st.size_sm,
+                        color=st.text_muted, data_testid="signup-timezone"),
                 error_callout(S.form_error),
                 rx.button("Create account", type="submit", size="3", width="100%", data_testid="signup-submit"),
-                spacing="3",
+                spacing=st.gap_md,
                 width="100%",
             ),
             action=S.api_url + "/auth/signup",
             width="100%",
         ),
-        rx.text("Already have an account? ", rx.link("Log in", href="/login"), size="2"),
+        rx.text("Already have an account? ", rx.link("Log in", href="/login"), size=st.size_sm),
     )
 
 
@@ -41,11 +42,11 @@ def signup_sent() -> rx.Component:
         rx.cond(SentState.sent_to != "",
                 "We sent a message to " + SentState.sent_to + ". Open the link in it to continue.",
                 "We sent you a message. Open the link in it to continue."),
-        rx.text("It can take a minute to arrive. The link works once, for 24 hours.", size="2",
-                color=rx.color("gray", 11)),
+        rx.text("It can take a minute to arrive. The link works once, for 24 hours.", size=st.size_sm,
+                color=st.text_muted),
         rx.cond(SentState.outbox_note != "",
-                rx.callout(SentState.outbox_note, icon="info", color_scheme="gray", width="100%")),
-        rx.text("Wrong address? ", rx.link("Sign up again", href="/signup"), size="2"),
+                rx.callout(SentState.outbox_note, **st.callout_info)),
+        rx.text("Wrong address? ", rx.link("Sign up again", href="/signup"), size=st.size_sm),
     )
 
 
