@@ -4,10 +4,12 @@ Cumulative series (followers) are read through their daily changes: a spike is a
 that gained far more than usual, not a high follower count. Flow series (views, plays
 per day) are read as they are: pass `cumulative=False`.
 
-The baseline is robust: medians and the median absolute deviation (MAD), so a viral
-day does not hide the next one, and weekly-seasonality-aware: each weekday is compared
-with the same weekday of the previous weeks, so a Saturday that is always high is not
-a spike.
+The baseline is robust, so a viral day does not hide the next one: medians for the level
+and the weekday effects, and a trimmed spread for the noise (the farthest 20 % of
+deviations left out; see `robust_scale` for why not the plain MAD). It is weekly-
+seasonality-aware: each weekday is compared with the same weekday of the previous weeks,
+so a Saturday that is always high is not a spike. On a year of pure noise with a weekly
+pattern it flags about one day at the default threshold of 3.5.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import math
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from statistics import median
-from typing import Iterable, Sequence
+from typing import Sequence
 
 from dreamsuite.analytics.growth import _clean_numbers, clean, daily_changes, growth_between
 
@@ -66,10 +68,10 @@ def baseline(history: Sequence[tuple[date, float]], day: date) -> tuple[float, f
     """(expected value on `day`, noise) from the points before it.
 
     Expected: the median level plus the median deviation of `day`'s weekday (when at least
-    three of them are known: a median of three shrugs off one spike). Noise: from the week-over-week differences of each weekday
-    (free of the weekly pattern and of a steady trend; /√2 since a difference holds two
-    days' noise), widened by how uncertain the expected value itself is (a median of m
-    values has about π/2m of one value's variance)."""
+    three of them are known: a median of three shrugs off one spike). Noise: from the
+    week-over-week differences of each weekday (free of the weekly pattern and of a steady
+    trend; /√2 since a difference holds two days' noise), widened by how uncertain the
+    expected value itself is (a median of m values has about π/2m of one value's variance)."""
     level = median(v for _, v in history)
     by_wd: dict[int, list[tuple[date, float]]] = {}
     for d, v in history:

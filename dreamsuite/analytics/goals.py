@@ -4,7 +4,7 @@ when the forecast reaches the target, and follower milestones."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Iterable, Sequence
 
 from dreamsuite.analytics.forecast import Forecast
