@@ -33,7 +33,7 @@ def test_change_is_incomplete_when_history_starts_inside_the_window():
 
 def test_change_accepts_unsorted_and_empty_input():
     assert g.change(list(reversed(LINEAR)), 7).change == 70
-    assert g.change([], 7) is None and g.change(LINEAR, 0) is None
+    assert g.change([], 7) is None and g.change(None, 7) is None and g.change(LINEAR, 0) is None
 
 
 def test_change_between_a_custom_range():

@@ -11,11 +11,15 @@ Why statsmodels rather than statsforecast (both measured on 3 years of daily dat
 4.8 s to import and 247 MB of memory, and installs 443 MB (it pulls statsmodels, pandas,
 pyarrow and fugue in as well); statsmodels 0.15's ETSModel took 0.35–0.55 s for one model
 and 0.6–0.8 s for the six-model AICc choice on the full 3 years, 3.6 s to import, 168 MB,
-and installs 48 MB with numpy, scipy and pandas. On the last 365 days, as used here, the
-six-model choice takes about 0.3 s. Both are too slow for a page load: the worker
-computes forecasts and stores them.
+and installs 48 MB with numpy, scipy and pandas. Speed is alike; statsmodels is a tenth of
+the install and two thirds of the memory. On the last 365 days, as used here, the six-model
+choice took 0.30–0.40 s per series (the first in a process up to 1 s more) in 160 MB. Too
+slow for a page load either way: the worker computes forecasts and stores them. statsmodels
+is imported on the first forecast, not with this module.
 
-Fewer than 14 points: None — there is no honest band to draw from two weeks of data.
+Fewer than 14 points: None — there is no honest band to draw from less than two weeks.
+A series that never moved (or on which no model fits) gets the method "flat": the last
+value, with a band that widens like a random walk of its daily steps (none if it never moved).
 """
 
 from __future__ import annotations

@@ -40,7 +40,7 @@ class Growth:
 def clean(series: Iterable[Point]) -> list[Point]:
     """Sorted by date, one point per date (the last one given wins)."""
     by_date: dict[date, int] = {}
-    for d, v in series:
+    for d, v in series or ():
         if d is not None and v is not None:
             by_date[d] = int(v)
     return sorted(by_date.items())
