@@ -76,3 +76,21 @@ async def enqueue_publish(destination_id: int, when: datetime, attempt: int = 0)
         "publish", destination_id, _job_id=publish_job_id(destination_id, attempt), _defer_until=aware
     )
     return job is not None
+
+
+# Several accounts of one workspace finish syncing within seconds of each other: the analysis
+# waits a little and runs once for all of them (one id per workspace per window).
+ANALYSE_DELAY_SECONDS = 30
+ANALYSE_WINDOW_MINUTES = 5
+
+
+def analyse_job_id(workspace_id: int, at: datetime | None = None) -> str:
+    at = at or datetime.now(timezone.utc)
+    bucket = at.replace(minute=at.minute - at.minute % ANALYSE_WINDOW_MINUTES, second=0, microsecond=0)
+    return f"analyse:{workspace_id}:{bucket:%Y%m%d%H%M}"
+
+
+async def enqueue_analyse(workspace_id: int, *, delay: float = ANALYSE_DELAY_SECONDS) -> bool:
+    p = await pool()
+    job = await p.enqueue_job("analyse", workspace_id, _job_id=analyse_job_id(workspace_id), _defer_by=delay)
+    return job is not None

@@ -87,3 +87,21 @@ def test_as_dict_is_what_the_worker_stores():
     d = got.as_dict()
     assert d["method"] == got.method and d["level"] == 80
     assert d["points"][0][0] == (START + timedelta(days=30)).isoformat() and len(d["points"][0]) == 4
+
+
+def test_a_smooth_line_does_not_get_a_band_that_stays_narrow():
+    # A month of steady growth with a little noise: ETS may set its smoothing weights to zero and
+    # call the line certain; the band must still widen like the daily steps' random walk.
+    rng = random.Random(3)
+    start = date(2026, 1, 1)
+    series = [(start + timedelta(days=i), 1000 + 60 * i + rng.randint(-8, 8)) for i in range(30)]
+    f = fc.forecast(series, horizon=90, level=80)
+    steps = [b[1] - a[1] for a, b in zip(series, series[1:])]
+    mean = sum(steps) / len(steps)
+    sd = math.sqrt(sum((s - mean) ** 2 for s in steps) / (len(steps) - 1))
+    z = 1.2816
+    _, m90, lo90, hi90 = f.points[-1]
+    assert hi90 - lo90 >= 2 * z * sd * math.sqrt(90) * 0.99
+    first_width = f.points[0][3] - f.points[0][2]
+    assert hi90 - lo90 > 5 * first_width
+    assert lo90 < m90 < hi90

@@ -148,7 +148,7 @@ async def test_tidy_marks_sync_runs_stuck_running_as_abandoned(db):
     # The ten-minute housekeeping cron does it too.
     with dbmod.session() as s:
         s.get(SyncRun, ids[1]).started_at = now - timedelta(minutes=45)
-    assert await maintenance.tidy({}) == {"expired_removed": 0, "runs_abandoned": 1}
+    assert await maintenance.tidy({}) == {"expired_removed": 0, "runs_abandoned": 1, "insights_expired": 0}
     assert statuses() == ["abandoned", "abandoned", "success"]
 
 

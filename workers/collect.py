@@ -6,7 +6,9 @@ from typing import Any
 
 from arq import Retry
 
+from dreamsuite import db
 from dreamsuite.services import sync
+from workers.analyse import after_collect
 
 MAX_TRIES = 6
 BASE_BACKOFF = 30  # seconds; doubles each try: 1 min, 2 min, 4 min...
@@ -20,11 +22,14 @@ def backoff(job_try: int) -> int:
 async def collect(ctx: dict[str, Any], connection_id: int) -> dict[str, Any]:
     job_try = ctx.get("job_try", 1)
     try:
-        return await sync.collect_connection(connection_id, client=ctx.get("http"))
+        result = await sync.collect_connection(connection_id, client=ctx.get("http"))
     except (sync.RateLimited, sync.TransientError) as exc:
         if job_try >= MAX_TRIES:
-            sync.record_gave_up(connection_id, exc.message)
+            await db.run(sync.record_gave_up, connection_id, exc.message)
             return {"status": "failed", "error": exc.message, "tries": job_try}
         if isinstance(exc, sync.RateLimited):
             raise Retry(defer=exc.retry_after) from exc  # the platform's own delay
         raise Retry(defer=backoff(job_try)) from exc
+    if result.get("status") == "success":
+        await after_collect(result.get("workspace_id"))
+    return result

@@ -11,7 +11,7 @@ from arq.worker import func
 
 from dreamsuite import db, queue
 from dreamsuite.services import sync, tokens
-from workers import collect, maintenance, publish
+from workers import analyse, collect, maintenance, publish
 
 # Job ids dedupe only while the job or its result exists. Kept collect results outlive a day
 # so the daily `collect:<connection>:<date>` id cannot run twice on the same date (a
@@ -42,12 +42,16 @@ class WorkerSettings:
         func(collect.collect, name="collect", max_tries=collect.MAX_TRIES, timeout=600),
         # arq re-runs a job interrupted by a shutdown; the claim makes that harmless, and
         # a few tries bound it. The job itself never asks for a retry.
+        # Analysis only reads numbers and rewrites its own rows: a retry is harmless.
+        func(analyse.analyse, name="analyse", max_tries=3, timeout=300),
         func(publish.publish, name="publish", max_tries=3, timeout=120, keep_result=PUBLISH_KEEP_RESULT),
     ]
     # Cron times are UTC whatever the machine's timezone is.
     timezone = timezone.utc
     cron_jobs = [
         cron(maintenance.daily_collect, hour={3}, minute={0}, unique=True),
+        # Two hours after the collection fan-out; job ids fold it into any analysis already queued.
+        cron(analyse.daily_analyse, hour={5}, minute={0}, unique=True),
         cron(maintenance.reconcile_publishing, unique=True),  # every minute, at second 0
         cron(maintenance.tidy, minute=set(range(0, 60, 10)), second={30}, unique=True),
         cron(maintenance.warn_expiring, hour={7}, minute={15}, unique=True),

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from dreamsuite import db
-from dreamsuite.services import auth, connections, publish, sync
+from dreamsuite.services import auth, connections, insights, publish, sync
 
 
 async def daily_collect(ctx: dict[str, Any]) -> int:
@@ -18,10 +18,12 @@ async def reconcile_publishing(ctx: dict[str, Any]) -> int:
 
 
 async def tidy(ctx: dict[str, Any]) -> dict[str, int]:
-    """Every ten minutes: expired logins and sign-up links go, abandoned sync runs are marked."""
+    """Every ten minutes: expired logins and sign-up links go, abandoned sync runs are marked,
+    stale insights are cleared."""
     return {
         "expired_removed": await db.run(auth.purge_expired),
         "runs_abandoned": await db.run(sync.abandon_stale_runs),
+        "insights_expired": await db.run(insights.purge_expired),
     }
 
 

@@ -20,6 +20,11 @@ is imported on the first forecast, not with this module.
 Fewer than 14 points: None — there is no honest band to draw from less than two weeks.
 A series that never moved (or on which no model fits) gets the method "flat": the last
 value, with a band that widens like a random walk of its daily steps (none if it never moved).
+
+No band is narrower than a random walk's with drift (√h × the spread of the daily steps):
+an ETS fit whose smoothing weights go to zero on a smooth series (a straight line plus
+noise) would otherwise draw the same narrow band at day 90 as at day 1, claiming to know
+next quarter to the follower.
 """
 
 from __future__ import annotations
@@ -94,11 +99,15 @@ def _fit_best(y: list[float], first: date):
     return best
 
 
-def _flat(y: list[float], last: date, horizon: int, z: float) -> list[tuple[date, float, float, float]]:
-    """No change expected; the band widens like a random walk's (√h × the daily step's spread)."""
+def _step_sd(y: list[float]) -> float:
     steps = [b - a for a, b in zip(y, y[1:])]
     mean = sum(steps) / len(steps)
-    sd = math.sqrt(sum((s - mean) ** 2 for s in steps) / max(1, len(steps) - 1))
+    return math.sqrt(sum((s - mean) ** 2 for s in steps) / max(1, len(steps) - 1))
+
+
+def _flat(y: list[float], last: date, horizon: int, z: float) -> list[tuple[date, float, float, float]]:
+    """No change expected; the band widens like a random walk's (√h × the daily step's spread)."""
+    sd = _step_sd(y)
     return [(last + timedelta(days=h), y[-1], y[-1] - z * sd * math.sqrt(h), y[-1] + z * sd * math.sqrt(h))
             for h in range(1, horizon + 1)]
 
@@ -118,7 +127,9 @@ def forecast(series, horizon: int = 30, level: int = 80) -> Forecast | None:
     else:
         fit, method = best
         frame = fit.get_prediction(start=len(y), end=len(y) + horizon - 1).summary_frame(alpha=1 - level / 100)
-        raw = [(last + timedelta(days=h + 1), float(m), float(lo), float(hi))
+        sd = _step_sd(y)
+        raw = [(last + timedelta(days=h + 1), float(m), min(float(lo), float(m) - z * sd * math.sqrt(h + 1)),
+                max(float(hi), float(m) + z * sd * math.sqrt(h + 1)))
                for h, (m, lo, hi) in enumerate(zip(frame["mean"], frame["pi_lower"], frame["pi_upper"]))]
     floor = 0.0 if min(y) >= 0 else -math.inf  # counts never go below zero
     points = [(d, round(max(m, floor), 2), round(max(lo, floor), 2), round(max(hi, floor), 2))

@@ -10,7 +10,7 @@ import re
 from calendar import monthrange
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 Point = tuple[date, int]
 
@@ -260,3 +260,22 @@ def _clean_numbers(series: Iterable[Point]) -> list[tuple[date, float]]:
         if isinstance(d, date) and isinstance(v, (int, float)) and v == v:
             by_date[d] = v
     return sorted(by_date.items())
+
+
+def combined(followers: Mapping[str, Sequence[Point]]) -> list[Point]:
+    """Every platform added up, from the first day all of them have a number: each day counts
+    each platform's latest number on or before it (a platform not synced that day keeps its
+    last count instead of dropping out of the sum and faking a dip)."""
+    series = [s for s in followers.values() if s]
+    if not series:
+        return []
+    start = max(s[0][0] for s in series)
+    days = sorted({d for s in series for d, _ in s if d >= start})
+    out, idx, last = [], [0] * len(series), [0] * len(series)
+    for day in days:
+        for k, s in enumerate(series):
+            while idx[k] < len(s) and s[idx[k]][0] <= day:
+                last[k] = s[idx[k]][1]
+                idx[k] += 1
+        out.append((day, sum(last)))
+    return out

@@ -107,7 +107,7 @@ async def _collect(connection_id: int, client: httpx.AsyncClient | None) -> dict
         await db.run(_fail, run_id, connection_id, f"Saving the collected data failed: {type(exc).__name__}")
         raise
     await _announce(ws_id, connection_id, status="success", counts=counts)
-    return {"status": "success", "sync_run_id": run_id, "counts": counts,
+    return {"status": "success", "sync_run_id": run_id, "counts": counts, "workspace_id": ws_id,
             "since": since.isoformat() if since else None}
 
 

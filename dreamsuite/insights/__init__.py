@@ -1,0 +1,1 @@
+"""Signals → insights: findings drawn from the analytics, with their numbers and sources."""

@@ -1,0 +1,309 @@
+"""Findings drawn from the analytics, each with every number it quotes and where it comes from.
+
+Input is a `Snapshot` (plain data read by the service); output is a list of `Draft`s. Every
+number a message quotes is a figure, and every figure names its source in the database (the
+kinds in `insights/sources.py`), so a test can recompute each one. Wording is plain and
+specific; nothing is claimed that the numbers do not show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from dreamsuite.analytics import anomalies as an
+from dreamsuite.analytics import engagement as eng
+from dreamsuite.analytics import goals as goal_math
+from dreamsuite.analytics import growth as g
+from dreamsuite.analytics import timing
+from dreamsuite.insights.drafts import Draft
+from dreamsuite.insights.sources import fmt_day, fmt_num, fmt_pct, fmt_signed
+
+WEEK = 7
+CONTENT_DAYS = 90
+MIN_POSTS_PER_TYPE = 5
+
+
+@dataclass
+class GoalState:
+    id: int
+    title: str
+    goal: goal_math.Goal
+    platform_label: str
+    current: int | None
+    forecast_points: list[tuple[date, float, float, float]] | None
+    as_of: date | None = None  # the day `current` was counted
+
+
+@dataclass
+class Snapshot:
+    today: date
+    tz: str
+    labels: dict[str, str]
+    followers: dict[str, list[tuple[date, int]]]
+    views: dict[str, list[tuple[date, float]]] = field(default_factory=dict)
+    posts: list[dict] = field(default_factory=list)
+    release_date: date | None = None
+    goals: list[GoalState] = field(default_factory=list)
+
+
+def _followers_src(platform: str, day: date) -> dict[str, Any]:
+    return {"kind": "followers", "platform": platform, "date": day.isoformat()}
+
+
+def _fig(value, source: dict[str, Any]) -> dict[str, Any]:
+    return {"value": value, "source": source}
+
+
+# ------------------------------------------------------------------ growth
+def records(snap: Snapshot) -> list[Draft]:
+    out = []
+    for platform, series in snap.followers.items():
+        rec = g.records(series, end=snap.today)
+        if rec is None or rec.value - rec.previous_high < 1:
+            continue
+        label = snap.labels[platform]
+        month = rec.date.strftime("%Y-%m")
+        out.append(Draft(
+            type="growth", priority="medium", title=f"{label} followers at a new high",
+            message=(f"{label} reached {fmt_num(rec.value)} followers on {fmt_day(rec.date)}, above the previous "
+                     f"high of {fmt_num(rec.previous_high)} ({fmt_day(rec.previous_high_date)})."),
+            actions=(f"Thank your {label} audience: a post that says what the new fans can expect next works "
+                     "well after a jump.",),
+            sources=({"table": "daily_metric", "platform": platform},),
+            figures={"now": _fig(int(rec.value), _followers_src(platform, rec.date)),
+                     "previous": _fig(int(rec.previous_high), _followers_src(platform, rec.previous_high_date))},
+            dedupe_key=f"record:{platform}:{month}", expires_in_days=7))
+    return out
+
+
+def _window_change(series, start: date, end: date) -> tuple[int, date] | None:
+    """(change, baseline day) over [start, end] when the day before `start` is known."""
+    gr = g.change_between(series, start, end)
+    if gr is None or not gr.complete or gr.end_date != end:
+        return None
+    return gr.change, gr.start_date
+
+
+def _change_fig(platform: str, change: int, base: date, end: date) -> dict[str, Any]:
+    return _fig(change, {"kind": "followers_change", "platform": platform, "from": base.isoformat(),
+                         "to": end.isoformat()})
+
+
+def pace(snap: Snapshot) -> list[Draft]:
+    """This week against last week, per platform: faster, slower, or losing followers."""
+    out = []
+    end = snap.today - timedelta(days=1)  # yesterday: today's numbers may still be arriving
+    for platform, series in snap.followers.items():
+        now = _window_change(series, end - timedelta(days=WEEK - 1), end)
+        before = _window_change(series, end - timedelta(days=2 * WEEK - 1), end - timedelta(days=WEEK))
+        if now is None or before is None:
+            continue
+        label = snap.labels[platform]
+        week = end.isocalendar()
+        key = f"{week[0]}-W{week[1]:02d}"
+        figures = {"this_week": _change_fig(platform, now[0], now[1], end),
+                   "last_week": _change_fig(platform, before[0], before[1], end - timedelta(days=WEEK)),
+                   "days": _fig(WEEK, {"kind": "window"})}
+        if now[0] < 0 and before[0] < 0:
+            out.append(Draft(
+                type="growth", priority="high", title=f"{label} keeps losing followers",
+                message=(f"{label} lost {fmt_num(-now[0])} followers in the last 7 days after losing "
+                         f"{fmt_num(-before[0])} the week before."),
+                actions=(f"Look at your last {label} posts: what changed in what you post or how often?",
+                         "If this platform matters less to you now, say so to your fans and point them elsewhere."),
+                sources=({"table": "daily_metric", "platform": platform},), figures=figures,
+                dedupe_key=f"losing:{platform}:{key}", expires_in_days=7))
+        elif now[0] > 0 and before[0] > 0 and now[0] >= 1.5 * before[0] and now[0] - before[0] >= 20:
+            out.append(Draft(
+                type="trend", priority="medium", title=f"{label} is growing faster",
+                message=(f"{label} gained {fmt_num(now[0])} followers in the last 7 days, against "
+                         f"{fmt_num(before[0])} the week before."),
+                actions=("Keep doing what you did this week: same kind of post, same rhythm.",),
+                sources=({"table": "daily_metric", "platform": platform},), figures=figures,
+                dedupe_key=f"faster:{platform}:{key}", expires_in_days=7))
+        elif before[0] > 0 and 0 <= now[0] <= 0.5 * before[0] and before[0] - now[0] >= 20:
+            out.append(Draft(
+                type="trend", priority="medium", title=f"{label} growth is slowing",
+                message=(f"{label} gained {fmt_num(now[0])} followers in the last 7 days, against "
+                         f"{fmt_num(before[0])} the week before."),
+                actions=(f"Post on {label} in your best slot this week (see your best times).",),
+                sources=({"table": "daily_metric", "platform": platform},), figures=figures,
+                dedupe_key=f"slower:{platform}:{key}", expires_in_days=7))
+    return out
+
+
+def jumps(snap: Snapshot) -> list[Draft]:
+    """Yesterday's unusual jump or drop, against the same weekday of the platform's recent weeks.
+
+    A day is judged once it is over: its next day's count must exist (the latest count of a
+    platform is often a snapshot taken mid-day, or a figure the platform has not finished).
+    """
+    out = []
+    day = snap.today - timedelta(days=1)
+    for platform, series in snap.followers.items():
+        if not any(d > day for d, _ in series):
+            continue
+        found = [a for a in an.anomalies(series[-120:]) if a.date == day]
+        if not found:
+            continue
+        a = found[0]
+        label = snap.labels[platform]
+        change, usual = int(a.value), int(round(a.expected))
+        spike = a.kind == "spike"
+        if spike:
+            what = f"gained {fmt_num(change)} followers"
+        elif change >= 0:
+            what = f"gained only {fmt_num(change)} followers"
+        else:
+            what = f"lost {fmt_num(-change)} followers"
+        out.append(Draft(
+            type="trend", priority="high" if change < 0 else "medium",
+            title=f"Unusual {'jump' if spike else 'drop'} on {label}",
+            message=f"{label} {what} on {fmt_day(day)}, where a usual {day:%A} lately brings {fmt_signed(usual)}.",
+            actions=(("Find what travelled (a share, a playlist, a mention) and do more of it while it lasts.",)
+                     if spike else ("Check for a controversial post or a purge of inactive accounts.",)),
+            sources=({"table": "daily_metric", "platform": platform},),
+            figures={"change": _change_fig(platform, change, day - timedelta(days=1), day),
+                     "usual": _fig(usual, {"kind": "usual_change", "platform": platform, "date": day.isoformat()})},
+            dedupe_key=f"jump:{platform}:{day.isoformat()}", expires_in_days=5))
+    return out
+
+
+def release(snap: Snapshot) -> list[Draft]:
+    """Since the latest release: what each platform gained."""
+    rel = snap.release_date
+    if rel is None or not 0 <= (snap.today - rel).days <= 60:
+        return []
+    end = snap.today - timedelta(days=1)
+    parts, figures = [], {}
+    for platform, series in sorted(snap.followers.items()):
+        got = _window_change(series, rel, end)
+        if got is None:
+            continue
+        figures[f"{platform}_since"] = _change_fig(platform, got[0], got[1], end)
+        parts.append(f"{snap.labels[platform]} {fmt_signed(got[0])} followers")
+    for platform, series in sorted(snap.views.items()):
+        days = min(14, (end - rel).days + 1)
+        before = [v for d, v in series if rel - timedelta(days=days) <= d < rel]
+        after = [v for d, v in series if rel <= d < rel + timedelta(days=days) and d <= end]
+        if len(before) == days and len(after) == days and sum(before) > 0:
+            src = {"kind": "metric_sum", "platform": platform, "key": "views"}
+            figures[f"{platform}_views_after"] = _fig(int(sum(after)), {**src, "from": rel.isoformat(),
+                                                                       "to": (rel + timedelta(days=days - 1)).isoformat()})
+            figures[f"{platform}_views_before"] = _fig(int(sum(before)), {
+                **src, "from": (rel - timedelta(days=days)).isoformat(), "to": (rel - timedelta(days=1)).isoformat()})
+            figures["views_days"] = _fig(days, {"kind": "window"})
+            parts.append(f"{snap.labels[platform]} views {fmt_num(int(sum(after)))} in the {days} days after, "
+                         f"against {fmt_num(int(sum(before)))} in the {days} before")
+    if not parts:
+        return []
+    return [Draft(
+        type="trend", priority="medium", title=f"Since your release on {fmt_day(rel)}",
+        message=f"Since the release on {fmt_day(rel)}: " + "; ".join(parts) + ".",
+        actions=("Keep the release in front of new fans: a clip of the hook on your fastest-growing platform.",),
+        sources=({"table": "daily_metric"}, {"table": "content_post", "what": "the latest release"}),
+        figures=figures, dedupe_key=f"release:{rel.isoformat()}:{end.isocalendar()[1]}", expires_in_days=7)]
+
+
+# ------------------------------------------------------------------ content and strategy
+def _between(posts: list[dict], start: date, end: date) -> list[dict]:
+    return [p for p in posts if start <= p["posted_at"].date() <= end]
+
+
+def content_types(snap: Snapshot, followers: dict[str, int]) -> list[Draft]:
+    """Which kind of post works best, per platform (90 days, at least 5 posts of each kind)."""
+    out = []
+    end = snap.today - timedelta(days=1)
+    start = end - timedelta(days=CONTENT_DAYS - 1)
+    recent = _between(snap.posts, start, end)
+    for platform in sorted({p["platform"] for p in recent}):
+        mine = [p for p in recent if p["platform"] == platform]
+        groups = [gr for gr in eng.by_type(mine, followers) if gr.rated >= MIN_POSTS_PER_TYPE
+                  and gr.avg_rate is not None and gr.basis in ("reach", "followers")]
+        if len(groups) < 2:
+            continue
+        best, worst = groups[0], groups[-1]
+        if best.avg_rate < 1.5 * worst.avg_rate:
+            continue
+        label = snap.labels[platform]
+        src = {"kind": "avg_rate", "platform": platform, "from": start.isoformat(), "to": end.isoformat()}
+        out.append(Draft(
+            type="content", priority="medium", title=f"On {label}, {best.key}s work best",
+            message=(f"On {label}, your {best.key}s averaged {fmt_pct(best.avg_rate)} engagement over the last "
+                     f"{CONTENT_DAYS} days ({best.rated} posts), against {fmt_pct(worst.avg_rate)} for "
+                     f"{worst.key}s ({worst.rated} posts)."),
+            actions=(f"Make more {best.key}s on {label}: turn your next {worst.key} idea into a {best.key}.",),
+            sources=({"table": "content_post", "platform": platform},),
+            figures={"best_rate": _fig(best.avg_rate, {**src, "type": best.key}),
+                     "best_posts": _fig(best.rated, {**src, "kind": "posts", "type": best.key}),
+                     "worst_rate": _fig(worst.avg_rate, {**src, "type": worst.key}),
+                     "worst_posts": _fig(worst.rated, {**src, "kind": "posts", "type": worst.key}),
+                     "days": _fig(CONTENT_DAYS, {"kind": "window"})},
+            dedupe_key=f"types:{platform}:{best.key}:{worst.key}:{end.isocalendar()[1]}", expires_in_days=14))
+    return out
+
+
+def best_time(snap: Snapshot, followers: dict[str, int]) -> list[Draft]:
+    """The artist's best weekday and hour, only when the evidence is enough (3 posts or more)."""
+    end = snap.today - timedelta(days=1)
+    start = end - timedelta(days=CONTENT_DAYS - 1)
+    recent = _between(snap.posts, start, end)
+    slots = [s for s in timing.best_times(recent, snap.tz, followers) if s.evidence == "ok" and s.avg_rate]
+    if len(slots) < 2:
+        return []
+    best = slots[0]
+    day = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")[best.weekday]
+    hours = f"{best.hour:02d}:00–{(best.hour + 1) % 24:02d}:00"
+    src = {"kind": "slot_rate", "weekday": best.weekday, "hour": best.hour, "tz": snap.tz,
+           "from": start.isoformat(), "to": end.isoformat()}
+    return [Draft(
+        type="strategy", priority="low", title=f"Your best time to post: {day}, {hours}",
+        message=(f"Posts you published on {day} between {hours} ({snap.tz}) averaged {fmt_pct(best.avg_rate)} "
+                 f"engagement over {best.posts} posts, your best slot of the last {CONTENT_DAYS} days."),
+        actions=(f"Schedule your next important post for a {day[:-1]} around {best.hour:02d}:00.",),
+        sources=({"table": "content_post"},),
+        figures={"rate": _fig(best.avg_rate, src), "posts": _fig(best.posts, {**src, "kind": "slot_posts"}),
+                 "days": _fig(CONTENT_DAYS, {"kind": "window"})},
+        dedupe_key=f"best_time:{best.weekday}:{best.hour}:{end.isocalendar()[1]}", expires_in_days=14)]
+
+
+# ------------------------------------------------------------------ goals
+def goals(snap: Snapshot) -> list[Draft]:
+    out = []
+    for gs in snap.goals:
+        if gs.current is None or gs.as_of is None:
+            continue
+        target = gs.goal.target
+        src_now = {"kind": "goal_current", "goal_id": gs.id, "date": gs.as_of.isoformat()}
+        figures = {"current": _fig(gs.current, src_now),
+                   "target": _fig(target, {"kind": "goal_target", "goal_id": gs.id})}
+        if gs.current >= target:
+            out.append(Draft(
+                type="goal", priority="high", title=f"Goal reached: {gs.title}",
+                message=f"You reached your goal of {fmt_num(target)}: you are at {fmt_num(gs.current)}.",
+                actions=("Set the next goal while the momentum is there.",), sources=({"table": "goal"},),
+                figures=figures, dedupe_key=f"goal_reached:{gs.id}:{target}", expires_in_days=14))
+            continue
+        fc = goal_math.as_forecast(gs.forecast_points) if gs.forecast_points else None
+        proj = goal_math.projection(gs.goal, fc, current=gs.current) if fc else None
+        if proj is None or proj.expected_date is None:
+            continue
+        when = proj.expected_date
+        figures["expected"] = _fig(when.isoformat(), {"kind": "forecast_reaches", "goal_id": gs.id,
+                                                        "target": target})
+        late = gs.goal.deadline is not None and proj.by_deadline == "unlikely"
+        deadline = f" (your deadline: {fmt_day(gs.goal.deadline)})" if gs.goal.deadline else ""
+        if gs.goal.deadline:
+            figures["deadline"] = _fig(gs.goal.deadline.isoformat(), {"kind": "goal_deadline", "goal_id": gs.id})
+        out.append(Draft(
+            type="goal", priority="urgent" if late else "low",
+            title=f"{gs.title}: {'behind' if late else 'on its way'}",
+            message=(f"You are at {fmt_num(gs.current)} of {fmt_num(target)}. At the pace the forecast sees, you "
+                     f"reach it around {fmt_day(when)}{deadline}."),
+            actions=(("Post more often on this platform, or move the deadline to something you can reach.",)
+                     if late else ("Keep your rhythm: the forecast has you on the way.",)),
+            sources=({"table": "goal"}, {"table": "forecast"}), figures=figures,
+            dedupe_key=f"goal:{gs.id}:{when.isoformat()}:{proj.by_deadline}", expires_in_days=7))
+    return out

@@ -1,0 +1,41 @@
+"""How insights write their numbers, and the kinds of source a figure can name.
+
+Every number in an insight's message is one of its `figures`, written with these formatters,
+and each figure names where it comes from, so it can be recomputed from the database:
+
+- `followers` {platform, date}: the platform's followers that day (accounts added up)
+- `followers_change` {platform, from, to}: followers on `to` minus followers on `from`
+- `usual_change` {platform, date}: the day's usual change, the anomaly baseline of the
+  platform's follower series up to that day (analytics.anomalies), rounded
+- `metric_sum` {platform, key, from, to}: the sum of a platform's daily number (e.g. views)
+- `avg_rate` {platform, type, from, to}: the mean engagement rate of the posts published on
+  those (UTC) days, % — (likes + comments + shares + saves) / reach, or / the platform's
+  latest followers where the post has no reach; rounded to 2 decimals
+- `posts` {platform, type, from, to}: how many of those posts have a rate
+- `slot_rate` / `slot_posts` {weekday, hour, tz, from, to}: the same for posts in one local hour
+- `goal_target` {goal_id}, `goal_deadline` {goal_id}, `goal_current` {goal_id, date}: a goal's
+  target and deadline, and its platform's followers that day (for a goal on every platform:
+  the sum of each platform's latest count on or before that day)
+- `forecast_reaches` {goal_id, target}: the first day the stored forecast's mean reaches it
+- `window` {}: a period length we chose (7, 14 or 90 days), not a measurement
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+def fmt_num(n: int | float) -> str:
+    return f"{n:,.0f}"
+
+
+def fmt_signed(n: int | float) -> str:
+    return f"{n:+,.0f}"
+
+
+def fmt_pct(p: float) -> str:
+    return f"{p:.1f}%"
+
+
+def fmt_day(d: date) -> str:
+    return f"{d:%b} {d.day}"
