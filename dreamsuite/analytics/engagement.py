@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Iterable, Mapping
 
@@ -140,13 +140,55 @@ def followers_for(post: Mapping, followers_by_platform: Mapping | None):
     return followers_by_platform.get(_platform(post), followers_by_platform.get(post.get("platform")))
 
 
+def rate_of(interactions_: float, reach: float, followers) -> tuple[float, str] | None:
+    """raw_rate from numbers already read (interactions and reach summed in SQL, say)."""
+    if reach > 0:
+        return interactions_ / reach * 100, "reach"
+    f = number(followers)
+    if f > 0:
+        return interactions_ / f * 100, "followers"
+    return None
+
+
+@dataclass
+class Tally:
+    """A group's running sums, so many groups fill in one pass over the posts."""
+
+    posts: int = 0
+    rated: int = 0
+    rate_sum: float = 0.0
+    interactions: float = 0.0
+    bases: set = field(default_factory=set)
+
+    def add(self, interactions_: float, rate: tuple[float, str] | None) -> None:
+        self.posts += 1
+        self.interactions += interactions_
+        if rate is not None:
+            self.rated += 1
+            self.rate_sum += rate[0]
+            self.bases.add(rate[1])
+
+    def avg_rate(self) -> float | None:
+        return round(self.rate_sum / self.rated, 2) if self.rated else None
+
+    def basis(self) -> str | None:
+        return None if not self.bases else next(iter(self.bases)) if len(self.bases) == 1 else "mixed"
+
+    def group(self, key: str) -> Group:
+        inter = round(self.interactions / self.posts, 1) if self.posts else 0.0
+        return Group(key, self.posts, self.rated, self.avg_rate(), inter, self.basis())
+
+
 def group(key: str, posts: list[Mapping], followers_by_platform: Mapping | None) -> Group:
-    rates = [r for r in (raw_rate(p, followers_for(p, followers_by_platform)) for p in posts) if r]
-    bases = {b for _, b in rates}
-    basis = None if not bases else bases.pop() if len(bases) == 1 else "mixed"
-    avg = round(sum(v for v, _ in rates) / len(rates), 2) if rates else None
-    inter = round(sum(interactions(p) for p in posts) / len(posts), 1) if posts else 0.0
-    return Group(key, len(posts), len(rates), avg, inter, basis)
+    tally = Tally()
+    for p in posts:
+        tally.add(interactions(p), raw_rate(p, followers_for(p, followers_by_platform)))
+    return tally.group(key)
+
+
+def ranked(groups: Iterable[Group]) -> list[Group]:
+    """Best average rate first; groups without any rate last."""
+    return _ranked(groups)
 
 
 def _ranked(groups: Iterable[Group]) -> list[Group]:

@@ -76,10 +76,21 @@ def best_times(posts: Iterable[Mapping] | None, tz: str, followers_by_platform: 
     cells: dict[tuple[int, int], list] = {(d, h): [] for d in range(7) for h in range(24)}
     for at, rate in local_posts(posts, tz, followers_by_platform):
         cells[(at.weekday(), at.hour)].append(rate)
-    slots = []
-    for (d, h), rates in cells.items():
+    counts = {}
+    for cell, rates in cells.items():
         rated = [r for r in rates if r is not None]
-        slots.append(Slot(d, h, len(rates), _mean(rated), _evidence(len(rated))))
+        counts[cell] = (len(rates), len(rated), sum(rated))
+    return slots_from_counts(counts)
+
+
+def slots_from_counts(counts: Mapping[tuple[int, int], tuple[int, int, float]]) -> list[Slot]:
+    """The 168 slots, best first, from {(weekday, hour): (posts, rated posts, sum of their rates)}
+    (slots not given have no posts) — for callers that tallied the posts in one pass."""
+    slots = []
+    for d in range(7):
+        for h in range(24):
+            posts, rated, total = counts.get((d, h), (0, 0, 0.0))
+            slots.append(Slot(d, h, posts, round(total / rated, 2) if rated else None, _evidence(rated)))
     return sorted(slots, key=lambda s: (_EVIDENCE_ORDER[s.evidence], -(s.avg_rate or 0), -s.posts,
                                         s.weekday, s.hour))
 

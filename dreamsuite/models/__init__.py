@@ -11,6 +11,7 @@ from dreamsuite.models.connection import (
 )
 from dreamsuite.models.insight import (
     PRIORITY_RANK,
+    FollowerAnomaly,
     Goal,
     Insight,
     InsightType,
@@ -34,7 +35,7 @@ ALL_MODELS = [
     Conversation, ChatMessage,
     ScheduledPost, PostDestination,
     Notification,
-    Insight, Goal, XpEvent, StoredForecast,
+    Insight, Goal, XpEvent, StoredForecast, FollowerAnomaly,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [

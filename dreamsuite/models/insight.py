@@ -99,3 +99,20 @@ class StoredForecast(SQLModel, table=True):
     # [[iso_date, mean, lo, hi], ...]
     points: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     computed_at: datetime = Field(default_factory=utcnow)
+
+
+class FollowerAnomaly(SQLModel, table=True):
+    """An unusual day on a platform's follower line, found by the worker over the whole history
+    (the charts mark it for any date range without recomputing baselines on page load)."""
+
+    __tablename__ = "follower_anomaly"
+    __table_args__ = (UniqueConstraint("workspace_id", "platform", "date"),)
+    id: int | None = Field(default=None, primary_key=True)
+    workspace_id: int = Field(foreign_key="workspace.id", index=True, ondelete="CASCADE")
+    platform: str = Field(max_length=32)
+    date: date
+    change: float  # the day's change in followers
+    expected: float  # what the same weekday usually brought lately
+    score: float  # (change - expected) / noise, signed
+    kind: str = Field(max_length=8)  # "spike" | "drop"
+    followers: int  # the count that day, where the chart draws the mark

@@ -13,17 +13,18 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_
+from sqlalchemy import delete, func, insert, or_
 from sqlmodel import Session, select
 
 from dreamsuite import db
+from dreamsuite.analytics import anomalies as an
 from dreamsuite.analytics import forecast as fc
 from dreamsuite.analytics import goals as goal_math
 from dreamsuite.analytics import growth as g
 from dreamsuite.analytics import xp as xp_math
 from dreamsuite.insights import engine
 from dreamsuite.insights.signals import GoalState, Snapshot
-from dreamsuite.models import ContentPost, Goal, PlatformConnection, Role, StoredForecast, Workspace
+from dreamsuite.models import ContentPost, FollowerAnomaly, Goal, PlatformConnection, Role, StoredForecast, Workspace
 from dreamsuite.platforms import platform_label
 from dreamsuite.services import insights as insight_rows
 from dreamsuite.services import series as sr
@@ -73,8 +74,11 @@ def analyse(workspace_id: int) -> dict[str, Any]:
     forecasts[TOTAL] = fc.forecast(g.combined(followers), horizon=HORIZON) if len(followers) > 1 else \
         next(iter(forecasts.values()), None)
 
+    marks = _anomalies(followers)
+
     with db.session() as s:
         _store_forecasts(s, workspace_id, forecasts)
+        _store_anomalies(s, workspace_id, marks)
         goal_states = _goals(s, workspace_id, followers, forecasts, today)
         snap = Snapshot(today=today, tz=tz, labels={p: platform_label(p) for p in followers}, followers=followers,
                         views=views, posts=posts, release_date=release, goals=goal_states)
@@ -82,7 +86,26 @@ def analyse(workspace_id: int) -> dict[str, Any]:
         added = insight_rows.store(s, workspace_id, drafts)
         xp = _award_xp(s, workspace_id, followers, posts, goal_states, tz, today)
     return {"status": "success", "forecasts": sum(1 for f in forecasts.values() if f), "insights": added,
-            "xp_events": xp}
+            "xp_events": xp, "anomalies": len(marks)}
+
+
+def _anomalies(followers: dict[str, list[tuple[date, int]]]) -> list[dict[str, Any]]:
+    """Unusual days over each platform's whole history; a day is judged once it is over (the
+    platform's latest count is often a mid-day snapshot)."""
+    out = []
+    for platform, series in followers.items():
+        level = dict(series)
+        for a in an.anomalies(series[:-1]):
+            out.append({"platform": platform, "date": a.date, "change": float(a.value), "expected": a.expected,
+                        "score": a.score, "kind": a.kind, "followers": int(level[a.date])})
+    return out
+
+
+def _store_anomalies(s: Session, workspace_id: int, marks: list[dict[str, Any]]) -> None:
+    """The whole set is replaced: a new day can change what counted as unusual before it."""
+    s.execute(delete(FollowerAnomaly).where(FollowerAnomaly.workspace_id == workspace_id))
+    if marks:
+        s.execute(insert(FollowerAnomaly), [{"workspace_id": workspace_id, **m} for m in marks])
 
 
 def _store_forecasts(s: Session, workspace_id: int, forecasts: dict[str, fc.Forecast | None]) -> None:

@@ -28,6 +28,16 @@ def workspace_today(session: Session, scope: Scope) -> date:
     return utcnow().astimezone(tz).date()
 
 
+def workspace_zone_name(session: Session, scope: Scope) -> str:
+    """The artist's timezone name, "UTC" when unset or unknown (one column, no ORM row)."""
+    name = session.execute(select(Workspace.timezone).where(Workspace.id == scope.workspace_id)).scalar()
+    try:
+        ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return "UTC"
+    return name or "UTC"
+
+
 def latest_metric_date(session: Session, scope: Scope) -> date | None:
     row = session.exec(scoped(scope, DailyMetric).order_by(DailyMetric.date.desc()).limit(1)).first()
     return row.date if row else None
@@ -144,6 +154,16 @@ def post_rows(session: Session, scope: Scope, start: date, end: date) -> list[di
     return [{"id": r[0], "platform": r[1], "type": r[2], "posted_at": _aware(r[3]), "likes": r[4],
              "comments": r[5], "shares": r[6], "saves": r[7], "views": r[8], "plays": r[9], "reach": r[10],
              "impressions": r[11], "hashtags": list(r[12] or [])} for r in rows]
+
+
+def post_numbers(session: Session, scope: Scope, start: date, end: date) -> list[tuple]:
+    """(platform, type, posted_at, interactions, reach) of the posts published in [start, end]:
+    the few numbers engagement needs, interactions added up in SQL."""
+    interactions = ContentPost.likes + ContentPost.comments + ContentPost.shares + ContentPost.saves
+    return session.execute(
+        select(ContentPost.platform, ContentPost.post_type, ContentPost.posted_at, interactions, ContentPost.reach)
+        .where(ContentPost.workspace_id == scope.workspace_id, ContentPost.posted_at >= _start_of(start),
+               ContentPost.posted_at < _start_of(end + timedelta(days=1)))).all()
 
 
 def top_post_rows(session: Session, scope: Scope, start: date, end: date, limit: int = 10) -> list[dict]:
