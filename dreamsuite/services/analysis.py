@@ -85,6 +85,7 @@ def analyse(workspace_id: int) -> dict[str, Any]:
         drafts = engine.build(snap)
         added = insight_rows.store(s, workspace_id, drafts)
         xp = _award_xp(s, workspace_id, followers, posts, goal_states, tz, today)
+        db.announce_after_commit(s, workspace_id, "analysis")  # open dashboards reload forecasts and marks
     return {"status": "success", "forecasts": sum(1 for f in forecasts.values() if f), "insights": added,
             "xp_events": xp, "anomalies": len(marks)}
 
