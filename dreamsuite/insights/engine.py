@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from dreamsuite.insights import signals
 from dreamsuite.insights.drafts import Draft
 
@@ -10,7 +12,10 @@ _RANK = {"urgent": 3, "high": 2, "medium": 1, "low": 0}
 
 
 def build(snap: signals.Snapshot) -> list[Draft]:
-    followers = {p: s[-1][1] for p, s in snap.followers.items() if s}
+    # Posts without reach are rated over their platform's followers on the last day the content
+    # signals look at (yesterday), so a stored rate still reproduces after later days arrive.
+    end = snap.today - timedelta(days=1)
+    followers = {p: known[-1][1] for p, s in snap.followers.items() if (known := [x for x in s if x[0] <= end])}
     drafts = [*signals.goals(snap), *signals.records(snap), *signals.pace(snap), *signals.jumps(snap),
               *signals.release(snap), *signals.content_types(snap, followers), *signals.best_time(snap, followers)]
     drafts.sort(key=lambda d: -_RANK.get(d.priority, 0))  # stable: within a priority, the order above

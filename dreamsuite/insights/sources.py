@@ -9,8 +9,9 @@ and each figure names where it comes from, so it can be recomputed from the data
   platform's follower series up to that day (analytics.anomalies), rounded
 - `metric_sum` {platform, key, from, to}: the sum of a platform's daily number (e.g. views)
 - `avg_rate` {platform, type, from, to}: the mean engagement rate of the posts published on
-  those (UTC) days, % — (likes + comments + shares + saves) / reach, or / the platform's
-  latest followers where the post has no reach; rounded to 2 decimals
+  those (UTC) days, % — (likes + comments + shares + saves) / reach, or, where the post has
+  no reach, / its platform's followers on `to` (the latest count on or before it); rounded
+  to 2 decimals. A post with neither has no rate
 - `posts` {platform, type, from, to}: how many of those posts have a rate
 - `slot_rate` / `slot_posts` {weekday, hour, tz, from, to}: the same for posts in one local hour
 - `goal_target` {goal_id}, `goal_deadline` {goal_id}, `goal_current` {goal_id, date}: a goal's
