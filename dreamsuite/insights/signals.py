@@ -254,6 +254,10 @@ def best_time(snap: Snapshot, followers: dict[str, int]) -> list[Draft]:
     if len(slots) < 2:
         return []
     best = slots[0]
+    # The average is over the slot's rated posts only (a post with neither reach nor known
+    # followers has no rate), and so is the count quoted with it.
+    rated = sum(1 for at, r in timing.local_posts(recent, snap.tz, followers)
+                if r is not None and (at.weekday(), at.hour) == (best.weekday, best.hour))
     day = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")[best.weekday]
     hours = f"{best.hour:02d}:00–{(best.hour + 1) % 24:02d}:00"
     src = {"kind": "slot_rate", "weekday": best.weekday, "hour": best.hour, "tz": snap.tz,
@@ -261,10 +265,10 @@ def best_time(snap: Snapshot, followers: dict[str, int]) -> list[Draft]:
     return [Draft(
         type="strategy", priority="low", title=f"Your best time to post: {day}, {hours}",
         message=(f"Posts you published on {day} between {hours} ({snap.tz}) averaged {fmt_pct(best.avg_rate)} "
-                 f"engagement over {best.posts} posts, your best slot of the last {CONTENT_DAYS} days."),
+                 f"engagement over {rated} posts, your best slot of the last {CONTENT_DAYS} days."),
         actions=(f"Schedule your next important post for a {day[:-1]} around {best.hour:02d}:00.",),
         sources=({"table": "content_post"},),
-        figures={"rate": _fig(best.avg_rate, src), "posts": _fig(best.posts, {**src, "kind": "slot_posts"}),
+        figures={"rate": _fig(best.avg_rate, src), "posts": _fig(rated, {**src, "kind": "slot_posts"}),
                  "days": _fig(CONTENT_DAYS, {"kind": "window"})},
         dedupe_key=f"best_time:{best.weekday}:{best.hour}:{end.isocalendar()[1]}", expires_in_days=14)]
 
