@@ -23,6 +23,8 @@ from dreamsuite.insights.sources import fmt_day, fmt_num, fmt_pct, fmt_signed
 WEEK = 7
 CONTENT_DAYS = 90
 MIN_POSTS_PER_TYPE = 5
+RELEASE_TYPES = ("album", "single", "ep")  # and Spotify's albums, whose ids start with "album:"
+RELEASE_LOOKBACK = 180  # days searched back for the latest release
 
 
 @dataclass
@@ -44,7 +46,7 @@ class Snapshot:
     followers: dict[str, list[tuple[date, int]]]
     views: dict[str, list[tuple[date, float]]] = field(default_factory=dict)
     posts: list[dict] = field(default_factory=list)
-    release_date: date | None = None
+    release_date: date | None = None  # the UTC day of the latest release (see RELEASE_TYPES)
     goals: list[GoalState] = field(default_factory=list)
 
 
@@ -177,7 +179,10 @@ def release(snap: Snapshot) -> list[Draft]:
     if rel is None or not 0 <= (snap.today - rel).days <= 60:
         return []
     end = snap.today - timedelta(days=1)
-    parts, figures = [], {}
+    parts = []
+    figures = {"release": _fig(rel.isoformat(), {
+        "kind": "release", "from": (snap.today - timedelta(days=RELEASE_LOOKBACK)).isoformat(),
+        "to": snap.today.isoformat()})}
     for platform, series in sorted(snap.followers.items()):
         got = _window_change(series, rel, end)
         if got is None:

@@ -18,6 +18,8 @@ and each figure names where it comes from, so it can be recomputed from the data
   target and deadline, and its platform's followers that day (for a goal on every platform:
   the sum of each platform's latest count on or before that day)
 - `forecast_reaches` {goal_id, target}: the first day the stored forecast's mean reaches it
+- `release` {from, to}: the UTC day of the newest release (a content_post of type album,
+  single or ep, or whose platform id starts with "album:") published on those UTC days
 - `window` {}: a period length we chose (7, 14 or 90 days), not a measurement
 """
 

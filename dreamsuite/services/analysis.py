@@ -22,7 +22,7 @@ from dreamsuite.analytics import forecast as fc
 from dreamsuite.analytics import goals as goal_math
 from dreamsuite.analytics import growth as g
 from dreamsuite.analytics import xp as xp_math
-from dreamsuite.insights import engine
+from dreamsuite.insights import engine, signals
 from dreamsuite.insights.signals import GoalState, Snapshot
 from dreamsuite.models import ContentPost, FollowerAnomaly, Goal, PlatformConnection, Role, StoredForecast, Workspace
 from dreamsuite.platforms import platform_label
@@ -47,11 +47,12 @@ def _today(ws: Workspace) -> date:
 
 
 def _release_date(s: Session, workspace_id: int, today: date) -> date | None:
-    since = sr._start_of(today - timedelta(days=180))
+    """The UTC day of the newest release posted in the RELEASE_LOOKBACK days up to today."""
+    since = sr._start_of(today - timedelta(days=signals.RELEASE_LOOKBACK))
     value = s.execute(select(func.max(ContentPost.posted_at)).where(
         ContentPost.workspace_id == workspace_id, ContentPost.posted_at >= since,
-        ContentPost.posted_at <= sr._start_of(today + timedelta(days=1)),
-        or_(ContentPost.post_type.in_(["album", "single", "ep"]),
+        ContentPost.posted_at < sr._start_of(today + timedelta(days=1)),
+        or_(ContentPost.post_type.in_(signals.RELEASE_TYPES),
             ContentPost.platform_post_id.like("album:%")))).scalar()
     return sr._aware(value).date() if value else None
 
