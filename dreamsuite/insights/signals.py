@@ -69,8 +69,9 @@ def records(snap: Snapshot) -> list[Draft]:
         month = rec.date.strftime("%Y-%m")
         out.append(Draft(
             type="growth", priority="medium", title=f"{label} followers at a new high",
-            message=(f"{label} reached {fmt_num(rec.value)} followers on {fmt_day(rec.date)}, above the previous "
-                     f"high of {fmt_num(rec.previous_high)} ({fmt_day(rec.previous_high_date)})."),
+            message=(f"{label} reached {fmt_num(rec.value)} followers on {fmt_day(rec.date, snap.today)}, above "
+                     f"the previous high of {fmt_num(rec.previous_high)} "
+                     f"({fmt_day(rec.previous_high_date, snap.today)})."),
             actions=(f"Thank your {label} audience: a post that says what the new fans can expect next works "
                      "well after a jump.",),
             sources=({"table": "daily_metric", "platform": platform},),
@@ -163,7 +164,8 @@ def jumps(snap: Snapshot) -> list[Draft]:
         out.append(Draft(
             type="trend", priority="high" if change < 0 else "medium",
             title=f"Unusual {'jump' if spike else 'drop'} on {label}",
-            message=f"{label} {what} on {fmt_day(day)}, where a usual {day:%A} lately brings {fmt_signed(usual)}.",
+            message=(f"{label} {what} on {fmt_day(day, snap.today)}, where a usual {day:%A} lately brings "
+                     f"{fmt_signed(usual)}."),
             actions=(("Find what travelled (a share, a playlist, a mention) and do more of it while it lasts.",)
                      if spike else ("Check for a controversial post or a purge of inactive accounts.",)),
             sources=({"table": "daily_metric", "platform": platform},),
@@ -205,8 +207,8 @@ def release(snap: Snapshot) -> list[Draft]:
     if not parts:
         return []
     return [Draft(
-        type="trend", priority="medium", title=f"Since your release on {fmt_day(rel)}",
-        message=f"Since the release on {fmt_day(rel)}: " + "; ".join(parts) + ".",
+        type="trend", priority="medium", title=f"Since your release on {fmt_day(rel, snap.today)}",
+        message=f"Since the release on {fmt_day(rel, snap.today)}: " + "; ".join(parts) + ".",
         actions=("Keep the release in front of new fans: a clip of the hook on your fastest-growing platform.",),
         sources=({"table": "daily_metric"}, {"table": "content_post", "what": "the latest release"}),
         figures=figures, dedupe_key=f"release:{rel.isoformat()}:{end.isocalendar()[1]}", expires_in_days=7)]
@@ -303,14 +305,14 @@ def goals(snap: Snapshot) -> list[Draft]:
         figures["expected"] = _fig(when.isoformat(), {"kind": "forecast_reaches", "goal_id": gs.id,
                                                         "target": target})
         late = gs.goal.deadline is not None and proj.by_deadline == "unlikely"
-        deadline = f" (your deadline: {fmt_day(gs.goal.deadline)})" if gs.goal.deadline else ""
+        deadline = f" (your deadline: {fmt_day(gs.goal.deadline, snap.today)})" if gs.goal.deadline else ""
         if gs.goal.deadline:
             figures["deadline"] = _fig(gs.goal.deadline.isoformat(), {"kind": "goal_deadline", "goal_id": gs.id})
         out.append(Draft(
             type="goal", priority="urgent" if late else "low",
             title=f"{gs.title}: {'behind' if late else 'on its way'}",
             message=(f"You are at {fmt_num(gs.current)} of {fmt_num(target)}. At the pace the forecast sees, you "
-                     f"reach it around {fmt_day(when)}{deadline}."),
+                     f"reach it around {fmt_day(when, snap.today)}{deadline}."),
             actions=(("Post more often on this platform, or move the deadline to something you can reach.",)
                      if late else ("Keep your rhythm: the forecast has you on the way.",)),
             sources=({"table": "goal"}, {"table": "forecast"}), figures=figures,

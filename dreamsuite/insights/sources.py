@@ -40,5 +40,6 @@ def fmt_pct(p: float) -> str:
     return f"{p:.1f}%"
 
 
-def fmt_day(d: date) -> str:
-    return f"{d:%b} {d.day}"
+def fmt_day(d: date, today: date | None = None) -> str:
+    """"Nov 26"; with the year when it is not `today`'s ("your deadline: Nov 26, 2027")."""
+    return f"{d:%b} {d.day}" if today is None or d.year == today.year else f"{d:%b} {d.day}, {d.year}"
