@@ -155,15 +155,16 @@ def jumps(snap: Snapshot) -> list[Draft]:
         label = snap.labels[platform]
         change, usual = int(a.value), int(round(a.expected))
         spike = a.kind == "spike"
-        if spike:
-            what = f"gained {fmt_num(change)} followers"
+        if spike and change < 0:  # better than usual on a platform that loses followers
+            what, title = f"lost only {fmt_num(-change)} followers", f"Fewer followers lost than usual on {label}"
+        elif spike:
+            what, title = f"gained {fmt_num(change)} followers", f"Unusual jump on {label}"
         elif change >= 0:
-            what = f"gained only {fmt_num(change)} followers"
+            what, title = f"gained only {fmt_num(change)} followers", f"Unusual drop on {label}"
         else:
-            what = f"lost {fmt_num(-change)} followers"
+            what, title = f"lost {fmt_num(-change)} followers", f"Unusual drop on {label}"
         out.append(Draft(
-            type="trend", priority="high" if change < 0 else "medium",
-            title=f"Unusual {'jump' if spike else 'drop'} on {label}",
+            type="trend", priority="high" if not spike and change < 0 else "medium", title=title,
             message=(f"{label} {what} on {fmt_day(day, snap.today)}, where a usual {day:%A} lately brings "
                      f"{fmt_signed(usual)}."),
             actions=(("Find what travelled (a share, a playlist, a mention) and do more of it while it lasts.",)
