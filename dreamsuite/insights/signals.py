@@ -82,9 +82,10 @@ def records(snap: Snapshot) -> list[Draft]:
 
 
 def _window_change(series, start: date, end: date) -> tuple[int, date] | None:
-    """(change, baseline day) over [start, end] when the day before `start` is known."""
+    """(change, baseline day) over [start, end] when the day before `start` and `end` itself are
+    known: an older baseline would make "the last 7 days" cover more than seven."""
     gr = g.change_between(series, start, end)
-    if gr is None or not gr.complete or gr.end_date != end:
+    if gr is None or not gr.complete or gr.end_date != end or gr.start_date != start - timedelta(days=1):
         return None
     return gr.change, gr.start_date
 
