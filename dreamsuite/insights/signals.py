@@ -293,6 +293,8 @@ def goals(snap: Snapshot) -> list[Draft]:
         figures = {"current": _fig(gs.current, src_now),
                    "target": _fig(target, {"kind": "goal_target", "goal_id": gs.id})}
         if gs.current >= target:
+            if gs.achieved_on is not None and (snap.today - gs.achieved_on).days >= REACHED_NEWS_DAYS:
+                continue  # old news: the goal page shows it; the feed does not repeat it every fortnight
             out.append(Draft(
                 type="goal", priority="high", title=f"Goal reached: {gs.title}",
                 message=f"You reached your goal of {fmt_num(target)}: you are at {fmt_num(gs.current)}.",
