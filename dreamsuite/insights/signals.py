@@ -25,6 +25,7 @@ CONTENT_DAYS = 90
 MIN_POSTS_PER_TYPE = 5
 RELEASE_TYPES = ("album", "single", "ep")  # and Spotify's albums, whose ids start with "album:"
 RELEASE_LOOKBACK = 180  # days searched back for the latest release
+REACHED_NEWS_DAYS = 14  # a reached goal is announced for this long after it was reached
 
 
 @dataclass
@@ -36,6 +37,7 @@ class GoalState:
     current: int | None
     forecast_points: list[tuple[date, float, float, float]] | None
     as_of: date | None = None  # the day `current` was counted
+    achieved_on: date | None = None  # the day the goal was first judged reached
 
 
 @dataclass
@@ -229,8 +231,12 @@ def content_types(snap: Snapshot, followers: dict[str, int]) -> list[Draft]:
     recent = _between(snap.posts, start, end)
     for platform in sorted({p["platform"] for p in recent}):
         mine = [p for p in recent if p["platform"] == platform]
-        groups = [gr for gr in eng.by_type(mine, followers) if gr.rated >= MIN_POSTS_PER_TYPE
-                  and gr.avg_rate is not None and gr.basis in ("reach", "followers")]
+        rated = [gr for gr in eng.by_type(mine, followers) if gr.rated >= MIN_POSTS_PER_TYPE
+                 and gr.avg_rate is not None]
+        # Rates over reach and over followers are different measures: types are compared on one
+        # of them (reach, the platform's own count, when two types have it), never across.
+        groups = next((same for basis in ("reach", "followers")
+                       if len(same := [gr for gr in rated if gr.basis == basis]) >= 2), [])
         if len(groups) < 2:
             continue
         best, worst = groups[0], groups[-1]

@@ -130,15 +130,16 @@ def _goals(s: Session, workspace_id: int, followers, forecasts, today: date) -> 
         series = followers.get(goal.platform, []) if goal.platform else g.combined(followers)
         current = g.current_followers(series)
         f = forecasts.get(goal.platform or TOTAL)
-        out.append(GoalState(id=goal.id, title=goal.title, platform_label=platform_label(goal.platform or "all"),
-                             goal=goal_math.Goal(platform=goal.platform, metric=goal.metric, target=goal.target,
-                                                 deadline=goal.deadline),
-                             current=current, forecast_points=list(f.points) if f else None,
-                             as_of=series[-1][0] if series else None))
         if current is not None and current >= goal.target and goal.achieved_at is None:
             goal.achieved_at = db.utcnow()
             s.add(goal)
             award(s, workspace_id, "goal_reached", f"goal:{goal.id}:{goal.target}", goal.title)
+        out.append(GoalState(id=goal.id, title=goal.title, platform_label=platform_label(goal.platform or "all"),
+                             goal=goal_math.Goal(platform=goal.platform, metric=goal.metric, target=goal.target,
+                                                 deadline=goal.deadline),
+                             current=current, forecast_points=list(f.points) if f else None,
+                             as_of=series[-1][0] if series else None,
+                             achieved_on=sr._aware(goal.achieved_at).date() if goal.achieved_at else None))
     return out
 
 
