@@ -90,7 +90,9 @@ def analyse_job_id(workspace_id: int, at: datetime | None = None) -> str:
     return f"analyse:{workspace_id}:{bucket:%Y%m%d%H%M}"
 
 
-async def enqueue_analyse(workspace_id: int, *, delay: float = ANALYSE_DELAY_SECONDS) -> bool:
+async def enqueue_analyse(workspace_id: int, *, delay: float | None = None) -> bool:
+    """True when a job was enqueued; False when this window's job is already waiting or running."""
     p = await pool()
+    delay = ANALYSE_DELAY_SECONDS if delay is None else delay
     job = await p.enqueue_job("analyse", workspace_id, _job_id=analyse_job_id(workspace_id), _defer_by=delay)
     return job is not None

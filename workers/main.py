@@ -21,6 +21,7 @@ KEEP_RESULT = 26 * 3600
 # not block the reconciler's re-enqueue under the same id for a day. The database claim is
 # what prevents a second send, not the job id.
 PUBLISH_KEEP_RESULT = 0
+ANALYSE_KEEP_RESULT = 0
 
 
 async def startup(ctx: dict[str, Any]) -> None:
@@ -42,8 +43,10 @@ class WorkerSettings:
         func(collect.collect, name="collect", max_tries=collect.MAX_TRIES, timeout=600),
         # arq re-runs a job interrupted by a shutdown; the claim makes that harmless, and
         # a few tries bound it. The job itself never asks for a retry.
-        # Analysis only reads numbers and rewrites its own rows: a retry is harmless.
-        func(analyse.analyse, name="analyse", max_tries=3, timeout=300),
+        # Analysis only reads numbers and rewrites its own rows: a retry is harmless. It keeps no
+        # result: its id folds the syncs that land while it waits into one run, but a sync after
+        # it ran must get a run of its own, not find the id taken for the rest of the window.
+        func(analyse.analyse, name="analyse", max_tries=3, timeout=300, keep_result=ANALYSE_KEEP_RESULT),
         func(publish.publish, name="publish", max_tries=3, timeout=120, keep_result=PUBLISH_KEEP_RESULT),
     ]
     # Cron times are UTC whatever the machine's timezone is.
