@@ -3,7 +3,9 @@ when BENCH_DATABASE_URL is set):
 
 - collect: a first full sync of the sandbox artist (200 days, ~45 posts, ~180 comments)
   through HTTP, and the idempotent re-run;
-- dashboard: `dashboard_data` for that workspace (what a page load waits on);
+- dashboard: `dashboard_data` for that workspace (what a page load waits on), and for a heavy
+  artist (11 accounts × 3 years, 20,000 posts) beside the time of its SQL alone
+  (benchmarks/dashboard.py);
 - chat: a full streamed offline-analyst answer, first chunk and total;
 - publish: scheduling and publishing 20 posts (claim, HTTP send, roll-up) one after another;
 - collection writes: rows/s of the write path beside a raw bulk upsert of the same rows
@@ -155,8 +157,9 @@ def main() -> int:
         for label, db_url in targets:
             _use_database(db_url)
             asyncio.run(run_suite(label))
-            from benchmarks import collect_write, event_loop
+            from benchmarks import collect_write, dashboard, event_loop
 
+            dashboard.run(label)
             collect_write.run(label)
             print(f"[{label}] ", end="")
             asyncio.run(event_loop.run())

@@ -123,3 +123,14 @@ def test_records_of_daily_gains():
     s = days_ending(D, [1000, 1010, 1030, 1035, 1070])  # gains 10, 20, 5, 35
     got = g.records(g.daily_changes(s), metric="new_followers")
     assert (got.value, got.previous_high, got.previous_high_date) == (35, 20, D - timedelta(days=2))
+
+
+def test_a_series_vouched_sorted_is_used_as_is_and_any_other_is_cleaned():
+    from dreamsuite.analytics.growth import Sorted, clean
+
+    vouched = Sorted([(date(2026, 1, 1), 5), (date(2026, 1, 2), 7)])
+    assert clean(vouched) is vouched
+    plain = [(date(2026, 1, 2), 7), (date(2026, 1, 1), 5), (date(2026, 1, 2), 9), (None, 3)]
+    assert clean(plain) == [(date(2026, 1, 1), 5), (date(2026, 1, 2), 9)]
+    tidy = [(date(2026, 1, 1), 5), (date(2026, 1, 3), 6)]
+    assert clean(tidy) == tidy

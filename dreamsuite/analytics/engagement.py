@@ -168,6 +168,19 @@ class Tally:
             self.rate_sum += rate[0]
             self.bases.add(rate[1])
 
+    def add_sums(self, posts: int, rated: int, rate_sum: float, by_reach: int, by_followers: int,
+                 interactions_: float) -> None:
+        """Posts added up elsewhere (in SQL): how many, how many have a rate and their rates'
+        sum, how many of those are over reach and over followers, and their interactions."""
+        self.posts += posts
+        self.interactions += interactions_
+        self.rated += rated
+        self.rate_sum += rate_sum
+        if by_reach:
+            self.bases.add("reach")
+        if by_followers:
+            self.bases.add("followers")
+
     def avg_rate(self) -> float | None:
         return round(self.rate_sum / self.rated, 2) if self.rated else None
 

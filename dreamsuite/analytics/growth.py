@@ -7,6 +7,7 @@ raising when there is not enough data: a new account has one point, a stale one 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from calendar import monthrange
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
@@ -37,13 +38,38 @@ class Growth:
         return d
 
 
+class Sorted(list):
+    """A series its maker vouches for: (date, int) points, strictly by date, one per date (the
+    database readers build these from GROUP BY/ORDER BY), so `clean` need not check again."""
+
+
+def _is_clean(series) -> bool:
+    """Already a list of (date, int) strictly by date (what the database readers hand over)."""
+    if isinstance(series, Sorted):
+        return True
+    if not isinstance(series, list):
+        return False
+    for i, p in enumerate(series):
+        if type(p) is not tuple or len(p) != 2 or type(p[1]) is not int or not isinstance(p[0], date):
+            return False
+        if i and not series[i - 1][0] < p[0]:
+            return False
+    return True
+
+
 def clean(series: Iterable[Point]) -> list[Point]:
     """Sorted by date, one point per date (the last one given wins)."""
+    if _is_clean(series):
+        return series  # nothing to fix: the caller's list, not a copy
     by_date: dict[date, int] = {}
     for d, v in series or ():
         if d is not None and v is not None:
             by_date[d] = int(v)
     return sorted(by_date.items())
+
+
+def _day(point: Point) -> date:
+    return point[0]
 
 
 def pct(change: int | float, base: int | float) -> float | None:
@@ -58,15 +84,16 @@ def current_followers(series: Iterable[Point]) -> int | None:
 def growth_between(series: Iterable[Point], start: date | None, end: date) -> Growth | None:
     """Change from the close of the day before `start` (None: the first point) to the last point <= `end`."""
     s = clean(series)
-    inside = [p for p in s if (start is None or p[0] >= start) and p[0] <= end]
-    if not inside:
+    first = 0 if start is None else bisect_left(s, start, key=_day)
+    stop = bisect_right(s, end, key=_day)
+    if first >= stop:
         return None
-    before = [p for p in s if start is not None and p[0] < start]
-    base = before[-1] if before else inside[0]
-    last = inside[-1]
+    before = first > 0
+    base = s[first - 1] if before else s[first]
+    last = s[stop - 1]
     change = last[1] - base[1]
     return Growth(base[0], last[0], base[1], last[1], change, pct(change, base[1]),
-                  complete=bool(before) or start is None)
+                  complete=before or start is None)
 
 
 def change_over_days(series: Iterable[Point], days: int, end: date | None = None) -> Growth | None:

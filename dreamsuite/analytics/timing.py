@@ -63,8 +63,9 @@ class Slot:
     avg_rate: float | None  # mean rate of the slot's rated posts, %
     evidence: str  # "ok" (≥ 3 rated posts) | "thin" (1–2) | "none"
 
-    def as_dict(self) -> dict:
-        return asdict(self)
+    def as_dict(self) -> dict:  # by hand: dataclasses.asdict deep-copies, 168 times per heatmap
+        return {"weekday": self.weekday, "hour": self.hour, "posts": self.posts, "avg_rate": self.avg_rate,
+                "evidence": self.evidence}
 
 
 def best_times(posts: Iterable[Mapping] | None, tz: str, followers_by_platform: Mapping | None = None) -> list[Slot]:

@@ -21,7 +21,7 @@ from dreamsuite.analytics import crossplatform, timing
 from dreamsuite.analytics import engagement as eng
 from dreamsuite.analytics import growth as g
 from dreamsuite.db import session
-from dreamsuite.models import DailyMetric, FollowerAnomaly, PlatformConnection, StoredForecast
+from dreamsuite.models import DailyMetric, FollowerAnomaly, PlatformConnection, StoredForecast, Workspace
 from dreamsuite.services import series as sr
 from dreamsuite.services.scope import Scope
 
@@ -88,7 +88,9 @@ def dashboard_data(scope: Scope, days: int = DEFAULT_DAYS, start: date | None = 
         # (the quick stats), in one read.
         read_from = min(start - timedelta(days=span + 1), latest - timedelta(days=31))
         followers = _followers(s, scope, read_from, end, latest)
-        posts = sr.post_numbers(s, scope, start, end)
+        now = {p: v for p, v in ((p, _value_on(pts, end)) for p, pts in followers.items()) if v}
+        daily = (end - start).days < 31  # engagement by day for a month or less, else by week
+        tallies = sr.post_tallies(s, scope, start, end, tz, weekly=not daily, followers=now)
         top = sr.top_post_rows(s, scope, start, end, TOP_POSTS)
         marks = _anomalies(s, scope, start, end)
         audience = sr.latest_audience(s, scope)
@@ -99,8 +101,7 @@ def dashboard_data(scope: Scope, days: int = DEFAULT_DAYS, start: date | None = 
     d = DashboardData(has_data=True, start=start.isoformat(), end=end.isoformat(), as_of=latest.isoformat(),
                       last_synced_at=synced, timezone=tz, audience=audience)
     _growth(d, followers, start, end, latest)
-    now = {p: v for p, v in ((p, _value_on(pts, end)) for p, pts in followers.items()) if v}
-    _engagement(d, posts, now, start, end, tz)
+    _engagement(d, tallies, daily)
     d.top_posts = [_top(p, now) for p in top]
     d.anomalies = marks
     d.forecasts = {p: [(day, m, lo, hi) for day, m, lo, hi in f["points"]] for p, f in forecasts.items()}
@@ -109,9 +110,18 @@ def dashboard_data(scope: Scope, days: int = DEFAULT_DAYS, start: date | None = 
 
 
 def _header(s: Session, scope: Scope) -> tuple[date | None, datetime | None, str]:
-    latest = s.execute(select(func.max(DailyMetric.date)).where(DailyMetric.workspace_id == scope.workspace_id)).scalar()
-    synced = sr.last_synced(s, scope)
-    return latest, synced, sr.workspace_zone_name(s, scope)
+    """The latest collected day, the last sync and the artist's timezone, in one statement."""
+    ws = scope.workspace_id
+    latest, synced, tz = s.connection().execute(select(
+        select(func.max(DailyMetric.date)).where(DailyMetric.workspace_id == ws).scalar_subquery(),
+        select(func.max(PlatformConnection.last_synced_at)).where(PlatformConnection.workspace_id == ws)
+        .scalar_subquery(),
+        select(Workspace.timezone).where(Workspace.id == ws).scalar_subquery())).one()
+    if isinstance(latest, str):  # SQLite hands a scalar subquery's date back as text
+        latest = date.fromisoformat(latest)
+    if isinstance(synced, str):
+        synced = datetime.fromisoformat(synced)
+    return latest, sr._aware(synced) if synced else None, sr.zone_name(tz)
 
 
 def _followers(s: Session, scope: Scope, start: date, end: date, latest: date) -> dict[str, list[g.Point]]:
@@ -167,46 +177,39 @@ def _growth(d: DashboardData, followers: dict[str, list[g.Point]], start: date, 
     d.change_30d = month_total.change if month_total and month_total.complete else None
 
 
-def _engagement(d: DashboardData, posts: list[tuple], followers: dict[str, int], start: date, end: date,
-                tz: str) -> None:
-    """Every engagement view of the range's posts, filled in one pass: each post's rate is taken
-    once and added to the tallies of its type, platform, local weekday-hour and time bucket."""
-    zone = timing.zone(tz) or timing.zone("UTC")
-    daily = (end - start).days < 31  # days for a month or less, else weeks starting on Monday
-    week_start = end - timedelta(days=6)
+def _engagement(d: DashboardData, tallies: sr.PostTallies, daily: bool) -> None:
+    """Every engagement view of the range's posts from the SQL tallies: by type, platform,
+    local weekday-hour and day or week (weeks start on Monday)."""
     overall = eng.Tally()
     types: dict[str, eng.Tally] = defaultdict(eng.Tally)
+    week_interactions = 0
+    for kind, *sums, recent in tallies.by_type:
+        for tally in (overall, types[(kind or "unknown").strip().lower() or "unknown"]):
+            tally.add_sums(*_numbers(sums))
+        week_interactions += int(recent or 0)
     platforms: dict[str, eng.Tally] = defaultdict(eng.Tally)
     buckets: dict[tuple[str, date], eng.Tally] = defaultdict(eng.Tally)
-    slots: dict[tuple[int, int], list] = {}
-    week_interactions = 0
-    for platform, kind, at, interactions, reach in posts:
-        at = sr._aware(at)
-        interactions = max(0, int(interactions or 0))
-        rate = eng.rate_of(interactions, reach or 0, followers.get(platform))
-        overall.add(interactions, rate)
-        types[(kind or "unknown").strip().lower() or "unknown"].add(interactions, rate)
-        platforms[platform].add(interactions, rate)
-        day = at.date()
-        buckets[(platform, day if daily else day - timedelta(days=day.weekday()))].add(interactions, rate)
-        local = at.astimezone(zone)
-        cell = slots.setdefault((local.weekday(), local.hour), [0, 0, 0.0])
-        cell[0] += 1
-        if rate is not None:
-            cell[1] += 1
-            cell[2] += rate[0]
-        if day >= week_start:
-            week_interactions += interactions
+    for platform, day, *sums in tallies.by_platform_bucket:
+        numbers = _numbers(sums)
+        buckets[(platform, day)].add_sums(*numbers)
+        platforms[platform].add_sums(*numbers)
+    slots = {(int(weekday), int(hour)): _numbers(sums) for weekday, hour, *sums in tallies.by_slot}
     d.posts_count = overall.posts
     d.engagement_rate, d.engagement_basis = overall.avg_rate(), overall.basis()
     d.engagement_7d = week_interactions
     d.content_types = [{"key": gr.key, "avg_rate": gr.avg_rate, "posts": gr.posts, "basis": gr.basis}
                        for gr in eng.ranked(t.group(k) for k, t in types.items())]
-    d.best_times = [s.as_dict() for s in timing.slots_from_counts({k: tuple(v) for k, v in slots.items()})]
+    d.best_times = [s.as_dict() for s in timing.slots_from_counts({k: n[:3] for k, n in slots.items()})]
     d.engagement_step = "day" if daily else "week"
     d.engagement = sorted(((key.isoformat(), platform, t.avg_rate()) for (platform, key), t in buckets.items()),
                           key=lambda r: (r[0], r[1]))
     _comparison(d, platforms)
+
+
+def _numbers(sums) -> tuple[int, int, float, int, int, int]:
+    posts, rated, rate_sum, by_reach, by_followers, interactions = sums
+    return (int(posts or 0), int(rated or 0), float(rate_sum or 0), int(by_reach or 0), int(by_followers or 0),
+            int(interactions or 0))
 
 
 def _comparison(d: DashboardData, tallies: dict[str, eng.Tally]) -> None:
@@ -233,7 +236,7 @@ def _top(p: dict, followers: dict[str, int]) -> dict[str, Any]:
 
 def _anomalies(s: Session, scope: Scope, start: date, end: date) -> dict[str, list[tuple]]:
     """The worker's unusual days in the range, drawn on the follower line."""
-    rows = s.execute(select(FollowerAnomaly.platform, FollowerAnomaly.date, FollowerAnomaly.followers,
+    rows = s.connection().execute(select(FollowerAnomaly.platform, FollowerAnomaly.date, FollowerAnomaly.followers,
                             FollowerAnomaly.kind, FollowerAnomaly.change, FollowerAnomaly.expected).where(
         FollowerAnomaly.workspace_id == scope.workspace_id, FollowerAnomaly.date >= start,
         FollowerAnomaly.date <= end).order_by(FollowerAnomaly.date)).all()
@@ -245,7 +248,7 @@ def _anomalies(s: Session, scope: Scope, start: date, end: date) -> dict[str, li
 
 
 def _forecasts(s: Session, scope: Scope) -> dict[str, dict]:
-    rows = s.execute(select(StoredForecast.platform, StoredForecast.method, StoredForecast.points).where(
+    rows = s.connection().execute(select(StoredForecast.platform, StoredForecast.method, StoredForecast.points).where(
         StoredForecast.workspace_id == scope.workspace_id, StoredForecast.metric == "followers")).all()
     return {platform: {"method": method, "points": points or []} for platform, method, points in rows}
 
@@ -253,5 +256,5 @@ def _forecasts(s: Session, scope: Scope) -> dict[str, dict]:
 def platforms_with_data(scope: Scope) -> list[str]:
     """Every platform the workspace has an account on (disconnected ones keep their history)."""
     with session() as s:
-        return sorted(set(s.execute(select(PlatformConnection.platform).where(
+        return sorted(set(s.connection().execute(select(PlatformConnection.platform).where(
             PlatformConnection.workspace_id == scope.workspace_id)).scalars().all()))

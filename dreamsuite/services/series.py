@@ -1,4 +1,9 @@
-"""Read a workspace's metrics and posts as plain data for analytics (always through a Scope)."""
+"""Read a workspace's metrics and posts as plain data for analytics (always through a Scope).
+
+The fast readers run their selects on the session's connection (Core, inside the session's
+transaction): rows come back as tuples without passing through the ORM's loading machinery,
+which on the dashboard cost more than the SQL itself.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from dreamsuite.analytics.growth import Point
+from dreamsuite.analytics.growth import Point, Sorted
 from dreamsuite.db import utcnow
 from dreamsuite.models import AudienceSnapshot, ContentPost, DailyMetric, PlatformConnection, Workspace
 from dreamsuite.services.scope import Scope, scoped
@@ -30,7 +35,11 @@ def workspace_today(session: Session, scope: Scope) -> date:
 
 def workspace_zone_name(session: Session, scope: Scope) -> str:
     """The artist's timezone name, "UTC" when unset or unknown (one column, no ORM row)."""
-    name = session.execute(select(Workspace.timezone).where(Workspace.id == scope.workspace_id)).scalar()
+    return zone_name(session.connection().execute(
+        select(Workspace.timezone).where(Workspace.id == scope.workspace_id)).scalar())
+
+
+def zone_name(name: str | None) -> str:
     try:
         ZoneInfo(name or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
@@ -112,12 +121,12 @@ def _start_of(day: date) -> datetime:
 
 def platform_series(session: Session, scope: Scope, start: date, end: date) -> dict[str, list[Point]]:
     """Followers per platform and day in [start, end], accounts summed in SQL (no ORM rows)."""
-    rows = session.execute(
+    rows = session.connection().execute(
         select(DailyMetric.platform, DailyMetric.date, func.sum(DailyMetric.follower_count))
         .where(DailyMetric.workspace_id == scope.workspace_id, DailyMetric.date >= start, DailyMetric.date <= end)
         .group_by(DailyMetric.platform, DailyMetric.date)
         .order_by(DailyMetric.platform, DailyMetric.date)).all()
-    out: dict[str, list[Point]] = defaultdict(list)
+    out: dict[str, list[Point]] = defaultdict(Sorted)  # grouped and ordered by date in SQL
     for platform, day, followers in rows:
         out[platform].append((day, int(followers or 0)))
     return dict(out)
@@ -126,7 +135,7 @@ def platform_series(session: Session, scope: Scope, start: date, end: date) -> d
 def metric_series(session: Session, scope: Scope, key: str, start: date, end: date) -> dict[str, list[Point]]:
     """One of the platforms' own daily numbers (e.g. "views") per platform and day, where given."""
     value = DailyMetric.metrics[key].as_float()
-    rows = session.execute(
+    rows = session.connection().execute(
         select(DailyMetric.platform, DailyMetric.date, func.sum(value))
         .where(DailyMetric.workspace_id == scope.workspace_id, DailyMetric.date >= start, DailyMetric.date <= end,
                value.is_not(None))
@@ -147,7 +156,7 @@ POST_COLUMNS = (ContentPost.id, ContentPost.platform, ContentPost.post_type, Con
 
 def post_rows(session: Session, scope: Scope, start: date, end: date) -> list[dict]:
     """The posts published in [start, end] as plain dicts for analytics (numbers, not captions)."""
-    rows = session.execute(
+    rows = session.connection().execute(
         select(*POST_COLUMNS)
         .where(ContentPost.workspace_id == scope.workspace_id, ContentPost.posted_at >= _start_of(start),
                ContentPost.posted_at < _start_of(end + timedelta(days=1)))).all()
@@ -160,16 +169,72 @@ def post_numbers(session: Session, scope: Scope, start: date, end: date) -> list
     """(platform, type, posted_at, interactions, reach) of the posts published in [start, end]:
     the few numbers engagement needs, interactions added up in SQL."""
     interactions = ContentPost.likes + ContentPost.comments + ContentPost.shares + ContentPost.saves
-    return session.execute(
+    return session.connection().execute(
         select(ContentPost.platform, ContentPost.post_type, ContentPost.posted_at, interactions, ContentPost.reach)
         .where(ContentPost.workspace_id == scope.workspace_id, ContentPost.posted_at >= _start_of(start),
                ContentPost.posted_at < _start_of(end + timedelta(days=1)))).all()
 
 
+@dataclass(frozen=True)
+class PostTallies:
+    """The range's posts added up in SQL, per group: (group..., posts, rated posts, sum of their
+    rates %, rated by reach, rated by followers, interactions). A post's rate is its
+    interactions over its reach, or over its platform's followers (given) when it has none."""
+
+    by_type: list[tuple]  # (type, ..., interactions in the range's last 7 days)
+    by_platform_bucket: list[tuple]  # (platform, day or the Monday of its week, ...)
+    by_slot: list[tuple]  # (local weekday 0 = Monday, local hour, ...)
+
+
+def post_tallies(session: Session, scope: Scope, start: date, end: date, tz: str, weekly: bool,
+                 followers: dict[str, int]) -> PostTallies:
+    from sqlalchemy import Float, case, cast
+
+    from dreamsuite.services import sql_time
+
+    dialect = session.get_bind().dialect.name
+    lo, hi = _start_of(start), _start_of(end + timedelta(days=1))
+    interactions = ContentPost.likes + ContentPost.comments + ContentPost.shares + ContentPost.saves
+    audience = {p: f for p, f in followers.items() if f and f > 0}
+    by_reach = ContentPost.reach > 0
+    if audience:
+        known = case(audience, value=ContentPost.platform, else_=0)
+        by_followers = (ContentPost.reach <= 0) & (known > 0)
+        rate = case((by_reach, cast(interactions, Float) * 100 / ContentPost.reach),
+                    (by_followers, cast(interactions, Float) * 100 / known))
+    else:
+        by_followers = None
+        rate = case((by_reach, cast(interactions, Float) * 100 / ContentPost.reach))
+    sums = (func.count(), func.count(rate), func.coalesce(func.sum(rate), 0.0),
+            func.sum(case((by_reach, 1), else_=0)),
+            func.sum(case((by_followers, 1), else_=0)) if by_followers is not None else literal_zero(),
+            func.sum(interactions))
+    where = (ContentPost.workspace_id == scope.workspace_id, ContentPost.posted_at >= lo, ContentPost.posted_at < hi)
+
+    def grouped(*keys, extra=()):
+        return session.connection().execute(select(*keys, *sums, *extra).where(*where).group_by(*keys)).all()
+
+    recent = func.sum(case((ContentPost.posted_at >= _start_of(end - timedelta(days=6)), interactions), else_=0))
+    bucket = (sql_time.utc_week if weekly else sql_time.utc_day)(dialect, ContentPost.posted_at)
+    weekday, hour = sql_time.local_weekday_hour(dialect, ContentPost.posted_at, tz, lo, hi)
+    return PostTallies(
+        by_type=grouped(ContentPost.post_type, extra=(recent,)),
+        by_platform_bucket=[(r[0], sql_time.as_date(r[1]), *r[2:]) for r in
+                            grouped(ContentPost.platform, bucket.label("bucket"))],
+        by_slot=grouped(weekday.label("weekday"), hour.label("hour")),
+    )
+
+
+def literal_zero():
+    from sqlalchemy import literal
+
+    return literal(0)
+
+
 def top_post_rows(session: Session, scope: Scope, start: date, end: date, limit: int = 10) -> list[dict]:
     """The posts with the most interactions in [start, end], with what a card shows."""
     interactions = ContentPost.likes + ContentPost.comments + ContentPost.shares + ContentPost.saves
-    rows = session.execute(
+    rows = session.connection().execute(
         select(ContentPost.id, ContentPost.platform, ContentPost.post_type, ContentPost.caption, ContentPost.url,
                ContentPost.posted_at, ContentPost.likes, ContentPost.comments, ContentPost.shares,
                ContentPost.saves, ContentPost.views, ContentPost.reach, ContentPost.details, interactions)
@@ -195,7 +260,7 @@ def latest_audience(session: Session, scope: Scope) -> dict[str, dict]:
     newest = (select(AudienceSnapshot.connection_id, func.max(AudienceSnapshot.date).label("d"))
               .where(AudienceSnapshot.workspace_id == scope.workspace_id)
               .group_by(AudienceSnapshot.connection_id).subquery())
-    rows = session.execute(
+    rows = session.connection().execute(
         select(AudienceSnapshot.platform, AudienceSnapshot.data, AudienceSnapshot.date)
         .join(newest, (newest.c.connection_id == AudienceSnapshot.connection_id) & (newest.c.d == AudienceSnapshot.date))
         .order_by(AudienceSnapshot.date)).all()
@@ -203,6 +268,6 @@ def latest_audience(session: Session, scope: Scope) -> dict[str, dict]:
 
 
 def last_synced(session: Session, scope: Scope) -> datetime | None:
-    value = session.execute(select(func.max(PlatformConnection.last_synced_at))
+    value = session.connection().execute(select(func.max(PlatformConnection.last_synced_at))
                             .where(PlatformConnection.workspace_id == scope.workspace_id)).scalar()
     return _aware(value) if value else None
