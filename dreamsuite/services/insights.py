@@ -9,7 +9,7 @@ expires when stale and the daily job clears it away.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import delete, update
 from sqlmodel import Session, select
@@ -23,8 +23,9 @@ from dreamsuite.services.xp import award
 FEED_LIMIT = 50
 
 
-def store(s: Session, workspace_id: int, drafts: list[Draft]) -> int:
-    """Insert the drafts not already stored (by dedupe key, while unexpired); returns how many."""
+def store(s: Session, workspace_id: int, drafts: list[Draft], phrase: Callable[[Draft], Draft] | None = None) -> int:
+    """Insert the drafts not already stored (by dedupe key, while unexpired); returns how many.
+    `phrase` rewords each new one (a configured language model; see agents/phrasing.py)."""
     now = db.utcnow()
     keys = [d.dedupe_key for d in drafts]
     existing = {k: (i, e) for k, i, e in s.execute(
@@ -38,6 +39,8 @@ def store(s: Session, workspace_id: int, drafts: list[Draft]) -> int:
         if found:  # expired: the finding holds again, as a new insight
             s.exec(delete(Insight).where(Insight.id == found[0]))
             s.flush()
+        if phrase is not None:
+            d = phrase(d)
         s.add(Insight(workspace_id=workspace_id, type=d.type, priority=d.priority, title=d.title[:200],
                       message=d.message[:2000], actions=list(d.actions), sources=list(d.sources),
                       figures=dict(d.figures), dedupe_key=d.dedupe_key[:200],
