@@ -22,6 +22,7 @@ from dreamsuite.analytics import forecast as fc
 from dreamsuite.analytics import goals as goal_math
 from dreamsuite.analytics import growth as g
 from dreamsuite.analytics import xp as xp_math
+from dreamsuite.agents import phrasing
 from dreamsuite.insights import engine, signals
 from dreamsuite.insights.signals import GoalState, Snapshot
 from dreamsuite.models import ContentPost, FollowerAnomaly, Goal, PlatformConnection, Role, StoredForecast, Workspace
@@ -30,6 +31,7 @@ from dreamsuite.services import insights as insight_rows
 from dreamsuite.services import series as sr
 from dreamsuite.services.scope import Scope
 from dreamsuite.services.xp import award
+from dreamsuite.settings import get_settings
 
 log = logging.getLogger(__name__)
 HISTORY_DAYS = 3 * 365
@@ -84,11 +86,19 @@ def analyse(workspace_id: int) -> dict[str, Any]:
         snap = Snapshot(today=today, tz=tz, labels={p: platform_label(p) for p in followers}, followers=followers,
                         views=views, posts=posts, release_date=release, goals=goal_states)
         drafts = engine.build(snap)
-        added = insight_rows.store(s, workspace_id, drafts)
+        added = insight_rows.store(s, workspace_id, drafts, phrase=_writer())
         xp = _award_xp(s, workspace_id, followers, posts, goal_states, tz, today)
         db.announce_after_commit(s, workspace_id, "analysis")  # open dashboards reload forecasts and marks
     return {"status": "success", "forecasts": sum(1 for f in forecasts.values() if f), "insights": added,
             "xp_events": xp, "anomalies": len(marks)}
+
+
+def _writer():
+    """The configured language model rewording new insights, or None with the offline model."""
+    name = (get_settings().dreamsuite_model or "offline").strip()
+    if name == "offline":
+        return None
+    return lambda draft: phrasing.phrase(draft, name)
 
 
 def _anomalies(followers: dict[str, list[tuple[date, int]]]) -> list[dict[str, Any]]:
