@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any, Callable
 
-from sqlalchemy import delete, update
+from sqlalchemy import case, delete, update
 from sqlmodel import Session, select
 
 from dreamsuite import db
 from dreamsuite.insights.drafts import Draft
-from dreamsuite.models import PRIORITY_RANK, Insight, Priority, Role
+from dreamsuite.models import PRIORITY_RANK, Insight, Role
 from dreamsuite.services.scope import Scope, get_scoped, scoped
 from dreamsuite.services.xp import award
 
@@ -59,15 +59,16 @@ def _row(i: Insight) -> dict[str, Any]:
 
 
 def feed(scope: Scope, *, include_dismissed: bool = False, limit: int = FEED_LIMIT) -> list[dict[str, Any]]:
-    """Current insights, most urgent first, then newest."""
+    """Current insights, most urgent first, then newest (ranked in SQL: an urgent insight is not
+    cut off by a page of newer, lesser ones)."""
     now = db.utcnow()
+    rank = case({p.value: r for p, r in PRIORITY_RANK.items()}, value=Insight.priority, else_=0)
     with db.session() as s:
         stmt = scoped(scope, Insight).where(Insight.expires_at > now)
         if not include_dismissed:
             stmt = stmt.where(Insight.dismissed == False)  # noqa: E712
-        rows = s.exec(stmt.order_by(Insight.created_at.desc(), Insight.id.desc()).limit(limit * 2)).all()
-    ranked = sorted(rows, key=lambda i: (-PRIORITY_RANK.get(Priority(i.priority), 0), -i.created_at.timestamp()))
-    return [_row(i) for i in ranked[:limit]]
+        rows = s.exec(stmt.order_by(rank.desc(), Insight.created_at.desc(), Insight.id.desc()).limit(limit)).all()
+    return [_row(i) for i in rows]
 
 
 def _set(scope: Scope, insight_id: int | None, **values) -> int:
@@ -82,7 +83,10 @@ def _set(scope: Scope, insight_id: int | None, **values) -> int:
 
 
 def mark_read(scope: Scope, insight_id: int | None = None) -> int:
-    """One insight (or, with None, all of them) read."""
+    """One insight (or, with None, all of them) read; NotFound for another workspace's id."""
+    if insight_id is not None:
+        with db.session() as s:
+            get_scoped(s, scope, Insight, insight_id)
     return _set(scope, insight_id, is_read=True)
 
 
