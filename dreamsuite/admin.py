@@ -19,7 +19,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette_admin.auth import AdminUser, AuthProvider
 from starlette_admin.contrib.sqla import Admin, ModelView
+from starlette_admin.contrib.sqla.converters import ModelConverter
+from starlette_admin.converters import converts
 from starlette_admin.exceptions import LoginFailed
+from starlette_admin.fields import FloatField
 
 from dreamsuite import crypto, db
 from dreamsuite.settings import get_settings
@@ -72,6 +75,15 @@ class AdminAuth(AuthProvider):
         return None
 
 
+class Converter(ModelConverter):
+    """starlette-admin finds float columns through Numeric, which SQLAlchemy 2.1's Float no
+    longer derives from: without this, a table with a float column stops the app at startup."""
+
+    @converts("sqlalchemy.sql.sqltypes.Float")
+    def conv_float(self, *args, **kwargs):
+        return FloatField(**self._field_common(*args, **kwargs))
+
+
 class SafeModelView(ModelView):
     exclude_fields_from_list = list(HIDDEN_FIELDS)
     exclude_fields_from_detail = list(HIDDEN_FIELDS)
@@ -81,6 +93,7 @@ class SafeModelView(ModelView):
     exclude_fields_from_import = list(HIDDEN_FIELDS)
 
     def __init__(self, model, *args, **kwargs):
+        kwargs.setdefault("converter", Converter())
         super().__init__(model, *args, **kwargs)
         self.searchable_fields = [f for f in self.searchable_fields if _name(f) not in HIDDEN_FIELDS]
         self.sortable_fields = [f for f in self.sortable_fields if _name(f) not in HIDDEN_FIELDS]
