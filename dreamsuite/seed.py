@@ -10,6 +10,9 @@ slowly losing followers while the others grow. Each platform gives
 the history its API gives (YouTube's analytics reach back a year, Instagram's thirty days;
 Spotify and TikTok only today's numbers, so their history grows with each daily sync).
 
+Then two goals (30,000 Instagram followers in five months, 10,000 YouTube subscribers in two)
+and the analysis a sync would trigger: forecasts, unusual days, insights and XP.
+
 Idempotent: a second run finds the demo user and its connections and only collects again.
 When the app is not running, the emulators are served here for the moment, on the same store,
 so the accounts and tokens stay valid for the app's own emulators.
@@ -100,8 +103,28 @@ async def seed() -> str:
                 else:
                     os.environ.pop("EMULATOR_URL", None)
                 get_settings.cache_clear()
+    from dreamsuite.services import analysis
+
+    await db.run(_demo_goals, scope)
+    analysed = await db.run(analysis.analyse, scope.workspace_id)
     lines = "\n".join(f"  {p}: {r}" for p, r in results.items())
-    return f"{'created' if created else 'found'} {DEMO_EMAIL} ({DEMO_ARTIST}); collected:\n{lines}"
+    return (f"{'created' if created else 'found'} {DEMO_EMAIL} ({DEMO_ARTIST}); collected:\n{lines}\n"
+            f"  analysis: {analysed.get('insights', 0)} new insights, {analysed.get('forecasts', 0)} forecasts")
+
+
+def _demo_goals(scope: Scope) -> None:
+    """Two goals on the first run: one the forecast reaches in time, one it does not."""
+    from datetime import timedelta
+
+    from dreamsuite.models import Goal
+    from dreamsuite.services import goals
+
+    with db.session() as s:
+        if s.exec(scoped(scope, Goal)).first() is not None:
+            return
+    today = db.utcnow().date()
+    goals.create(scope, "instagram", 30_000, today + timedelta(days=150))
+    goals.create(scope, "youtube", 10_000, today + timedelta(days=60))
 
 
 def main() -> int:

@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from dreamsuite import db as dbmod, seed
-from dreamsuite.models import ContentPost, DailyMetric, PlatformConnection, User
+from dreamsuite.models import ContentPost, DailyMetric, Goal, Insight, PlatformConnection, StoredForecast, User, XpEvent
 from dreamsuite.services.auth import log_in
 
 pytestmark = pytest.mark.usefixtures("close_arq_pools")
@@ -52,8 +52,15 @@ async def test_seed_connects_four_platforms_with_one_story_and_is_idempotent(db,
         series = by_platform[platform]
         assert (series[-1].follower_count - series[0].follower_count) * trend > 0, platform
 
+    # The analysis a sync triggers has run: forecasts, insights, and the two demo goals.
+    assert _count(Goal) == 2 and _count(Insight) >= 3 and _count(StoredForecast) >= 3 and _count(XpEvent) >= 5
+    with dbmod.session() as s:
+        kinds = {i.type for i in s.exec(select(Insight)).all()}
+    assert {"growth", "content"} <= kinds
+
     counts = _count(DailyMetric), _count(ContentPost)
     second = await seed.seed()
     assert "found" in second
     assert _count(User) == 1 and _count(PlatformConnection) == 5
     assert (_count(DailyMetric), _count(ContentPost)) == counts
+    assert _count(Goal) == 2
