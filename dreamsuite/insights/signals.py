@@ -205,7 +205,9 @@ def release(snap: Snapshot) -> list[Draft]:
                                                                        "to": (rel + timedelta(days=days - 1)).isoformat()})
             figures[f"{platform}_views_before"] = _fig(int(sum(before)), {
                 **src, "from": (rel - timedelta(days=days)).isoformat(), "to": (rel - timedelta(days=1)).isoformat()})
-            figures["views_days"] = _fig(days, {"kind": "window"})
+            # 14 days, or the days since the release when fewer: the span is in the source.
+            figures["views_days"] = _fig(days, {"kind": "window", "from": rel.isoformat(),
+                                                "to": (rel + timedelta(days=days - 1)).isoformat()})
             parts.append(f"{snap.labels[platform]} views {fmt_num(int(sum(after)))} in the {days} days after, "
                          f"against {fmt_num(int(sum(before)))} in the {days} before")
     if not parts:
