@@ -78,6 +78,8 @@ radius_full = "50%"
 dot_size = "8px"  # the unread dot
 dot_offset = "0.4em"  # lines the dot up with the first line of text beside it
 swatch_size = "12px"  # a platform's colour dot
+level_badge_size = "44px"  # the level number's circle
+side_width = "340px"  # the side column beside a page's list (lg and up)
 sidebar_width = "240px"
 drawer_width = "min(280px, 85vw)"
 popover_width = "min(360px, calc(100vw - 2em))"
@@ -125,6 +127,11 @@ STATUS_COLORS = {
     "partially_failed": "red", "cancelled": "gray", "coming_soon": "gray", "no_api": "gray",
     "not_connected": "gray", "available": "gray",
 }
+# Insights: a badge colour per type and per priority; goals: per verdict on the deadline.
+INSIGHT_TYPE_COLORS = {"growth": "green", "content": "blue", "strategy": "violet", "trend": "cyan", "goal": "amber"}
+PRIORITY_COLORS = {"urgent": "red", "high": "orange", "medium": "blue", "low": "gray"}
+VERDICT_COLORS = {"likely": "green", "on_track": "green", "achieved": "green", "possible": "amber",
+                  "unlikely": "red", "behind": "red", "passed": "red"}
 callout_error = {"icon": "triangle-alert", "color_scheme": "red", "width": "100%"}
 callout_ok = {"icon": "circle-check", "color_scheme": "green", "width": "100%"}
 callout_info = {"icon": "info", "color_scheme": "gray", "width": "100%"}
@@ -145,6 +152,8 @@ chart_secondary = "#12a594"  # teal 9: the second series beside it (engagement r
 chart_up = "#30a46c"  # green 9: a spike
 chart_down = "#e5484d"  # red 9: a drop
 chart_empty_cell = GRAY_HEX[4]  # a heatmap hour with no posts
+chart_target = GRAY_HEX[11]  # a goal's target line
+chart_deadline = GRAY_HEX[9]  # a goal's deadline line
 chart_marker_edge = "#ffffff"
 # Sequential scale for rates (heatmap): light to dark accent.
 chart_scale = [[0.0, ACCENT_HEX[3]], [0.5, ACCENT_HEX[8]], [1.0, ACCENT_HEX[12]]]
@@ -153,6 +162,7 @@ band_opacity = 0.15  # a forecast's uncertainty band
 line_width = 2.5
 chart_height = 360  # px, the main charts
 chart_height_sm = 240  # px, the small ones (demographics)
+chart_height_goal = 200  # px, a goal's chart beside its numbers
 chart_font_size = 12
 chart_ticks = 5  # at most this many ticks per axis: readable at 360 px
 chart_config = {"displayModeBar": False, "responsive": True, "scrollZoom": False}

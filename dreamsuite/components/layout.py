@@ -22,6 +22,8 @@ from dreamsuite.state.notifications import NotificationState as N
 
 NAV = [
     ("Dashboard", "/dashboard", "layout-dashboard"),
+    ("Insights", "/insights", "lightbulb"),
+    ("Goals", "/goals", "target"),
     ("Connections", "/connections", "plug"),
     ("Chat", "/chat", "message-circle"),
     ("Composer", "/composer", "calendar-clock"),
@@ -270,3 +272,17 @@ def template(
         return page
 
     return decorator
+
+
+def main_and_side(main: rx.Component, *side: rx.Component) -> rx.Component:
+    """A page's list with a narrower column beside it from the `lg` breakpoint up; below it the
+    side column follows the list."""
+    return rx.flex(
+        rx.vstack(main, spacing=st.gap_lg, width="100%", min_width="0", flex="1"),
+        rx.vstack(*side, spacing=st.gap_lg, width=rx.breakpoints(initial="100%", lg=st.side_width),
+                  min_width="0", flex_shrink="0"),
+        direction=rx.breakpoints(initial="column", lg="row"),
+        gap=st.space_xl,
+        align="start",
+        width="100%",
+    )

@@ -7,6 +7,8 @@ from datetime import timedelta
 from dreamsuite.insights import signals
 from dreamsuite.insights.drafts import Draft
 
+# At most this many new insights a run: a feed of fifty on the first day is read by nobody. The
+# cut, least important ones are stored on a later run (findings already stored do not count).
 MAX_PER_RUN = 12
 _RANK = {"urgent": 3, "high": 2, "medium": 1, "low": 0}
 
@@ -19,4 +21,4 @@ def build(snap: signals.Snapshot) -> list[Draft]:
     drafts = [*signals.goals(snap), *signals.records(snap), *signals.pace(snap), *signals.jumps(snap),
               *signals.release(snap), *signals.content_types(snap, followers), *signals.best_time(snap, followers)]
     drafts.sort(key=lambda d: -_RANK.get(d.priority, 0))  # stable: within a priority, the order above
-    return drafts[:MAX_PER_RUN]
+    return drafts

@@ -1,5 +1,7 @@
 """One module per route; importing them registers the pages."""
 
-from dreamsuite.pages import account, chat, composer, connections, dashboard, index, login, signup
+from dreamsuite.pages import (account, chat, composer, connections, dashboard, goals, index, insights, login,
+                              platform, signup)
 
-__all__ = ["account", "chat", "composer", "connections", "dashboard", "index", "login", "signup"]
+__all__ = ["account", "chat", "composer", "connections", "dashboard", "goals", "index", "insights", "login",
+           "platform", "signup"]

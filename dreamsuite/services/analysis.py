@@ -82,12 +82,12 @@ def analyse(workspace_id: int) -> dict[str, Any]:
     with db.session() as s:
         _store_forecasts(s, workspace_id, forecasts)
         _store_anomalies(s, workspace_id, marks)
-        goal_states = _goals(s, workspace_id, followers, forecasts, today)
+        goal_states, goal_xp = _goals(s, workspace_id, followers, forecasts, today)
         snap = Snapshot(today=today, tz=tz, labels={p: platform_label(p) for p in followers}, followers=followers,
                         views=views, posts=posts, release_date=release, goals=goal_states)
         drafts = engine.build(snap)
-        added = insight_rows.store(s, workspace_id, drafts, phrase=_writer())
-        xp = _award_xp(s, workspace_id, followers, posts, goal_states, tz, today)
+        added = insight_rows.store(s, workspace_id, drafts, phrase=_writer(), limit=engine.MAX_PER_RUN)
+        xp = goal_xp + _award_xp(s, workspace_id, followers, posts, tz, today)
         db.announce_after_commit(s, workspace_id, "analysis")  # open dashboards reload forecasts and marks
     return {"status": "success", "forecasts": sum(1 for f in forecasts.values() if f), "insights": added,
             "xp_events": xp, "anomalies": len(marks)}
@@ -134,8 +134,10 @@ def _store_forecasts(s: Session, workspace_id: int, forecasts: dict[str, fc.Fore
         s.add(row)
 
 
-def _goals(s: Session, workspace_id: int, followers, forecasts, today: date) -> list[GoalState]:
-    out = []
+def _goals(s: Session, workspace_id: int, followers, forecasts, today: date) -> tuple[list[GoalState], int]:
+    """Each open goal's state for the signals; goals reached now are marked and earn their XP
+    (how many did is returned with the states)."""
+    out, earned = [], 0
     for goal in s.exec(select(Goal).where(Goal.workspace_id == workspace_id, Goal.archived == False)).all():  # noqa: E712
         series = followers.get(goal.platform, []) if goal.platform else g.combined(followers)
         current = g.current_followers(series)
@@ -143,17 +145,17 @@ def _goals(s: Session, workspace_id: int, followers, forecasts, today: date) -> 
         if current is not None and current >= goal.target and goal.achieved_at is None:
             goal.achieved_at = db.utcnow()
             s.add(goal)
-            award(s, workspace_id, "goal_reached", f"goal:{goal.id}:{goal.target}", goal.title)
+            earned += award(s, workspace_id, "goal_reached", f"goal:{goal.id}:{goal.target}", goal.title)
         out.append(GoalState(id=goal.id, title=goal.title, platform_label=platform_label(goal.platform or "all"),
                              goal=goal_math.Goal(platform=goal.platform, metric=goal.metric, target=goal.target,
                                                  deadline=goal.deadline),
                              current=current, forecast_points=list(f.points) if f else None,
                              as_of=series[-1][0] if series else None,
                              achieved_on=sr._aware(goal.achieved_at).date() if goal.achieved_at else None))
-    return out
+    return out, earned
 
 
-def _award_xp(s: Session, workspace_id: int, followers, posts, goal_states, tz: str, today: date) -> int:
+def _award_xp(s: Session, workspace_id: int, followers, posts, tz: str, today: date) -> int:
     earned = 0
     for cid, platform in s.execute(select(PlatformConnection.id, PlatformConnection.platform).where(
             PlatformConnection.workspace_id == workspace_id)).all():

@@ -12,7 +12,7 @@ from sqlmodel import select
 from dreamsuite import db
 from dreamsuite.analytics import goals as goal_math
 from dreamsuite.analytics import growth
-from dreamsuite.models import Goal, PlatformConnection, Role, StoredForecast
+from dreamsuite.models import ConnectionStatus, Goal, PlatformConnection, Role, StoredForecast
 from dreamsuite.platforms import platform_label
 from dreamsuite.services.errors import UserError
 from dreamsuite.services import series
@@ -119,3 +119,49 @@ def _view(g: Goal, series, forecast) -> dict[str, Any]:
     return {"id": g.id, "title": g.title, "platform": g.platform, "target": g.target, "deadline": g.deadline,
             "achieved_at": g.achieved_at, "progress": progress.as_dict() if progress else None,
             "projection": projection.as_dict() if projection else None}
+
+
+def suggest_target(current: int) -> int:
+    """A round target above `current` for a first goal: the smallest of 1, 2, 2.5 and 5 × 10ⁿ
+    that is at least 10 % more (100 at the least), e.g. 8,432 → 10,000 and 12,345 → 20,000."""
+    want = max(100, int(current * 1.1) + 1)
+    scale = 1
+    while True:
+        for step in (1, 2, 2.5, 5):
+            if step * scale >= want:
+                return int(step * scale)
+        scale *= 10
+
+
+def page(scope: Scope) -> dict[str, Any]:
+    """What the goals page shows, read in one session: every open goal's view (as `views`) with
+    its recent followers and stored forecast for its chart, the platforms a goal can be set on
+    (connected ones), and a first goal to suggest (the biggest platform's next round number)."""
+    today = db.utcnow().date()
+    since = today - timedelta(days=120)
+    with db.session() as s:
+        goals = s.exec(scoped(scope, Goal).where(Goal.archived == False)  # noqa: E712
+                       .order_by(Goal.created_at.desc())).all()
+        followers = series.platform_series(s, scope, since, today + timedelta(days=1))
+        stored = {r.platform: r.points for r in s.exec(select(StoredForecast).where(
+            StoredForecast.workspace_id == scope.workspace_id, StoredForecast.metric == "followers")).all()}
+        connected = set(s.exec(select(PlatformConnection.platform).where(
+            PlatformConnection.workspace_id == scope.workspace_id,
+            PlatformConnection.status != ConnectionStatus.revoked)).all())
+    out = []
+    for g in goals:
+        line = followers.get(g.platform, []) if g.platform else growth.combined(followers)
+        points = goal_math.as_forecast(stored.get(g.platform or "all"))
+        fc = [(d, m, lo, hi) for d, m, lo, hi in points.points] if points else None
+        view = _view(g, line, fc)
+        view["series"] = [(d.isoformat(), v) for d, v in line]
+        view["forecast"] = [(d.isoformat(), m, lo, hi) for d, m, lo, hi in fc or []]
+        out.append(view)
+    platforms = [(p, platform_label(p)) for p in sorted(connected, key=platform_label)]
+    latest = {p: pts[-1][1] for p, pts in followers.items() if pts and p in connected}
+    suggestion = None
+    if latest:
+        top = max(latest, key=lambda p: (latest[p], p))
+        suggestion = {"platform": top, "label": platform_label(top), "current": latest[top],
+                      "target": suggest_target(latest[top])}
+    return {"goals": out, "platforms": platforms, "suggestion": suggestion}

@@ -23,9 +23,11 @@ from dreamsuite.services.xp import award
 FEED_LIMIT = 50
 
 
-def store(s: Session, workspace_id: int, drafts: list[Draft], phrase: Callable[[Draft], Draft] | None = None) -> int:
-    """Insert the drafts not already stored (by dedupe key, while unexpired); returns how many.
-    `phrase` rewords each new one (a configured language model; see agents/phrasing.py)."""
+def store(s: Session, workspace_id: int, drafts: list[Draft], phrase: Callable[[Draft], Draft] | None = None,
+          limit: int | None = None) -> int:
+    """Insert the drafts not already stored (by dedupe key, while unexpired), in their order and
+    at most `limit` of them; returns how many. `phrase` rewords each new one (a configured
+    language model; see agents/phrasing.py)."""
     now = db.utcnow()
     keys = [d.dedupe_key for d in drafts]
     existing = {k: (i, e) for k, i, e in s.execute(
@@ -33,6 +35,8 @@ def store(s: Session, workspace_id: int, drafts: list[Draft], phrase: Callable[[
             Insight.workspace_id == workspace_id, Insight.dedupe_key.in_(keys))).all()} if keys else {}
     added = 0
     for d in drafts:
+        if limit is not None and added >= limit:
+            break
         found = existing.get(d.dedupe_key)
         if found and found[1] > now:
             continue  # the same finding, still current

@@ -87,6 +87,12 @@ def _ready(page, name: str) -> None:
         expect(page.get_by_test_id("composer-account").first).to_be_visible()
     elif name == "account":
         expect(page.get_by_test_id("password-submit")).to_be_visible()
+    elif name == "goals":  # the sandbox numbers suggest a first goal
+        expect(page.get_by_test_id("goal-suggestion")).to_contain_text("Sandbox followers")
+        expect(page.get_by_test_id("level-card")).to_be_visible()
+    elif name == "insights":
+        expect(page.get_by_test_id("insights-empty")).to_be_visible()
+        expect(page.get_by_test_id("level-card")).to_be_visible()
 
 
 def test_every_page_fits_phones_and_desktop(module_app, new_context):
@@ -95,7 +101,8 @@ def test_every_page_fits_phones_and_desktop(module_app, new_context):
     seed.numbers(me.workspace_id, ["A caption with a very long link https://example.com/" + "x" * 120])
     seed.notification(module_app.redis_url, me.workspace_id,
                       "Sandbox could not be synced: " + "the-platform-answered-with-a-very-long-error-" * 3)
-    pages = {name: f"/{name}" for name in ["dashboard", "connections", "chat", "composer", "account"]}
+    pages = {name: f"/{name}" for name in ["dashboard", "insights", "goals", "connections", "chat", "composer",
+                                           "account"]}
 
     for width, height in [DESKTOP, *PHONES]:
         page = new_context(width=width, height=height).new_page()
@@ -122,7 +129,7 @@ def test_every_page_fits_phones_and_desktop(module_app, new_context):
             visible(page, "menu").click()
             drawer = page.get_by_test_id("nav-drawer")
             expect(drawer).to_be_visible()
-            for label in ["dashboard", "connections", "chat", "composer", "account"]:
+            for label in ["dashboard", "insights", "goals", "connections", "chat", "composer", "account"]:
                 expect(drawer.get_by_test_id(f"nav-{label}")).to_be_visible()
             expect(drawer.get_by_test_id("logout")).to_be_visible()
             assert_ellipsis_inside(page, drawer.get_by_test_id("workspace-name"), drawer, f"drawer at {width}px")
