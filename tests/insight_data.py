@@ -11,6 +11,8 @@ An artist in Asia/Kolkata (UTC+05:30, so a local hour is never a UTC hour) with:
   week before: growing faster, yet no new high;
 - SoundCloud connected but without daily numbers: its posts have no rate at all; one of them
   is the latest release, a "single" three weeks ago (an older one before it);
+- hashtags on Instagram: #LiveSession (any case) on five reels, #indie on reels and photos,
+  #newmusic on photos only: #livesession does best among the posts rated over followers;
 - posts of several types: Instagram's without reach (rated over followers), YouTube's with
   reach, carousels with reach on some only; four posts in one local slot, Saturday 00:00–01:00
   (Friday 18:45 UTC), one of them unrated; four Instagram reels on Wednesdays 19:00 local;
@@ -146,22 +148,23 @@ def _posts(today: date, release: date) -> list[dict]:
     posts: list[dict] = []
 
     def add(account: str, kind: str, at: datetime, likes: int, comments: int = 0, shares: int = 0,
-            saves: int = 0, reach: int = 0, views: int = 0) -> None:
+            saves: int = 0, reach: int = 0, views: int = 0, tags: tuple[str, ...] = ()) -> None:
         posts.append({"account": account, "platform_post_id": f"{account}-{len(posts)}", "post_type": kind,
                       "posted_at": at, "likes": likes, "comments": comments, "shares": shares,
-                      "saves": saves, "reach": reach, "views": views, "caption": f"{kind} {len(posts)}"})
+                      "saves": saves, "reach": reach, "views": views, "caption": f"{kind} {len(posts)}",
+                      "hashtags": list(tags)})
 
     # Instagram, no reach anywhere: rated over the platform's followers (both accounts).
     wednesdays = _weekdays_back(today, 2, 80, 3)
     for i, day in enumerate(wednesdays[:4]):  # local Wednesday 19:00 = 13:30 UTC
         add("ig_main" if i % 2 else "ig_side", "Reel" if i == 0 else "reel", _utc(day, 13, 30),
-            likes=500 + 7 * i, comments=40, shares=30, saves=30 + i)
+            likes=500 + 7 * i, comments=40, shares=30, saves=30 + i, tags=("LiveSession", "indie"))
     for i in range(4):  # more reels, each in a slot of its own
         add("ig_main", "reel", _utc(today - timedelta(days=10 + 9 * i), 4 + i, 5), likes=520 + 11 * i,
-            comments=35, shares=25, saves=28)
+            comments=35, shares=25, saves=28, tags=("livesession",) if i == 0 else ("indie",))
     for i in range(6):
         add("ig_main" if i % 3 else "ig_side", "photo", _utc(today - timedelta(days=6 + 11 * i), 9, 10 + i),
-            likes=120 + 5 * i, comments=10)
+            likes=120 + 5 * i, comments=10, tags=("indie", "newmusic") if i % 2 else ("newmusic",))
     for i in range(5):  # reach on three of five: a mixed group, compared with nothing
         add("ig_main", "carousel", _utc(today - timedelta(days=8 + 13 * i), 11, 20), likes=180, comments=20,
             reach=4_000 if i < 3 else 0)

@@ -12,9 +12,10 @@ figures, formatted: no number escapes them.
 from __future__ import annotations
 
 import re
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from sqlmodel import select
@@ -102,6 +103,32 @@ class Recompute:
                 and ((p.post_type or "").strip().lower() or "unknown") == src["type"]]
         return [r for p in mine if (r := self.rate(p, end)) is not None]
 
+    def tag_rates(self, src: dict) -> list[float]:
+        start, end, out = _day(src["from"]), _day(src["to"]), []
+        for p in self.posts_between(start, end):
+            if p.platform != src["platform"] or (r := self.rate(p, end)) is None:
+                continue
+            if ("reach" if (p.reach or 0) > 0 else "followers") != src["basis"]:
+                continue
+            tagged = src["hashtag"] in {str(t).strip().lstrip("#").lower() for t in (p.hashtags or [])}
+            if tagged != bool(src.get("without")):
+                out.append(r)
+        return out
+
+    def weeks(self, src: dict) -> list[tuple[int, int]]:
+        """(posts, follower change) of each full week in the source's span."""
+        zone, days = ZoneInfo(src["tz"]), self.by_day.get(src["platform"], {})
+        monday, last, out = _day(src["from"]), _day(src["to"]), []
+        while monday + timedelta(days=6) <= last:
+            sunday, before = monday + timedelta(days=6), monday - timedelta(days=1)
+            if all(before + timedelta(days=k) in days for k in range(8)):
+                posts = sum(1 for p in self.rows.posts if p.platform == src["platform"] and monday <= (
+                    p.posted_at if p.posted_at.tzinfo else p.posted_at.replace(tzinfo=timezone.utc)
+                ).astimezone(zone).date() <= sunday)
+                out.append((posts, days[sunday] - days[before]))
+            monday += timedelta(days=7)
+        return out
+
     def slot_rates(self, src: dict) -> list[float]:
         start, end, zone = _day(src["from"]), _day(src["to"]), ZoneInfo(src["tz"])
         out = []
@@ -131,14 +158,26 @@ class Recompute:
                       and start <= r.date <= end and r.metrics.get(src["key"]) is not None]
             assert values, f"no {src['key']} of {src['platform']} in {start}..{end}"
             return int(sum(values))
-        if kind in ("avg_rate", "slot_rate"):
-            rates = self.type_rates(src) if kind == "avg_rate" else self.slot_rates(src)
+        if kind in ("avg_rate", "slot_rate", "tag_rate"):
+            rates = {"avg_rate": self.type_rates, "slot_rate": self.slot_rates, "tag_rate": self.tag_rates}[kind](src)
             assert rates, f"no rated post for {src}"
             return round(sum(rates) / len(rates), 2)
         if kind == "posts":
             return len(self.type_rates(src))
         if kind == "slot_posts":
             return len(self.slot_rates(src))
+        if kind == "tag_posts":
+            return len(self.tag_rates(src))
+        if kind in ("week_split", "week_posts_median"):
+            weeks = self.weeks(src)
+            median = statistics.median_high([n for n, _ in weeks])
+            if kind == "week_posts_median":
+                return median
+            if "busy" in src:
+                weeks = [w for w in weeks if (w[0] >= median) == src["busy"]]
+            if src["what"] == "weeks":
+                return len(weeks)
+            return round(sum(c for _, c in weeks) / len(weeks))
         if kind == "goal_target":
             return self.rows.goals[src["goal_id"]].target
         if kind == "goal_deadline":

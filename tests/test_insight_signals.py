@@ -122,3 +122,31 @@ def test_a_release_days_ago_compares_views_over_the_days_since_and_says_how_many
     assert "in the 5 days after, against 5,000 in the 5 before" in d.message
     assert d.figures["release"]["value"] == release.isoformat()
     _numbers_ok(d)
+
+
+def _tagged(i: int, tags: tuple[str, ...], likes: int, reach: int = 0, platform: str = "instagram") -> dict:
+    at = datetime.combine(TODAY - timedelta(days=2 + i), datetime.min.time(), tzinfo=timezone.utc)
+    return {"id": i, "platform": platform, "type": "reel", "posted_at": at, "likes": likes, "comments": 0,
+            "shares": 0, "saves": 0, "reach": reach, "hashtags": list(tags)}
+
+
+def test_a_hashtag_is_compared_with_the_platforms_other_posts_on_one_measure():
+    followers = {"instagram": 10_000}
+    posts = [_tagged(i, ("Tour",), 400) for i in range(5)] + [_tagged(10 + i, ("studio",), 200) for i in range(6)]
+    [d] = signals.hashtags(_snap(followers={}, posts=posts), followers)
+    assert d.title == "On Instagram, #tour posts do best"
+    assert (d.figures["tag_rate"]["value"], d.figures["tag_posts"]["value"]) == (4.0, 5)
+    assert (d.figures["others_rate"]["value"], d.figures["others_posts"]["value"]) == (2.0, 6)
+    assert d.figures["tag_rate"]["source"]["basis"] == "followers"
+    _numbers_ok(d)
+    # Posts with reach are another measure: five with reach do not make #tour's group bigger
+    # nor its rivals, and with fewer than ten posts on either measure nothing is claimed.
+    with_reach = [_tagged(20 + i, ("tour",), 50, reach=1_000) for i in range(5)]
+    [d] = signals.hashtags(_snap(followers={}, posts=posts + with_reach), followers)
+    assert d.figures["tag_posts"]["value"] == 5 and d.figures["tag_rate"]["value"] == 4.0
+    assert signals.hashtags(_snap(followers={}, posts=posts[:4] + posts[5:9]), followers) == []
+    # A tag on every post compares with nothing; a small lead (under 1.3×) is no finding.
+    everywhere = [_tagged(i, ("tour", "x"), 300 + i) for i in range(11)]
+    assert signals.hashtags(_snap(followers={}, posts=everywhere), followers) == []
+    close = [_tagged(i, ("tour",), 240) for i in range(5)] + [_tagged(10 + i, (), 200) for i in range(6)]
+    assert signals.hashtags(_snap(followers={}, posts=close), followers) == []

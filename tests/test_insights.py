@@ -3,16 +3,18 @@ finding, expire, and are read, dismissed and acted on within their workspace onl
 
 from __future__ import annotations
 
-from datetime import timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlmodel import select
 
 from dreamsuite import db as dbmod, seed
-from dreamsuite.models import Insight, Workspace, XpEvent
+from dreamsuite.models import ContentPost, DailyMetric, Insight, PlatformConnection, Workspace, XpEvent
 from dreamsuite.services import analysis
 from dreamsuite.services import insights as insight_rows
 from tests import insight_data
+from tests.helpers import make_workspace
 from tests.insight_repro import check_workspace
 from workers import maintenance
 
@@ -37,7 +39,8 @@ def test_every_number_of_every_insight_reproduces_from_the_database(db):
     # The findings planted in the data, each found (so no check above passed on an empty set).
     assert {"Instagram followers at a new high", "Facebook keeps losing followers", "Unusual jump on TikTok",
             "On Instagram, reels work best", "On YouTube, shorts work best",
-            "Your best time to post: Saturdays, 00:00–01:00"} <= titles, sorted(titles)
+            "Your best time to post: Saturdays, 00:00–01:00", "On Instagram, #livesession posts do best"
+            } <= titles, sorted(titles)
     assert any(t.startswith("Since your release on ") for t in titles)
     goal_titles = {i.title: i.priority for i in kinds["goal"]}
     assert goal_titles["YouTube by a deadline it misses: behind"] == "urgent"
@@ -46,7 +49,7 @@ def test_every_number_of_every_insight_reproduces_from_the_database(db):
     used = {f["source"]["kind"] for i in rows.insights for f in i.figures.values()}
     assert used >= {"followers", "followers_change", "usual_change", "metric_sum", "avg_rate", "posts",
                     "slot_rate", "slot_posts", "goal_target", "goal_deadline", "goal_current",
-                    "forecast_reaches", "window", "release"}, used
+                    "forecast_reaches", "window", "release", "tag_rate", "tag_posts"}, used
 
 
 def test_a_reached_goal_and_a_faster_week_reproduce_too(db):
@@ -62,7 +65,7 @@ def test_a_reached_goal_and_a_faster_week_reproduce_too(db):
     assert result["insights"] == len(rows.insights) == 12
     assert "Every platform together: on its way" not in titles
     later = analysis.analyse(built.workspace_id)
-    assert later["insights"] == 2 and "Every platform together: on its way" in {
+    assert later["insights"] == 3 and "Every platform together: on its way" in {
         i.title for i in check_workspace(built.workspace_id).insights}
 
 
@@ -89,7 +92,7 @@ def test_a_second_analysis_stores_no_new_insight_and_no_new_xp(db):
     assert first["insights"] == len(insights) == 12 and len(xp) >= 6
     kinds = {e.kind for e in xp}
     assert {"connected_platform", "milestone", "goal_reached"} <= kinds, kinds
-    assert analysis.analyse(built.workspace_id)["insights"] == 2  # the two the cap held back
+    assert analysis.analyse(built.workspace_id)["insights"] == 3  # the three the cap held back
     insights = _rows(Insight, built.workspace_id)
     again = analysis.analyse(built.workspace_id)
     assert (again["insights"], again["xp_events"]) == (0, 0)
@@ -102,7 +105,7 @@ async def test_an_expired_finding_is_tidied_away_and_stored_again_while_a_dismis
         db, redis_url):
     built = insight_data.build(more=True)
     analysis.analyse(built.workspace_id)
-    analysis.analyse(built.workspace_id)  # the two the cap held back
+    analysis.analyse(built.workspace_id)  # the three the cap held back
     by_title = {i.title: i for i in _rows(Insight, built.workspace_id)}
     stale, dismissed = by_title["Facebook keeps losing followers"], by_title["X is growing faster"]
     insight_rows.dismiss(built.scope, dismissed.id)
@@ -134,3 +137,50 @@ def test_an_expired_row_not_yet_tidied_is_replaced_not_duplicated(db):
 
 def _aware(at):
     return at if at.tzinfo else at.replace(tzinfo=timezone.utc)
+
+
+# ------------------------------------------------------------------ posting frequency and growth
+def _busy_weeks_workspace(tz: str, pattern: tuple[int, ...], slope: int = 3) -> int:
+    """One YouTube channel whose every day grows by 2 + slope × the posts of its week (with a
+    positive slope the weeks with more posts grow more). Posts on local Wednesdays at noon."""
+    _, ws, _ = make_workspace(f"weeks-{slope}@example.com", timezone=tz)
+    today = insight_data.local_today(tz)
+    monday = today - timedelta(days=today.weekday()) - timedelta(weeks=20)
+    with dbmod.session() as s:
+        conn = PlatformConnection(workspace_id=ws.id, platform="youtube", platform_user_id="yt", username="yt")
+        s.add(conn)
+        s.flush()
+        day, count, n = monday - timedelta(days=1), 5_000, 0
+        while day <= today:
+            k = pattern[((day - monday).days // 7) % len(pattern)]
+            if day >= monday:
+                count += 2 + slope * k
+            s.add(DailyMetric(workspace_id=ws.id, connection_id=conn.id, platform="youtube", date=day,
+                              follower_count=count, follower_change_24h=0, metrics={}))
+            if day.weekday() == 2:
+                for i in range(k):
+                    local = datetime.combine(day, time(12 + i), tzinfo=ZoneInfo(tz))
+                    n += 1
+                    s.add(ContentPost(workspace_id=ws.id, connection_id=conn.id, platform="youtube",
+                                      platform_post_id=f"v{n}", post_type="video", posted_at=local.astimezone(
+                                          timezone.utc), likes=50, comments=5, reach=1_000))
+            day += timedelta(days=1)
+    return ws.id
+
+
+def test_weeks_with_more_posts_that_grew_more_are_named_and_reproduce(db):
+    ws_id = _busy_weeks_workspace("America/Los_Angeles", (0, 1, 3, 5, 2, 4))
+    analysis.analyse(ws_id)
+    rows = check_workspace(ws_id)
+    [found] = [i for i in rows.insights if i.title == "On YouTube, your busier weeks grow more"]
+    f = {k: v["value"] for k, v in found.figures.items()}
+    assert f["weeks"] == 16 and f["busy_weeks"] + f["quiet_weeks"] == 16
+    assert f["busy_change"] > f["quiet_change"] and f["min_posts"] >= 1
+    assert "A link, not proof" in found.message
+
+
+@pytest.mark.parametrize("slope", [0, -1])  # growth the same every week; growth falling with posts
+def test_weeks_whose_growth_does_not_rise_with_posting_claim_no_link(db, slope):
+    ws_id = _busy_weeks_workspace("Asia/Kolkata", (0, 1, 3, 5, 2, 4), slope)
+    analysis.analyse(ws_id)
+    assert not [i for i in check_workspace(ws_id).insights if "busier weeks" in i.title]

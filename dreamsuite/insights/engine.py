@@ -19,6 +19,7 @@ def build(snap: signals.Snapshot) -> list[Draft]:
     end = snap.today - timedelta(days=1)
     followers = {p: known[-1][1] for p, s in snap.followers.items() if (known := [x for x in s if x[0] <= end])}
     drafts = [*signals.goals(snap), *signals.records(snap), *signals.pace(snap), *signals.jumps(snap),
-              *signals.release(snap), *signals.content_types(snap, followers), *signals.best_time(snap, followers)]
+              *signals.release(snap), *signals.content_types(snap, followers), *signals.hashtags(snap, followers),
+              *signals.best_time(snap, followers), *signals.frequency(snap)]
     drafts.sort(key=lambda d: -_RANK.get(d.priority, 0))  # stable: within a priority, the order above
     return drafts

@@ -8,6 +8,7 @@ specific; nothing is claimed that the numbers do not show.
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -26,6 +27,8 @@ MIN_POSTS_PER_TYPE = 5
 RELEASE_TYPES = ("album", "single", "ep")  # and Spotify's albums, whose ids start with "album:"
 RELEASE_LOOKBACK = 180  # days searched back for the latest release
 REACHED_NEWS_DAYS = 14  # a reached goal is announced for this long after it was reached
+FREQUENCY_WEEKS = 16  # full weeks looked back at for posting frequency against growth (POST_DAYS covers them)
+MIN_WEEKS_EACH_SIDE = 3  # busier and quieter weeks: at least this many of each
 
 
 @dataclass
@@ -259,6 +262,97 @@ def content_types(snap: Snapshot, followers: dict[str, int]) -> list[Draft]:
                      "worst_posts": _fig(worst.rated, {**src, "kind": "posts", "type": worst.key}),
                      "days": _fig(CONTENT_DAYS, {"kind": "window"})},
             dedupe_key=f"types:{platform}:{best.key}:{worst.key}:{end.isocalendar()[1]}", expires_in_days=14))
+    return out
+
+
+def _basis(post: dict, followers: dict[str, int]) -> str | None:
+    rated = eng.raw_rate(post, eng.followers_for(post, followers))
+    return rated[1] if rated else None
+
+
+def hashtags(snap: Snapshot, followers: dict[str, int]) -> list[Draft]:
+    """The hashtag whose posts do best on a platform, against that platform's other posts
+    (90 days; at least 5 rated posts on each side, all rated on one measure)."""
+    out = []
+    end = snap.today - timedelta(days=1)
+    start = end - timedelta(days=CONTENT_DAYS - 1)
+    recent = _between(snap.posts, start, end)
+    for platform in sorted({p["platform"] for p in recent}):
+        mine = [p for p in recent if p["platform"] == platform]
+        # One measure: the posts rated over reach when enough have it, else over followers.
+        basis = next((b for b in ("reach", "followers")
+                      if sum(1 for p in mine if _basis(p, followers) == b) >= 2 * MIN_POSTS_PER_TYPE), None)
+        if basis is None:
+            continue
+        same = [p for p in mine if _basis(p, followers) == basis]
+        best = next((gr for gr in eng.by_hashtag(same, followers, MIN_POSTS_PER_TYPE)
+                     if gr.avg_rate is not None and gr.rated < len(same)), None)
+        if best is None:
+            continue
+        others = eng.group("others", [p for p in same if best.key not in eng.hashtags(p)], followers)
+        if others.rated < MIN_POSTS_PER_TYPE or not others.avg_rate or best.avg_rate < 1.3 * others.avg_rate:
+            continue
+        label = snap.labels[platform]
+        src = {"kind": "tag_rate", "platform": platform, "hashtag": best.key, "basis": basis,
+               "from": start.isoformat(), "to": end.isoformat()}
+        out.append(Draft(
+            type="content", priority="low", title=f"On {label}, #{best.key} posts do best",
+            message=(f"On {label}, your posts tagged #{best.key} averaged {fmt_pct(best.avg_rate)} engagement "
+                     f"over the last {CONTENT_DAYS} days ({best.rated} posts), against {fmt_pct(others.avg_rate)} "
+                     f"for your other posts ({others.rated} posts)."),
+            actions=(f"Use #{best.key} on your next {label} post where it fits what the post is about.",
+                     "A tag is often a theme: make more of what those posts show, not only the tag."),
+            sources=({"table": "content_post", "platform": platform},),
+            figures={"tag_rate": _fig(best.avg_rate, src),
+                     "tag_posts": _fig(best.rated, {**src, "kind": "tag_posts"}),
+                     "others_rate": _fig(others.avg_rate, {**src, "without": True}),
+                     "others_posts": _fig(others.rated, {**src, "kind": "tag_posts", "without": True}),
+                     "days": _fig(CONTENT_DAYS, {"kind": "window"})},
+            dedupe_key=f"hashtag:{platform}:{best.key}:{end.isocalendar()[1]}", expires_in_days=14))
+    return out
+
+
+def frequency(snap: Snapshot) -> list[Draft]:
+    """Weeks with more posts against weeks with fewer, per platform: named only when the
+    platform's weekly growth rises with its posting (Spearman ≥ 0.5 over 8 full weeks or more,
+    see analytics.timing), and said as a link, not a cause."""
+    out = []
+    this_monday = timing.week_start(snap.today)
+    first, last = this_monday - timedelta(weeks=FREQUENCY_WEEKS), this_monday - timedelta(days=1)
+    for platform, series in snap.followers.items():
+        posts = [p for p in snap.posts if p["platform"] == platform]
+        window = [x for x in series if first - timedelta(days=1) <= x[0] <= last]
+        if not posts or not window:
+            continue
+        fg = timing.frequency_vs_growth(posts, window, snap.tz)
+        if fg.verdict != "positive":
+            continue
+        threshold = statistics.median_high([n for _, n, _ in fg.weeks])
+        busy = [c for _, n, c in fg.weeks if n >= threshold]
+        quiet = [c for _, n, c in fg.weeks if n < threshold]
+        if threshold < 1 or min(len(busy), len(quiet)) < MIN_WEEKS_EACH_SIDE:
+            continue
+        busy_avg, quiet_avg = round(sum(busy) / len(busy)), round(sum(quiet) / len(quiet))
+        if busy_avg <= quiet_avg:
+            continue
+        label = snap.labels[platform]
+        src = {"kind": "week_split", "platform": platform, "tz": snap.tz, "from": first.isoformat(),
+               "to": last.isoformat()}
+        out.append(Draft(
+            type="strategy", priority="low", title=f"On {label}, your busier weeks grow more",
+            message=(f"In the last {fg.n} full weeks, the {len(busy)} weeks with {threshold} or more {label} posts "
+                     f"changed your {label} followers by {fmt_signed(busy_avg)} a week on average, against "
+                     f"{fmt_signed(quiet_avg)} in the other {len(quiet)}. A link, not proof: busier weeks may "
+                     "also be the weeks something else happened."),
+            actions=(f"Plan {threshold} {label} posts a week for the next month and see if growth follows.",),
+            sources=({"table": "daily_metric", "platform": platform}, {"table": "content_post", "platform": platform}),
+            figures={"weeks": _fig(fg.n, {**src, "what": "weeks"}),
+                     "min_posts": _fig(threshold, {**src, "kind": "week_posts_median"}),
+                     "busy_weeks": _fig(len(busy), {**src, "what": "weeks", "busy": True}),
+                     "busy_change": _fig(busy_avg, {**src, "what": "avg_change", "busy": True}),
+                     "quiet_weeks": _fig(len(quiet), {**src, "what": "weeks", "busy": False}),
+                     "quiet_change": _fig(quiet_avg, {**src, "what": "avg_change", "busy": False})},
+            dedupe_key=f"frequency:{platform}:{last:%Y-%m}", expires_in_days=30))
     return out
 
 

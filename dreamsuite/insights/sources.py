@@ -13,7 +13,18 @@ and each figure names where it comes from, so it can be recomputed from the data
   no reach, / its platform's followers on `to` (the latest count on or before it); rounded
   to 2 decimals. A post with neither has no rate
 - `posts` {platform, type, from, to}: how many of those posts have a rate
+- `tag_rate` / `tag_posts` {platform, hashtag, basis, from, to, without?}: the same for the
+  platform's posts whose rate is over `basis` (reach, or followers where the post has no
+  reach) and whose stored hashtags include `hashtag` (compared lower case, without '#'); with
+  `without`, those whose hashtags do not
 - `slot_rate` / `slot_posts` {weekday, hour, tz, from, to}: the same for posts in one local hour
+- `week_split` {platform, tz, from, to, what, busy?}: over the full weeks from `from` (a Monday)
+  to `to` (a Sunday) whose eight counts (the Sunday before through the Sunday) are all known,
+  each week's posts on the platform (published on its local days in `tz`) and follower change
+  (Sunday's count minus the Sunday before's); with `busy` true, only the weeks with at least
+  the `week_posts_median` of posts, with `busy` false those with fewer; `what` is "weeks"
+  (how many) or "avg_change" (their mean change, rounded)
+- `week_posts_median` {platform, tz, from, to}: the upper median of those weeks' post counts
 - `goal_target` {goal_id}, `goal_deadline` {goal_id}, `goal_current` {goal_id, date}: a goal's
   target and deadline, and its platform's followers that day (for a goal on every platform:
   the sum of each platform's latest count on or before that day)
