@@ -191,3 +191,16 @@ def test_post_data_fields_are_the_ones_the_table_reads():
     counts = set(PostData.__dataclass_fields__)
     for spec in SPECS.values():
         assert {c for c, _ in spec.post_columns} <= counts, spec.name
+
+
+def test_hashtags_are_ranked_by_their_posts_engagement(db):
+    me = make_scope("Tags", tz="UTC")
+    at = datetime.now(UTC) - timedelta(days=3)
+    posts = [PostData(f"p{i}", at - timedelta(hours=i), "photo", reach=1_000, likes=likes, hashtags=tags)
+             for i, (likes, tags) in enumerate([(90, ["tour", "Live"]), (70, ["tour"]), (10, ["studio"]),
+                                               (20, ["studio", "live"]), (50, ["once"])])]
+    _write(me, "x", CollectResult(days=[], posts=posts))
+    page = platform_page(me, "x", days=30)
+    # Tags on two posts or more, best average first; the one-off tag is not a pattern.
+    assert [(h["key"], h["avg_rate"], h["posts"]) for h in page.hashtags] == [
+        ("#tour", 8.0, 2), ("#live", 5.5, 2), ("#studio", 1.5, 2)]

@@ -67,15 +67,16 @@ def comparison_figure(rows: Iterable[Mapping]) -> go.Figure:
     return fig
 
 
-def content_type_figure(groups: Iterable[Mapping]) -> go.Figure:
-    """Average engagement rate by content type (reels, photos, videos…), best first.
+def content_type_figure(groups: Iterable[Mapping], keys_as_given: bool = False) -> go.Figure:
+    """Average engagement rate by content type (reels, photos, videos…), best first; with
+    `keys_as_given` the keys are shown as they are (hashtags: "#new_music" stays so).
 
     `groups` = [{"key", "avg_rate" (percent, or None when unknown), "posts"}].
     """
     groups = sorted((g for g in groups or [] if g.get("avg_rate") is not None), key=lambda g: -g["avg_rate"])
     if not groups:
         return empty_figure(NO_CONTENT, st.chart_height_sm)
-    labels = [esc(str(g["key"]).replace("_", " ").capitalize()) for g in groups]
+    labels = [esc(str(g["key"]) if keys_as_given else str(g["key"]).replace("_", " ").capitalize()) for g in groups]
     posts = [int(g.get("posts") or 0) for g in groups]
     fig = go.Figure(go.Bar(
         x=[g["avg_rate"] for g in groups], y=labels, orientation="h", marker={"color": st.chart_primary},

@@ -170,9 +170,14 @@ def _body() -> rx.Component:
         chart_card("Follower growth", S.growth, "platform-growth-chart"),
         _charts(),
         _breakdowns(),
-        rx.cond(S.has_content_types,
-                chart_card("Engagement by content type", S.content_types, "content-type-chart",
-                           st.chart_height_sm)),
+        rx.grid(
+            rx.cond(S.has_content_types,
+                    chart_card("Engagement by content type", S.content_types, "content-type-chart",
+                               st.chart_height_sm)),
+            rx.cond(S.has_hashtags,
+                    chart_card("Engagement by hashtag", S.hashtags, "hashtag-chart", st.chart_height_sm)),
+            columns=rx.breakpoints(initial="1", lg="2"), spacing=st.gap_lg, width="100%",
+        ),
         rx.cond(S.has_audience, _audience()),
         _posts(),
         rx.cond(S.unavailable.length() > 0, rx.card(

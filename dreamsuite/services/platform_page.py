@@ -31,6 +31,7 @@ DEFAULT_DAYS = 90
 MAX_DAYS = 3650
 WEEKLY_AFTER = 120  # a longer range is charted per week (a year of days is a blur at 360 px)
 POSTS_SHOWN = 100
+HASHTAGS_SHOWN = 10  # the best ten: a longer list of tags is not read
 CAPTION_CHARS = 140
 _NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -67,6 +68,7 @@ class PlatformPage:
     posts: list[dict] = field(default_factory=list)
     posts_total: int = 0
     content_types: list[dict] = field(default_factory=list)  # [{"key", "avg_rate", "posts", "basis"}]
+    hashtags: list[dict] = field(default_factory=list)  # the same per hashtag (on 2 posts or more), best first
     audience: dict = field(default_factory=dict)  # {"date", "age", "gender", "countries", "cities", ...}
     unavailable: list[tuple[str, str]] = field(default_factory=list)  # (what, why)
 
@@ -157,7 +159,7 @@ def _accounts(s: Session, scope: Scope, platform: str) -> list[dict]:
 
 def _posts(s: Session, scope: Scope, platform: str, spec: PlatformSpec, start: date, end: date) -> list[tuple]:
     q = (select(ContentPost.id, ContentPost.post_type, ContentPost.posted_at, ContentPost.caption, ContentPost.url,
-                ContentPost.details, *(getattr(ContentPost, k) for k in POST_NUMBERS))
+                ContentPost.details, ContentPost.hashtags, *(getattr(ContentPost, k) for k in POST_NUMBERS))
          .where(ContentPost.workspace_id == scope.workspace_id, ContentPost.platform == platform))
     if not spec.catalogue:
         q = q.where(ContentPost.posted_at >= datetime.combine(start, time.min, tzinfo=timezone.utc),
@@ -267,9 +269,10 @@ def _posts_view(page: PlatformPage, spec: PlatformSpec, rows: list[tuple]) -> No
     followers = page.followers_now
     page.post_columns = list(spec.post_columns) + list(spec.post_details)
     plain, out = [], []
-    for pid, kind, at, caption, url, details, *numbers in rows:
+    for pid, kind, at, caption, url, details, tags, *numbers in rows:
         counts = dict(zip(POST_NUMBERS, (int(n or 0) for n in numbers), strict=True))
-        post = {"platform": page.platform, "type": (kind or "post").strip().lower() or "post", **counts}
+        post = {"platform": page.platform, "type": (kind or "post").strip().lower() or "post", **counts,
+                "hashtags": list(tags or [])}
         rate = eng.post_rate(post, followers)
         plain.append(post)
         if len(out) < POSTS_SHOWN:
@@ -285,8 +288,12 @@ def _posts_view(page: PlatformPage, spec: PlatformSpec, rows: list[tuple]) -> No
                         "url": _safe_url(url), **counts, **extra,
                         "rate": rate.value if rate else None, "basis": rate.basis if rate else None})
     page.posts, page.posts_total = out, len(rows)
+    known = {page.platform: followers} if followers else None
     page.content_types = [{"key": gr.key, "avg_rate": gr.avg_rate, "posts": gr.posts, "basis": gr.basis}
-                          for gr in eng.by_type(plain, {page.platform: followers} if followers else None)]
+                          for gr in eng.by_type(plain, known)]
+    page.hashtags = [{"key": f"#{gr.key}", "avg_rate": gr.avg_rate, "posts": gr.posts, "basis": gr.basis}
+                     for gr in eng.by_hashtag(plain, known, min_posts=2)
+                     if gr.avg_rate is not None][:HASHTAGS_SHOWN]
 
 
 def _breakdowns(page: PlatformPage, spec: PlatformSpec, rows: list[tuple], start: date, audience: dict) -> None:

@@ -108,6 +108,8 @@ class PlatformState(AuthState):
     breakdowns: list[go.Figure] = []
     has_content_types: bool = False
     content_types: go.Figure = go.Figure()
+    has_hashtags: bool = False
+    hashtags: go.Figure = go.Figure()
     has_audience: bool = False
     audience_date: str = ""
     audience_parts: list[str] = []  # which of age, gender, countries, cities the platform gave
@@ -170,6 +172,8 @@ class PlatformState(AuthState):
                            for b in d.breakdowns]
         self.has_content_types = any(t["avg_rate"] is not None for t in d.content_types)
         self.content_types = content_type_figure(d.content_types)
+        self.has_hashtags = bool(d.hashtags)
+        self.hashtags = content_type_figure(d.hashtags, keys_as_given=True)
         kinds = ("age", "gender", "countries", "cities")
         self.audience_parts = [k for k in kinds if d.audience.get(k)]
         self.has_audience = bool(self.audience_parts)

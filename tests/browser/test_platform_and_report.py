@@ -102,6 +102,7 @@ def test_platform_pages_export_and_report(live_app, tmp_path, new_context):
     expect(page.get_by_test_id("breakdown-chart").filter(has_text="When your followers are online")
            ).to_contain_text("Europe/Berlin")
     expect(page.get_by_test_id("audience-charts").locator(".js-plotly-plot")).to_have_count(4)
+    expect(_plot(page, "hashtag-chart")).to_contain_text("#")
     expect(page.get_by_test_id("post-row").first).to_be_visible()
     page.wait_for_timeout(500)
     shot(page, "instagram-90d")
