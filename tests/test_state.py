@@ -220,3 +220,29 @@ async def test_login_page_shows_our_message_for_a_signed_note_only(db):
     st = tab(LoginState, "", "/login", {"flash": "Your account was suspended, call us"})
     await handler(LoginState, "load")(st)
     assert st.form_error == "" and st.email == ""
+
+
+async def test_an_unconfirmed_post_says_check_on_the_platform_with_a_link_never_failed(db, redis_url):
+    from datetime import UTC
+
+    from dreamsuite.models import PlatformConnection, PostDestination
+    from dreamsuite.state.composer import ComposerState
+
+    user_id, ws_id, token = auth.create_account("unsure@example.com", "password1", "Unsure", "UTC")
+    with dbmod.session() as s:
+        conn = PlatformConnection(workspace_id=ws_id, platform="x", platform_user_id="x1", username="novalane")
+        post = ScheduledPost(workspace_id=ws_id, author_id=user_id, content="New single out",
+                             scheduled_at=datetime.now(UTC) - timedelta(hours=1), status="unconfirmed")
+        s.add(conn)
+        s.add(post)
+        s.flush()
+        s.add(PostDestination(workspace_id=ws_id, post_id=post.id, connection_id=conn.id, status="unconfirmed",
+                              error="The platform did not answer after the post was sent."))
+    st = tab(ComposerState, token, "/composer")
+    await handler(ComposerState, "check_login")(st)
+    await handler(ComposerState, "load")(st)
+    [shown] = st.posts
+    [dest] = shown.destinations
+    assert shown.status == dest.label == "unconfirmed — check on the platform"
+    assert "fail" not in shown.status and "fail" not in dest.label
+    assert dest.check_url == "https://x.com/novalane"  # no post link known: the account's page
