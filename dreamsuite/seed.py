@@ -63,8 +63,9 @@ def _demo_scope() -> tuple[bool, Scope, dict[str, int]]:
     with db.session() as s:
         workspace_id = s.exec(select(Membership.workspace_id).where(Membership.user_id == user_id)).first()
         scope = scope_for(s, user_id, workspace_id)
+        usable = [ConnectionStatus.active, ConnectionStatus.expiring, ConnectionStatus.error]
         live = {c.platform: c.id for c in s.exec(scoped(scope, PlatformConnection).where(
-            PlatformConnection.status.in_([ConnectionStatus.active, ConnectionStatus.expiring])))}
+            PlatformConnection.status.in_(usable)))}
     return created, scope, live
 
 

@@ -34,9 +34,11 @@ class Settings(BaseSettings):
     # `make run` serves both on one port; with `reflex run` in dev mode set API_URL=:8000.
     app_url: str = "http://localhost:3000"
     api_url: str = ""
-    # The local demo (`make run`): mounts the sandbox platform with its well-known secret.
+    # The local demo (`make run`): well-known demo secrets are allowed (the platform emulators',
+    # and the sandbox's when it is mounted; `make run` serves the emulators, not the sandbox).
     dreamsuite_demo: bool = False
-    # Mount the sandbox platform in the backend (default: only in demo mode).
+    # Mount the sandbox test platform in the backend (default: only in demo mode; `make run`
+    # turns it off).
     mount_sandbox: bool | None = None
     # The sandbox platform's base URL; by default it is mounted in our own backend.
     sandbox_url: str = ""

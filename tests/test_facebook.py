@@ -242,6 +242,31 @@ async def test_page_endpoints_refuse_a_user_token(facebook):
     assert emulators.store.posts("facebook", account.id) == []
 
 
+async def test_disconnecting_removes_the_app_at_meta(facebook):
+    from dreamsuite.platforms import get_adapter
+    from dreamsuite.platforms.base import AccountRef
+    from dreamsuite.services import connections
+
+    scope, cid, emulators = facebook
+    conn = _connection(cid)
+    token = crypto.decrypt(conn.access_token_enc)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(timeout=10) as http:
+        before = await http.get(f"{emulators.base}/facebook{GRAPH}/me", headers=headers)
+        assert before.status_code == 200
+        assert await connections.disconnect(scope, cid) is True
+        assert "DELETE " + GRAPH + "/me/permissions" in emulators["facebook"].served
+        me = await http.get(f"{emulators.base}/facebook{GRAPH}/me", headers=headers)
+        # Neither the stored token nor a long-lived exchange of it works any more.
+        again = await http.post(f"{emulators.base}/facebook{GRAPH}/oauth/access_token", data={
+            "grant_type": "fb_exchange_token", "fb_exchange_token": token, "client_id": "dreamsuite-demo-facebook",
+            "client_secret": "demo-secret-facebook"})
+        # Removing an app already removed: nothing left to withdraw, not an error.
+        twice = await get_adapter("facebook").revoke(http, token, AccountRef(conn.platform_user_id))
+    assert _connection(cid).status == "revoked"
+    assert me.json()["error"]["code"] == 190 and again.json()["error"]["code"] == 190 and twice is False
+
+
 # ------------------------------------------------------------------ publishing
 async def _scheduled(scope, cid: int, text: str, media: list[dict]) -> int:
     local = datetime.now(UTC).replace(tzinfo=None, microsecond=0)

@@ -67,6 +67,25 @@ async def test_worker_retries_a_rate_limited_collect_after_the_platforms_delay(d
     assert (datetime.now() - started).total_seconds() >= 1
 
 
+async def test_a_collect_that_runs_out_of_retries_shows_sync_failed_until_one_succeeds(db, redis_url, sandbox_url):
+    from dreamsuite.models import Notification, PlatformConnection
+    from workers import collect as collect_job
+
+    _, ws, scope = make_workspace("gaveup@example.com")
+    cid = await connect_sandbox(scope)
+    await control(sandbox_url, "fail", status=503, times=1, path="/api/v1/")
+    out = await collect_job.collect({"job_try": collect_job.MAX_TRIES}, cid)  # the last try fails too
+    with dbmod.session() as s:
+        conn = s.get(PlatformConnection, cid)
+        said = [n.message for n in s.exec(select(Notification).where(Notification.workspace_id == ws.id))]
+    assert out["status"] == "failed" and conn.status == "error" and conn.last_error
+    assert any("keeps failing" in m for m in said)
+    assert (await collect_job.collect({"job_try": 1}, cid))["status"] == "success"
+    with dbmod.session() as s:
+        conn = s.get(PlatformConnection, cid)
+    assert (conn.status, conn.last_error) == ("active", "")
+
+
 async def test_maintenance_crons_fan_out_collects_and_reconcile(db, redis_url, sandbox_url):
     _, _, scope = make_workspace("cron@example.com")
     cid = await connect_sandbox(scope)

@@ -32,8 +32,8 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from dreamsuite.platforms.base import (
-    AuthExpired, Malformed, OAuthConfig, PermanentError, PermissionMissing, PlatformAdapter, PlatformError,
-    RateLimited, TokenSet, TransientError,
+    AccountRef, AuthExpired, Malformed, OAuthConfig, PermanentError, PermissionMissing, PlatformAdapter,
+    PlatformError, RateLimited, TokenSet, TransientError,
 )
 from dreamsuite.platforms.http import Usage, parse_json_header, retry_after
 
@@ -167,6 +167,15 @@ class MetaAdapter(PlatformAdapter):
     async def refresh_tokens(self, client: httpx.AsyncClient, tokens: TokenSet,
                              credentials: tuple[str, str]) -> TokenSet:
         return await self._exchange(client, tokens.refresh_token, credentials)
+
+    async def revoke(self, client: httpx.AsyncClient, token: str, account: AccountRef) -> bool:
+        """DELETE /me/permissions removes the app from the person's account: the whole grant ends
+        (its Page tokens too). A token Meta no longer accepts has nothing left to withdraw."""
+        try:
+            body = await self.graph(client, "/me/permissions", token, method="DELETE", key=account.platform_user_id)
+        except AuthExpired:
+            return False
+        return isinstance(body, dict) and body.get("success") is True
 
     async def _exchange(self, client: httpx.AsyncClient, token: str, credentials: tuple[str, str]) -> TokenSet:
         body = await self._token_call(client, credentials, grant_type="fb_exchange_token", fb_exchange_token=token)

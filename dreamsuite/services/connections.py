@@ -141,7 +141,8 @@ def warn_expiring(now: datetime | None = None) -> int:
     now = now or db.utcnow()
     warned = 0
     with db.session() as s:
-        rows = s.exec(select(PlatformConnection).where(PlatformConnection.status == ConnectionStatus.active)).all()
+        rows = s.exec(select(PlatformConnection).where(
+            PlatformConnection.status.in_([ConnectionStatus.active, ConnectionStatus.error]))).all()
         for row in rows:
             ends = grant_expires_at(row)
             if ends is None or ends - now > EXPIRY_WARNING:

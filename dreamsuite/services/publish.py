@@ -35,7 +35,8 @@ log = logging.getLogger(__name__)
 # "Now" typed into the composer is a few seconds old by the time it is saved.
 PAST_GRACE = timedelta(minutes=1)
 # Expiring tokens still work (they are refreshed before sending); expired ones do not.
-PUBLISHABLE = {ConnectionStatus.active, ConnectionStatus.expiring}
+# A failed collect ("error") says nothing about publishing: the post may still go out.
+PUBLISHABLE = {ConnectionStatus.active, ConnectionStatus.expiring, ConnectionStatus.error}
 
 
 # How far ahead a post may be scheduled (and so the range of dates we ever convert).

@@ -181,6 +181,10 @@ def _fail(run_id: int, connection_id: int, message: str, *, expired: bool = Fals
                 _notify(s, conn, "token_expired", f"Reconnect {_label(conn)}: {message}")
             conn.status = ConnectionStatus.expired
         elif notify:
+            # A refusal retrying will not fix (a permission, a bad answer): the card says "sync
+            # failed" with the reason until a sync succeeds. Publishing is not blocked by it.
+            if conn.status == ConnectionStatus.active:
+                conn.status = ConnectionStatus.error
             _notify(s, conn, "sync_failed", f"Syncing {_label(conn)} failed: {message}")
 
 
@@ -189,6 +193,8 @@ def record_gave_up(connection_id: int, message: str) -> None:
     with db.session() as s:
         conn = s.get(PlatformConnection, connection_id)
         if conn is not None:
+            if conn.status == ConnectionStatus.active:
+                conn.status = ConnectionStatus.error
             _notify(s, conn, "sync_failed", f"Syncing {_label(conn)} keeps failing: {message}")
 
 

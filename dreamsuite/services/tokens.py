@@ -59,6 +59,10 @@ def _decrypt(ciphertext: str) -> str:
         raise CredentialsUnreadable() from None
 
 
+# Statuses whose tokens are in use ("error": the last collect failed, the grant is fine).
+LIVE = (ConnectionStatus.active, ConnectionStatus.expiring, ConnectionStatus.error)
+
+
 async def access_token(connection_id: int) -> str:
     row = await db.run(_load, connection_id)
     if _fresh(row):
@@ -87,7 +91,7 @@ async def _refresh(connection_id: int, rejected: str) -> str:
                     raise TransientError(exc.message) from exc
                 # Without the lock (Redis down) another worker may have won the race: use its token.
                 now = await db.run(_load, connection_id)
-                if now.access_token_enc != row.access_token_enc and now.status == ConnectionStatus.active \
+                if now.access_token_enc != row.access_token_enc and now.status in LIVE \
                         and _fresh(now):
                     return _decrypt(now.access_token_enc)
                 await db.run(_mark_expired, connection_id, exc.message)

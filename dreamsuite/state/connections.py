@@ -54,7 +54,7 @@ class PlatformCard:
 def _status_label(status: str, days: int | None) -> str:
     if status == "expiring" and days is not None:
         return "expires today" if days == 0 else f"expires in {days} day{'s' if days != 1 else ''}"
-    return {"active": "connected", "expired": "expired — reconnect", "error": "error"}.get(status, status)
+    return {"active": "connected", "expired": "expired — reconnect", "error": "sync failed"}.get(status, status)
 
 
 class ConnectionsState(AuthState):

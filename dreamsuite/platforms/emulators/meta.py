@@ -28,6 +28,7 @@ import json
 import math
 import re
 import secrets
+import time as clock
 from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -222,7 +223,7 @@ class MetaEmulator(Emulator):
         grant = params.get("grant_type", "")
         if grant == "fb_exchange_token":
             claims = tokens.verify(self.secret, params.get("fb_exchange_token", ""), self.platform, "access")
-            if claims is None:
+            if claims is None or await self._revoked(claims):
                 return self.expired()
             access = tokens.sign(self.secret, self.platform, claims.account, "access", claims.scope, LONG_TTL,
                                  self.token_prefix, long=1)
@@ -242,7 +243,7 @@ class MetaEmulator(Emulator):
         claims = None
         for kind in ("access", "page"):
             claims = claims or tokens.verify(self.secret, token, self.platform, kind)
-        if claims is None:
+        if claims is None or await self._revoked(claims):
             raise ApiError(self.expired())
         if claims.kind not in kinds:
             if claims.kind == "access":
@@ -256,6 +257,11 @@ class MetaEmulator(Emulator):
         if account is None:
             raise ApiError(self.expired())
         return Caller(account, scopes, token), claims
+
+    async def _revoked(self, claims: tokens.Claims) -> bool:
+        """Signed before the person removed the app (DELETE /me/permissions): no longer valid."""
+        at = await self.store.call(self.store.get, f"{self.platform}:revoked:{claims.account}")
+        return at is not None and claims.issued_ms <= int(at)
 
     def _business_of(self, request: Request) -> str:
         token = self.bearer(request)
@@ -341,6 +347,12 @@ class MetaEmulator(Emulator):
             caller, _ = await self.who(request)
             a = caller.account
             return self.node(request, "User", {"id": a.id, "name": a.name}, {})
+        if rest == ["permissions"] and request.method == "DELETE":
+            # Removes the app: every token of the grant stops working (Meta answers {"success": true}).
+            caller, _ = await self.who(request)
+            await self.store.call(self.store.put, f"{self.platform}:revoked:{caller.account.id}",
+                                  int(clock.time() * 1000))
+            return JSONResponse({"success": True})
         if rest == ["permissions"]:
             caller, _ = await self.who(request)
             rows = [{"permission": p, "status": "granted"} for p in sorted(caller.scopes | {"public_profile"})]

@@ -25,6 +25,7 @@ class Claims:
     exp: int
     nonce: str
     extra: dict
+    issued_ms: int = 0  # when it was signed (ms): a grant revoked later ends it
 
 
 def _b64(raw: bytes) -> str:
@@ -41,8 +42,9 @@ def _mac(secret: str, body: str) -> str:
 
 def sign(secret: str, platform: str, account: str, kind: str, scope: str, ttl: int, prefix: str = "emu",
          **extra) -> str:
-    payload = {"p": platform, "a": account, "k": kind, "s": scope, "e": int(time.time()) + ttl,
-               "n": secrets.token_hex(16), "x": extra}
+    now = time.time()
+    payload = {"p": platform, "a": account, "k": kind, "s": scope, "e": int(now) + ttl,
+               "n": secrets.token_hex(16), "x": extra, "i": int(now * 1000)}
     body = _b64(json.dumps(payload, separators=(",", ":")).encode())
     return f"{prefix}.{body}.{_mac(secret, body)}"
 
@@ -57,7 +59,8 @@ def verify(secret: str, token: str, platform: str, kind: str) -> Claims | None:
         return None
     try:
         d = json.loads(_unb64(body))
-        claims = Claims(d["p"], d["a"], d["k"], d["s"], int(d["e"]), d["n"], dict(d.get("x") or {}))
+        claims = Claims(d["p"], d["a"], d["k"], d["s"], int(d["e"]), d["n"], dict(d.get("x") or {}),
+                        int(d.get("i") or 0))
     except (ValueError, KeyError, TypeError):
         return None
     if claims.platform != platform or claims.kind != kind or claims.exp <= time.time():
