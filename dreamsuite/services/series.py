@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import func
+from sqlalchemy import String, func, type_coerce
 from sqlmodel import Session, select
 
 from dreamsuite.analytics.growth import Point, Sorted
@@ -121,14 +121,21 @@ def _start_of(day: date) -> datetime:
 
 def platform_series(session: Session, scope: Scope, start: date, end: date) -> dict[str, list[Point]]:
     """Followers per platform and day in [start, end], accounts summed in SQL (no ORM rows)."""
+    # The day as stored (SQLite: text), made a date here once per distinct day: SQLAlchemy's own
+    # per-row date parsing on SQLite cost more than the query on a year of eleven accounts.
+    day_col = type_coerce(DailyMetric.date, String) if session.get_bind().dialect.name == "sqlite" \
+        else DailyMetric.date
     rows = session.connection().execute(
-        select(DailyMetric.platform, DailyMetric.date, func.sum(DailyMetric.follower_count))
+        select(DailyMetric.platform, day_col, func.sum(DailyMetric.follower_count))
         .where(DailyMetric.workspace_id == scope.workspace_id, DailyMetric.date >= start, DailyMetric.date <= end)
         .group_by(DailyMetric.platform, DailyMetric.date)
         .order_by(DailyMetric.platform, DailyMetric.date)).all()
     out: dict[str, list[Point]] = defaultdict(Sorted)  # grouped and ordered by date in SQL
+    days: dict = {}
     for platform, day, followers in rows:
-        out[platform].append((day, int(followers or 0)))
+        if (known := days.get(day)) is None:
+            known = days[day] = date.fromisoformat(day) if isinstance(day, str) else day
+        out[platform].append((known, int(followers or 0)))
     return dict(out)
 
 
