@@ -281,7 +281,8 @@ def _dashboard() -> rx.Component:
                             S.heatmap_note),
                 spacing=st.gap_lg, width="100%", min_width="0",
             ),
-            columns=rx.breakpoints(initial="1", lg="3fr 2fr"), spacing=st.gap_lg, width="100%",
+            # Each column as tall as its own cards: a short insights list leaves no empty card.
+            columns=rx.breakpoints(initial="1", lg="3fr 2fr"), spacing=st.gap_lg, width="100%", align_items="start",
         ),
         rx.grid(_chart_card("Engagement over time", S.engagement_fig, "engagement-chart", S.heights["engagement"],
                             S.engagement_note),
