@@ -20,7 +20,8 @@ TODAY = date(2026, 11, 20)
 @pytest.mark.parametrize("question,expected", [
     ("How did my followers grow this month?", [("follower_growth", {"period": "this_month"})]),
     ("How many fans did I gain last month?", [("follower_growth", {"period": "last_month"})]),
-    ("audience growth this week", [("follower_growth", {"period": "last_7_days"})]),
+    ("audience growth this week", [("follower_growth", {"period": "this_week"})]),
+    ("audience growth over the past week", [("follower_growth", {"period": "last_7_days"})]),
     ("subscribers over the last 90 days", [("follower_growth", {"period": "last_90_days"})]),
     ("How many followers do I have overall?", [("follower_growth", {"period": "all"})]),
     ("Which were my best posts?", [("top_posts", {"limit": 5})]),

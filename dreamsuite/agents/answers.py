@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 PERIOD_PHRASE = {
+    "today": "Today", "yesterday": "Yesterday", "this_week": "This week", "last_week": "Last week",
     "this_month": "This month", "last_month": "Last month", "last_7_days": "Over the last 7 days",
-    "last_30_days": "Over the last 30 days", "last_90_days": "Over the last 90 days",
-    "last_365_days": "Over the last year", "all": "Since tracking began",
+    "last_14_days": "Over the last 14 days", "last_30_days": "Over the last 30 days",
+    "last_90_days": "Over the last 90 days", "last_365_days": "Over the last year", "all": "Since tracking began",
 }
 NO_DATA = ("I don't have any numbers for you yet. Connect a platform on the Connections page "
            "and run a sync, then ask me again.")
@@ -34,27 +35,74 @@ def nothing_to_check() -> str:
     return "I can answer questions about your followers, your top posts and your engagement. What would you like to know?"
 
 
+def _period_label(r: dict) -> str:
+    if r.get("period") == "dates" and r.get("to"):
+        if r.get("from") == r["to"]:
+            return f"On {day(r['to'])}"
+        return f"From {day(r['from'])} to {day(r['to'])}" if r.get("from") else f"Up to {day(r['to'])}"
+    if (p := r.get("period", "")) in PERIOD_PHRASE:
+        return PERIOD_PHRASE[p]
+    if p.startswith("last_") and p.endswith("_days"):
+        return f"Over the last {p[5:-5]} days"
+    return "Over this period"
+
+
 def growth(r: dict) -> str:
-    label = PERIOD_PHRASE.get(r.get("period", ""), "Over this period")
+    label = _period_label(r)
+    where = r.get("label")
+    if r.get("no_public_api"):
+        return no_public_api(r.get("platform", ""))
+    if r.get("not_connected"):
+        connected = r.get("connected") or []
+        now = f" Connected now: {', '.join(connected)}." if connected else ""
+        return (f"{where} is not connected to Dream Suite, so I have no {where} numbers. Connect it on the "
+                f"Connections page and I can answer after its first sync.{now}")
     if not r.get("has_data"):
+        on = f" on {where}" if where else ""
         if r.get("latest_date"):
-            return f"{label} I have no follower data; the latest numbers I have are from {day(r['latest_date'])}."
+            return (f"{label} I have no follower data{on}; the latest numbers I have are from "
+                    f"{day(r['latest_date'])}.")
         return NO_DATA
+    if where:
+        label += f" on {where}"
     s = (f"{label} you went from {num(r['start_followers'])} to {num(r['end_followers'])} followers "
          f"({signed(r['change'])}, {pct(r['pct'])}).")
     if not r.get("complete"):
         s += f" (Tracking started on {day(r['start_date'])}, so this covers only part of the period.)"
     best, worst = r.get("best_day"), r.get("worst_day")
-    if best and best["change"] > 0:
-        s += f" Your best day was {day(best['date'])} ({signed(best['change'])})"
-        s += f" and the weakest {day(worst['date'])} ({signed(worst['change'])})." if worst and worst["date"] != best["date"] else "."
+    if best and worst and best["date"] != worst["date"]:  # said for declining accounts too
+        s += (f" Your best day was {day(best['date'])} ({signed(best['change'])}) and the weakest "
+              f"{day(worst['date'])} ({signed(worst['change'])}).")
     if r.get("avg_daily_change") is not None:
         s += f" That is {signed(r['avg_daily_change'])} followers a day on average."
     plats = r.get("platforms") or []
     if len(plats) > 1:
         s += " By platform: " + ", ".join(
-            f"{p['platform'].title()} {signed(p['change'])} ({pct(p['pct'])})" for p in plats) + "."
+            f"{p.get('label') or p['platform'].title()} {signed(p['change'])} ({pct(p['pct'])})" for p in plats) + "."
     return s
+
+
+def other_artist(name: str) -> str:
+    who = f"{name}'s" if name else "another artist's or another user's"
+    return (f"I can't look up {who} numbers: I only see the accounts you connected to this workspace. "
+            "Ask me about your own followers, posts or engagement.")
+
+
+def unavailable(platform: str, metric: str) -> str:
+    from dreamsuite.platforms import get_adapter
+
+    adapter = get_adapter(platform)
+    why = adapter.unavailable_metrics.get(metric, "")
+    return (f"I can't give you {adapter.label} {metric.replace('_', ' ')}: {why} "
+            f"I can tell you your {adapter.label} followers and what else it shares.").replace("  ", " ")
+
+
+def no_public_api(platform: str) -> str:
+    from dreamsuite.platforms import platform_label
+
+    label = platform_label(platform)
+    return (f"{label} has no public API for artists yet, so Dream Suite cannot read your {label} numbers. "
+            "Its own artist dashboard has them; here I can answer for the platforms you connected.")
 
 
 def posts(r: dict) -> str:
@@ -90,8 +138,11 @@ def engagement(r: dict) -> str:
 WRITERS = {"follower_growth": growth, "top_posts": posts, "engagement_summary": engagement}
 
 
-def compose(results: dict[str, dict], failed: list[str] = ()) -> str:
-    parts = [WRITERS[name](r) for name, r in results.items() if name in WRITERS]
+def compose(results, failed: list[str] = ()) -> str:
+    """The answer from the tools' results: [(tool, result)] in the order they were called (or a
+    {tool: result} dict)."""
+    pairs = results.items() if isinstance(results, dict) else results
+    parts = [WRITERS[name](r) for name, r in pairs if name in WRITERS]
     # Without any data every writer says the same thing: say it once.
     parts = list(dict.fromkeys(parts))
     if failed and not parts:

@@ -1,10 +1,11 @@
-"""What an agent run may touch: one workspace, through its Scope."""
+"""What an agent run may touch: one workspace, through its Scope and its data reader."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
+from dreamsuite.agents.reader import WorkspaceReader
 from dreamsuite.services.scope import Scope
 
 
@@ -13,3 +14,7 @@ class AgentDeps:
     scope: Scope
     # "Today" for period names; None means today in the workspace's timezone.
     today: date | None = None
+    reader: WorkspaceReader = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reader = WorkspaceReader(self.scope, self.today)

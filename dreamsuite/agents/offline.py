@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from datetime import date, timedelta
 from typing import AsyncIterator
 
 from pydantic_ai.messages import (
@@ -22,35 +23,147 @@ MODEL_NAME = "offline-analyst"
 WORDS_PER_CHUNK = 3
 
 
-def infer_period(text: str) -> str:
+# Words for each platform (aliases and the common misspellings are matched fuzzily below).
+PLATFORM_WORDS = {"instagram": "instagram", "insta": "instagram", "ig": "instagram", "facebook": "facebook",
+                  "fb": "facebook", "youtube": "youtube", "yt": "youtube", "tiktok": "tiktok", "spotify": "spotify",
+                  "soundcloud": "soundcloud", "twitter": "x", "deezer": "deezer", "tidal": "tidal"}
+PHRASES = {"you tube": "youtube", "tik tok": "tiktok", "sound cloud": "soundcloud", "apple music": "apple_music",
+           "amazon music": "amazon_music", "on x": "x", "x followers": "x", "my x": "x"}
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december")
+# What only the platforms' artist dashboards know, by the words people use for it.
+METRIC_WORDS = {r"\bstreams?\b|\bplays?\b": "streams", r"monthly listeners|\blisteners\b": "monthly_listeners",
+                r"\bsaves?\b": "saves"}
+OTHER_ARTIST = re.compile(r"\b(?:does|do|did|has)\s+(?!(?i:my|i|you|it|that|this|we|they|he|she|your|our)\b)"
+                          r"([A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*)*)\s+(?:have|has|get|got|gain|grow|make)")
+
+
+def find_platforms(text: str) -> list[str]:
+    """The platforms a question names, in order, typos forgiven ("instagarm", "youtub")."""
+    from rapidfuzz import fuzz, process
+
+    t = f" {text.lower()} "
+    found: list[str] = []
+    for phrase, name in PHRASES.items():
+        if phrase in t and name not in found:
+            found.append(name)
+    for word in re.findall(r"[a-z]+", t):
+        name = PLATFORM_WORDS.get(word)
+        if name is None and len(word) >= 6:
+            match = process.extractOne(word, [w for w in PLATFORM_WORDS if len(w) >= 6], scorer=fuzz.ratio,
+                                       score_cutoff=80)
+            name = PLATFORM_WORDS[match[0]] if match else None
+        if name and name not in found:
+            found.append(name)
+    return found
+
+
+def infer_window(text: str, today: date | None = None) -> dict:
+    """The period (or explicit start/end) a question asks about; the last 30 days by default."""
     t = text.lower()
-    if re.search(r"last month|previous month|past month", t) and "30" not in t:
-        return "last_month"
-    if re.search(r"this month|month so far|since the (1st|first)", t):
-        return "this_month"
-    if re.search(r"\b(today|yesterday|week|7 days|seven days)\b", t):
-        return "last_7_days"
+    today = today or date.today()
+    if m := re.search(r"\b(?:last|past|previous)\s+(\d{1,3})\s+(day|week|month)s?\b", t):
+        n, unit = int(m.group(1)), m.group(2)
+        days = n * {"day": 1, "week": 7, "month": 30}[unit]
+        return {"period": f"last_{min(days, 999)}_days"} if days != 30 or unit == "day" else {"period": "last_30_days"}
+    if re.search(r"last month|previous month", t):
+        return {"period": "last_month"}
+    if re.search(r"this month|month so far", t):
+        return {"period": "this_month"}
+    if re.search(r"last week|previous week", t):
+        return {"period": "last_week"}
+    if re.search(r"this week|week so far", t):
+        return {"period": "this_week"}
+    if re.search(r"\byesterday\b", t):
+        return {"period": "yesterday"}
+    if re.search(r"\btoday\b", t):
+        return {"period": "today"}
+    if m := re.search(r"\b(?:on|since|from)\s+(" + "|".join(MONTHS) + r"|" + "|".join(x[:3] for x in MONTHS)
+                      + r")\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b", t):
+        day_ = _month_day(m.group(1), int(m.group(2)), today)
+        if day_ is not None:
+            if t[m.start():m.start() + 2] == "on":
+                return {"start": day_.isoformat(), "end": day_.isoformat()}
+            return {"start": day_.isoformat()}
+    if m := re.search(r"\b(?:in|during|for)\s+(" + "|".join(MONTHS) + r")\b(?:\s+(\d{4}))?", t):
+        month = MONTHS.index(m.group(1)) + 1
+        year = int(m.group(2)) if m.group(2) else (today.year if month <= today.month else today.year - 1)
+        first = date(year, month, 1)
+        last = (date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1))
+        return {"start": first.isoformat(), "end": min(last, today).isoformat()}
+    if re.search(r"7 days|seven days|\bweek\b", t):
+        return {"period": "last_7_days"}
     if re.search(r"90 days|quarter|3 months|three months", t):
-        return "last_90_days"
+        return {"period": "last_90_days"}
     if re.search(r"\byear\b|12 months|365", t):
-        return "last_365_days"
-    if re.search(r"all[- ]time|ever|since (i|we) (started|joined)|overall|history", t):
-        return "all"
-    return "last_30_days"
+        return {"period": "last_365_days"}
+    if re.search(r"all[- ]time|\bever\b|since (i|we) (started|joined)|overall|history", t):
+        return {"period": "all"}
+    return {"period": "last_30_days"}
 
 
-def choose_tools(question: str) -> list[tuple[str, dict]]:
+def _month_day(month: str, day_: int, today: date) -> date | None:
+    number = next(i for i, m in enumerate(MONTHS, 1) if m.startswith(month[:3]))
+    for year in (today.year, today.year - 1):
+        try:
+            found = date(year, number, day_)
+        except ValueError:
+            return None
+        if found <= today:
+            return found
+    return None
+
+
+def infer_period(text: str) -> str:
+    """The named period only (kept for callers that need a name)."""
+    return infer_window(text).get("period", "last_30_days")
+
+
+def decline(question: str) -> str | None:
+    """An answer of its own when the question asks for what no tool can know."""
+    if m := OTHER_ARTIST.search(question):
+        name = m.group(1)
+        if not find_platforms(name):
+            return answers.other_artist(name)
+    if re.search(r"\b(another|other|someone else'?s?|a different)\s+(user|artist|workspace|account)'?s?\b",
+                 question.lower()):
+        return answers.other_artist("")
+    return None
+
+
+def unavailable_metric(question: str, platforms: list[str]) -> tuple[str, str] | None:
+    """(platform, metric) when the question asks a platform for a number it does not give."""
+    from dreamsuite.platforms import UnknownPlatform, get_adapter
+
+    q = question.lower()
+    for pattern, metric in METRIC_WORDS.items():
+        if re.search(pattern, q):
+            for platform in platforms or ["spotify"] * ("spotify" in q):
+                try:
+                    if metric in get_adapter(platform).unavailable_metrics:
+                        return platform, metric
+                except UnknownPlatform:
+                    continue
+    return None
+
+
+def choose_tools(question: str, today: date | None = None) -> list[tuple[str, dict]]:
     """(tool name, args) to call for a question; a general summary when nothing matches."""
     q = question.lower()
+    window = infer_window(q, today)
+    platforms = [p for p in find_platforms(question) if p not in ("apple_music", "amazon_music", "tidal")]
+    on = [{"platform": p} for p in platforms] or [{}]
     calls: list[tuple[str, dict]] = []
-    if re.search(r"follow|grow|growth|audience|fans|subscri|gain|lost|lose", q):
-        calls.append(("follower_growth", {"period": infer_period(q)}))
+    if re.search(r"follow|grow|grew|growth|gain|audience|fans|subscri|lost|lose|los[ei]ng", q):
+        calls += [("follower_growth", {**window, **p}) for p in on]
     if re.search(r"\bposts?\b|best|top|content|video|reel|perform", q):
         n = re.search(r"\b(?:top|best)\s+(\d{1,2})\b", q)
         calls.append(("top_posts", {"limit": max(1, min(int(n.group(1)), 20)) if n else 5}))
     if re.search(r"engag|likes|comments|interact", q):
         calls.append(("engagement_summary", {}))
-    return calls or [("follower_growth", {"period": infer_period(q)}), ("engagement_summary", {})]
+    if not calls and platforms:  # "how is my YouTube doing?"
+        calls += [("follower_growth", {**window, **p}) for p in on]
+    return calls or [("follower_growth", window), ("engagement_summary", {})]
 
 
 def _current_turn(messages: list[ModelMessage]) -> tuple[str, list[ToolReturnPart]]:
@@ -70,11 +183,19 @@ def reply(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
     question, results = _current_turn(messages)
     available = {t.name for t in info.function_tools}
     if not results:
+        if (refused := decline(question)) is not None:
+            return ModelResponse(parts=[TextPart(refused)])
+        named = find_platforms(question)
+        if missing := unavailable_metric(question, named):
+            return ModelResponse(parts=[TextPart(answers.unavailable(*missing))])
+        no_api = [p for p in named if p in ("apple_music", "amazon_music", "tidal")]
+        if no_api and len(no_api) == len(named):
+            return ModelResponse(parts=[TextPart(answers.no_public_api(no_api[0]))])
         calls = [(n, a) for n, a in choose_tools(question) if n in available]
         if calls:
             return ModelResponse(parts=[ToolCallPart(n, a) for n, a in calls])
         return ModelResponse(parts=[TextPart(answers.nothing_to_check())])
-    found = {r.tool_name: _as_dict(r.content) for r in results if r.outcome == "success"}
+    found = [(r.tool_name, _as_dict(r.content)) for r in results if r.outcome == "success"]
     failed = [r.tool_name for r in results if r.outcome != "success"]
     return ModelResponse(parts=[TextPart(answers.compose(found, failed=failed))])
 

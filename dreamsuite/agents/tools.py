@@ -15,45 +15,105 @@ from pydantic_ai import ModelRetry, RunContext
 from dreamsuite.agents.deps import AgentDeps
 from dreamsuite.analytics import engagement as eng
 from dreamsuite.analytics import growth as g
-from dreamsuite.db import session
+from dreamsuite.platforms import UnknownPlatform, get_adapter, platform_label
+from dreamsuite.platforms.catalog import DECLARED
 from dreamsuite.services import series as sr
 
-Period = Literal["this_month", "last_month", "last_7_days", "last_30_days", "last_90_days", "last_365_days", "all"]
+Period = Literal["today", "yesterday", "this_week", "last_week", "this_month", "last_month", "last_7_days",
+                 "last_14_days", "last_30_days", "last_90_days", "last_365_days", "all"]
 PERIOD_NAMES: tuple[str, ...] = Period.__args__  # type: ignore[attr-defined]
 NO_DATA = "No numbers collected yet: connect a platform and run a sync."
-
-
-def _today(deps: AgentDeps, s) -> date:
-    return deps.today or sr.workspace_today(s, deps.scope)
+# What people call the platforms, beside their own names.
+ALIASES = {"ig": "instagram", "insta": "instagram", "fb": "facebook", "yt": "youtube", "twitter": "x",
+           "tik tok": "tiktok", "apple": "apple_music", "amazon": "amazon_music"}
 
 
 def _day(p: g.Point | None) -> dict | None:
     return {"date": p[0].isoformat(), "change": p[1]} if p else None
 
 
-def follower_growth(ctx: RunContext[AgentDeps], period: Period) -> dict:
-    """Follower growth across all connected platforms over a period.
+def _platform(deps: AgentDeps, platform: str | None) -> tuple[str | None, dict | None]:
+    """(platform name or None for all, or an answer saying why it cannot be read)."""
+    name = (platform or "").strip().lower().replace("-", "_")
+    if name in ("", "all", "total", "every", "none"):
+        return None, None
+    name = ALIASES.get(name, name).replace(" ", "_")
+    try:
+        adapter = get_adapter(name)
+    except UnknownPlatform:
+        raise ModelRetry(f"Unknown platform {platform!r}; use one of: {', '.join(d.name for d in DECLARED)}, "
+                         "or leave it out for every platform.") from None
+    if not adapter.has_api:
+        return None, {"has_data": False, "platform": name, "label": adapter.label, "no_public_api": True,
+                      "message": f"{adapter.label} has no public API for artists yet, so Dream Suite cannot read "
+                                 "its numbers."}
+    connected = deps.reader.inventory()["connected"]
+    if not any(c["platform"] == name for c in connected):
+        return None, {"has_data": False, "platform": name, "label": adapter.label, "not_connected": True,
+                      "connected": [c["label"] for c in connected]}
+    return name, None
 
-    Args:
-        period: this_month, last_month, last_7_days, last_30_days, last_90_days, last_365_days or all.
-    """
+
+def _window(deps: AgentDeps, period: str, start: str | None, end: str | None) -> tuple[date | None, date, str]:
+    """(start, end, what to call it): explicit ISO dates win over the period's name."""
+    today = deps.reader.today()
+    if start or end:
+        try:
+            first = date.fromisoformat(start) if start else None
+            last = date.fromisoformat(end) if end else today
+        except ValueError:
+            raise ModelRetry("start and end must be dates written YYYY-MM-DD.") from None
+        if first and first > last:
+            raise ModelRetry("start must not be after end.")
+        return first, min(last, today), "dates"
     if period not in PERIOD_NAMES:  # direct calls bypass the schema
         raise ModelRetry(f"Unknown period {period!r}; use one of: {', '.join(PERIOD_NAMES)}.")
-    with session() as s:
-        today = _today(ctx.deps, s)
-        start, end = g.period_range(period, today)  # type: ignore[misc]
-        # A month of slack before the window to find each platform's baseline.
-        rows = sr.metric_rows(s, ctx.deps.scope, since=start - timedelta(days=31) if start else None)
+    monday = today - timedelta(days=today.weekday())
+    named = {"today": (today, today), "yesterday": (today - timedelta(days=1),) * 2,
+             "this_week": (monday, today),
+             "last_week": (monday - timedelta(days=7), monday - timedelta(days=1))}
+    if period in named:
+        return (*named[period], period)
+    first, last = g.period_range(period, today)  # type: ignore[misc]
+    return first, last, period
+
+
+def data_inventory(ctx: RunContext[AgentDeps]) -> dict:
+    """What is connected, since when numbers exist per platform, what each platform cannot give
+    (and why), and which services have no public API at all."""
+    return ctx.deps.reader.inventory()
+
+
+def follower_growth(ctx: RunContext[AgentDeps], period: Period = "last_30_days", platform: str | None = None,
+                    start: str | None = None, end: str | None = None) -> dict:
+    """Follower growth over a period, on one platform or across all connected ones.
+
+    Args:
+        period: today, yesterday, this_week, last_week, this_month, last_month, last_7_days, last_14_days,
+            last_30_days, last_90_days, last_365_days or all.
+        platform: instagram, youtube, tiktok, spotify, facebook, soundcloud, x, deezer; leave out for all.
+        start: first day (YYYY-MM-DD) instead of the period, e.g. a month or a release day.
+        end: last day (YYYY-MM-DD), default today.
+    """
+    first, last, label = _window(ctx.deps, period, start, end)
+    name, refusal = _platform(ctx.deps, platform)
+    out: dict = {"period": label, "from": first.isoformat() if first else None, "to": last.isoformat(),
+                 "platform": name, "label": platform_label(name) if name else None}
+    if refusal:
+        return out | refusal
+    # A month of slack before the window to find each platform's baseline.
+    rows = ctx.deps.reader.metric_rows(since=first - timedelta(days=31) if first else None)
     series = sr.by_platform(rows)
-    per = {p: g.growth_between(pts, start, end) for p, pts in series.items()}
+    if name:
+        series = {name: series[name]} if name in series else {}
+    per = {p: g.growth_between(pts, first, last) for p, pts in series.items()}
     total = g.combine_growth(per.values())
-    out: dict = {"period": period, "from": start.isoformat() if start else None, "to": end.isoformat()}
     if total is None:
-        latest = max((r.date for r in rows), default=None)
+        latest = max((r.date for r in rows if name is None or r.platform == name), default=None)
         return out | {"has_data": False, "latest_date": latest.isoformat() if latest else None,
                       "message": NO_DATA if not rows else "No data in this period."}
     changes = g.sum_by_date(
-        [c for c in g.daily_changes(pts) if (start is None or c[0] >= start) and c[0] <= end]
+        [c for c in g.daily_changes(pts) if (first is None or c[0] >= first) and c[0] <= last]
         for pts in series.values()
     )
     span = (total.end_date - total.start_date).days
@@ -64,8 +124,8 @@ def follower_growth(ctx: RunContext[AgentDeps], period: Period) -> dict:
         "best_day": _day(max(changes, key=lambda c: c[1], default=None)),
         "worst_day": _day(min(changes, key=lambda c: c[1], default=None)),
         "platforms": sorted(
-            ({"platform": p, "start_followers": gr.start_followers, "end_followers": gr.end_followers,
-              "change": gr.change, "pct": gr.pct} for p, gr in per.items() if gr),
+            ({"platform": p, "label": platform_label(p), "start_followers": gr.start_followers,
+              "end_followers": gr.end_followers, "change": gr.change, "pct": gr.pct} for p, gr in per.items() if gr),
             key=lambda d: -d["change"]),
     }
 
@@ -78,10 +138,9 @@ def top_posts(ctx: RunContext[AgentDeps], limit: Annotated[int, Field(ge=1, le=2
     """
     if not isinstance(limit, int) or not 1 <= limit <= 20:
         raise ModelRetry("limit must be a whole number from 1 to 20.")
-    with session() as s:
-        since = _today(ctx.deps, s) - timedelta(days=89)
-        posts = sr.post_dicts(s, ctx.deps.scope, since=since)
-        rows = sr.metric_rows(s, ctx.deps.scope, since=since)
+    since = ctx.deps.reader.today() - timedelta(days=89)
+    posts = ctx.deps.reader.posts(since=since)
+    rows = ctx.deps.reader.metric_rows(since=since)
     followers = sum(pts[-1][1] for pts in sr.by_platform(rows).values()) or None
     top = eng.top_posts(posts, limit=limit, followers=followers)
     return {
@@ -96,12 +155,12 @@ def top_posts(ctx: RunContext[AgentDeps], limit: Annotated[int, Field(ge=1, le=2
 
 def engagement_summary(ctx: RunContext[AgentDeps]) -> dict:
     """Engagement of the last 7 days (vs the 7 before) and per-post averages over 30 days."""
-    with session() as s:
-        latest = sr.latest_metric_date(s, ctx.deps.scope)
-        if latest is None:
-            return {"has_data": False, "message": NO_DATA}
-        rows = sr.metric_rows(s, ctx.deps.scope, since=latest - timedelta(days=13))
-        posts = sr.post_dicts(s, ctx.deps.scope, since=latest - timedelta(days=29))
+    reader = ctx.deps.reader
+    latest = reader.latest_metric_date()
+    if latest is None:
+        return {"has_data": False, "message": NO_DATA}
+    rows = reader.metric_rows(since=latest - timedelta(days=13))
+    posts = reader.posts(since=latest - timedelta(days=29))
     week = sum(r.engagement_total for r in rows if r.date > latest - timedelta(days=7))
     prev = sum(r.engagement_total for r in rows if r.date <= latest - timedelta(days=7))
     followers = sum(pts[-1][1] for pts in sr.by_platform(rows).values())
@@ -118,4 +177,4 @@ def engagement_summary(ctx: RunContext[AgentDeps]) -> dict:
     }
 
 
-TOOLS = [follower_growth, top_posts, engagement_summary]
+TOOLS = [data_inventory, follower_growth, top_posts, engagement_summary]

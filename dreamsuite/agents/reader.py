@@ -1,0 +1,83 @@
+"""The agents' only way to the data: one workspace's numbers, read through the services.
+
+Tools receive it in their deps and call it; they never open sessions or import services
+themselves, so what an agent can see is exactly what this class reads for its scope.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from dreamsuite.db import session
+from dreamsuite.models import ConnectionStatus, DailyMetric, PlatformConnection
+from dreamsuite.platforms import UnknownPlatform, get_adapter, platform_label
+from dreamsuite.platforms.catalog import DECLARED
+from dreamsuite.services import series as sr
+from dreamsuite.services.scope import Scope
+
+
+@dataclass
+class WorkspaceReader:
+    scope: Scope
+    today_override: date | None = None
+    _today: date | None = field(default=None, init=False, repr=False)
+
+    def today(self) -> date:
+        """Today in the artist's timezone (or the fixed day a test or a replay asks for)."""
+        if self.today_override is not None:
+            return self.today_override
+        if self._today is None:
+            with session() as s:
+                self._today = sr.workspace_today(s, self.scope)
+        return self._today
+
+    def metric_rows(self, since: date | None = None) -> list[sr.PlatformDay]:
+        with session() as s:
+            return sr.metric_rows(s, self.scope, since=since)
+
+    def posts(self, since: date | None = None) -> list[dict]:
+        with session() as s:
+            return sr.post_dicts(s, self.scope, since=since)
+
+    def latest_metric_date(self) -> date | None:
+        with session() as s:
+            return sr.latest_metric_date(s, self.scope)
+
+    def inventory(self) -> dict:
+        """What is connected, since when numbers exist, and what each platform cannot give."""
+        ws = self.scope.workspace_id
+        with session() as s:
+            conns = s.exec(select(PlatformConnection.platform, PlatformConnection.username,
+                                  PlatformConnection.status)
+                           .where(PlatformConnection.workspace_id == ws,
+                                  PlatformConnection.status != ConnectionStatus.revoked)).all()
+            days = {p: (a, b) for p, a, b in s.exec(
+                select(DailyMetric.platform, func.min(DailyMetric.date), func.max(DailyMetric.date))
+                .where(DailyMetric.workspace_id == ws).group_by(DailyMetric.platform)).all()}
+        platforms: dict[str, dict] = {}
+        for platform, username, status in conns:
+            entry = platforms.setdefault(platform, {"platform": platform, "label": platform_label(platform),
+                                                    "accounts": [], "first_day": None, "last_day": None,
+                                                    "unavailable": _unavailable(platform)})
+            entry["accounts"].append({"username": username or "", "status": str(status)})
+            if platform in days:
+                first, last = days[platform]
+                entry["first_day"], entry["last_day"] = _iso(first), _iso(last)
+        no_api = [c.label for c in DECLARED if not c.has_api]
+        return {"today": self.today().isoformat(), "connected": sorted(platforms.values(), key=lambda e: e["label"]),
+                "without_public_api": no_api}
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if hasattr(value, "isoformat") else (str(value)[:10] if value else None)
+
+
+def _unavailable(platform: str) -> dict[str, str]:
+    try:
+        return dict(get_adapter(platform).unavailable_metrics)
+    except UnknownPlatform:
+        return {}

@@ -1,0 +1,134 @@
+"""Questions to the offline analyst about one platform, a time window, or what it cannot know,
+on two workspaces of different shapes. Every expected figure is read from the database by the
+test (plain selects), never typed in."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func
+from sqlmodel import select
+
+from dreamsuite.agents.career import career_agent, model_for
+from dreamsuite.agents.deps import AgentDeps
+from dreamsuite.db import session
+from dreamsuite.models import DailyMetric
+from tests.seed_metrics import make_scope, seed_followers
+
+pytestmark = pytest.mark.db
+
+TODAY = date(2026, 11, 20)  # a Friday
+MONDAY = TODAY - timedelta(days=TODAY.weekday())
+
+
+@pytest.fixture
+def growing(db):
+    """Instagram two accounts (summed) and YouTube growing for 120 days; Spotify for 6 days."""
+    me = make_scope("Growing")
+    seed_followers(me, "instagram", TODAY, [8_000 + 13 * i + (i % 7) * 5 for i in range(120)])
+    seed_followers(me, "instagram", TODAY, [1_500 + 2 * i for i in range(120)], account_name="second")
+    seed_followers(me, "youtube", TODAY, [4_000 + 9 * i + (40 if i == 113 else 0) for i in range(120)])
+    seed_followers(me, "spotify", TODAY, [900 + i for i in range(6)])
+    return me
+
+
+@pytest.fixture
+def declining(db):
+    """A Facebook Page losing followers and TikTok with one spike, in Berlin."""
+    me = make_scope("Declining", tz="Europe/Berlin")
+    seed_followers(me, "facebook", TODAY, [20_000 - 7 * i - (i % 3) for i in range(60)])
+    seed_followers(me, "tiktok", TODAY, [3_000 + 4 * i + (600 if i >= 50 else 0) for i in range(60)])
+    return me
+
+
+def _on(scope, platform: str | None, day: date) -> int:
+    with session() as s:
+        q = select(func.sum(DailyMetric.follower_count)).where(DailyMetric.workspace_id == scope.workspace_id,
+                                                                DailyMetric.date == day)
+        if platform:
+            q = q.where(DailyMetric.platform == platform)
+        return int(s.exec(q).one() or 0)
+
+
+def _change(scope, platform: str | None, first: date, last: date) -> int:
+    """Followers on `last` minus on the day before `first`."""
+    return _on(scope, platform, last) - _on(scope, platform, first - timedelta(days=1))
+
+
+def _signed(n: int) -> str:
+    return ("+" if n >= 0 else "-") + f"{abs(n):,}"
+
+
+async def _ask(scope, question: str) -> str:
+    result = await career_agent.run(question, deps=AgentDeps(scope=scope, today=TODAY), model=model_for("offline"))
+    return result.output
+
+
+@pytest.mark.parametrize("question,platform,first,last,label", [
+    ("How many Instagram followers did I gain this week?", "instagram", MONDAY, TODAY, "This week on Instagram"),
+    ("youtube subscribers in the last 2 weeks", "youtube", TODAY - timedelta(days=13), TODAY,
+     "Over the last 14 days on YouTube"),
+    ("how did my instagarm grow yesterday", "instagram", TODAY - timedelta(days=1), TODAY - timedelta(days=1),
+     "Yesterday on Instagram"),
+    ("How much did my YT channel grow last week?", "youtube", MONDAY - timedelta(days=7), MONDAY - timedelta(days=1),
+     "Last week on YouTube"),
+    ("How many followers did I gain in October?", None, date(2026, 10, 1), date(2026, 10, 31),
+     "From Oct 1 to Oct 31"),
+    ("followers on November 7", None, date(2026, 11, 7), date(2026, 11, 7), "On Nov 7"),
+    ("How did Instagram grow since Nov 10?", "instagram", date(2026, 11, 10), TODAY, "From Nov 10 to Nov 20 on Instagram"),
+])
+async def test_one_platform_and_a_time_window_get_that_platforms_figure(growing, question, platform, first, last,
+                                                                         label):
+    text = await _ask(growing, question)
+    change = _change(growing, platform, first, last)
+    start, end = _on(growing, platform, first - timedelta(days=1)), _on(growing, platform, last)
+    assert f"{label} you went from {start:,} to {end:,} followers ({_signed(change)}" in text, text
+
+
+async def test_two_platforms_in_one_question_get_one_answer_each(growing):
+    text = await _ask(growing, "How did YouTube and Instagram grow this month?")
+    for platform, label in (("youtube", "YouTube"), ("instagram", "Instagram")):
+        change = _change(growing, platform, TODAY.replace(day=1), TODAY)
+        assert f"This month on {label} you went from" in text and f"({_signed(change)}," in text, text
+
+
+async def test_a_platform_that_is_not_connected_is_said_so_with_what_is(growing):
+    text = await _ask(growing, "How many TikTok followers did I get this month?")
+    assert "TikTok is not connected to Dream Suite" in text
+    assert "Connected now: Instagram, Spotify, YouTube." in text
+    assert str(_on(growing, None, TODAY)) not in text.replace(",", "")  # no total passed off as TikTok's
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("How many Spotify streams did I get last month?", "Spotify for Artists"),
+    ("what are my monthly listeners on spotify", "Monthly listeners are only in Spotify for Artists"),
+    ("How many followers does Taylor Swift have?", "I can't look up Taylor Swift's numbers"),
+    ("Show me another user's data", "I can't look up another artist's or another user's numbers"),
+    ("How are my Apple Music numbers doing?", "Apple Music has no public API for artists yet"),
+])
+async def test_what_no_tool_can_know_is_declined_specifically(growing, question, expected):
+    text = await _ask(growing, question)
+    assert expected in text and "followers (" not in text, text
+
+
+async def test_a_declining_account_still_gets_its_best_and_worst_day(declining):
+    text = await _ask(declining, "Is my Facebook Page losing followers?")
+    first = TODAY - timedelta(days=29)
+    change = _change(declining, "facebook", first, TODAY)
+    assert change < 0 and f"on Facebook you went from" in text and f"({_signed(change)}," in text
+    with session() as s:
+        rows = s.exec(select(DailyMetric.date, DailyMetric.follower_count).where(
+            DailyMetric.workspace_id == declining.workspace_id, DailyMetric.platform == "facebook",
+            DailyMetric.date >= first - timedelta(days=1)).order_by(DailyMetric.date)).all()
+    changes = [(b[0], b[1] - a[1]) for a, b in zip(rows, rows[1:])]
+    best, worst = max(changes, key=lambda c: c[1]), min(changes, key=lambda c: c[1])
+    assert f"best day was {best[0]:%b} {best[0].day} ({_signed(best[1])})" in text, text
+    assert f"weakest {worst[0]:%b} {worst[0].day} ({_signed(worst[1])})" in text, text
+
+
+async def test_a_spike_day_on_the_second_workspace(declining):
+    text = await _ask(declining, "How did TikTok grow in the last 30 days?")
+    change = _change(declining, "tiktok", TODAY - timedelta(days=29), TODAY)
+    spike = TODAY - timedelta(days=9)  # the day the 600 arrived
+    assert f"({_signed(change)}," in text and f"best day was {spike:%b} {spike.day} (+604)" in text, text
