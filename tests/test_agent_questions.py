@@ -4,7 +4,7 @@ test (plain selects), never typed in."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func
@@ -13,7 +13,7 @@ from sqlmodel import select
 from dreamsuite.agents.career import career_agent, model_for
 from dreamsuite.agents.deps import AgentDeps
 from dreamsuite.db import session
-from dreamsuite.models import DailyMetric
+from dreamsuite.models import ContentPost, DailyMetric
 from tests.seed_metrics import make_scope, seed_followers
 
 pytestmark = pytest.mark.db
@@ -132,3 +132,86 @@ async def test_a_spike_day_on_the_second_workspace(declining):
     change = _change(declining, "tiktok", TODAY - timedelta(days=29), TODAY)
     spike = TODAY - timedelta(days=9)  # the day the 600 arrived
     assert f"({_signed(change)}," in text and f"best day was {spike:%b} {spike.day} (+604)" in text, text
+
+
+# ------------------------------------------------------------------ posts, content, timing
+def _post(scope, platform: str, pid: str, when: datetime, caption: str, post_type: str = "photo", **counts) -> None:
+    with session() as s:
+        s.add(ContentPost(workspace_id=scope.workspace_id, platform=platform, platform_post_id=pid,
+                          post_type=post_type, posted_at=when, caption=caption, **counts))
+
+
+@pytest.fixture
+def posting(growing):
+    """Posts of several types over three months: reels with reach, photos without, three on
+    Tuesdays at 18:00 UTC, a long caption, YouTube videos."""
+    at = lambda d, h=12: datetime.combine(d, time(h, 5), tzinfo=UTC)  # noqa: E731
+    for i in range(12):  # photos, no reach: rated over the followers
+        _post(growing, "instagram", f"ph{i}", at(TODAY - timedelta(days=3 + 7 * i)), f"Photo {i} #tour",
+              likes=150 + 11 * i, comments=4 + i % 3)
+    for i in range(6):  # reels with reach
+        _post(growing, "instagram", f"re{i}", at(TODAY - timedelta(days=5 + 13 * i), 9), f"Reel {i} #tour #live",
+              post_type="reel", likes=400 + 30 * i, comments=20, shares=9, reach=5_000 + 100 * i)
+    tuesdays = [d for k in range(1, 60) if (d := TODAY - timedelta(days=k)).weekday() == 1][:3]
+    for i, d in enumerate(tuesdays):
+        _post(growing, "instagram", f"tu{i}", at(d, 18), f"Tuesday drop {i} #live", post_type="reel",
+              likes=900, comments=60, shares=30, reach=6_000)
+    long = ("Behind the scenes of the video shoot for the new single, with the whole band and crew "
+            "#newsingle #bts")
+    _post(growing, "youtube", "yt-long", at(date(2026, 10, 14)), long, post_type="video", likes=2_000,
+          comments=150, views=40_000)
+    _post(growing, "youtube", "yt-2", at(date(2026, 10, 20)), "Acoustic take", post_type="video", likes=640,
+          comments=30, views=9_000)
+    return growing
+
+
+def _posts(scope, first: date, last: date, platform: str | None = None) -> list[ContentPost]:
+    with session() as s:
+        rows = s.exec(select(ContentPost).where(ContentPost.workspace_id == scope.workspace_id)).all()
+    return [p for p in rows if first <= p.posted_at.date() <= last and (platform is None or p.platform == platform)]
+
+
+def _inter(p: ContentPost) -> int:
+    return p.likes + p.comments + p.shares + p.saves
+
+
+async def test_the_most_liked_post_of_last_month_with_its_caption_whole_words(posting):
+    text = await _ask(posting, "What was my most liked post last month?")
+    mine = _posts(posting, date(2026, 10, 1), date(2026, 10, 31))
+    best = max(mine, key=lambda p: p.likes)
+    assert f"you published {len(mine)} posts" in text and f"{best.likes:,} likes." in text, text
+    assert "Behind the scenes" in text and "#newsingl" not in text.replace("#newsingle", ""), text
+
+
+async def test_how_many_posts_last_week(posting):
+    text = await _ask(posting, "How many posts did I publish last week?")
+    n = len(_posts(posting, MONDAY - timedelta(days=7), MONDAY - timedelta(days=1)))
+    assert f"Last week you published {n} post" in text, text
+
+
+async def test_the_worst_instagram_posts_come_lowest_first(posting):
+    text = await _ask(posting, "Which were my worst performing Instagram posts?")
+    mine = sorted(_posts(posting, TODAY - timedelta(days=89), TODAY, "instagram"),
+                  key=lambda p: (_inter(p), -p.posted_at.timestamp()))
+    first_line = next(line for line in text.splitlines() if line.startswith("1. "))
+    assert f'"{mine[0].caption}"' in first_line and f"{_inter(mine[0]):,} interactions" in first_line, text
+
+
+async def test_reels_against_photos_on_their_own_measures(posting):
+    text = await _ask(posting, "Do reels or photos work better on Instagram?")
+    posts = _posts(posting, TODAY - timedelta(days=89), TODAY, "instagram")
+    followers = _on(posting, "instagram", TODAY)
+    reels = [_inter(p) / p.reach * 100 for p in posts if p.post_type == "reel"]
+    photos = [_inter(p) / followers * 100 for p in posts if p.post_type == "photo"]
+    assert f"reel {sum(reels) / len(reels):.1f}% of reach ({len(reels)} posts)" in text, text
+    assert f"photo {sum(photos) / len(photos):.1f}% of followers ({len(photos)} posts)" in text, text
+
+
+async def test_the_best_time_is_a_slot_with_three_posts(posting):
+    text = await _ask(posting, "When should I post?")
+    assert "Tuesdays 18:00–19:00 (UTC)" in text and "over 3 posts" in text, text
+
+
+async def test_no_posts_is_said_plainly_on_the_second_workspace(declining):
+    text = await _ask(declining, "how many TikTok videos did I post this month?")
+    assert text == "This month on TikTok I found no videos.", text

@@ -25,7 +25,8 @@ TODAY = date(2026, 11, 20)
     ("subscribers over the last 90 days", [("follower_growth", {"period": "last_90_days"})]),
     ("How many followers do I have overall?", [("follower_growth", {"period": "all"})]),
     ("Which were my best posts?", [("top_posts", {"limit": 5})]),
-    ("show me my top 3 videos", [("top_posts", {"limit": 3})]),
+    ("show me my top 3 videos", [("ranked_posts", {"period": "last_90_days", "metric": "interactions",
+                                                    "order": "top", "limit": 3, "post_type": "video"})]),
     ("How is my engagement?", [("engagement_summary", {})]),
     ("hello there", [("follower_growth", {"period": "last_30_days"}), ("engagement_summary", {})]),
 ])

@@ -135,7 +135,91 @@ def engagement(r: dict) -> str:
     return s
 
 
-WRITERS = {"follower_growth": growth, "top_posts": posts, "engagement_summary": engagement}
+METRIC_WORDS = {"interactions": ("interactions", "the most interactions", "the fewest interactions"),
+                "likes": ("likes", "most liked", "least liked"), "comments": ("comments", "most commented",
+                                                                               "least commented"),
+                "shares": ("shares", "most shared", "least shared"), "saves": ("saves", "most saved", "least saved"),
+                "views": ("views", "most viewed", "least viewed"), "reach": ("reached", "widest reaching",
+                                                                            "narrowest reaching")}
+WEEKDAYS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
+
+
+def _refused(r: dict) -> str | None:
+    if r.get("no_public_api") or r.get("not_connected"):
+        return growth(r)
+    return None
+
+
+def ranked(r: dict) -> str:
+    if (refused := _refused(r)) is not None:
+        return refused
+    where = f" on {r['label']}" if r.get("label") else ""
+    kind = (r.get("post_type") or "post").rstrip("s")
+    count = r.get("count") or 0
+    if not count:
+        return f"{_period_label(r)}{where} I found no {kind}s."
+    unit, top, bottom = METRIC_WORDS.get(r.get("metric", ""), METRIC_WORDS["interactions"])
+    said = f"{_period_label(r)}{where} you published {num(count)} {kind}{'s' if count != 1 else ''}"
+    if r.get("average") is not None:
+        said += f", {num(r['average'])} {unit} each on average"
+    which = top if r.get("order") != "bottom" else bottom
+    ps = r.get("posts") or []
+    if len(ps) == 1:
+        p = ps[0]
+        return (f"{said}. The {which}: \"{p['caption'] or 'untitled'}\" on {p['label']} ({day(p['posted_at'])}), "
+                f"{num(p['value'])} {unit}.")
+    lines = [f"{said}. The {which} first:"]
+    for i, p in enumerate(ps, 1):
+        lines.append(f"{i}. \"{p['caption'] or 'untitled'}\" on {p['label']} ({day(p['posted_at'])}): "
+                     f"{num(p['value'])} {unit}.")
+    return "\n".join(lines)
+
+
+def content(r: dict) -> str:
+    if (refused := _refused(r)) is not None:
+        return refused
+    where = f" on {r['label']}" if r.get("label") else ""
+    what = "content type" if r.get("by") == "type" else "hashtag"
+    groups = r.get("groups") or []
+    if not groups:
+        return f"{_period_label(r)}{where} there are not enough posts with a known reach or audience to compare by {what}."
+    rows = []
+    for gr in groups[:5]:
+        name = gr["key"] if r.get("by") == "type" else f"#{gr['key']}"
+        basis = {"reach": "of reach", "followers": "of followers", "mixed": "of reach or followers"}.get(
+            gr.get("basis") or "", "")
+        rows.append(f"{name} {gr['avg_rate']:.1f}% {basis} ({gr['rated']} post{'s' if gr['rated'] != 1 else ''})")
+    best = groups[0]
+    lead = best["key"] if r.get("by") == "type" else f"#{best['key']}"
+    return (f"{_period_label(r)}{where}, by {what}, your average engagement was: " + "; ".join(rows)
+            + f". {lead} works best so far.")
+
+
+def timing(r: dict) -> str:
+    if (refused := _refused(r)) is not None:
+        return refused
+    where = f" on {r['label']}" if r.get("label") else ""
+    slots = r.get("slots") or []
+    tz = r.get("timezone", "UTC")
+    if not slots:
+        return (f"I can't name a best time{where} yet: no weekday and hour has 3 posts with a known reach or "
+                f"audience in the last 90 days ({num(r.get('posts') or 0)} posts). Post a few times in the same slot "
+                "and I can compare.")
+    first = slots[0]
+    s = (f"Your best time to post{where} is {WEEKDAYS[first['weekday']]} {first['hour']:02d}:00–"
+         f"{(first['hour'] + 1) % 24:02d}:00 ({tz}): {first['avg_rate']:.1f}% average engagement over "
+         f"{first['posts']} posts in the last 90 days.")
+    if len(slots) > 1:
+        s += " Next: " + ", ".join(f"{WEEKDAYS[x['weekday']]} {x['hour']:02d}:00 ({x['avg_rate']:.1f}%)"
+                                    for x in slots[1:]) + "."
+    week = r.get("week") or {}
+    if week.get("verdict") in ("weekend", "weekday"):
+        s += (f" Weekends average {week['weekend_rate']:.1f}% against {week['weekday_rate']:.1f}% on weekdays.")
+    return s
+
+
+WRITERS = {"follower_growth": growth, "top_posts": posts, "engagement_summary": engagement, "ranked_posts": ranked,
+           "content_performance": content, "best_times": timing}
 
 
 def compose(results, failed: list[str] = ()) -> str:

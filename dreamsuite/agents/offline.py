@@ -147,6 +147,23 @@ def unavailable_metric(question: str, platforms: list[str]) -> tuple[str, str] |
     return None
 
 
+POST_METRICS = ((r"most liked|\blikes?\b|\bliked\b", "likes"), (r"comment", "comments"),
+                (r"\bviews?\b|viewed|watched", "views"), (r"shared|\bshares?\b", "shares"),
+                (r"\bsaved?\b|\bsaves\b", "saves"), (r"\breach(ed)?\b", "reach"))
+POST_TYPES = ("reel", "photo", "carousel", "short", "video", "story", "track")
+
+
+def _singular(q: str) -> bool:
+    """"my most liked post" asks for one; "my most liked posts" for several."""
+    kinds = "post|video|reel|photo|short|carousel|track"
+    return bool(re.search(rf"\b({kinds})\b", q)) and not re.search(rf"\b({kinds})s\b", q)
+
+
+def _post_type(q: str) -> str | None:
+    found = [t for t in POST_TYPES if re.search(rf"\b{t}s?\b", q)]
+    return found[0] if len(found) == 1 else None
+
+
 def choose_tools(question: str, today: date | None = None) -> list[tuple[str, dict]]:
     """(tool name, args) to call for a question; a general summary when nothing matches."""
     q = question.lower()
@@ -154,12 +171,37 @@ def choose_tools(question: str, today: date | None = None) -> list[tuple[str, di
     platforms = [p for p in find_platforms(question) if p not in ("apple_music", "amazon_music", "tidal")]
     on = [{"platform": p} for p in platforms] or [{}]
     calls: list[tuple[str, dict]] = []
+    if re.search(r"best (time|day|hour)|when (should|to|do) i post|what time|which day|weekends?\b", q):
+        return [("best_times", p) for p in on]
+    if re.search(r"hashtag|#\w", q):
+        return [("content_performance", {"by": "hashtag", **p}) for p in on]
+    if re.search(r"\b(vs|versus|or)\b.*\b(reels?|photos?|carousels?|shorts?|videos?)\b|content types?|"
+                 r"(which|what) (kind|type)s? of (post|content)|format", q) and len(
+            [t for t in POST_TYPES if re.search(rf"\b{t}s?\b", q)]) != 1:
+        return [("content_performance", {"by": "type", **p}) for p in on]
+    metric = next((m for pattern, m in POST_METRICS if re.search(pattern, q)), None)
+    worst = re.search(r"\b(worst|least|lowest|weakest|flop)", q) is not None
+    counting = re.search(r"how many\b[^?.]*\b(posts?|videos?|reels?|photos?|tracks?|shorts?|carousels?)\b|"
+                         r"how (often|many times) did i post|post count", q) is not None
+    if counting or metric or worst or (_post_type(q) and re.search(r"best|top|most", q)):
+        n = re.search(r"\b(?:top|best|worst)\s+(\d{1,2})\b", q)
+        args = {**window, "metric": metric or "interactions", "order": "bottom" if worst else "top",
+                "limit": max(1, min(int(n.group(1)), 20)) if n else 1 if _singular(q) else 5}
+        if counting:
+            args["limit"] = 1
+        if kind := _post_type(q):
+            args["post_type"] = kind
+        if args.get("period") == "last_30_days" and "30" not in q and "month" not in q:
+            args["period"] = "last_90_days"  # posts: a quarter unless a window is named
+        calls += [("ranked_posts", {**args, **p}) for p in on]
+        if counting:
+            return calls
     if re.search(r"follow|grow|grew|growth|gain|audience|fans|subscri|lost|lose|los[ei]ng", q):
         calls += [("follower_growth", {**window, **p}) for p in on]
-    if re.search(r"\bposts?\b|best|top|content|video|reel|perform", q):
+    if not calls and re.search(r"\bposts?\b|best|top|content|video|reel|perform", q):
         n = re.search(r"\b(?:top|best)\s+(\d{1,2})\b", q)
         calls.append(("top_posts", {"limit": max(1, min(int(n.group(1)), 20)) if n else 5}))
-    if re.search(r"engag|likes|comments|interact", q):
+    if re.search(r"engag|interact", q) or (re.search(r"\bcomments\b|\blikes\b", q) and not calls):
         calls.append(("engagement_summary", {}))
     if not calls and platforms:  # "how is my YouTube doing?"
         calls += [("follower_growth", {**window, **p}) for p in on]

@@ -7,7 +7,7 @@ themselves, so what an agent can see is exactly what this class reads for its sc
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func
 from sqlmodel import select
@@ -34,6 +34,15 @@ class WorkspaceReader:
             with session() as s:
                 self._today = sr.workspace_today(s, self.scope)
         return self._today
+
+    def timezone(self) -> str:
+        with session() as s:
+            return sr.workspace_zone_name(s, self.scope)
+
+    def followers_now(self) -> dict[str, int]:
+        """Each platform's latest follower count (the base of a rate where a post has no reach)."""
+        series = sr.by_platform(self.metric_rows(since=self.today() - timedelta(days=60)))
+        return {p: pts[-1][1] for p, pts in series.items() if pts and pts[-1][1] > 0}
 
     def metric_rows(self, since: date | None = None) -> list[sr.PlatformDay]:
         with session() as s:

@@ -15,6 +15,7 @@ from pydantic_ai import ModelRetry, RunContext
 from dreamsuite.agents.deps import AgentDeps
 from dreamsuite.analytics import engagement as eng
 from dreamsuite.analytics import growth as g
+from dreamsuite.analytics import timing
 from dreamsuite.platforms import UnknownPlatform, get_adapter, platform_label
 from dreamsuite.platforms.catalog import DECLARED
 from dreamsuite.services import series as sr
@@ -177,4 +178,121 @@ def engagement_summary(ctx: RunContext[AgentDeps]) -> dict:
     }
 
 
-TOOLS = [data_inventory, follower_growth, top_posts, engagement_summary]
+Metric = Literal["interactions", "likes", "comments", "shares", "saves", "views", "reach"]
+Order = Literal["top", "bottom"]
+CAPTION_CHARS = 80
+
+
+def short_caption(text: str | None, limit: int = CAPTION_CHARS) -> str:
+    """A caption on one line, cut at a word's end (never "#newsingl"), with "…" when cut."""
+    words, out = (text or "").split(), ""
+    for w in words:
+        if len(out) + len(w) + (1 if out else 0) > limit:
+            return (out or w[:limit]) + "…"
+        out = f"{out} {w}" if out else w
+    return out
+
+
+def _posts_in(ctx: RunContext[AgentDeps], first: date | None, last: date, platform: str | None,
+              post_type: str | None) -> list[dict]:
+    kind = (post_type or "").strip().lower().rstrip("s") or None  # "reels" → "reel"
+    out = []
+    for p in ctx.deps.reader.posts(since=first):
+        day = date.fromisoformat(p["posted_at"][:10])
+        if day > last or (platform and p["platform"] != platform):
+            continue
+        if kind and (p["type"] or "").lower().rstrip("s") != kind:
+            continue
+        out.append(p)
+    return out
+
+
+def _value(p: dict, metric: str) -> int:
+    if metric == "interactions":
+        return eng.post_engagement(p)
+    return int(p.get(metric) or 0)
+
+
+def ranked_posts(ctx: RunContext[AgentDeps], metric: Metric = "interactions", order: Order = "top",
+                 limit: Annotated[int, Field(ge=1, le=20)] = 5, period: Period = "last_90_days",
+                 platform: str | None = None, post_type: str | None = None, start: str | None = None,
+                 end: str | None = None) -> dict:
+    """Posts ranked by a number in a window: the most (top) or least (bottom) liked, commented,
+    shared, saved, viewed or reached, or by all interactions; with how many posts the window
+    holds and their average.
+
+    Args:
+        metric: interactions (likes + comments + shares + saves), likes, comments, shares, saves, views or reach.
+        order: top (most first) or bottom (least first).
+        limit: how many posts, 1 to 20.
+        period: as for follower_growth; start/end (YYYY-MM-DD) instead, for explicit dates.
+        platform: one platform, or leave out for all.
+        post_type: reel, photo, carousel, video, short, track… or leave out.
+    """
+    if metric not in Metric.__args__ or order not in Order.__args__:  # type: ignore[attr-defined]
+        raise ModelRetry("metric must be one of interactions, likes, comments, shares, saves, views, reach; "
+                         "order top or bottom.")
+    if not isinstance(limit, int) or not 1 <= limit <= 20:
+        raise ModelRetry("limit must be a whole number from 1 to 20.")
+    first, last, label = _window(ctx.deps, period, start, end)
+    name, refusal = _platform(ctx.deps, platform)
+    out = {"metric": metric, "order": order, "period": label, "from": first.isoformat() if first else None,
+           "to": last.isoformat(), "platform": name, "label": platform_label(name) if name else None,
+           "post_type": post_type}
+    if refusal:
+        return out | refusal
+    posts = _posts_in(ctx, first, last, name, post_type)
+    ranked = sorted(posts, key=lambda p: p["posted_at"], reverse=True)
+    ranked.sort(key=lambda p: _value(p, metric), reverse=order == "top")  # stable: newest first on ties
+    values = [_value(p, metric) for p in posts]
+    return out | {
+        "has_data": bool(posts), "count": len(posts),
+        "average": round(sum(values) / len(values), 1) if values else None,
+        "posts": [{"caption": short_caption(p["caption"]), "platform": p["platform"],
+                   "label": platform_label(p["platform"]), "type": p["type"], "posted_at": p["posted_at"][:10],
+                   "url": p["url"], "value": _value(p, metric)} for p in ranked[:limit]],
+    }
+
+
+def content_performance(ctx: RunContext[AgentDeps], by: Literal["type", "hashtag"] = "type",
+                        period: Period = "last_90_days", platform: str | None = None) -> dict:
+    """Average engagement rate by content type (reel, photo, video, short…) or by hashtag: the rate
+    is interactions over reach, or over followers where a post has no reach (`basis` says which).
+
+    Args:
+        by: type or hashtag.
+        period: as for follower_growth.
+        platform: one platform, or leave out for all.
+    """
+    if by not in ("type", "hashtag"):
+        raise ModelRetry("by must be type or hashtag.")
+    first, last, label = _window(ctx.deps, period, None, None)
+    name, refusal = _platform(ctx.deps, platform)
+    out = {"by": by, "period": label, "platform": name, "label": platform_label(name) if name else None}
+    if refusal:
+        return out | refusal
+    posts = [{**p, "posted_at": p["posted_at"]} for p in _posts_in(ctx, first, last, name, None)]
+    followers = ctx.deps.reader.followers_now()
+    groups = eng.by_type(posts, followers) if by == "type" else eng.by_hashtag(posts, followers, min_posts=2)
+    return out | {"has_data": any(gr.avg_rate is not None for gr in groups), "posts": len(posts),
+                  "groups": [gr.as_dict() for gr in groups if gr.avg_rate is not None][:10]}
+
+
+def best_times(ctx: RunContext[AgentDeps], platform: str | None = None) -> dict:
+    """The artist's best weekday and hour to post, in their timezone, from the last 90 days'
+    posts; a slot counts only with 3 rated posts or more. Also weekdays against weekends."""
+    name, refusal = _platform(ctx.deps, platform)
+    tz = ctx.deps.reader.timezone()
+    out = {"timezone": tz, "platform": name, "label": platform_label(name) if name else None}
+    if refusal:
+        return out | refusal
+    last = ctx.deps.reader.today()
+    posts = _posts_in(ctx, last - timedelta(days=89), last, name, None)
+    followers = ctx.deps.reader.followers_now()
+    slots = [sl.as_dict() for sl in timing.best_times(posts, tz, followers) if sl.evidence == "ok"][:3]
+    split = timing.weekday_vs_weekend(posts, tz, followers)
+    return out | {"posts": len(posts), "slots": slots, "week": split.as_dict()}
+
+
+TOOLS = [data_inventory, follower_growth, top_posts, engagement_summary, ranked_posts, content_performance,
+         best_times]
