@@ -215,3 +215,43 @@ async def test_the_best_time_is_a_slot_with_three_posts(posting):
 async def test_no_posts_is_said_plainly_on_the_second_workspace(declining):
     text = await _ask(declining, "how many TikTok videos did I post this month?")
     assert text == "This month on TikTok I found no videos.", text
+
+
+# ------------------------------------------------------------------ goals, forecasts, unusual days
+@pytest.fixture
+def analysed(growing):
+    from dreamsuite.services import analysis, goals
+
+    goals.create(growing, "instagram", 12_000, TODAY + timedelta(days=120))
+    analysis.analyse(growing.workspace_id)  # stores the forecasts and the unusual days
+    return growing
+
+
+async def test_goal_progress_quotes_the_current_count_and_the_target(analysed):
+    text = await _ask(analysed, "Am I on track for my goals?")
+    assert f"{_on(analysed, 'instagram', TODAY):,} of 12,000" in text, text
+
+
+async def test_when_a_target_is_reached_comes_from_the_stored_forecast(analysed):
+    from dreamsuite.models import StoredForecast
+
+    text = await _ask(analysed, "When will I reach 12k followers on Instagram?")
+    with session() as s:
+        row = s.exec(select(StoredForecast).where(StoredForecast.workspace_id == analysed.workspace_id,
+                                                  StoredForecast.platform == "instagram")).one()
+    reached = date.fromisoformat(next(p[0] for p in row.points if p[1] >= 12_000))
+    assert f"It reaches 12,000 around {reached:%b} {reached.day}" in text, text
+
+
+async def test_why_a_number_jumped_names_the_unusual_days(analysed):
+    from dreamsuite.models import FollowerAnomaly
+
+    text = await _ask(analysed, "Why did my YouTube followers jump in the last 2 weeks?")
+    with session() as s:
+        marks = s.exec(select(FollowerAnomaly).where(FollowerAnomaly.workspace_id == analysed.workspace_id,
+                                                     FollowerAnomaly.platform == "youtube",
+                                                     FollowerAnomaly.date >= TODAY - timedelta(days=13))).all()
+    assert marks, "the planted spike was not found by the analysis"
+    for m in marks:
+        assert f"{m.date:%b} {m.date.day} on YouTube: {'gained' if m.change >= 0 else 'lost'} " \
+               f"{abs(round(m.change)):,} followers" in text, text

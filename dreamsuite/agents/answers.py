@@ -218,7 +218,68 @@ def timing(r: dict) -> str:
     return s
 
 
-WRITERS = {"follower_growth": growth, "top_posts": posts, "engagement_summary": engagement, "ranked_posts": ranked,
+def goals(r: dict) -> str:
+    gs = r.get("goals") or []
+    if not gs:
+        return "You have no goals yet. Set one on the Goals page (say, 10,000 Instagram followers by June)."
+    lines = []
+    for gl in gs:
+        pr, pj = gl.get("progress") or {}, gl.get("projection") or {}
+        if not pr:
+            lines.append(f"{gl['title']}: no numbers yet for {gl['label']}.")
+            continue
+        s = (f"{gl['title']}: {num(pr['current'])} of {num(pr['target'])} ({pr['pct']:.1f}%), "
+             f"{num(pr['remaining'])} to go.")
+        if pr.get("needed_per_day") is not None and pr.get("recent_per_day") is not None:
+            s += (f" It needs {signed(pr['needed_per_day'])} a day; lately {signed(pr['recent_per_day'])} a day.")
+        if pj.get("expected_date"):
+            s += f" The forecast reaches it around {day(pj['expected_date'])}."
+        lines.append(s)
+    return "\n".join(lines)
+
+
+def forecast(r: dict) -> str:
+    if (refused := _refused(r)) is not None:
+        return refused
+    where = f" on {r['label']}" if r.get("label") else ""
+    if not r.get("has_data"):
+        return (f"I have no forecast{where} yet: it needs two weeks of daily numbers, and is made after each "
+                "sync.")
+    s = (f"The forecast{where} expects about {num(r['expected'])} followers by {day(r['date'])} "
+         f"(80% band {num(r['low'])}–{num(r['high'])})")
+    s += f", from {num(r['current'])} now." if r.get("current") else "."
+    if r.get("target"):
+        reach = r.get("reaches") or {}
+        if reach.get("reached"):
+            s += f" You are already past {num(r['target'])}."
+        elif reach.get("expected_date"):
+            s += f" It reaches {num(r['target'])} around {day(reach['expected_date'])}"
+            if reach.get("earliest") and reach.get("latest"):
+                s += f" (between {day(reach['earliest'])} and {day(reach['latest'])})"
+            s += "."
+        else:
+            s += (f" {num(r['target'])} is not within the forecast, which runs to {day(r['runs_to'])}: at this "
+                  "pace it is further away.")
+    return s
+
+
+def unusual(r: dict) -> str:
+    if (refused := _refused(r)) is not None:
+        return refused
+    where = f" on {r['label']}" if r.get("label") else ""
+    days = r.get("days") or []
+    if not days:
+        return f"{_period_label(r)}{where} no day stood out from your usual pace."
+    lines = [f"{_period_label(r)}{where}, the days that stood out:"]
+    for d in days[-5:]:
+        what = "gained" if d["change"] >= 0 else "lost"
+        lines.append(f"- {day(d['date'])} on {d['label']}: {what} {num(abs(d['change']))} followers where that "
+                     f"weekday usually brings {signed(d['expected'])}.")
+    lines.append("Posts, a release or a mention elsewhere on those days are the usual reasons.")
+    return "\n".join(lines)
+
+
+WRITERS = {"goals_progress": goals, "forecast": forecast, "unusual_days": unusual, "follower_growth": growth, "top_posts": posts, "engagement_summary": engagement, "ranked_posts": ranked,
            "content_performance": content, "best_times": timing}
 
 

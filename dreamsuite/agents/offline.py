@@ -153,6 +153,16 @@ POST_METRICS = ((r"most liked|\blikes?\b|\bliked\b", "likes"), (r"comment", "com
 POST_TYPES = ("reel", "photo", "carousel", "short", "video", "story", "track")
 
 
+def _number(text: str) -> int:
+    """"10k" → 10000, "1.5m" → 1500000, "12,500" → 12500."""
+    t = text.strip().lower().replace(" ", "")
+    scale = 1000 if t.endswith("k") else 1_000_000 if t.endswith("m") else 1
+    t = t.rstrip("km")
+    if scale == 1:
+        t = t.replace(",", "").replace(".", "")
+    return int(float(t) * scale)
+
+
 def _singular(q: str) -> bool:
     """"my most liked post" asks for one; "my most liked posts" for several."""
     kinds = "post|video|reel|photo|short|carousel|track"
@@ -171,6 +181,17 @@ def choose_tools(question: str, today: date | None = None) -> list[tuple[str, di
     platforms = [p for p in find_platforms(question) if p not in ("apple_music", "amazon_music", "tidal")]
     on = [{"platform": p} for p in platforms] or [{}]
     calls: list[tuple[str, dict]] = []
+    if re.search(r"\bgoals?\b|target|milestone|on track", q) and not re.search(r"when will|forecast|predict", q):
+        return [("goals_progress", {})]
+    if re.search(r"forecast|predict|when will i|will i (reach|hit|get)|expect|next month|in \d+ days", q):
+        args: dict = {}
+        if m := re.search(r"\b(\d{1,3}(?:[,.]\d{3})+|\d+(?:\.\d+)?\s*[km]\b|\d{3,})", q):
+            args["target"] = _number(m.group(1))
+        if m := re.search(r"\bin (\d{1,2}) days\b", q):
+            args["days"] = min(90, int(m.group(1)))
+        return [("forecast", {**args, **p}) for p in on]
+    if re.search(r"why did|jump|spike|drop|unusual|what happened|sudden", q):
+        return [("unusual_days", {**window, **p}) for p in on]
     if re.search(r"best (time|day|hour)|when (should|to|do) i post|what time|which day|weekends?\b", q):
         return [("best_times", p) for p in on]
     if re.search(r"hashtag|#\w", q):

@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from dreamsuite.db import session
-from dreamsuite.models import ConnectionStatus, DailyMetric, PlatformConnection
+from dreamsuite.models import ConnectionStatus, DailyMetric, FollowerAnomaly, PlatformConnection, StoredForecast
 from dreamsuite.platforms import UnknownPlatform, get_adapter, platform_label
 from dreamsuite.platforms.catalog import DECLARED
 from dreamsuite.services import series as sr
@@ -55,6 +55,34 @@ class WorkspaceReader:
     def latest_metric_date(self) -> date | None:
         with session() as s:
             return sr.latest_metric_date(s, self.scope)
+
+    def goals(self) -> list[dict]:
+        from dreamsuite.services import goals
+
+        return goals.views(self.scope)
+
+    def forecast(self, platform: str | None) -> dict | None:
+        """The stored forecast of a platform (None: every platform added up), computed by the
+        worker after each sync: {"method", "level", "points": [[iso, mean, lo, hi], ...]}."""
+        ws = self.scope.workspace_id
+        with session() as s:
+            row = s.exec(select(StoredForecast).where(StoredForecast.workspace_id == ws,
+                                                      StoredForecast.platform == (platform or "all"),
+                                                      StoredForecast.metric == "followers")).first()
+            return {"method": row.method, "level": row.level, "points": list(row.points)} if row else None
+
+    def unusual_days(self, first: date | None, last: date, platform: str | None) -> list[dict]:
+        ws = self.scope.workspace_id
+        with session() as s:
+            q = select(FollowerAnomaly).where(FollowerAnomaly.workspace_id == ws, FollowerAnomaly.date <= last)
+            if first is not None:
+                q = q.where(FollowerAnomaly.date >= first)
+            if platform:
+                q = q.where(FollowerAnomaly.platform == platform)
+            rows = s.exec(q.order_by(FollowerAnomaly.date)).all()
+            return [{"platform": r.platform, "label": platform_label(r.platform), "date": r.date.isoformat(),
+                     "change": int(round(r.change)), "expected": int(round(r.expected)), "kind": r.kind,
+                     "followers": r.followers} for r in rows]
 
     def inventory(self) -> dict:
         """What is connected, since when numbers exist, and what each platform cannot give."""

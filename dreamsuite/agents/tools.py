@@ -14,6 +14,7 @@ from pydantic_ai import ModelRetry, RunContext
 
 from dreamsuite.agents.deps import AgentDeps
 from dreamsuite.analytics import engagement as eng
+from dreamsuite.analytics import goals as goal_math
 from dreamsuite.analytics import growth as g
 from dreamsuite.analytics import timing
 from dreamsuite.platforms import UnknownPlatform, get_adapter, platform_label
@@ -294,5 +295,77 @@ def best_times(ctx: RunContext[AgentDeps], platform: str | None = None) -> dict:
     return out | {"posts": len(posts), "slots": slots, "week": split.as_dict()}
 
 
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def goals_progress(ctx: RunContext[AgentDeps]) -> dict:
+    """Every open goal: target, current, % done, what is left, the pace it needs against the
+    recent pace, and the date the forecast reaches it (with its band)."""
+    goals = ctx.deps.reader.goals()
+    return {"has_data": bool(goals), "goals": [_jsonable({**gl, "label": platform_label(gl["platform"])
+                                                          if gl.get("platform") else "every platform"})
+                                               for gl in goals]}
+
+
+def forecast(ctx: RunContext[AgentDeps], platform: str | None = None,
+             target: Annotated[int | None, Field(ge=1)] = None,
+             days: Annotated[int, Field(ge=1, le=90)] = 30) -> dict:
+    """Followers expected ahead, from the forecast the worker stores after each sync (with its
+    80 % band), on one platform or all added up; with `target`, when the forecast reaches it.
+
+    Args:
+        platform: one platform, or leave out for all added up.
+        target: a follower count to reach, e.g. 10000.
+        days: how far ahead, 1 to 90 days.
+    """
+    if target is not None and (not isinstance(target, int) or target < 1):
+        raise ModelRetry("target must be a whole number of followers, 1 or more.")
+    if not isinstance(days, int) or not 1 <= days <= 90:
+        raise ModelRetry("days must be a whole number from 1 to 90.")
+    name, refusal = _platform(ctx.deps, platform)
+    out = {"platform": name, "label": platform_label(name) if name else None, "target": target}
+    if refusal:
+        return out | refusal
+    stored = ctx.deps.reader.forecast(name)
+    fc = goal_math.as_forecast(stored["points"] if stored else None)
+    if fc is None:
+        return out | {"has_data": False}
+    rows = ctx.deps.reader.metric_rows(since=ctx.deps.reader.today() - timedelta(days=14))
+    series = sr.by_platform(rows)
+    current = sum(pts[-1][1] for p, pts in series.items() if pts and (name is None or p == name)) or None
+    ahead = fc.points[min(days, len(fc.points)) - 1]
+    result = {"has_data": True, "current": current, "level": fc.level, "method": stored["method"],
+              "date": ahead[0].isoformat(), "expected": round(ahead[1]), "low": round(ahead[2]),
+              "high": round(ahead[3]), "runs_to": fc.points[-1][0].isoformat()}
+    if target:
+        proj = goal_math.projection(goal_math.Goal(platform=name, target=target), fc, current=current)
+        result["reaches"] = _jsonable(proj.as_dict()) if proj else None
+    return out | result
+
+
+def unusual_days(ctx: RunContext[AgentDeps], period: Period = "last_30_days", platform: str | None = None,
+                 start: str | None = None, end: str | None = None) -> dict:
+    """Days whose follower change was far from the artist's usual for that weekday (spikes and
+    drops, found by the worker against a robust baseline), with the change and what was usual.
+
+    Args:
+        period: as for follower_growth; start/end (YYYY-MM-DD) instead, for explicit dates.
+        platform: one platform, or leave out for all.
+    """
+    first, last, label = _window(ctx.deps, period, start, end)
+    name, refusal = _platform(ctx.deps, platform)
+    out = {"period": label, "from": first.isoformat() if first else None, "to": last.isoformat(),
+           "platform": name, "label": platform_label(name) if name else None}
+    if refusal:
+        return out | refusal
+    days = ctx.deps.reader.unusual_days(first, last, name)
+    return out | {"has_data": True, "days": days}
+
+
 TOOLS = [data_inventory, follower_growth, top_posts, engagement_summary, ranked_posts, content_performance,
-         best_times]
+         best_times, goals_progress, forecast, unusual_days]
