@@ -255,3 +255,13 @@ async def test_why_a_number_jumped_names_the_unusual_days(analysed):
     for m in marks:
         assert f"{m.date:%b} {m.date.day} on YouTube: {'gained' if m.change >= 0 else 'lost'} " \
                f"{abs(round(m.change)):,} followers" in text, text
+
+
+async def test_a_follow_up_asks_the_previous_question_about_another_platform(growing):
+    first = await career_agent.run("How many Instagram followers did I gain this week?",
+                                   deps=AgentDeps(scope=growing, today=TODAY), model=model_for("offline"))
+    again = await career_agent.run("and on YouTube?", deps=AgentDeps(scope=growing, today=TODAY),
+                                   model=model_for("offline"), message_history=first.all_messages())
+    change = _change(growing, "youtube", MONDAY, TODAY)
+    assert f"This week on YouTube you went from" in again.output and f"({_signed(change)}," in again.output
+    assert "Instagram" not in again.output, again.output

@@ -229,6 +229,34 @@ def choose_tools(question: str, today: date | None = None) -> list[tuple[str, di
     return calls or [("follower_growth", window), ("engagement_summary", {})]
 
 
+FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|same for|and for|also for|now for)\b", re.I)
+
+
+def _questions(messages: list[ModelMessage]) -> list[str]:
+    out = []
+    for m in messages:
+        if isinstance(m, ModelRequest):
+            for p in m.parts:
+                if isinstance(p, UserPromptPart):
+                    c = p.content
+                    out.append(c if isinstance(c, str) else " ".join(x for x in c if isinstance(x, str)))
+    return out
+
+
+def with_context(question: str, previous: str | None) -> str:
+    """A follow-up ("and on YouTube?", "what about last week?") asks the previous question again
+    with what it changes: the platforms it names replace the previous ones; a window is added."""
+    if not previous or not FOLLOW_UP.search(question):
+        return question
+    named = find_platforms(question)
+    base = previous
+    if named:
+        words = [w for w in re.findall(r"\S+", previous) if not find_platforms(w)]
+        base = " ".join(words)
+    rest = FOLLOW_UP.sub("", question).strip(" ?")
+    return f"{base.rstrip(' ?')} {rest}?"
+
+
 def _current_turn(messages: list[ModelMessage]) -> tuple[str, list[ToolReturnPart]]:
     """The latest user question and the tool results that came after it."""
     results: list[ToolReturnPart] = []
@@ -244,6 +272,8 @@ def _current_turn(messages: list[ModelMessage]) -> tuple[str, list[ToolReturnPar
 
 def reply(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
     question, results = _current_turn(messages)
+    asked = _questions(messages)
+    question = with_context(question, asked[-2] if len(asked) > 1 else None)
     available = {t.name for t in info.function_tools}
     if not results:
         if (refused := decline(question)) is not None:
