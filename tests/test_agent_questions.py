@@ -265,3 +265,18 @@ async def test_a_follow_up_asks_the_previous_question_about_another_platform(gro
     change = _change(growing, "youtube", MONDAY, TODAY)
     assert f"This week on YouTube you went from" in again.output and f"({_signed(change)}," in again.output
     assert "Instagram" not in again.output, again.output
+
+
+async def test_since_my_release_counts_from_the_newest_release(growing):
+    release = TODAY - timedelta(days=12)
+    _post(growing, "spotify", "album:1", datetime.combine(release, time(0, 0), tzinfo=UTC), "New single",
+          post_type="single")
+    text = await _ask(growing, "How much did Instagram grow since my release?")
+    change = _change(growing, "instagram", release, TODAY)
+    assert f"Since your release on {release:%b} {release.day} on Instagram you went from" in text, text
+    assert f"({_signed(change)}," in text, text
+
+
+async def test_since_my_release_without_one_says_so(declining):
+    text = await _ask(declining, "How did TikTok grow since my latest single?")
+    assert text.startswith("I found no release"), text

@@ -40,6 +40,8 @@ def _period_label(r: dict) -> str:
         if r.get("from") == r["to"]:
             return f"On {day(r['to'])}"
         return f"From {day(r['from'])} to {day(r['to'])}" if r.get("from") else f"Up to {day(r['to'])}"
+    if r.get("period") == "since_release" and r.get("from"):
+        return f"Since your release on {day(r['from'])}"
     if (p := r.get("period", "")) in PERIOD_PHRASE:
         return PERIOD_PHRASE[p]
     if p.startswith("last_") and p.endswith("_days"):
@@ -57,6 +59,9 @@ def growth(r: dict) -> str:
         now = f" Connected now: {', '.join(connected)}." if connected else ""
         return (f"{where} is not connected to Dream Suite, so I have no {where} numbers. Connect it on the "
                 f"Connections page and I can answer after its first sync.{now}")
+    if r.get("no_release"):
+        return ("I found no release (a single, EP or album among your posts) in the last 180 days, so I can't "
+                "count from one. Ask me about a period or from a date instead.")
     if not r.get("has_data"):
         on = f" on {where}" if where else ""
         if r.get("latest_date"):

@@ -66,6 +66,8 @@ def infer_window(text: str, today: date | None = None) -> dict:
         n, unit = int(m.group(1)), m.group(2)
         days = n * {"day": 1, "week": 7, "month": 30}[unit]
         return {"period": f"last_{min(days, 999)}_days"} if days != 30 or unit == "day" else {"period": "last_30_days"}
+    if re.search(r"since (my|the|our) (last |latest |new |newest )?(release|single|album|ep|drop)\b", t):
+        return {"period": "since_release"}
     if re.search(r"last month|previous month", t):
         return {"period": "last_month"}
     if re.search(r"this month|month so far", t):

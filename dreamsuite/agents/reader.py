@@ -56,6 +56,13 @@ class WorkspaceReader:
         with session() as s:
             return sr.latest_metric_date(s, self.scope)
 
+    def latest_release(self) -> date | None:
+        """The day of the newest release (a single, EP or album) of the last 180 days."""
+        from dreamsuite.services import analysis
+
+        with session() as s:
+            return analysis.release_date(s, self.scope.workspace_id, self.today())
+
     def goals(self) -> list[dict]:
         from dreamsuite.services import goals
 

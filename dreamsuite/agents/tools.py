@@ -22,7 +22,7 @@ from dreamsuite.platforms.catalog import DECLARED
 from dreamsuite.services import series as sr
 
 Period = Literal["today", "yesterday", "this_week", "last_week", "this_month", "last_month", "last_7_days",
-                 "last_14_days", "last_30_days", "last_90_days", "last_365_days", "all"]
+                 "last_14_days", "last_30_days", "last_90_days", "last_365_days", "all", "since_release"]
 PERIOD_NAMES: tuple[str, ...] = Period.__args__  # type: ignore[attr-defined]
 NO_DATA = "No numbers collected yet: connect a platform and run a sync."
 # What people call the platforms, beside their own names.
@@ -76,6 +76,9 @@ def _window(deps: AgentDeps, period: str, start: str | None, end: str | None) ->
              "last_week": (monday - timedelta(days=7), monday - timedelta(days=1))}
     if period in named:
         return (*named[period], period)
+    if period == "since_release":
+        release = deps.reader.latest_release()
+        return (release, today, period) if release else (today, today, "no_release")
     first, last = g.period_range(period, today)  # type: ignore[misc]
     return first, last, period
 
@@ -92,7 +95,7 @@ def follower_growth(ctx: RunContext[AgentDeps], period: Period = "last_30_days",
 
     Args:
         period: today, yesterday, this_week, last_week, this_month, last_month, last_7_days, last_14_days,
-            last_30_days, last_90_days, last_365_days or all.
+            last_30_days, last_90_days, last_365_days, all, or since_release (the latest single, EP or album).
         platform: instagram, youtube, tiktok, spotify, facebook, soundcloud, x, deezer; leave out for all.
         start: first day (YYYY-MM-DD) instead of the period, e.g. a month or a release day.
         end: last day (YYYY-MM-DD), default today.
@@ -103,6 +106,8 @@ def follower_growth(ctx: RunContext[AgentDeps], period: Period = "last_30_days",
                  "platform": name, "label": platform_label(name) if name else None}
     if refusal:
         return out | refusal
+    if label == "no_release":
+        return out | {"has_data": False, "no_release": True}
     # A month of slack before the window to find each platform's baseline.
     rows = ctx.deps.reader.metric_rows(since=first - timedelta(days=31) if first else None)
     series = sr.by_platform(rows)

@@ -48,7 +48,7 @@ def _today(ws: Workspace) -> date:
     return db.utcnow().astimezone(zone).date()
 
 
-def _release_date(s: Session, workspace_id: int, today: date) -> date | None:
+def release_date(s: Session, workspace_id: int, today: date) -> date | None:
     """The UTC day of the newest release posted in the RELEASE_LOOKBACK days up to today."""
     since = sr._start_of(today - timedelta(days=signals.RELEASE_LOOKBACK))
     value = s.execute(select(func.max(ContentPost.posted_at)).where(
@@ -70,7 +70,7 @@ def analyse(workspace_id: int) -> dict[str, Any]:
         followers = sr.platform_series(s, scope, today - timedelta(days=HISTORY_DAYS), today)
         views = sr.metric_series(s, scope, "views", today - timedelta(days=HISTORY_DAYS), today)
         posts = sr.post_rows(s, scope, today - timedelta(days=POST_DAYS), today)
-        release = _release_date(s, workspace_id, today)
+        release = release_date(s, workspace_id, today)
         tz = ws.timezone or "UTC"
 
     forecasts = {p: fc.forecast(series, horizon=HORIZON) for p, series in followers.items()}
