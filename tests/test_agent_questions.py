@@ -280,3 +280,21 @@ async def test_since_my_release_counts_from_the_newest_release(growing):
 async def test_since_my_release_without_one_says_so(declining):
     text = await _ask(declining, "How did TikTok grow since my latest single?")
     assert text.startswith("I found no release"), text
+
+
+async def test_platforms_compared_on_their_own_audience(posting):
+    text = await _ask(posting, "Which platform is growing fastest?")
+    growth = {}
+    for platform in ("instagram", "youtube"):
+        base, now = _on(posting, platform, TODAY - timedelta(days=30)), _on(posting, platform, TODAY)
+        growth[platform] = round((now - base) / base * 100, 2)
+        label = {"instagram": "Instagram", "youtube": "YouTube"}[platform]
+        assert f"- {label}: {now:,} followers" in text and f"{growth[platform]:+.1f}% ({_signed(now - base)})" in text
+    fastest = max(growth, key=growth.get)
+    assert f"Fastest growing: {dict(instagram='Instagram', youtube='YouTube')[fastest]}." in text, text
+    assert "- Spotify:" in text and "too little history to compare its growth" in text, text
+
+
+async def test_types_on_different_measures_are_not_ranked(posting):
+    text = await _ask(posting, "Do reels or photos work better on Instagram?")
+    assert "different measures" in text and "works best" not in text, text

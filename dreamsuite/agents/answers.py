@@ -194,10 +194,15 @@ def content(r: dict) -> str:
         basis = {"reach": "of reach", "followers": "of followers", "mixed": "of reach or followers"}.get(
             gr.get("basis") or "", "")
         rows.append(f"{name} {gr['avg_rate']:.1f}% {basis} ({gr['rated']} post{'s' if gr['rated'] != 1 else ''})")
-    best = groups[0]
-    lead = best["key"] if r.get("by") == "type" else f"#{best['key']}"
-    return (f"{_period_label(r)}{where}, by {what}, your average engagement was: " + "; ".join(rows)
-            + f". {lead} works best so far.")
+    said = f"{_period_label(r)}{where}, by {what}, your average engagement was: " + "; ".join(rows) + "."
+    shown = groups[:5]
+    if len({gr.get("basis") for gr in shown}) > 1:  # a rate over reach is not a rate over followers
+        return said + (" These are different measures (over reach where the platform gives it, over followers "
+                       "where it does not), so I don't rank them against each other.")
+    if len(shown) > 1:
+        best = shown[0]
+        said += f" {(best['key'] if r.get('by') == 'type' else '#' + best['key']).capitalize()} works best so far."
+    return said
 
 
 def timing(r: dict) -> str:
@@ -284,7 +289,37 @@ def unusual(r: dict) -> str:
     return "\n".join(lines)
 
 
-WRITERS = {"goals_progress": goals, "forecast": forecast, "unusual_days": unusual, "follower_growth": growth, "top_posts": posts, "engagement_summary": engagement, "ranked_posts": ranked,
+def comparison(r: dict) -> str:
+    ps = r.get("platforms") or []
+    if not ps:
+        return NO_DATA
+    basis = {"reach": "of reach", "followers": "of followers", "mixed": "of reach or followers"}
+    lines = [f"Over the last {r['days']} days, platform by platform (growth as a % of where each started):"]
+    for p in ps:
+        bits = []
+        if p.get("audience"):
+            share = f", {p['share_pct']:.0f}% of your audience" if p.get("share_pct") is not None else ""
+            bits.append(f"{num(p['audience'])} followers{share}")
+        if p.get("growth_pct") is not None and p.get("complete"):
+            bits.append(f"{pct(p['growth_pct'])} ({signed(p['change'])})")
+        elif p.get("change") is not None:
+            bits.append("too little history to compare its growth")
+        if p.get("engagement_rate") is not None:
+            bits.append(f"{p['engagement_rate']:.1f}% engagement {basis.get(p.get('basis') or '', '')}".rstrip())
+        bits.append(f"{num(p['posts'])} post{'s' if p['posts'] != 1 else ''}")
+        lines.append(f"- {p['label']}: " + "; ".join(bits) + ".")
+    label = {p["platform"]: p["label"] for p in ps}
+    if r.get("fastest_growth"):
+        lines.append(f"Fastest growing: {label[r['fastest_growth']]}.")
+    if r.get("top_engagement"):
+        lines.append(f"Most engaging: {label[r['top_engagement']]}.")
+    if r.get("fastest_growth") or r.get("top_engagement"):
+        focus = r.get("fastest_growth") or r.get("top_engagement")
+        lines.append(f"If you have time for one platform this week, {label[focus]} is where your numbers move most.")
+    return "\n".join(lines)
+
+
+WRITERS = {"compare_platforms": comparison, "goals_progress": goals, "forecast": forecast, "unusual_days": unusual, "follower_growth": growth, "top_posts": posts, "engagement_summary": engagement, "ranked_posts": ranked,
            "content_performance": content, "best_times": timing}
 
 

@@ -192,6 +192,13 @@ def choose_tools(question: str, today: date | None = None) -> list[tuple[str, di
         if m := re.search(r"\bin (\d{1,2}) days\b", q):
             args["days"] = min(90, int(m.group(1)))
         return [("forecast", {**args, **p}) for p in on]
+    if re.search(r"which platform|compare|comparison|where should i (focus|post)|focus on|best platform|"
+                 r"fastest|most engag|audience share|share of my", q):
+        period = window.get("period", "")
+        m = re.match(r"last_(\d+)_days", period)
+        days = int(m.group(1)) if m else {"last_month": 30, "this_month": 30, "last_week": 7, "this_week": 7,
+                                          "last_365_days": 365}.get(period, 30)
+        return [("compare_platforms", {"days": max(7, min(days, 365))})]
     if re.search(r"why did|jump|spike|drop|unusual|what happened|sudden", q):
         return [("unusual_days", {**window, **p}) for p in on]
     if re.search(r"best (time|day|hour)|when (should|to|do) i post|what time|which day|weekends?\b", q):

@@ -13,6 +13,7 @@ from pydantic import Field
 from pydantic_ai import ModelRetry, RunContext
 
 from dreamsuite.agents.deps import AgentDeps
+from dreamsuite.analytics import crossplatform
 from dreamsuite.analytics import engagement as eng
 from dreamsuite.analytics import goals as goal_math
 from dreamsuite.analytics import growth as g
@@ -372,5 +373,31 @@ def unusual_days(ctx: RunContext[AgentDeps], period: Period = "last_30_days", pl
     return out | {"has_data": True, "days": days}
 
 
-TOOLS = [data_inventory, follower_growth, top_posts, engagement_summary, ranked_posts, content_performance,
+def compare_platforms(ctx: RunContext[AgentDeps], days: Annotated[int, Field(ge=7, le=365)] = 30) -> dict:
+    """Platforms side by side over the last `days` days: audience and its share, growth as a % of
+    where each started (so a small platform is not judged by a big one's numbers), posts, and
+    engagement rate with its basis; the fastest growing and the most engaging where two or
+    more can be compared.
+
+    Args:
+        days: the window, 7 to 365 days.
+    """
+    if not isinstance(days, int) or not 7 <= days <= 365:
+        raise ModelRetry("days must be a whole number from 7 to 365.")
+    reader = ctx.deps.reader
+    today = reader.today()
+    series = sr.by_platform(reader.metric_rows(since=today - timedelta(days=days + 31)))
+    posts = [p for p in reader.posts(since=today - timedelta(days=days - 1))
+             if date.fromisoformat(p["posted_at"][:10]) <= today]
+    result = crossplatform.compare(series, posts, days, end=today).as_dict()
+    rated = [p for p in result["platforms"] if p["engagement_rate"] is not None]
+    # Rates over reach and over followers are different measures: a "most engaging" only on one.
+    if len({p["basis"] for p in rated}) > 1:
+        result["top_engagement"] = None
+    for p in result["platforms"]:
+        p["label"] = platform_label(p["platform"])
+    return {"has_data": bool(result["platforms"]), **result}
+
+
+TOOLS = [data_inventory, compare_platforms, follower_growth, top_posts, engagement_summary, ranked_posts, content_performance,
          best_times, goals_progress, forecast, unusual_days]
