@@ -6,7 +6,8 @@ when BENCH_DATABASE_URL is set):
 - dashboard: `dashboard_data` for that workspace (what a page load waits on), and for a heavy
   artist (11 accounts × 3 years, 20,000 posts) beside the time of its SQL alone
   (benchmarks/dashboard.py);
-- chat: a full streamed offline-analyst answer, first chunk and total;
+- chat: a full streamed offline-analyst answer, first chunk and total; and 30 typical questions on a
+  demo-sized and a heavy workspace (benchmarks/chat.py);
 - publish: scheduling and publishing 20 posts (claim, HTTP send, roll-up) one after another;
 - collection writes: rows/s of the write path beside a raw bulk upsert of the same rows
   (benchmarks/collect_write.py);
@@ -157,9 +158,10 @@ def main() -> int:
         for label, db_url in targets:
             _use_database(db_url)
             asyncio.run(run_suite(label))
-            from benchmarks import collect_write, dashboard, event_loop
+            from benchmarks import chat as chat_bench, collect_write, dashboard, event_loop
 
             dashboard.run(label)
+            chat_bench.run(label)
             collect_write.run(label)
             print(f"[{label}] ", end="")
             asyncio.run(event_loop.run())

@@ -44,6 +44,12 @@ class WorkspaceReader:
         series = sr.by_platform(self.metric_rows(since=self.today() - timedelta(days=60)))
         return {p: pts[-1][1] for p, pts in series.items() if pts and pts[-1][1] > 0}
 
+    def follower_series(self, since: date | None = None) -> dict[str, list]:
+        """Followers per platform and day from `since` (None: all history), accounts summed in
+        SQL and read as tuples: an all-time question on years of data stays fast."""
+        with session() as s:
+            return sr.platform_series(s, self.scope, since or date(1970, 1, 1), date(9999, 12, 31))
+
     def metric_rows(self, since: date | None = None) -> list[sr.PlatformDay]:
         with session() as s:
             return sr.metric_rows(s, self.scope, since=since)

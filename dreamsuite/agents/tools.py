@@ -110,16 +110,16 @@ def follower_growth(ctx: RunContext[AgentDeps], period: Period = "last_30_days",
     if label == "no_release":
         return out | {"has_data": False, "no_release": True}
     # A month of slack before the window to find each platform's baseline.
-    rows = ctx.deps.reader.metric_rows(since=first - timedelta(days=31) if first else None)
-    series = sr.by_platform(rows)
+    series = ctx.deps.reader.follower_series(since=first - timedelta(days=31) if first else None)
+    any_rows = bool(series)
     if name:
         series = {name: series[name]} if name in series else {}
     per = {p: g.growth_between(pts, first, last) for p, pts in series.items()}
     total = g.combine_growth(per.values())
     if total is None:
-        latest = max((r.date for r in rows if name is None or r.platform == name), default=None)
+        latest = max((pts[-1][0] for pts in series.values() if pts), default=None)
         return out | {"has_data": False, "latest_date": latest.isoformat() if latest else None,
-                      "message": NO_DATA if not rows else "No data in this period."}
+                      "message": NO_DATA if not any_rows else "No data in this period."}
     changes = g.sum_by_date(
         [c for c in g.daily_changes(pts) if (first is None or c[0] >= first) and c[0] <= last]
         for pts in series.values()
