@@ -147,3 +147,49 @@ async def test_offline_agent_streams_an_answer_with_real_numbers(db):
     end, base = 12000 + 10 * 59, 12000 + 10 * 39  # Nov 20 and Oct 31
     assert len(pieces) > 1
     assert f"from {base:,} to {end:,} followers (+{end - base:,}" in text
+
+
+@pytest.mark.parametrize("question,agent", [
+    ("How did my followers grow this month?", "career"),
+    ("Which platform should I focus on?", "career"),
+    ("When should I post on Instagram?", "content"),
+    ("Do reels or photos work better?", "content"),
+    ("which hashtags work?", "content"),
+    ("Am I on track for my goal?", "goals"),
+    ("When will I reach 10k on YouTube?", "goals"),
+])
+def test_a_question_picks_its_agent(question, agent):
+    from dreamsuite.agents.career import route
+
+    assert route(question) == agent
+
+
+async def test_each_agent_knows_what_is_connected_and_since_when(db):
+    from pydantic_ai.models.function import FunctionModel
+
+    from dreamsuite.agents.career import AGENTS
+
+    me = make_scope()
+    seed_followers(me, "instagram", TODAY, [100 + i for i in range(10)])
+    seen: dict[str, str] = {}
+
+    def capture(messages, info):
+        seen["instructions"] = info.instructions or ""
+        return ModelResponse(parts=[TextPart("ok")])
+
+    await AGENTS["content"].run("x", deps=AgentDeps(scope=me, today=TODAY), model=FunctionModel(capture))
+    text = seen["instructions"]
+    first = TODAY - timedelta(days=9)
+    assert "content strategist" in text and f"Connected: Instagram (daily numbers {first} to {TODAY})" in text
+    assert "No public API: Apple Music, Amazon Music, TIDAL" in text
+
+
+async def test_the_chat_stores_which_agent_answered(db):
+    from dreamsuite.services import chat
+
+    me = make_scope()
+    seed_followers(me, "instagram", TODAY, [100 + i for i in range(10)])
+    cid = chat.create_conversation(me)
+    async for _ in chat.stream_reply(me, cid, "When should I post?"):
+        pass
+    assert chat.messages(me, cid)[1]["agent"] == "content"

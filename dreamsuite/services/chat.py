@@ -15,7 +15,7 @@ from typing import AsyncIterator
 from pydantic_ai.messages import ModelMessage, ModelMessagesTypeAdapter
 from pydantic_ai.models import Model
 
-from dreamsuite.agents.career import AGENTS, model_for, model_label
+from dreamsuite.agents.career import AGENTS, model_for, model_label, route
 from dreamsuite.agents.deps import AgentDeps
 from dreamsuite import db
 from dreamsuite.db import session, utcnow
@@ -127,14 +127,16 @@ def _failure_message(e: BaseException) -> str:
 
 
 async def stream_reply(scope: Scope, conversation_id: int, question: str, *,
-                       agent_name: str = "career", model: Model | str | None = None) -> AsyncIterator[str]:
+                       agent_name: str | None = None, model: Model | str | None = None) -> AsyncIterator[str]:
     """Yield the answer as it is written; the question and the answer are both stored,
-    even when the model fails or the reader stops early."""
+    even when the model fails or the reader stops early. Without `agent_name` the question
+    picks its agent (see agents.career.route)."""
     question = (question or "").strip()
     if not question:
         raise ChatError("Please type a question.")
     if len(question) > MAX_QUESTION:
         raise ChatError(f"Questions are limited to {MAX_QUESTION:,} characters; this one has {len(question):,}.")
+    agent_name = agent_name or route(question)
     agent = AGENTS.get(agent_name)
     if agent is None:
         raise ChatError(f"Unknown agent {agent_name!r}.")
