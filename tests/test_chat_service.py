@@ -151,3 +151,18 @@ async def test_configured_llm_without_key_fails_cleanly(db, monkeypatch):
         await ask(me, cid, Q1)
     msgs = chat.messages(me, cid)
     assert [m["role"] for m in msgs] == ["user", "assistant"] and msgs[1]["model"] == "openai-chat:gpt-4o-mini"
+
+
+def test_suggestions_come_from_the_artists_own_data(db):
+    from dreamsuite.services import goals
+
+    empty = make_scope("Nobody")
+    assert chat.suggestions(empty) == ["What can you tell me once a platform is connected?"]
+    me = make_scope("Two platforms")
+    today = utcnow().date()
+    seed_followers(me, "youtube", today, [500 + i for i in range(10)])
+    seed_followers(me, "tiktok", today, [9_000 + i for i in range(10)])
+    first = chat.suggestions(me)
+    assert first[0] == "How did my TikTok grow this week?" and first[-1] == "Which platform is growing fastest?"
+    goals.create(me, "youtube", 1_000)
+    assert chat.suggestions(me)[-1] == "Am I on track for my goals?"

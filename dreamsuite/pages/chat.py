@@ -3,7 +3,7 @@ import reflex as rx
 from dreamsuite import styles as st
 from dreamsuite.components.layout import template
 from dreamsuite.components.markdown import safe_markdown
-from dreamsuite.state.chat import SUGGESTIONS, ChatState as S
+from dreamsuite.state.chat import ChatState as S
 
 
 def _conversation_item(c) -> rx.Component:
@@ -29,6 +29,9 @@ def _message(m) -> rx.Component:
             rx.text(m.content, white_space="pre-wrap"),
             rx.cond(m.content != "",
                     rx.box(safe_markdown(m.content),
+                           rx.cond(m.agent_title != "",
+                                   rx.text(m.agent_title, size=st.size_xs, color=st.text_muted,
+                                           margin_top=st.space_xs, data_testid="chat-agent")),
                            style={"& p:first-child": {"margin_top": "0"}, "& p:last-child": {"margin_bottom": "0"}}),
                     rx.spinner(size="2")),
         ),
@@ -47,8 +50,8 @@ def _empty() -> rx.Component:
         rx.icon("sparkles", size=st.icon_xl, color=st.icon_feature),
         rx.text("Ask anything about your numbers.", size=st.size_lg, weight="medium"),
         rx.hstack(
-            *[rx.button(q, variant="outline", size="1", on_click=S.ask(q), disabled=S.streaming)
-              for q in SUGGESTIONS],
+            rx.foreach(S.suggestions, lambda q: rx.button(q, variant="outline", size="1", on_click=S.ask(q),
+                                                          disabled=S.streaming, data_testid="chat-suggestion")),
             wrap="wrap", justify="center",
         ),
         align="center", spacing=st.gap_md, padding=f"{st.space_3xl} {st.space_lg}", width="100%",

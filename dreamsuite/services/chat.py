@@ -10,12 +10,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from datetime import timedelta
 from typing import AsyncIterator
 
 from pydantic_ai.messages import ModelMessage, ModelMessagesTypeAdapter
 from pydantic_ai.models import Model
 
-from dreamsuite.agents.career import AGENTS, model_for, model_label, route
+from dreamsuite.agents.career import AGENT_TITLES, AGENTS, model_for, model_label, route
 from dreamsuite.agents.deps import AgentDeps
 from dreamsuite import db
 from dreamsuite.db import session, utcnow
@@ -64,8 +65,27 @@ def messages(scope: Scope, conversation_id: int) -> list[dict]:
         rows = s.exec(scoped(scope, ChatMessage).where(ChatMessage.conversation_id == conversation_id)
                       .order_by(ChatMessage.id)).all()
         return [{"id": m.id, "role": m.role, "content": m.content, "created_at": m.created_at.isoformat(),
-                 "agent": m.agent, "model": m.model, "tokens": m.tokens, "duration_ms": m.duration_ms}
+                 "agent": m.agent, "agent_title": AGENT_TITLES.get(m.agent or "", ""), "model": m.model,
+                 "tokens": m.tokens, "duration_ms": m.duration_ms}
                 for m in rows]
+
+
+def suggestions(scope: Scope) -> list[str]:
+    """Questions to start with, from what this artist has: their biggest platform, their posts,
+    their goals (or a first comparison when there is no goal)."""
+    from dreamsuite.agents.reader import WorkspaceReader
+
+    reader = WorkspaceReader(scope)
+    connected = [p for p in reader.inventory()["connected"] if p["last_day"]]
+    if not connected:
+        return ["What can you tell me once a platform is connected?"]
+    series = reader.follower_series(since=reader.today() - timedelta(days=7))
+    biggest = max(connected, key=lambda p: (series.get(p["platform"]) or [(None, 0)])[-1][1])
+    out = [f"How did my {biggest['label']} grow this week?", "What was my most liked post last month?",
+           "When should I post?"]
+    out.append("Am I on track for my goals?" if reader.goals() else
+               "Which platform is growing fastest?" if len(connected) > 1 else "Why did my followers jump?")
+    return out
 
 
 def _history(s, scope: Scope, conversation_id: int) -> list[ModelMessage]:

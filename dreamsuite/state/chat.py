@@ -22,17 +22,11 @@ from dreamsuite.state.auth import AuthState
 log = logging.getLogger(__name__)
 FLUSH_SECONDS = 0.05  # batch deltas a little: one websocket frame per token is wasteful
 
-SUGGESTIONS = [
-    "How many followers did I gain in the last 7 days?",
-    "Which of my posts performed best?",
-    "What's my engagement rate?",
-]
-
-
 @dataclasses.dataclass
 class ChatMsg:
     role: str = "user"
     content: str = ""
+    agent_title: str = ""  # which of the agents answered (Career Agent, Content Strategist, Goal Tracker)
 
 
 class ChatState(AuthState):
@@ -41,6 +35,7 @@ class ChatState(AuthState):
     messages: list[ChatMsg] = []
     streaming: bool = False
     chat_error: str = ""
+    suggestions: list[str] = []  # built from this artist's data (services.chat.suggestions)
 
     async def _load_conversations(self) -> None:
         rows = await db.run(chat_service.list_conversations, await self._scope())
@@ -54,7 +49,8 @@ class ChatState(AuthState):
             self.chat_error = "That conversation does not exist (or is not yours)."
             return
         self.conversation_id = conversation_id
-        self.messages = [ChatMsg(role=m["role"], content=m["content"]) for m in rows]
+        self.messages = [ChatMsg(role=m["role"], content=m["content"], agent_title=m.get("agent_title") or "")
+                         for m in rows]
 
     @rx.event
     async def load(self):
@@ -62,6 +58,7 @@ class ChatState(AuthState):
             return
         self.chat_error = ""
         await self._load_conversations()
+        self.suggestions = await db.run(chat_service.suggestions, await self._scope())
         raw = self.router.url.query_parameters.get("c", "")
         if raw.isdigit() and len(raw) < 12:
             await self._open(int(raw))
@@ -124,7 +121,7 @@ class ChatState(AuthState):
         if not text or not self.messages:
             return
         last = self.messages[-1]
-        self.messages = [*self.messages[:-1], ChatMsg(last.role, last.content + text)]
+        self.messages = [*self.messages[:-1], ChatMsg(last.role, last.content + text, last.agent_title)]
 
     @rx.event
     def ask(self, question: str):

@@ -61,6 +61,8 @@ def test_new_artist_journey(live_app, page):
 
     # Chat: a streamed answer that quotes the real follower count.
     page.get_by_test_id("nav-chat").click()
+    # Suggestions built from this artist's data: their one platform, X.
+    expect(page.get_by_test_id("chat-suggestion").first).to_have_text("How did my X grow this week?")
     page.get_by_test_id("chat-input").fill("How many followers do I have?")
     # Record every length the answer bubble shows: a streamed answer grows in steps.
     page.evaluate("""() => {
@@ -73,6 +75,7 @@ def test_new_artist_journey(live_app, page):
     page.get_by_test_id("chat-send").click()
     answer = page.get_by_test_id("chat-message-assistant").last
     expect(answer).to_contain_text(total, timeout=60_000)
+    expect(answer.get_by_test_id("chat-agent")).to_have_text("Career Agent")
     assert page.evaluate("() => window.__answerLengths.size") >= 3, "the answer arrived in one piece, not streamed"
     page.wait_for_url(re.compile(r"/chat\?c=\d+"))
     page.reload()
