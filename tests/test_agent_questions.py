@@ -298,3 +298,10 @@ async def test_platforms_compared_on_their_own_audience(posting):
 async def test_types_on_different_measures_are_not_ranked(posting):
     text = await _ask(posting, "Do reels or photos work better on Instagram?")
     assert "different measures" in text and "works best" not in text, text
+
+
+async def test_two_questions_in_one_message_get_both_answers(posting):
+    text = await _ask(posting, "How many followers did I gain this week, and what were my best posts?")
+    change = _change(posting, None, MONDAY, TODAY)
+    assert f"This week you went from" in text and f"({_signed(change)}," in text, text
+    assert "Your top 5 posts of the last 90 days by interactions:" in text, text

@@ -32,7 +32,8 @@ def day(iso: str) -> str:
 
 
 def nothing_to_check() -> str:
-    return "I can answer questions about your followers, your top posts and your engagement. What would you like to know?"
+    return ("I can answer questions about your followers, posts, best times, goals and engagement. "
+            "What would you like to know?")
 
 
 def _period_label(r: dict) -> str:
@@ -140,12 +141,15 @@ def engagement(r: dict) -> str:
     return s
 
 
-METRIC_WORDS = {"interactions": ("interactions", "the most interactions", "the fewest interactions"),
-                "likes": ("likes", "most liked", "least liked"), "comments": ("comments", "most commented",
-                                                                               "least commented"),
-                "shares": ("shares", "most shared", "least shared"), "saves": ("saves", "most saved", "least saved"),
-                "views": ("views", "most viewed", "least viewed"), "reach": ("reached", "widest reaching",
-                                                                            "narrowest reaching")}
+METRIC_WORDS = {  # unit, the top one, the bottom one
+    "interactions": ("interactions", "one with the most interactions", "one with the fewest interactions"),
+    "likes": ("likes", "most liked", "least liked"),
+    "comments": ("comments", "most commented", "least commented"),
+    "shares": ("shares", "most shared", "least shared"),
+    "saves": ("saves", "most saved", "least saved"),
+    "views": ("views", "most viewed", "least viewed"),
+    "reach": ("reached", "one that reached the most", "one that reached the fewest"),
+}
 WEEKDAYS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
 
 
@@ -187,7 +191,8 @@ def content(r: dict) -> str:
     what = "content type" if r.get("by") == "type" else "hashtag"
     groups = r.get("groups") or []
     if not groups:
-        return f"{_period_label(r)}{where} there are not enough posts with a known reach or audience to compare by {what}."
+        return (f"{_period_label(r)}{where} there are not enough posts with a known reach or audience to compare "
+                f"by {what}.")
     rows = []
     for gr in groups[:5]:
         name = gr["key"] if r.get("by") == "type" else f"#{gr['key']}"
@@ -319,7 +324,8 @@ def comparison(r: dict) -> str:
     return "\n".join(lines)
 
 
-WRITERS = {"compare_platforms": comparison, "goals_progress": goals, "forecast": forecast, "unusual_days": unusual, "follower_growth": growth, "top_posts": posts, "engagement_summary": engagement, "ranked_posts": ranked,
+WRITERS = {"compare_platforms": comparison, "goals_progress": goals, "forecast": forecast, "unusual_days": unusual,
+           "follower_growth": growth, "top_posts": posts, "engagement_summary": engagement, "ranked_posts": ranked,
            "content_performance": content, "best_times": timing}
 
 

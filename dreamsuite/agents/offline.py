@@ -211,8 +211,8 @@ def choose_tools(question: str, today: date | None = None) -> list[tuple[str, di
         return [("content_performance", {"by": "type", **p}) for p in on]
     metric = next((m for pattern, m in POST_METRICS if re.search(pattern, q)), None)
     worst = re.search(r"\b(worst|least|lowest|weakest|flop)", q) is not None
-    counting = re.search(r"how many\b[^?.]*\b(posts?|videos?|reels?|photos?|tracks?|shorts?|carousels?)\b|"
-                         r"how (often|many times) did i post|post count", q) is not None
+    counting = re.search(r"how many\s+(?:[\w-]+\s+){0,2}(posts?|videos?|reels?|photos?|tracks?|shorts?|"
+                         r"carousels?)\b|how (often|many times) did i post|post count", q) is not None
     if counting or metric or worst or (_post_type(q) and re.search(r"best|top|most", q)):
         n = re.search(r"\b(?:top|best|worst)\s+(\d{1,2})\b", q)
         args = {**window, "metric": metric or "interactions", "order": "bottom" if worst else "top",
@@ -228,7 +228,9 @@ def choose_tools(question: str, today: date | None = None) -> list[tuple[str, di
             return calls
     if re.search(r"follow|grow|grew|growth|gain|audience|fans|subscri|lost|lose|los[ei]ng", q):
         calls += [("follower_growth", {**window, **p}) for p in on]
-    if not calls and re.search(r"\bposts?\b|best|top|content|video|reel|perform", q):
+    ranked = any(n == "ranked_posts" for n, _ in calls)
+    if not ranked and (re.search(r"\bposts?\b|\btop\b|content|videos?\b|reels?\b|perform", q)
+                       or (not calls and "best" in q)):  # "…and what was my best post?" too
         n = re.search(r"\b(?:top|best)\s+(\d{1,2})\b", q)
         calls.append(("top_posts", {"limit": max(1, min(int(n.group(1)), 20)) if n else 5}))
     if re.search(r"engag|interact", q) or (re.search(r"\bcomments\b|\blikes\b", q) and not calls):

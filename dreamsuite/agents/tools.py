@@ -399,5 +399,5 @@ def compare_platforms(ctx: RunContext[AgentDeps], days: Annotated[int, Field(ge=
     return {"has_data": bool(result["platforms"]), **result}
 
 
-TOOLS = [data_inventory, compare_platforms, follower_growth, top_posts, engagement_summary, ranked_posts, content_performance,
-         best_times, goals_progress, forecast, unusual_days]
+TOOLS = [data_inventory, compare_platforms, follower_growth, top_posts, engagement_summary, ranked_posts,
+         content_performance, best_times, goals_progress, forecast, unusual_days]
