@@ -305,3 +305,51 @@ async def test_two_questions_in_one_message_get_both_answers(posting):
     change = _change(posting, None, MONDAY, TODAY)
     assert f"This week you went from" in text and f"({_signed(change)}," in text, text
     assert "Your top 5 posts of the last 90 days by interactions:" in text, text
+
+
+# ------------------------------------------------------------------ a platform's own numbers
+@pytest.fixture
+def watched(growing):
+    """YouTube's own daily numbers on the growing workspace's rows: views and watch time."""
+    with session() as s:
+        rows = s.exec(select(DailyMetric).where(DailyMetric.workspace_id == growing.workspace_id,
+                                                DailyMetric.platform == "youtube")).all()
+        for r in rows:
+            k = (TODAY - r.date).days
+            r.metrics = {"views": 1_000 + 7 * (k % 11), "estimatedMinutesWatched": 3_000 + 13 * (k % 5)}
+            s.add(r)
+    return growing
+
+
+def _metric_sum(scope, platform: str, key: str, first: date, last: date) -> float:
+    with session() as s:
+        rows = s.exec(select(DailyMetric).where(DailyMetric.workspace_id == scope.workspace_id,
+                                                DailyMetric.platform == platform)).all()
+    return sum(r.metrics[key] for r in rows if first <= r.date <= last and key in r.metrics)
+
+
+async def test_a_platforms_own_number_over_a_window_beside_the_window_before(watched):
+    text = await _ask(watched, "How many views did I get on YouTube in the last 2 weeks?")
+    first = TODAY - timedelta(days=13)
+    now = _metric_sum(watched, "youtube", "views", first, TODAY)
+    before = _metric_sum(watched, "youtube", "views", first - timedelta(days=14), first - timedelta(days=1))
+    assert f"Over the last 14 days on YouTube: {now:,.0f} views" in text, text
+    assert f"(the same span before: {before:,.0f} views, {(now - before) / before * 100:+.1f}%)" in text, text
+
+
+async def test_watch_time_is_in_hours(watched):
+    text = await _ask(watched, "What was my watch time this month?")
+    minutes = _metric_sum(watched, "youtube", "estimatedMinutesWatched", TODAY.replace(day=1), TODAY)
+    assert f"This month on YouTube: {round(minutes / 60, 1):,.1f} hours watch time" in text, text
+
+
+async def test_a_number_no_connected_platform_gives_is_said_with_what_there_is(watched):
+    text = await _ask(watched, "How many page views did I get this week?")
+    assert text.startswith("I don't have page views: no connected platform gives it to us."), text
+    assert "Watch time" in text and "Views" in text, text
+    # A number the connected platforms withhold: each platform's own reason.
+    text = await _ask(watched, "How many impressions did I get this week?")
+    assert "Meta retired impressions" in text and "only in YouTube Studio" in text, text
+    # Given by the platform, but none stored yet: said so, not zero.
+    text = await _ask(watched, "How many profile views did I get this week?")
+    assert text == "Instagram has no profile views stored for this week yet.", text

@@ -324,7 +324,43 @@ def comparison(r: dict) -> str:
     return "\n".join(lines)
 
 
-WRITERS = {"compare_platforms": comparison, "goals_progress": goals, "forecast": forecast, "unusual_days": unusual,
+def _amount(value: float, unit: str) -> str:
+    if unit == "/100":
+        return f"{num(value)}/100"
+    if unit == "%":
+        return f"{value:.1f}%"
+    return f"{num(value)} {unit}".strip()
+
+
+def platform_metric(r: dict) -> str:
+    if (refused := _refused(r)) is not None:
+        return refused
+    where = f" on {r['label']}" if r.get("label") else ""
+    if r.get("not_given"):
+        if r.get("unavailable"):
+            return " ".join(unavailable(p, r["metric"].replace(" ", "_")) for p in r["unavailable"])
+        also = f" What I have{where}: {', '.join(r['available'])}." if r.get("available") else ""
+        return f"I don't have {r['metric']}{where}: no connected platform gives it to us.{also}"
+    lines = []
+    for f in r.get("results") or []:
+        if not f.get("has_data"):
+            lines.append(f"{f['label']} has no {f['name'].lower()} stored for {_period_label(r).lower()} yet.")
+            continue
+        amount = _amount(f["value"], f.get("unit", ""))
+        if f["agg"] == "last":
+            lines.append(f"{f['label']} {f['name'].lower()}: {amount} (as of {day(f['as_of'])}).")
+            continue
+        how = " a day on average" if f["agg"] == "mean" else ""
+        s = f"{_period_label(r)} on {f['label']}: {amount} {f['name'].lower()}{how}"
+        if f.get("previous"):
+            change = (f["value"] - f["previous"]) / f["previous"] * 100
+            before = _amount(f["previous"], f.get("unit", "")) + ("" if f.get("unit") else f" {f['name'].lower()}")
+            s += f" (the same span before: {before}, {change:+.1f}%)"
+        lines.append(s + ".")
+    return "\n".join(lines)
+
+
+WRITERS = {"platform_metric": platform_metric, "compare_platforms": comparison, "goals_progress": goals, "forecast": forecast, "unusual_days": unusual,
            "follower_growth": growth, "top_posts": posts, "engagement_summary": engagement, "ranked_posts": ranked,
            "content_performance": content, "best_times": timing}
 

@@ -149,6 +149,15 @@ def unavailable_metric(question: str, platforms: list[str]) -> tuple[str, str] |
     return None
 
 
+# A platform's own daily numbers, by the words people use (the keys of services/platform_specs.py).
+PLATFORM_METRICS = ((r"watch ?time|hours watched|minutes watched", "watch time"),
+                    (r"(average )?view duration", "average view duration"),
+                    (r"profile (views|visits)", "profile views"), (r"page views", "page views"),
+                    (r"popularity", "popularity"), (r"website (taps|clicks)", "website taps"),
+                    (r"video views", "video views"), (r"\bimpressions\b", "impressions"),
+                    (r"\breach\b", "reach"), (r"\bviews\b", "views"))
+POST_WORDS = re.compile(r"\b(posts?|videos?|reels?|photos?|shorts?|tracks?|carousels?|content|most|least|top|"
+                        r"worst|best)\b")
 POST_METRICS = ((r"most liked|\blikes?\b|\bliked\b", "likes"), (r"comment", "comments"),
                 (r"\bviews?\b|viewed|watched", "views"), (r"shared|\bshares?\b", "shares"),
                 (r"\bsaved?\b|\bsaves\b", "saves"), (r"\breach(ed)?\b", "reach"))
@@ -209,6 +218,9 @@ def choose_tools(question: str, today: date | None = None) -> list[tuple[str, di
                  r"(which|what) (kind|type)s? of (post|content)|format", q) and len(
             [t for t in POST_TYPES if re.search(rf"\b{t}s?\b", q)]) != 1:
         return [("content_performance", {"by": "type", **p}) for p in on]
+    own = next((m for pattern, m in PLATFORM_METRICS if re.search(pattern, q)), None)
+    if own and not (own in ("views", "reach") and POST_WORDS.search(q)):
+        return [("platform_metric", {"metric": own, **window, **p}) for p in on]
     metric = next((m for pattern, m in POST_METRICS if re.search(pattern, q)), None)
     worst = re.search(r"\b(worst|least|lowest|weakest|flop)", q) is not None
     counting = re.search(r"how many\s+(?:[\w-]+\s+){0,2}(posts?|videos?|reels?|photos?|tracks?|shorts?|"

@@ -50,6 +50,18 @@ class WorkspaceReader:
         with session() as s:
             return sr.platform_series(s, self.scope, since or date(1970, 1, 1), date(9999, 12, 31))
 
+    def platform_metrics(self, platform: str) -> list:
+        """The platform's own daily numbers we keep, as the platform pages describe them
+        (services/platform_specs.py: key, label, unit, scale and how days add up)."""
+        from dreamsuite.services.platform_specs import spec_for
+
+        spec = spec_for(platform)
+        return [m for chart in spec.charts for m in chart.metrics] + list(spec.snapshot)
+
+    def metric_series(self, key: str, first: date, last: date) -> dict[str, list]:
+        with session() as s:
+            return sr.metric_series(s, self.scope, key, first, last)
+
     def metric_rows(self, since: date | None = None) -> list[sr.PlatformDay]:
         with session() as s:
             return sr.metric_rows(s, self.scope, since=since)

@@ -399,5 +399,71 @@ def compare_platforms(ctx: RunContext[AgentDeps], days: Annotated[int, Field(ge=
     return {"has_data": bool(result["platforms"]), **result}
 
 
-TOOLS = [data_inventory, compare_platforms, follower_growth, top_posts, engagement_summary, ranked_posts,
+def platform_metric(ctx: RunContext[AgentDeps], metric: str, platform: str | None = None,
+                    period: Period = "last_30_days", start: str | None = None, end: str | None = None) -> dict:
+    """One of a platform's own daily numbers over a window (views, watch time, reach, profile
+    views, popularity, plays…), added up, averaged or latest as the number means, with the same
+    window before for comparison; or why the platform does not give it.
+
+    Args:
+        metric: the number's name or key, e.g. views, watch time, reach, profile views, popularity.
+        platform: the platform; leave out to use every connected platform that gives it.
+        period: as for follower_growth; start/end (YYYY-MM-DD) instead, for explicit dates.
+    """
+    wanted = (metric or "").strip().lower().replace("_", " ")
+    if not wanted:
+        raise ModelRetry("metric must name a number, e.g. views, watch time, reach or popularity.")
+    first, last, label = _window(ctx.deps, period, start, end)
+    name, refusal = _platform(ctx.deps, platform)
+    out = {"metric": metric, "period": label, "from": first.isoformat() if first else None, "to": last.isoformat(),
+           "platform": name, "label": platform_label(name) if name else None}
+    if refusal:
+        return out | refusal
+    platforms = [name] if name else [c["platform"] for c in ctx.deps.reader.inventory()["connected"]]
+    found = []
+    for p in platforms:
+        spec = next((m for m in ctx.deps.reader.platform_metrics(p)
+                     if wanted in (m.key.lower().replace("_", " "), m.label.lower())
+                     or m.label.lower().startswith(wanted)), None)
+        if spec is None:
+            continue
+        first_day = first or last - timedelta(days=364)
+        span = (last - first_day).days + 1
+        points = ctx.deps.reader.metric_series(spec.key, first_day - timedelta(days=span), last).get(p, [])
+        now = [v for d, v in points if d >= first_day]
+        before = [v for d, v in points if d < first_day]
+        if not now:
+            found.append({"platform": p, "label": platform_label(p), "name": spec.label, "has_data": False})
+            continue
+
+        def agg(values: list[float]) -> float | None:
+            if not values:
+                return None
+            value = sum(values) if spec.agg == "sum" else (
+                sum(values) / len(values) if spec.agg == "mean" else values[-1])
+            return round(value * spec.scale, 1)
+
+        found.append({"platform": p, "label": platform_label(p), "name": spec.label, "unit": spec.unit,
+                      "agg": spec.agg, "has_data": True, "value": agg(now), "days": len(now),
+                      "previous": agg(before) if spec.agg != "last" and len(before) == span else None,
+                      "as_of": max(d for d, _ in points).isoformat()})
+    if not found:
+        missing = {}
+        for p in platforms:
+            gone = {k.replace("_", " "): why for k, why in _unavailable(p).items()}
+            if wanted in gone:
+                missing[p] = gone[wanted]
+        givens = sorted({m.label for p in platforms for m in ctx.deps.reader.platform_metrics(p)})
+        return out | {"has_data": False, "not_given": True, "unavailable": missing, "available": givens}
+    return out | {"has_data": any(f["has_data"] for f in found), "results": found}
+
+
+def _unavailable(platform: str) -> dict[str, str]:
+    try:
+        return dict(get_adapter(platform).unavailable_metrics)
+    except UnknownPlatform:
+        return {}
+
+
+TOOLS = [data_inventory, compare_platforms, platform_metric, follower_growth, top_posts, engagement_summary, ranked_posts,
          content_performance, best_times, goals_progress, forecast, unusual_days]
