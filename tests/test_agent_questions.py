@@ -76,7 +76,8 @@ async def _ask(scope, question: str) -> str:
     ("How many followers did I gain in October?", None, date(2026, 10, 1), date(2026, 10, 31),
      "From Oct 1 to Oct 31"),
     ("followers on November 7", None, date(2026, 11, 7), date(2026, 11, 7), "On Nov 7"),
-    ("How did Instagram grow since Nov 10?", "instagram", date(2026, 11, 10), TODAY, "From Nov 10 to Nov 20 on Instagram"),
+    ("How did Instagram grow since Nov 10?", "instagram", date(2026, 11, 10), TODAY,
+     "From Nov 10 to Nov 20 on Instagram"),
 ])
 async def test_one_platform_and_a_time_window_get_that_platforms_figure(growing, question, platform, first, last,
                                                                          label):

@@ -360,7 +360,8 @@ def platform_metric(r: dict) -> str:
     return "\n".join(lines)
 
 
-WRITERS = {"platform_metric": platform_metric, "compare_platforms": comparison, "goals_progress": goals, "forecast": forecast, "unusual_days": unusual,
+WRITERS = {"platform_metric": platform_metric, "compare_platforms": comparison, "goals_progress": goals,
+           "forecast": forecast, "unusual_days": unusual,
            "follower_growth": growth, "top_posts": posts, "engagement_summary": engagement, "ranked_posts": ranked,
            "content_performance": content, "best_times": timing}
 

@@ -465,5 +465,6 @@ def _unavailable(platform: str) -> dict[str, str]:
         return {}
 
 
-TOOLS = [data_inventory, compare_platforms, platform_metric, follower_growth, top_posts, engagement_summary, ranked_posts,
+TOOLS = [data_inventory, compare_platforms, platform_metric, follower_growth, top_posts, engagement_summary,
+         ranked_posts,
          content_performance, best_times, goals_progress, forecast, unusual_days]
