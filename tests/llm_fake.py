@@ -8,8 +8,6 @@ result: the figure in its answer is the tool's, so a test can check the round tr
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import time
 from contextlib import contextmanager
 from typing import Iterator
@@ -18,6 +16,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
+
+from dreamsuite.platforms.sandbox.serve import serve_app
 
 
 class FakeLLM:
@@ -80,23 +80,5 @@ class FakeLLM:
 @contextmanager
 def serve(fake: FakeLLM) -> Iterator[str]:
     """Yields the base URL (…/v1) of the fake served on a free loopback port."""
-    import uvicorn
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(fake.app(), host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        server.should_exit = True
-        thread.join(5)
+    with serve_app(fake.app()) as url:
+        yield f"{url}/v1"

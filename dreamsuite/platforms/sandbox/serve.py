@@ -19,15 +19,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_sandbox(*, with_control: bool = False) -> Iterator[str]:
-    """Yields the base URL; `with_control` adds the failure-injection endpoints (tests)."""
+def serve_app(app) -> Iterator[str]:
+    """Serve an ASGI app on a free loopback port in a background thread; yields its base URL
+    once it accepts connections (the emulators and the tests' fake servers use it too)."""
     import uvicorn
 
-    from dreamsuite.platforms.sandbox.server import create_app
-
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(with_control=with_control), host="127.0.0.1",
-                                           port=port, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     for _ in range(200):
@@ -41,3 +39,12 @@ def serve_sandbox(*, with_control: bool = False) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(5)
+
+
+@contextmanager
+def serve_sandbox(*, with_control: bool = False) -> Iterator[str]:
+    """Yields the base URL; `with_control` adds the failure-injection endpoints (tests)."""
+    from dreamsuite.platforms.sandbox.server import create_app
+
+    with serve_app(create_app(with_control=with_control)) as url:
+        yield url
