@@ -135,17 +135,14 @@ def decline(question: str) -> str | None:
 
 def unavailable_metric(question: str, platforms: list[str]) -> tuple[str, str] | None:
     """(platform, metric) when the question asks a platform for a number it does not give."""
-    from dreamsuite.platforms import UnknownPlatform, get_adapter
+    from dreamsuite.agents.reader import unavailable_metrics
 
     q = question.lower()
     for pattern, metric in METRIC_WORDS.items():
         if re.search(pattern, q):
-            for platform in platforms or ["spotify"] * ("spotify" in q):
-                try:
-                    if metric in get_adapter(platform).unavailable_metrics:
-                        return platform, metric
-                except UnknownPlatform:
-                    continue
+            for platform in platforms:
+                if metric in unavailable_metrics(platform):
+                    return platform, metric
     return None
 
 

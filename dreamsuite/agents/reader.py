@@ -25,6 +25,7 @@ class WorkspaceReader:
     scope: Scope
     today_override: date | None = None
     _today: date | None = field(default=None, init=False, repr=False)
+    _inventory: dict | None = field(default=None, init=False, repr=False)
 
     def today(self) -> date:
         """Today in the artist's timezone (or the fixed day a test or a replay asks for)."""
@@ -110,7 +111,13 @@ class WorkspaceReader:
                      "followers": r.followers} for r in rows]
 
     def inventory(self) -> dict:
-        """What is connected, since when numbers exist, and what each platform cannot give."""
+        """What is connected, since when numbers exist, and what each platform cannot give. Read
+        once per reader (one agent run): the instructions and every tool call ask for it."""
+        if self._inventory is None:
+            self._inventory = self._read_inventory()
+        return self._inventory
+
+    def _read_inventory(self) -> dict:
         ws = self.scope.workspace_id
         with session() as s:
             conns = s.exec(select(PlatformConnection.platform, PlatformConnection.username,
@@ -124,7 +131,7 @@ class WorkspaceReader:
         for platform, username, status in conns:
             entry = platforms.setdefault(platform, {"platform": platform, "label": platform_label(platform),
                                                     "accounts": [], "first_day": None, "last_day": None,
-                                                    "unavailable": _unavailable(platform)})
+                                                    "unavailable": unavailable_metrics(platform)})
             entry["accounts"].append({"username": username or "", "status": str(status)})
             if platform in days:
                 first, last = days[platform]
@@ -138,7 +145,8 @@ def _iso(value) -> str | None:
     return value.isoformat() if hasattr(value, "isoformat") else (str(value)[:10] if value else None)
 
 
-def _unavailable(platform: str) -> dict[str, str]:
+def unavailable_metrics(platform: str) -> dict[str, str]:
+    """What the platform's public API does not give, and why ({} for a name we do not know)."""
     try:
         return dict(get_adapter(platform).unavailable_metrics)
     except UnknownPlatform:

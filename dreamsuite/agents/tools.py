@@ -13,6 +13,7 @@ from pydantic import Field
 from pydantic_ai import ModelRetry, RunContext
 
 from dreamsuite.agents.deps import AgentDeps
+from dreamsuite.agents.reader import unavailable_metrics
 from dreamsuite.analytics import crossplatform
 from dreamsuite.analytics import engagement as eng
 from dreamsuite.analytics import goals as goal_math
@@ -450,19 +451,12 @@ def platform_metric(ctx: RunContext[AgentDeps], metric: str, platform: str | Non
     if not found:
         missing = {}
         for p in platforms:
-            gone = {k.replace("_", " "): why for k, why in _unavailable(p).items()}
+            gone = {k.replace("_", " "): why for k, why in unavailable_metrics(p).items()}
             if wanted in gone:
                 missing[p] = gone[wanted]
         givens = sorted({m.label for p in platforms for m in ctx.deps.reader.platform_metrics(p)})
         return out | {"has_data": False, "not_given": True, "unavailable": missing, "available": givens}
     return out | {"has_data": any(f["has_data"] for f in found), "results": found}
-
-
-def _unavailable(platform: str) -> dict[str, str]:
-    try:
-        return dict(get_adapter(platform).unavailable_metrics)
-    except UnknownPlatform:
-        return {}
 
 
 TOOLS = [data_inventory, compare_platforms, platform_metric, follower_growth, top_posts, engagement_summary,
