@@ -228,12 +228,17 @@ def _between(posts: list[dict], start: date, end: date) -> list[dict]:
     return [p for p in posts if start <= p["posted_at"].date() <= end]
 
 
+def _content_window(snap: Snapshot) -> tuple[date, date, list[dict]]:
+    """(start, end, posts) of the CONTENT_DAYS days the content signals read, ending yesterday."""
+    end = snap.today - timedelta(days=1)
+    start = end - timedelta(days=CONTENT_DAYS - 1)
+    return start, end, _between(snap.posts, start, end)
+
+
 def content_types(snap: Snapshot, followers: dict[str, int]) -> list[Draft]:
     """Which kind of post works best, per platform (90 days, at least 5 posts of each kind)."""
     out = []
-    end = snap.today - timedelta(days=1)
-    start = end - timedelta(days=CONTENT_DAYS - 1)
-    recent = _between(snap.posts, start, end)
+    start, end, recent = _content_window(snap)
     for platform in sorted({p["platform"] for p in recent}):
         mine = [p for p in recent if p["platform"] == platform]
         rated = [gr for gr in eng.by_type(mine, followers) if gr.rated >= MIN_POSTS_PER_TYPE
@@ -274,17 +279,15 @@ def hashtags(snap: Snapshot, followers: dict[str, int]) -> list[Draft]:
     """The hashtag whose posts do best on a platform, against that platform's other posts
     (90 days; at least 5 rated posts on each side, all rated on one measure)."""
     out = []
-    end = snap.today - timedelta(days=1)
-    start = end - timedelta(days=CONTENT_DAYS - 1)
-    recent = _between(snap.posts, start, end)
+    start, end, recent = _content_window(snap)
     for platform in sorted({p["platform"] for p in recent}):
-        mine = [p for p in recent if p["platform"] == platform]
+        rated = [(_basis(p, followers), p) for p in recent if p["platform"] == platform]
         # One measure: the posts rated over reach when enough have it, else over followers.
         basis = next((b for b in ("reach", "followers")
-                      if sum(1 for p in mine if _basis(p, followers) == b) >= 2 * MIN_POSTS_PER_TYPE), None)
+                      if sum(1 for on, _ in rated if on == b) >= 2 * MIN_POSTS_PER_TYPE), None)
         if basis is None:
             continue
-        same = [p for p in mine if _basis(p, followers) == basis]
+        same = [p for on, p in rated if on == basis]
         best = next((gr for gr in eng.by_hashtag(same, followers, MIN_POSTS_PER_TYPE)
                      if gr.avg_rate is not None and gr.rated < len(same)), None)
         if best is None:
@@ -358,9 +361,7 @@ def frequency(snap: Snapshot) -> list[Draft]:
 
 def best_time(snap: Snapshot, followers: dict[str, int]) -> list[Draft]:
     """The artist's best weekday and hour, only when the evidence is enough (3 posts or more)."""
-    end = snap.today - timedelta(days=1)
-    start = end - timedelta(days=CONTENT_DAYS - 1)
-    recent = _between(snap.posts, start, end)
+    start, end, recent = _content_window(snap)
     slots = [s for s in timing.best_times(recent, snap.tz, followers) if s.evidence == "ok" and s.avg_rate]
     if len(slots) < 2:
         return []
