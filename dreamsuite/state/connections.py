@@ -51,12 +51,6 @@ class PlatformCard:
     accounts: list[AccountRow] = dataclasses.field(default_factory=list)
 
 
-def _status_label(status: str, days: int | None) -> str:
-    if status == "expiring" and days is not None:
-        return "expires today" if days == 0 else f"expires in {days} day{'s' if days != 1 else ''}"
-    return {"active": "connected", "expired": "expired — reconnect", "error": "sync failed"}.get(status, status)
-
-
 class ConnectionsState(AuthState):
     cards: list[PlatformCard] = []
     banner: str = ""
@@ -87,7 +81,7 @@ class ConnectionsState(AuthState):
                 note = self._syncing.get(cid, "")
                 rows.append(AccountRow(
                     connection_id=cid, username=handle(c["name"], a["username"]), status=a["status"],
-                    status_label=_status_label(a["status"], a["expires_in_days"]),
+                    status_label=fmt.connection_status(a["status"], a["expires_in_days"]),
                     last_synced=fmt.local_time(a["last_synced_at"], self.user_timezone), last_error=a["last_error"],
                     quota=f"{used[0]:,} of {used[1]:,} quota units used today" if used else "",
                     sync_note=note, syncing=note.endswith("…"), can_sync=a["status"] not in ("expired",),

@@ -23,9 +23,6 @@ from dreamsuite.state import fmt
 from dreamsuite.state.dashboard_range import day_label, forecast_days
 
 TOTAL_FORECAST = "all"  # the forecast of every platform added up: not a platform's line
-PRIORITY_COLORS = {"urgent": "red", "high": "orange", "medium": "blue", "low": "gray"}
-BAD_STATUS = {"expired": "expired — reconnect", "error": "sync error", "expiring": "access expiring",
-              "revoked": "disconnected"}
 DEMOGRAPHICS = ("age", "gender", "countries", "cities")
 
 
@@ -184,7 +181,7 @@ def connection_status(cards: Iterable[dict]) -> dict[str, tuple[str, str]]:
         if not live:
             continue
         worst = next((s for s in order if any(a.get("status") == s for a in live)), "")
-        out[card["name"]] = (worst, BAD_STATUS.get(worst, ""))
+        out[card["name"]] = (worst, fmt.connection_status(worst) if worst else "")
     return out
 
 
@@ -193,7 +190,7 @@ def platform_rows(d: DashboardData, status: dict[str, tuple[str, str]]) -> list[
     rows = []
     for p in d.platforms:
         name = p["platform"]
-        bad, words = status.get(name, ("revoked", BAD_STATUS["revoked"]))
+        bad, words = status.get(name, ("revoked", fmt.connection_status("revoked")))
         points = d.series.get(name) or []
         note = ""
         if len(points) == 1:  # one day on record: no change to speak of yet
@@ -278,7 +275,7 @@ def post_cards(d: DashboardData, tz: str) -> list[PostCard]:
 def insight_rows(feed: Iterable[dict], tz: str) -> list[InsightRow]:
     return [InsightRow(
         id=int(i["id"]), type=str(i.get("type") or ""), priority=str(i.get("priority") or "medium"),
-        priority_color=PRIORITY_COLORS.get(str(i.get("priority")), "gray"), title=str(i.get("title") or ""),
+        priority_color=st.PRIORITY_COLORS.get(str(i.get("priority")), "gray"), title=str(i.get("title") or ""),
         message=str(i.get("message") or ""), actions=[str(a) for a in i.get("actions") or []],
         unread=not i.get("is_read"), when=fmt.local_time(i.get("created_at"), tz, "%d %b, %H:%M"),
     ) for i in feed]

@@ -31,3 +31,11 @@ def local_time(dt: datetime | None, tz: str, fmt: str = "%d %b %Y, %H:%M") -> st
     except Exception:
         zone = ZoneInfo("UTC")
     return dt.astimezone(zone).strftime(fmt)
+
+
+def connection_status(status: str, days_left: int | None = None) -> str:
+    """An account's status in words, the same on every page (`days_left`: of an expiring grant)."""
+    if status == "expiring" and days_left is not None:
+        return "expires today" if days_left == 0 else f"expires in {days_left} day{'s' if days_left != 1 else ''}"
+    return {"active": "connected", "expiring": "expiring", "expired": "expired — reconnect",
+            "revoked": "disconnected", "error": "sync failed"}.get(status, status)

@@ -24,8 +24,6 @@ from dreamsuite.styles import platform_color
 
 log = logging.getLogger(__name__)
 RANGES = {"30": 30, "90": 90, "365": 365}
-STATUS_WORDS = {"active": "connected", "expiring": "expiring", "expired": "expired — reconnect",
-                "revoked": "disconnected", "error": "error"}
 
 
 @dataclasses.dataclass
@@ -152,7 +150,7 @@ class PlatformState(AuthState):
         self.range_words = _range_words(RANGES.get(self.range_key, 90))
         self.last_synced = fmt.local_time(d.last_synced_at, tz)
         self.accounts = [AccountView(handle=a["handle"] or a["display_name"] or "account", status=a["status"],
-                                     status_label=STATUS_WORDS.get(a["status"], a["status"]),
+                                     status_label=fmt.connection_status(a["status"]),
                                      last_synced=fmt.local_time(a["last_synced_at"], tz),
                                      profile_url=a["profile_url"]) for a in d.accounts]
         self.history_note = self._history_note(d)
