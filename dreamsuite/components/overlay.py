@@ -36,3 +36,4 @@ def reconnecting_banner() -> rx.Component:
             data_testid="reconnecting",
         ),
     )
+

@@ -2,6 +2,7 @@ import reflex as rx
 
 from dreamsuite import styles as st
 from dreamsuite.components.cards import status_badge
+from dreamsuite.components.confirm import confirm_dialog
 from dreamsuite.components.layout import template
 from dreamsuite.state.auth import AuthState
 from dreamsuite.state.connections import ConnectionsState as S
@@ -121,22 +122,14 @@ def platform_card(c) -> rx.Component:
 
 
 def _confirm() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Disconnect " + S.confirm_label + "?"),
-            rx.alert_dialog.description(
-                "Dream Suite stops collecting from this account and forgets its access; where the platform "
-                "allows, it is asked to withdraw our access too.", size=st.size_sm),
-            rx.checkbox("Also delete its history (numbers and posts collected so far)", checked=S.delete_history,
-                        on_change=S.set_delete_history, margin_top=st.space_lg, data_testid="delete-history"),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray",
-                                                 on_click=S.cancel_disconnect)),
-                rx.alert_dialog.action(rx.button("Disconnect", color_scheme="red", on_click=S.disconnect,
-                                                 data_testid="confirm-disconnect")),
-                justify="end", spacing=st.gap_md, margin_top=st.space_lg,
-            ),
-        ),
+    return confirm_dialog(
+        "Disconnect " + S.confirm_label + "?",
+        rx.alert_dialog.description(
+            "Dream Suite stops collecting from this account and forgets its access; where the platform "
+            "allows, it is asked to withdraw our access too.", size=st.size_sm),
+        rx.checkbox("Also delete its history (numbers and posts collected so far)", checked=S.delete_history,
+                    on_change=S.set_delete_history, margin_top=st.space_lg, data_testid="delete-history"),
+        confirm="Disconnect", on_cancel=S.cancel_disconnect, on_confirm=S.disconnect, testid="confirm-disconnect",
         open=S.confirm_id > 0,
     )
 

@@ -3,6 +3,7 @@ import reflex as rx
 from dreamsuite import styles as st
 from dreamsuite.components.cards import empty_state
 from dreamsuite.components.charts import chart
+from dreamsuite.components.confirm import confirm_dialog
 from dreamsuite.components.layout import main_and_side, template
 from dreamsuite.components.level import level_card
 from dreamsuite.state.goals import FORM_ID
@@ -155,20 +156,12 @@ def _empty() -> rx.Component:
 
 
 def _confirm() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Archive this goal?"),
-            rx.alert_dialog.description(S.confirm_title, size=st.size_sm, weight="medium"),
-            rx.text("It leaves this page; the XP it earned stays.", size=st.size_sm, color=st.text_muted,
-                    margin_top=st.space_sm),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray",
-                                                 on_click=S.cancel_archive)),
-                rx.alert_dialog.action(rx.button("Archive", color_scheme="red", on_click=S.archive,
-                                                 data_testid="confirm-archive")),
-                justify="end", spacing=st.gap_md, margin_top=st.space_lg,
-            ),
-        ),
+    return confirm_dialog(
+        "Archive this goal?",
+        rx.alert_dialog.description(S.confirm_title, size=st.size_sm, weight="medium"),
+        rx.text("It leaves this page; the XP it earned stays.", size=st.size_sm, color=st.text_muted,
+                margin_top=st.space_sm),
+        confirm="Archive", on_cancel=S.cancel_archive, on_confirm=S.archive, testid="confirm-archive",
         open=S.confirm_id > 0,
     )
 
