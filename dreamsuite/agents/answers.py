@@ -1,53 +1,40 @@
-"""The offline analyst's wording: plain sentences built only from tool results."""
+"""The offline analyst's wording: plain sentences built only from tool results, in the
+language of the question (templates in agents/lang/, chosen by agents/wording.py)."""
 
 from __future__ import annotations
 
-from datetime import date
+from dreamsuite.agents.wording import day, fixed, kinds, metric_label, num, parts, pct, signed, t
 
-PERIOD_PHRASE = {
-    "today": "Today", "yesterday": "Yesterday", "this_week": "This week", "last_week": "Last week",
-    "this_month": "This month", "last_month": "Last month", "last_7_days": "Over the last 7 days",
-    "last_14_days": "Over the last 14 days", "last_30_days": "Over the last 30 days",
-    "last_90_days": "Over the last 90 days", "last_365_days": "Over the last year", "all": "Since tracking began",
-}
-NO_DATA = ("I don't have any numbers for you yet. Connect a platform on the Connections page "
-           "and run a sync, then ask me again.")
+NAMED_PERIODS = ("today", "yesterday", "this_week", "last_week", "this_month", "last_month", "last_365_days", "all")
 
 
-def num(n: int | float) -> str:
-    return f"{n:,.0f}" if float(n).is_integer() else f"{n:,.1f}"
-
-
-def signed(n: int | float) -> str:
-    return ("+" if n >= 0 else "-") + num(abs(n))
-
-
-def pct(p: float | None) -> str:
-    return f"{p:+.1f}%" if p is not None else "n/a"
-
-
-def day(iso: str) -> str:
-    d = date.fromisoformat(iso)
-    return f"{d:%b} {d.day}"
+def no_data() -> str:
+    return t("no_data")
 
 
 def nothing_to_check() -> str:
-    return ("I can answer questions about your followers, posts, best times, goals and engagement. "
-            "What would you like to know?")
+    return t("nothing_to_check")
 
 
 def _period_label(r: dict) -> str:
     if r.get("period") == "dates" and r.get("to"):
         if r.get("from") == r["to"]:
-            return f"On {day(r['to'])}"
-        return f"From {day(r['from'])} to {day(r['to'])}" if r.get("from") else f"Up to {day(r['to'])}"
+            return t("period.on", day=day(r["to"]))
+        if r.get("from"):
+            return t("period.from_to", first=day(r["from"]), last=day(r["to"]))
+        return t("period.up_to", last=day(r["to"]))
     if r.get("period") == "since_release" and r.get("from"):
-        return f"Since your release on {day(r['from'])}"
-    if (p := r.get("period", "")) in PERIOD_PHRASE:
-        return PERIOD_PHRASE[p]
+        return t("period.since_release", day=day(r["from"]))
+    p = r.get("period", "")
+    if p in NAMED_PERIODS:
+        return t(f"period.{p}")
     if p.startswith("last_") and p.endswith("_days"):
-        return f"Over the last {p[5:-5]} days"
-    return "Over this period"
+        return t("period.last_n_days", n=p[5:-5])
+    return t("period.other")
+
+
+def _where(r: dict) -> str:
+    return t("on_platform", platform=r["label"]) if r.get("label") else ""
 
 
 def growth(r: dict) -> str:
@@ -57,41 +44,34 @@ def growth(r: dict) -> str:
         return no_public_api(r.get("platform", ""))
     if r.get("not_connected"):
         connected = r.get("connected") or []
-        now = f" Connected now: {', '.join(connected)}." if connected else ""
-        return (f"{where} is not connected to Dream Suite, so I have no {where} numbers. Connect it on the "
-                f"Connections page and I can answer after its first sync.{now}")
+        now = t("connected_now", platforms=", ".join(connected)) if connected else ""
+        return t("not_connected", platform=where) + now
     if r.get("no_release"):
-        return ("I found no release (a single, EP or album among your posts) in the last 180 days, so I can't "
-                "count from one. Ask me about a period or from a date instead.")
+        return t("no_release")
     if not r.get("has_data"):
-        on = f" on {where}" if where else ""
         if r.get("latest_date"):
-            return (f"{label} I have no follower data{on}; the latest numbers I have are from "
-                    f"{day(r['latest_date'])}.")
-        return NO_DATA
-    if where:
-        label += f" on {where}"
-    s = (f"{label} you went from {num(r['start_followers'])} to {num(r['end_followers'])} followers "
-         f"({signed(r['change'])}, {pct(r['pct'])}).")
+            return t("growth.no_data_since", when=label, where=_where(r), day=day(r["latest_date"]))
+        return no_data()
+    s = t("growth.main", when=label + _where(r), start=num(r["start_followers"]), end=num(r["end_followers"]),
+          change=signed(r["change"]), pct=pct(r["pct"]))
     if not r.get("complete"):
-        s += f" (Tracking started on {day(r['start_date'])}, so this covers only part of the period.)"
+        s += t("growth.partial", day=day(r["start_date"]))
     best, worst = r.get("best_day"), r.get("worst_day")
     if best and worst and best["date"] != worst["date"]:  # said for declining accounts too
-        s += (f" Your best day was {day(best['date'])} ({signed(best['change'])}) and the weakest "
-              f"{day(worst['date'])} ({signed(worst['change'])}).")
+        s += t("growth.best_worst", best=day(best["date"]), best_change=signed(best["change"]),
+               worst=day(worst["date"]), worst_change=signed(worst["change"]))
     if r.get("avg_daily_change") is not None:
-        s += f" That is {signed(r['avg_daily_change'])} followers a day on average."
+        s += t("growth.per_day", n=signed(r["avg_daily_change"]))
     plats = r.get("platforms") or []
     if len(plats) > 1:
-        s += " By platform: " + ", ".join(
-            f"{p.get('label') or p['platform'].title()} {signed(p['change'])} ({pct(p['pct'])})" for p in plats) + "."
+        s += t("growth.by_platform", list=", ".join(
+            f"{p.get('label') or p['platform'].title()} {signed(p['change'])} ({pct(p['pct'])})" for p in plats))
     return s
 
 
 def other_artist(name: str) -> str:
-    who = f"{name}'s" if name else "another artist's or another user's"
-    return (f"I can't look up {who} numbers: I only see the accounts you connected to this workspace. "
-            "Ask me about your own followers, posts or engagement.")
+    who = t("other_artist.named", name=name) if name else t("other_artist.anyone")
+    return t("other_artist", who=who)
 
 
 def unavailable(platform: str, metric: str) -> str:
@@ -99,58 +79,44 @@ def unavailable(platform: str, metric: str) -> str:
 
     adapter = get_adapter(platform)
     why = adapter.unavailable_metrics.get(metric, "")
-    return (f"I can't give you {adapter.label} {metric.replace('_', ' ')}: {why} "
-            f"I can tell you your {adapter.label} followers and what else it shares.").replace("  ", " ")
+    return t("unavailable", platform=adapter.label, metric=metric_label(metric.replace("_", " ")),
+             why=why).replace("  ", " ")
 
 
 def no_public_api(platform: str) -> str:
     from dreamsuite.platforms import platform_label
 
-    label = platform_label(platform)
-    return (f"{label} has no public API for artists yet, so Dream Suite cannot read your {label} numbers. "
-            "Its own artist dashboard has them; here I can answer for the platforms you connected.")
+    return t("no_public_api", platform=platform_label(platform))
 
 
 def posts(r: dict) -> str:
     ps = r.get("posts") or []
     if not ps:
-        return "I found no posts from the last 90 days to rank yet."
-    lines = [f"Your top {len(ps)} post{'s' if len(ps) > 1 else ''} of the last 90 days by interactions:"]
+        return t("posts.none")
+    lines = [t("posts.head", n=len(ps), posts=kinds("post", len(ps)))]
     for i, p in enumerate(ps, 1):
-        caption = (p.get("caption") or "untitled").strip().replace("\n", " ")
-        rate = f", {p['engagement_rate']:.2f}% of followers" if p.get("engagement_rate") is not None else ""
-        lines.append(f"{i}. \"{caption[:60]}\" on {p['platform'].title()} ({day(p['posted_at'])}): "
-                     f"{num(p['engagement'])} interactions ({num(p['likes'])} likes, {num(p['comments'])} comments"
-                     f"{rate}).")
+        caption = (p.get("caption") or t("untitled")).strip().replace("\n", " ")
+        rate = t("posts.rate", rate=fixed(p["engagement_rate"], 2)) if p.get("engagement_rate") is not None else ""
+        lines.append(t("posts.line", i=i, caption=caption[:60], platform=p["platform"].title(),
+                       day=day(p["posted_at"]), n=num(p["engagement"]), likes=num(p["likes"]),
+                       comments=num(p["comments"]), rate=rate))
     return "\n".join(lines)
 
 
 def engagement(r: dict) -> str:
     if not r.get("has_data"):
-        return NO_DATA
-    s = f"In the 7 days to {day(r['as_of'])} you had {num(r['engagement_7d'])} interactions"
+        return no_data()
+    s = t("eng.head", day=day(r["as_of"]), n=num(r["engagement_7d"]))
     if r.get("rate_7d") is not None:
-        s += f" on {num(r['followers'])} followers, an engagement rate of {r['rate_7d']:.2f}%"
+        s += t("eng.rate", followers=num(r["followers"]), rate=fixed(r["rate_7d"], 2))
         if r.get("rate_prev_7d") is not None:
-            s += f" (the week before: {r['rate_prev_7d']:.2f}%)"
+            s += t("eng.before", rate=fixed(r["rate_prev_7d"], 2))
     s += "."
     pp = r.get("per_post")
     if pp:
-        s += (f" Across your {pp['posts']} posts of the last 30 days, a post averages {num(pp['likes'])} likes, "
-              f"{num(pp['comments'])} comments and {num(pp['shares'])} shares.")
+        s += t("eng.per_post", n=pp["posts"], likes=num(pp["likes"]), comments=num(pp["comments"]),
+               shares=num(pp["shares"]))
     return s
-
-
-METRIC_WORDS = {  # unit, the top one, the bottom one
-    "interactions": ("interactions", "one with the most interactions", "one with the fewest interactions"),
-    "likes": ("likes", "most liked", "least liked"),
-    "comments": ("comments", "most commented", "least commented"),
-    "shares": ("shares", "most shared", "least shared"),
-    "saves": ("saves", "most saved", "least saved"),
-    "views": ("views", "most viewed", "least viewed"),
-    "reach": ("reached", "one that reached the most", "one that reached the fewest"),
-}
-WEEKDAYS = ("Mondays", "Tuesdays", "Wednesdays", "Thursdays", "Fridays", "Saturdays", "Sundays")
 
 
 def _refused(r: dict) -> str | None:
@@ -162,93 +128,96 @@ def _refused(r: dict) -> str | None:
 def ranked(r: dict) -> str:
     if (refused := _refused(r)) is not None:
         return refused
-    where = f" on {r['label']}" if r.get("label") else ""
-    kind = (r.get("post_type") or "post").rstrip("s")
+    kind = (r.get("post_type") or "post").strip().lower().rstrip("s") or "post"
     count = r.get("count") or 0
     if not count:
-        return f"{_period_label(r)}{where} I found no {kind}s."
-    unit, top, bottom = METRIC_WORDS.get(r.get("metric", ""), METRIC_WORDS["interactions"])
-    said = f"{_period_label(r)}{where} you published {num(count)} {kind}{'s' if count != 1 else ''}"
+        return t("ranked.none", when=_period_label(r), where=_where(r), kinds=kinds(kind, 2))
+    metric = r.get("metric", "")
+    unit, top, bottom = parts(f"metric.{metric}" if metric in RANK_METRICS else "metric.interactions")
+    said = t("ranked.count", when=_period_label(r), where=_where(r), n=num(count), kinds=kinds(kind, count))
     if r.get("average") is not None:
-        said += f", {num(r['average'])} {unit} each on average"
+        said += t("ranked.average", n=num(r["average"]), unit=unit)
     which = top if r.get("order") != "bottom" else bottom
     ps = r.get("posts") or []
     if len(ps) == 1:
         p = ps[0]
-        return (f"{said}. The {which}: \"{p['caption'] or 'untitled'}\" on {p['label']} ({day(p['posted_at'])}), "
-                f"{num(p['value'])} {unit}.")
-    lines = [f"{said}. The {which} first:"]
+        return t("ranked.one", said=said, which=which, caption=p["caption"] or t("untitled"), platform=p["label"],
+                 day=day(p["posted_at"]), n=num(p["value"]), unit=unit)
+    lines = [t("ranked.head", said=said, which=which)]
     for i, p in enumerate(ps, 1):
-        lines.append(f"{i}. \"{p['caption'] or 'untitled'}\" on {p['label']} ({day(p['posted_at'])}): "
-                     f"{num(p['value'])} {unit}.")
+        lines.append(t("ranked.line", i=i, caption=p["caption"] or t("untitled"), platform=p["label"],
+                       day=day(p["posted_at"]), n=num(p["value"]), unit=unit))
     return "\n".join(lines)
+
+
+RANK_METRICS = ("interactions", "likes", "comments", "shares", "saves", "views", "reach")
+
+
+def _basis(key: str | None) -> str:
+    return t(f"basis.{key}") if key in ("reach", "followers", "mixed") else ""
 
 
 def content(r: dict) -> str:
     if (refused := _refused(r)) is not None:
         return refused
-    where = f" on {r['label']}" if r.get("label") else ""
-    what = "content type" if r.get("by") == "type" else "hashtag"
+    by_type = r.get("by") == "type"
+    what = t("content.type") if by_type else t("content.hashtag")
     groups = r.get("groups") or []
     if not groups:
-        return (f"{_period_label(r)}{where} there are not enough posts with a known reach or audience to compare "
-                f"by {what}.")
-    rows = []
-    for gr in groups[:5]:
-        name = gr["key"] if r.get("by") == "type" else f"#{gr['key']}"
-        basis = {"reach": "of reach", "followers": "of followers", "mixed": "of reach or followers"}.get(
-            gr.get("basis") or "", "")
-        rows.append(f"{name} {gr['avg_rate']:.1f}% {basis} ({gr['rated']} post{'s' if gr['rated'] != 1 else ''})")
-    said = f"{_period_label(r)}{where}, by {what}, your average engagement was: " + "; ".join(rows) + "."
+        return t("content.too_few", when=_period_label(r), where=_where(r), what=what)
     shown = groups[:5]
+
+    def name(gr: dict) -> str:
+        return kinds(gr["key"], 1) if by_type else f"#{gr['key']}"
+
+    rows = [t("content.row", name=name(gr), rate=fixed(gr["avg_rate"]), basis=_basis(gr.get("basis")),
+              n=gr["rated"], posts=kinds("post", gr["rated"])) for gr in shown]
+    said = t("content.main", when=_period_label(r), where=_where(r), what=what, rows="; ".join(rows))
     if len({gr.get("basis") for gr in shown}) > 1:  # a rate over reach is not a rate over followers
-        return said + (" These are different measures (over reach where the platform gives it, over followers "
-                       "where it does not), so I don't rank them against each other.")
+        return said + t("content.mixed")
     if len(shown) > 1:
-        best = shown[0]
-        said += f" {(best['key'] if r.get('by') == 'type' else '#' + best['key']).capitalize()} works best so far."
+        best = name(shown[0])
+        said += t("content.best", name=best[:1].upper() + best[1:])
     return said
 
 
 def timing(r: dict) -> str:
     if (refused := _refused(r)) is not None:
         return refused
-    where = f" on {r['label']}" if r.get("label") else ""
     slots = r.get("slots") or []
     tz = r.get("timezone", "UTC")
     if not slots:
-        return (f"I can't name a best time{where} yet: no weekday and hour has 3 posts with a known reach or "
-                f"audience in the last 90 days ({num(r.get('posts') or 0)} posts). Post a few times in the same slot "
-                "and I can compare.")
+        return t("timing.none", where=_where(r), n=num(r.get("posts") or 0))
+    weekdays = parts("weekdays")
     first = slots[0]
-    s = (f"Your best time to post{where} is {WEEKDAYS[first['weekday']]} {first['hour']:02d}:00–"
-         f"{(first['hour'] + 1) % 24:02d}:00 ({tz}): {first['avg_rate']:.1f}% average engagement over "
-         f"{first['posts']} posts in the last 90 days.")
+    s = t("timing.best", where=_where(r), weekday=weekdays[first["weekday"]],
+          hours=f"{first['hour']:02d}:00–{(first['hour'] + 1) % 24:02d}:00", tz=tz, rate=fixed(first["avg_rate"]),
+          n=first["posts"])
     if len(slots) > 1:
-        s += " Next: " + ", ".join(f"{WEEKDAYS[x['weekday']]} {x['hour']:02d}:00 ({x['avg_rate']:.1f}%)"
-                                    for x in slots[1:]) + "."
+        s += t("timing.next", list=", ".join(f"{weekdays[x['weekday']]} {x['hour']:02d}:00 ({fixed(x['avg_rate'])}%)"
+                                             for x in slots[1:]))
     week = r.get("week") or {}
     if week.get("verdict") in ("weekend", "weekday"):
-        s += (f" Weekends average {week['weekend_rate']:.1f}% against {week['weekday_rate']:.1f}% on weekdays.")
+        s += t("timing.week", weekend=fixed(week["weekend_rate"]), weekday=fixed(week["weekday_rate"]))
     return s
 
 
 def goals(r: dict) -> str:
     gs = r.get("goals") or []
     if not gs:
-        return "You have no goals yet. Set one on the Goals page (say, 10,000 Instagram followers by June)."
+        return t("goals.none")
     lines = []
     for gl in gs:
         pr, pj = gl.get("progress") or {}, gl.get("projection") or {}
         if not pr:
-            lines.append(f"{gl['title']}: no numbers yet for {gl['label']}.")
+            lines.append(t("goals.no_numbers", title=gl["title"], platform=gl["label"]))
             continue
-        s = (f"{gl['title']}: {num(pr['current'])} of {num(pr['target'])} ({pr['pct']:.1f}%), "
-             f"{num(pr['remaining'])} to go.")
+        s = t("goals.progress", title=gl["title"], current=num(pr["current"]), target=num(pr["target"]),
+              pct=fixed(pr["pct"]), remaining=num(pr["remaining"]))
         if pr.get("needed_per_day") is not None and pr.get("recent_per_day") is not None:
-            s += (f" It needs {signed(pr['needed_per_day'])} a day; lately {signed(pr['recent_per_day'])} a day.")
+            s += t("goals.pace", needed=signed(pr["needed_per_day"]), recent=signed(pr["recent_per_day"]))
         if pj.get("expected_date"):
-            s += f" The forecast reaches it around {day(pj['expected_date'])}."
+            s += t("goals.eta", day=day(pj["expected_date"]))
         lines.append(s)
     return "\n".join(lines)
 
@@ -256,71 +225,69 @@ def goals(r: dict) -> str:
 def forecast(r: dict) -> str:
     if (refused := _refused(r)) is not None:
         return refused
-    where = f" on {r['label']}" if r.get("label") else ""
+    where = _where(r)
     if not r.get("has_data"):
-        return (f"I have no forecast{where} yet: it needs two weeks of daily numbers, and is made after each "
-                "sync.")
-    s = (f"The forecast{where} expects about {num(r['expected'])} followers by {day(r['date'])} "
-         f"(80% band {num(r['low'])}–{num(r['high'])})")
-    s += f", from {num(r['current'])} now." if r.get("current") else "."
+        return t("forecast.none", where=where)
+    s = t("forecast.main", where=where, expected=num(r["expected"]), day=day(r["date"]), low=num(r["low"]),
+          high=num(r["high"]))
+    s += t("forecast.now", current=num(r["current"])) if r.get("current") else "."
     if r.get("target"):
         reach = r.get("reaches") or {}
+        target = num(r["target"])
         if reach.get("reached"):
-            s += f" You are already past {num(r['target'])}."
+            s += t("forecast.past", target=target)
         elif reach.get("expected_date"):
-            s += f" It reaches {num(r['target'])} around {day(reach['expected_date'])}"
+            s += t("forecast.reaches", target=target, day=day(reach["expected_date"]))
             if reach.get("earliest") and reach.get("latest"):
-                s += f" (between {day(reach['earliest'])} and {day(reach['latest'])})"
+                s += t("forecast.between", earliest=day(reach["earliest"]), latest=day(reach["latest"]))
             s += "."
         else:
-            s += (f" {num(r['target'])} is not within the forecast, which runs to {day(r['runs_to'])}: at this "
-                  "pace it is further away.")
+            s += t("forecast.beyond", target=target, day=day(r["runs_to"]))
     return s
 
 
 def unusual(r: dict) -> str:
     if (refused := _refused(r)) is not None:
         return refused
-    where = f" on {r['label']}" if r.get("label") else ""
     days = r.get("days") or []
     if not days:
-        return f"{_period_label(r)}{where} no day stood out from your usual pace."
-    lines = [f"{_period_label(r)}{where}, the days that stood out:"]
+        return t("unusual.none", when=_period_label(r), where=_where(r))
+    lines = [t("unusual.head", when=_period_label(r), where=_where(r))]
     for d in days[-5:]:
-        what = "gained" if d["change"] >= 0 else "lost"
-        lines.append(f"- {day(d['date'])} on {d['label']}: {what} {num(abs(d['change']))} followers where that "
-                     f"weekday usually brings {signed(d['expected'])}.")
-    lines.append("Posts, a release or a mention elsewhere on those days are the usual reasons.")
+        key = "unusual.gained" if d["change"] >= 0 else "unusual.lost"
+        lines.append(t(key, day=day(d["date"]), platform=d["label"], n=num(abs(d["change"])),
+                       usual=signed(d["expected"])))
+    lines.append(t("unusual.why"))
     return "\n".join(lines)
 
 
 def comparison(r: dict) -> str:
     ps = r.get("platforms") or []
     if not ps:
-        return NO_DATA
-    basis = {"reach": "of reach", "followers": "of followers", "mixed": "of reach or followers"}
-    lines = [f"Over the last {r['days']} days, platform by platform (growth as a % of where each started):"]
+        return no_data()
+    lines = [t("compare.head", days=r["days"])]
     for p in ps:
         bits = []
         if p.get("audience"):
-            share = f", {p['share_pct']:.0f}% of your audience" if p.get("share_pct") is not None else ""
-            bits.append(f"{num(p['audience'])} followers{share}")
+            share = t("compare.share", pct=f"{p['share_pct']:.0f}") if p.get("share_pct") is not None else ""
+            bits.append(t("compare.audience", n=num(p["audience"])) + share)
         if p.get("growth_pct") is not None and p.get("complete"):
             bits.append(f"{pct(p['growth_pct'])} ({signed(p['change'])})")
         elif p.get("change") is not None:
-            bits.append("too little history to compare its growth")
+            bits.append(t("compare.too_short"))
         if p.get("engagement_rate") is not None:
-            bits.append(f"{p['engagement_rate']:.1f}% engagement {basis.get(p.get('basis') or '', '')}".rstrip())
-        bits.append(f"{num(p['posts'])} post{'s' if p['posts'] != 1 else ''}")
+            bits.append(t("compare.engagement", rate=fixed(p["engagement_rate"]), basis=_basis(p.get("basis")))
+                        .rstrip())
+        bits.append(t("compare.posts", n=num(p["posts"]), posts=kinds("post", p["posts"])))
         lines.append(f"- {p['label']}: " + "; ".join(bits) + ".")
     label = {p["platform"]: p["label"] for p in ps}
     if r.get("fastest_growth"):
-        lines.append(f"Fastest growing: {label[r['fastest_growth']]}.")
+        lines.append(t("compare.fastest", platform=label[r["fastest_growth"]]))
     if r.get("top_engagement"):
-        lines.append(f"Most engaging: {label[r['top_engagement']]}.")
+        lines.append(t("compare.engaging", platform=label[r["top_engagement"]]))
     if r.get("fastest_growth") or r.get("top_engagement"):
         focus = r.get("fastest_growth") or r.get("top_engagement")
-        lines.append(f"If you have time for one platform this week, {label[focus]} is where your numbers move most.")
+        lines.append(t("compare.focus", platform=label[focus]))
     return "\n".join(lines)
 
 
@@ -328,40 +295,85 @@ def _amount(value: float, unit: str) -> str:
     if unit == "/100":
         return f"{num(value)}/100"
     if unit == "%":
-        return f"{value:.1f}%"
-    return f"{num(value)} {unit}".strip()
+        return f"{fixed(value)}%"
+    return f"{num(value)} {t('unit.' + unit) if unit in ('hours', 'min') else unit}".strip()
 
 
 def platform_metric(r: dict) -> str:
     if (refused := _refused(r)) is not None:
         return refused
-    where = f" on {r['label']}" if r.get("label") else ""
+    where = _where(r)
     if r.get("not_given"):
         if r.get("unavailable"):
             return " ".join(unavailable(p, r["metric"].replace(" ", "_")) for p in r["unavailable"])
-        also = f" What I have{where}: {', '.join(r['available'])}." if r.get("available") else ""
-        return f"I don't have {r['metric']}{where}: no connected platform gives it to us.{also}"
+        also = t("metric.have", where=where, list=", ".join(metric_label(a) for a in r["available"])) \
+            if r.get("available") else ""
+        return t("metric.not_given", metric=metric_label(r["metric"]), where=where) + also
     lines = []
     for f in r.get("results") or []:
+        name = metric_label(f["name"]).lower()
         if not f.get("has_data"):
-            lines.append(f"{f['label']} has no {f['name'].lower()} stored for {_period_label(r).lower()} yet.")
+            lines.append(t("metric.none_stored", platform=f["label"], metric=name, when=_period_label(r).lower()))
             continue
         amount = _amount(f["value"], f.get("unit", ""))
         if f["agg"] == "last":
-            lines.append(f"{f['label']} {f['name'].lower()}: {amount} (as of {day(f['as_of'])}).")
+            lines.append(t("metric.latest", platform=f["label"], metric=name, amount=amount, day=day(f["as_of"])))
             continue
-        how = " a day on average" if f["agg"] == "mean" else ""
-        s = f"{_period_label(r)} on {f['label']}: {amount} {f['name'].lower()}{how}"
+        s = t("metric.main", when=_period_label(r), platform=f["label"], amount=amount, metric=name,
+              per_day=t("metric.per_day") if f["agg"] == "mean" else "")
         if f.get("previous"):
             change = (f["value"] - f["previous"]) / f["previous"] * 100
-            before = _amount(f["previous"], f.get("unit", "")) + ("" if f.get("unit") else f" {f['name'].lower()}")
-            s += f" (the same span before: {before}, {change:+.1f}%)"
+            before = _amount(f["previous"], f.get("unit", "")) + ("" if f.get("unit") else f" {name}")
+            s += t("metric.before", before=before, change=pct(change).rstrip("%").rstrip("\u00a0"))
         lines.append(s + ".")
     return "\n".join(lines)
 
 
+def insights(r: dict) -> str:
+    rows = r.get("insights") or []
+    if not rows:
+        return t("insights.none")
+    lines = [t("insights.head")]
+    for i in rows:
+        priority = t(f"priority.{i['priority']}") if i.get("priority") in ("urgent", "high", "medium", "low") else ""
+        lines.append(t("insights.line", priority=priority, title=i["title"].rstrip("."), message=i["message"]))
+    return "\n".join(lines)
+
+
+def upcoming(r: dict) -> str:
+    if (refused := _refused(r)) is not None:
+        return refused
+    where, days = _where(r), r.get("days", 7)
+    ps = r.get("posts") or []
+    if not ps:
+        return t("upcoming.none", where=where, days=days)
+    count = r.get("count", len(ps))
+    lines = [t("upcoming.head", n=num(count), posts=kinds("post", count), where=where, days=days,
+               tz=r.get("timezone", "UTC"))]
+    for p in ps:
+        lines.append(t("upcoming.line", when=f"{day(p['local'][:10])} {p['local'][11:16]}",
+                       platforms=", ".join(p["labels"]) or "—", caption=p["caption"] or t("untitled")))
+    if count > len(ps):
+        lines.append(t("upcoming.more", n=num(count - len(ps))))
+    return "\n".join(lines)
+
+
+def inventory(r: dict) -> str:
+    connected = r.get("connected") or []
+    lines = [t("inventory.head")] if connected else [t("inventory.none")]
+    for p in connected:
+        if p.get("first_day"):
+            lines.append(t("inventory.line", platform=p["label"], first=day(p["first_day"]), last=day(p["last_day"])))
+        else:
+            lines.append(t("inventory.empty", platform=p["label"]))
+    if r.get("without_public_api"):
+        lines.append(t("inventory.no_api", platforms=", ".join(r["without_public_api"])))
+    return "\n".join(lines)
+
+
 WRITERS = {"platform_metric": platform_metric, "compare_platforms": comparison, "goals_progress": goals,
-           "forecast": forecast, "unusual_days": unusual,
+           "forecast": forecast, "unusual_days": unusual, "data_inventory": inventory,
+           "recent_insights": insights, "upcoming_posts": upcoming,
            "follower_growth": growth, "top_posts": posts, "engagement_summary": engagement, "ranked_posts": ranked,
            "content_performance": content, "best_times": timing}
 
@@ -370,9 +382,9 @@ def compose(results, failed: list[str] = ()) -> str:
     """The answer from the tools' results: [(tool, result)] in the order they were called (or a
     {tool: result} dict)."""
     pairs = results.items() if isinstance(results, dict) else results
-    parts = [WRITERS[name](r) for name, r in pairs if name in WRITERS]
+    said = [WRITERS[name](r) for name, r in pairs if name in WRITERS]
     # Without any data every writer says the same thing: say it once.
-    parts = list(dict.fromkeys(parts))
-    if failed and not parts:
-        return "Sorry, I couldn't look that up just now. Please try again in a moment."
-    return "\n\n".join(parts) or nothing_to_check()
+    said = list(dict.fromkeys(said))
+    if failed and not said:
+        return t("failed")
+    return "\n\n".join(said) or nothing_to_check()

@@ -17,7 +17,7 @@ from pydantic_ai.messages import (
 )
 from pydantic_ai.models.function import AgentInfo, DeltaToolCall, FunctionModel
 
-from dreamsuite.agents import answers
+from dreamsuite.agents import answers, language, wording
 
 MODEL_NAME = "offline-analyst"
 WORDS_PER_CHUNK = 3
@@ -121,12 +121,13 @@ def infer_period(text: str) -> str:
     return infer_window(text).get("period", "last_30_days")
 
 
-def decline(question: str) -> str | None:
-    """An answer of its own when the question asks for what no tool can know."""
-    if m := OTHER_ARTIST.search(question):
-        name = m.group(1)
-        if not find_platforms(name):
-            return answers.other_artist(name)
+def decline(question: str, original: str | None = None, lang: str = "en") -> str | None:
+    """An answer of its own when the question asks for what no tool can know. `question` is in
+    English; `original` in `lang`, as asked (names keep their capitals there)."""
+    m = OTHER_ARTIST.search(question)
+    name = m.group(1) if m else language.other_artist(original or "", lang) if lang != "en" else None
+    if name and not find_platforms(name):
+        return answers.other_artist(name)
     if re.search(r"\b(another|other|someone else'?s?|a different)\s+(user|artist|workspace|account)'?s?\b",
                  question.lower()):
         return answers.other_artist("")
@@ -189,6 +190,17 @@ def choose_tools(question: str, today: date | None = None) -> list[tuple[str, di
     platforms = [p for p in find_platforms(question) if p not in ("apple_music", "amazon_music", "tidal")]
     on = [{"platform": p} for p in platforms] or [{}]
     calls: list[tuple[str, dict]] = []
+    if re.search(r"\b(is|are|platforms?|accounts?) (are )?connected\b|what data (do|have|can)|what can you see|"
+                 r"connected accounts|since when do you have", q):
+        return [("data_inventory", {})]
+    if re.search(r"\b(scheduled|upcoming|queued?|coming up|planned|going out)\b|\bnext posts?\b", q) and \
+            not re.search(r"best (time|day)|when should", q):
+        m = re.search(r"\bnext (\d{1,2}) days\b", q)
+        days = int(m.group(1)) if m else 30 if re.search(r"month", q) else 1 if "tomorrow" in q else 7
+        return [("upcoming_posts", {"days": max(1, min(days, 90)), **p}) for p in on]
+    if re.search(r"\binsights?\b|(did you|have you) notice|anything (new|important|i should know)|\balerts?\b|"
+                 r"recommendations?|what should i (do|know|work on)", q):
+        return [("recent_insights", {})]
     if re.search(r"\bgoals?\b|target|milestone|on track", q) and not re.search(r"when will|forecast|predict", q):
         return [("goals_progress", {})]
     if re.search(r"forecast|predict|when will i|will i (reach|hit|get)|expect|next month|in \d+ days", q):
@@ -291,12 +303,22 @@ def _current_turn(messages: list[ModelMessage]) -> tuple[str, list[ToolReturnPar
 
 
 def reply(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+    """Read in the question's language (German, Spanish, French, Portuguese or English), parsed
+    in English, answered in the question's language."""
     question, results = _current_turn(messages)
+    lang = language.detect(question)
     asked = _questions(messages)
-    question = with_context(question, asked[-2] if len(asked) > 1 else None)
-    available = {t.name for t in info.function_tools}
+    previous = asked[-2] if len(asked) > 1 else None
+    english = with_context(language.to_english(question, lang),
+                           language.to_english(previous, language.detect(previous)) if previous else None)
+    with wording.language(lang):
+        return _reply(english, question, lang, results, {t.name for t in info.function_tools})
+
+
+def _reply(question: str, original: str, lang: str, results: list[ToolReturnPart],
+           available: set[str]) -> ModelResponse:
     if not results:
-        if (refused := decline(question)) is not None:
+        if (refused := decline(question, original, lang)) is not None:
             return ModelResponse(parts=[TextPart(refused)])
         named = find_platforms(question)
         if missing := unavailable_metric(question, named):

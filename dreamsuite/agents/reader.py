@@ -7,13 +7,17 @@ themselves, so what an agent can see is exactly what this class reads for its sc
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import select
 
 from dreamsuite.db import session
-from dreamsuite.models import ConnectionStatus, DailyMetric, FollowerAnomaly, PlatformConnection, StoredForecast
+from dreamsuite.models import (
+    ConnectionStatus, DailyMetric, DestinationStatus, FollowerAnomaly, PlatformConnection, PostDestination,
+    PostStatus, ScheduledPost, StoredForecast,
+)
 from dreamsuite.platforms import UnknownPlatform, get_adapter, platform_label
 from dreamsuite.platforms.catalog import DECLARED
 from dreamsuite.services import series as sr
@@ -110,6 +114,37 @@ class WorkspaceReader:
                      "change": int(round(r.change)), "expected": int(round(r.expected)), "kind": r.kind,
                      "followers": r.followers} for r in rows]
 
+    def insights(self, limit: int) -> list[dict]:
+        """The current insight feed (most urgent first, then newest), as the Insights page has it."""
+        from dreamsuite.services import insights
+
+        return insights.feed(self.scope, limit=limit)
+
+    def upcoming_posts(self, until: datetime) -> list[dict]:
+        """Posts waiting to go out (scheduled or going out now) before `until`, soonest first,
+        each with its destinations' platforms and times in the post's own timezone."""
+        ws = self.scope.workspace_id
+        with session() as s:
+            posts = s.exec(select(ScheduledPost).where(
+                ScheduledPost.workspace_id == ws, ScheduledPost.scheduled_at <= until,
+                ScheduledPost.status.in_([PostStatus.scheduled, PostStatus.publishing]))
+                .order_by(ScheduledPost.scheduled_at, ScheduledPost.id)).all()
+            ids = [p.id for p in posts]
+            dests = s.exec(select(PostDestination.post_id, PlatformConnection.platform)
+                           .join(PlatformConnection, PlatformConnection.id == PostDestination.connection_id)
+                           .where(PostDestination.workspace_id == ws, PostDestination.post_id.in_(ids),
+                                  PostDestination.status.in_([DestinationStatus.pending,
+                                                              DestinationStatus.publishing]))).all() if ids else []
+        platforms: dict[int, list[str]] = {}
+        for post_id, platform in dests:
+            platforms.setdefault(post_id, [])
+            if platform not in platforms[post_id]:
+                platforms[post_id].append(platform)
+        return [{"id": p.id, "content": p.content, "status": p.status, "timezone": p.timezone,
+                 "scheduled_at": _aware(p.scheduled_at).isoformat(),
+                 "local": _aware(p.scheduled_at).astimezone(ZoneInfo(p.timezone)).isoformat(),
+                 "platforms": sorted(platforms.get(p.id, []))} for p in posts]
+
     def inventory(self) -> dict:
         """What is connected, since when numbers exist, and what each platform cannot give. Read
         once per reader (one agent run): the instructions and every tool call ask for it."""
@@ -139,6 +174,11 @@ class WorkspaceReader:
         no_api = [c.label for c in DECLARED if not c.has_api]
         return {"today": self.today().isoformat(), "connected": sorted(platforms.values(), key=lambda e: e["label"]),
                 "without_public_api": no_api}
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite hands datetimes back naive; they are stored in UTC.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _iso(value) -> str | None:

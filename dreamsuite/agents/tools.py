@@ -6,7 +6,7 @@ schema and pydantic rejects anything else with a retry message before our code r
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -459,6 +459,44 @@ def platform_metric(ctx: RunContext[AgentDeps], metric: str, platform: str | Non
     return out | {"has_data": any(f["has_data"] for f in found), "results": found}
 
 
+def recent_insights(ctx: RunContext[AgentDeps], limit: Annotated[int, Field(ge=1, le=10)] = 5) -> dict:
+    """The artist's current insights (what Dream Suite noticed in their numbers), most urgent
+    first: priority, title, message and the figures each rests on.
+
+    Args:
+        limit: how many, 1 to 10.
+    """
+    if not isinstance(limit, int) or not 1 <= limit <= 10:
+        raise ModelRetry("limit must be a whole number from 1 to 10.")
+    rows = ctx.deps.reader.insights(limit)
+    return {"has_data": bool(rows), "insights": [
+        {"priority": str(i["priority"]), "type": str(i["type"]), "title": i["title"], "message": i["message"],
+         "created_at": _jsonable(i["created_at"]), "is_read": i["is_read"]} for i in rows]}
+
+
+def upcoming_posts(ctx: RunContext[AgentDeps], days: Annotated[int, Field(ge=1, le=90)] = 7,
+                   platform: str | None = None) -> dict:
+    """Posts scheduled to go out in the next `days` days, soonest first, with their time in the
+    artist's timezone and the platforms they go to.
+
+    Args:
+        days: how far ahead, 1 to 90 days.
+        platform: only posts going to this platform, or leave out for all.
+    """
+    if not isinstance(days, int) or not 1 <= days <= 90:
+        raise ModelRetry("days must be a whole number from 1 to 90.")
+    name, refusal = _platform(ctx.deps, platform)
+    out = {"days": days, "platform": name, "label": platform_label(name) if name else None}
+    if refusal:
+        return out | refusal
+    until = datetime.now(UTC) + timedelta(days=days)
+    posts = [p for p in ctx.deps.reader.upcoming_posts(until) if name is None or name in p["platforms"]]
+    return out | {"has_data": bool(posts), "count": len(posts), "timezone": ctx.deps.reader.timezone(),
+                  "posts": [{"caption": short_caption(p["content"]), "local": p["local"][:16],
+                             "status": p["status"], "labels": [platform_label(x) for x in p["platforms"]]}
+                            for p in posts[:10]]}
+
+
 TOOLS = [data_inventory, compare_platforms, platform_metric, follower_growth, top_posts, engagement_summary,
          ranked_posts,
-         content_performance, best_times, goals_progress, forecast, unusual_days]
+         content_performance, best_times, goals_progress, forecast, unusual_days, recent_insights, upcoming_posts]

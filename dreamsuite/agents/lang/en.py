@@ -1,0 +1,159 @@
+"""English: the analyst's own language; every other catalog has these keys and placeholders."""
+
+# Babel date pattern for a day in a sentence ("Nov 7").
+DAY_PATTERN = "MMM d"
+
+TEXT: dict[str, str] = {
+    # periods, as the first words of a sentence
+    "period.today": "Today", "period.yesterday": "Yesterday", "period.this_week": "This week",
+    "period.last_week": "Last week", "period.this_month": "This month", "period.last_month": "Last month",
+    "period.last_n_days": "Over the last {n} days", "period.last_365_days": "Over the last year",
+    "period.all": "Since tracking began", "period.other": "Over this period",
+    "period.on": "On {day}", "period.from_to": "From {first} to {last}", "period.up_to": "Up to {last}",
+    "period.since_release": "Since your release on {day}",
+    "on_platform": " on {platform}",  # appended to a period or a noun
+    # general
+    "no_data": ("I don't have any numbers for you yet. Connect a platform on the Connections page and run a sync, "
+                "then ask me again."),
+    "nothing_to_check": ("I can answer questions about your followers, posts, best times, goals and engagement. "
+                         "What would you like to know?"),
+    "failed": "Sorry, I couldn't look that up just now. Please try again in a moment.",
+    "other_artist": ("I can't look up {who} numbers: I only see the accounts you connected to this workspace. "
+                     "Ask me about your own followers, posts or engagement."),
+    "other_artist.named": "{name}'s", "other_artist.anyone": "another artist's or another user's",
+    "unavailable": "I can't give you {platform} {metric}: {why} I can tell you your {platform} followers and what "
+                   "else it shares.",
+    "no_public_api": ("{platform} has no public API for artists yet, so Dream Suite cannot read your {platform} "
+                      "numbers. Its own artist dashboard has them; here I can answer for the platforms you "
+                      "connected."),
+    "not_connected": ("{platform} is not connected to Dream Suite, so I have no {platform} numbers. Connect it on "
+                      "the Connections page and I can answer after its first sync."),
+    "connected_now": " Connected now: {platforms}.",
+    "no_release": ("I found no release (a single, EP or album among your posts) in the last 180 days, so I can't "
+                   "count from one. Ask me about a period or from a date instead."),
+    # follower growth
+    "growth.no_data_since": "{when} I have no follower data{where}; the latest numbers I have are from {day}.",
+    "growth.main": "{when} you went from {start} to {end} followers ({change}, {pct}).",
+    "growth.partial": " (Tracking started on {day}, so this covers only part of the period.)",
+    "growth.best_worst": " Your best day was {best} ({best_change}) and the weakest {worst} ({worst_change}).",
+    "growth.per_day": " That is {n} followers a day on average.",
+    "growth.by_platform": " By platform: {list}.",
+    # top posts
+    "posts.none": "I found no posts from the last 90 days to rank yet.",
+    "posts.head": "Your top {n} {posts} of the last 90 days by interactions:",
+    "posts.line": "{i}. \"{caption}\" on {platform} ({day}): {n} interactions ({likes} likes, {comments} comments"
+                  "{rate}).",
+    "posts.rate": ", {rate}% of followers",
+    # engagement
+    "eng.head": "In the 7 days to {day} you had {n} interactions",
+    "eng.rate": " on {followers} followers, an engagement rate of {rate}%",
+    "eng.before": " (the week before: {rate}%)",
+    "eng.per_post": " Across your {n} posts of the last 30 days, a post averages {likes} likes, {comments} comments "
+                    "and {shares} shares.",
+    # ranked posts
+    "ranked.none": "{when}{where} I found no {kinds}.",
+    "ranked.count": "{when}{where} you published {n} {kinds}",
+    "ranked.average": ", {n} {unit} each on average",
+    "ranked.one": "{said}. The {which}: \"{caption}\" on {platform} ({day}), {n} {unit}.",
+    "ranked.head": "{said}. The {which} first:",
+    "ranked.line": "{i}. \"{caption}\" on {platform} ({day}): {n} {unit}.",
+    "untitled": "untitled",
+    # post kinds: singular|plural
+    "kind.post": "post|posts", "kind.reel": "reel|reels", "kind.photo": "photo|photos", "kind.video": "video|videos",
+    "kind.short": "short|shorts", "kind.carousel": "carousel|carousels", "kind.track": "track|tracks",
+    "kind.story": "story|stories", "kind.single": "single|singles", "kind.album": "album|albums",
+    # what a post is ranked by: unit, the top one, the bottom one
+    "metric.interactions": "interactions|one with the most interactions|one with the fewest interactions",
+    "metric.likes": "likes|most liked|least liked",
+    "metric.comments": "comments|most commented|least commented",
+    "metric.shares": "shares|most shared|least shared",
+    "metric.saves": "saves|most saved|least saved",
+    "metric.views": "views|most viewed|least viewed",
+    "metric.reach": "reached|one that reached the most|one that reached the fewest",
+    # content types and hashtags
+    "content.type": "content type", "content.hashtag": "hashtag",
+    "content.too_few": "{when}{where} there are not enough posts with a known reach or audience to compare by {what}.",
+    "content.row": "{name} {rate}% {basis} ({n} {posts})",
+    "content.main": "{when}{where}, by {what}, your average engagement was: {rows}.",
+    "content.mixed": (" These are different measures (over reach where the platform gives it, over followers where "
+                      "it does not), so I don't rank them against each other."),
+    "content.best": " {name} works best so far.",
+    "basis.reach": "of reach", "basis.followers": "of followers", "basis.mixed": "of reach or followers",
+    # best times
+    "weekdays": "Mondays|Tuesdays|Wednesdays|Thursdays|Fridays|Saturdays|Sundays",
+    "timing.none": ("I can't name a best time{where} yet: no weekday and hour has 3 posts with a known reach or "
+                    "audience in the last 90 days ({n} posts). Post a few times in the same slot and I can compare."),
+    "timing.best": ("Your best time to post{where} is {weekday} {hours} ({tz}): {rate}% average engagement over {n} "
+                    "posts in the last 90 days."),
+    "timing.next": " Next: {list}.",
+    "timing.week": " Weekends average {weekend}% against {weekday}% on weekdays.",
+    # goals
+    "goals.none": "You have no goals yet. Set one on the Goals page (say, 10,000 Instagram followers by June).",
+    "goals.no_numbers": "{title}: no numbers yet for {platform}.",
+    "goals.progress": "{title}: {current} of {target} ({pct}%), {remaining} to go.",
+    "goals.pace": " It needs {needed} a day; lately {recent} a day.",
+    "goals.eta": " The forecast reaches it around {day}.",
+    "every_platform": "every platform",
+    # forecast
+    "forecast.none": "I have no forecast{where} yet: it needs two weeks of daily numbers, and is made after each sync.",
+    "forecast.main": "The forecast{where} expects about {expected} followers by {day} (80% band {low}–{high})",
+    "forecast.now": ", from {current} now.",
+    "forecast.past": " You are already past {target}.",
+    "forecast.reaches": " It reaches {target} around {day}",
+    "forecast.between": " (between {earliest} and {latest})",
+    "forecast.beyond": (" {target} is not within the forecast, which runs to {day}: at this pace it is further "
+                        "away."),
+    # unusual days
+    "unusual.none": "{when}{where} no day stood out from your usual pace.",
+    "unusual.head": "{when}{where}, the days that stood out:",
+    "unusual.gained": "- {day} on {platform}: gained {n} followers where that weekday usually brings {usual}.",
+    "unusual.lost": "- {day} on {platform}: lost {n} followers where that weekday usually brings {usual}.",
+    "unusual.why": "Posts, a release or a mention elsewhere on those days are the usual reasons.",
+    # platform comparison
+    "compare.head": "Over the last {days} days, platform by platform (growth as a % of where each started):",
+    "compare.audience": "{n} followers", "compare.share": ", {pct}% of your audience",
+    "compare.too_short": "too little history to compare its growth",
+    "compare.engagement": "{rate}% engagement {basis}",
+    "compare.posts": "{n} {posts}",
+    "compare.fastest": "Fastest growing: {platform}.", "compare.engaging": "Most engaging: {platform}.",
+    "compare.focus": "If you have time for one platform this week, {platform} is where your numbers move most.",
+    # a platform's own numbers
+    "metric.not_given": "I don't have {metric}{where}: no connected platform gives it to us.",
+    "metric.have": " What I have{where}: {list}.",
+    "metric.none_stored": "{platform} has no {metric} stored for {when} yet.",
+    "metric.latest": "{platform} {metric}: {amount} (as of {day}).",
+    "metric.main": "{when} on {platform}: {amount} {metric}{per_day}",
+    "metric.per_day": " a day on average",
+    "metric.before": " (the same span before: {before}, {change}%)",
+    "unit.hours": "hours", "unit.min": "min",
+    # insights
+    "insights.none": ("Nothing new stands out right now: no current insights. They are written after each sync, "
+                      "when your numbers show something worth acting on."),
+    "insights.head": "What I noticed in your numbers, most urgent first:",
+    "insights.line": "- {priority}: {title}. {message}",
+    "priority.urgent": "Urgent", "priority.high": "High", "priority.medium": "Medium", "priority.low": "Low",
+    # scheduled posts
+    "upcoming.none": "Nothing is scheduled{where} for the next {days} days. The composer schedules posts.",
+    "upcoming.head": "{n} {posts} scheduled{where} in the next {days} days ({tz}):",
+    "upcoming.line": "- {when} to {platforms}: \"{caption}\"",
+    "upcoming.more": "…and {n} more.",
+    # what is connected
+    "inventory.none": "Nothing is connected yet. Connect a platform on the Connections page and I can answer after "
+                      "its first sync.",
+    "inventory.head": "Connected to Dream Suite:",
+    "inventory.line": "- {platform}: daily numbers from {first} to {last}.",
+    "inventory.empty": "- {platform}: connected, no numbers yet (its first sync is still to come).",
+    "inventory.no_api": "No public API for artists yet, so not readable: {platforms}.",
+}
+
+# Metric labels as the platforms' pages name them; other languages translate the common ones.
+METRIC_LABELS: dict[str, str] = {}
+
+# Words that mark a question as English (see agents/language.py).
+MARKERS = frozenset("""how many much my did does do what when which who the is was were am are i me last this week
+weeks month months year followers follower subscribers should grow grew growing gain gained lose lost most least best
+worst and or of to yesterday today why will reach compare have has get got where show tell about since per average
+jump jumped drop dropped post posted publish published any ever""".split())
+
+# English questions need no rewording.
+QUESTION_WORDS: list[tuple[str, str]] = []

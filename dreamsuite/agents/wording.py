@@ -1,0 +1,89 @@
+"""Words and numbers in the language of the question: templates from `agents/lang/<lang>.py`,
+numbers and dates formatted by Babel for that language (1,234 · 1.234 · 1 234).
+
+The language is a context variable, set by the offline analyst for the turn it writes, so
+the answer writers need no language argument.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date
+from functools import lru_cache
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from dreamsuite.agents.lang import LANGUAGES, catalog
+
+LANG: ContextVar[str] = ContextVar("answer_language", default="en")
+
+
+@contextmanager
+def language(lang: str):
+    token = LANG.set(lang if lang in LANGUAGES else "en")
+    try:
+        yield
+    finally:
+        LANG.reset(token)
+
+
+@lru_cache(maxsize=None)
+def _text(lang: str) -> dict[str, str]:
+    return catalog(lang).TEXT
+
+
+def t(key: str, **values) -> str:
+    """The template `key` in the current language (English where a catalog lacks it), filled in."""
+    template = _text(LANG.get()).get(key) or _text("en")[key]
+    return template.format(**values)
+
+
+def parts(key: str) -> list[str]:
+    """A template holding several words separated by "|" (singular|plural, the seven weekdays)."""
+    return t(key).split("|")
+
+
+def kinds(kind: str, n: int) -> str:
+    """"post"/"posts" (or the language's words) for n of a post type."""
+    if f"kind.{kind}" not in _text("en"):  # a type we have no word for: its own name
+        return kind if n == 1 else f"{kind}s"
+    one, many = parts(f"kind.{kind}")[:2]
+    return one if n == 1 else many
+
+
+def metric_label(label: str) -> str:
+    """A platform metric's label ("Watch time") in the current language, where it is translated."""
+    return getattr(catalog(LANG.get()), "METRIC_LABELS", {}).get(label.lower(), label)
+
+
+def num(n: int | float) -> str:
+    if LANG.get() == "en":
+        return f"{n:,.0f}" if float(n).is_integer() else f"{n:,.1f}"
+    return format_decimal(round(n, 1), format="#,##0.#", locale=LANG.get())
+
+
+def signed(n: int | float) -> str:
+    return ("+" if n >= 0 else "-") + num(abs(n))
+
+
+def fixed(x: float, digits: int = 1) -> str:
+    """A rate with fixed decimals ("4.25", "4,25")."""
+    text = f"{x:.{digits}f}"
+    return text if LANG.get() == "en" else text.replace(".", ",")
+
+
+def pct(p: float | None) -> str:
+    """A signed percentage: "+4.2%" (English), "+4,2 %" (French and German spacing as Babel's)."""
+    if p is None:
+        return "n/a"
+    text = f"{p:+.1f}%"
+    return text if LANG.get() == "en" else text.replace(".", ",").replace("%", "\u00a0%")
+
+
+def day(iso: str | date) -> str:
+    d = date.fromisoformat(iso) if isinstance(iso, str) else iso
+    if LANG.get() == "en":
+        return f"{d:%b} {d.day}"
+    return format_date(d, catalog(LANG.get()).DAY_PATTERN, locale=LANG.get())
