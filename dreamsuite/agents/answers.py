@@ -48,14 +48,19 @@ def growth(r: dict) -> str:
         return t("not_connected", platform=where) + now
     if r.get("no_release"):
         return t("no_release")
+    if r.get("not_synced"):
+        return t("not_synced", platform=where)
     if not r.get("has_data"):
         if r.get("latest_date"):
             return t("growth.no_data_since", when=label, where=_where(r), day=day(r["latest_date"]))
         return no_data()
     s = t("growth.main", when=label + _where(r), start=num(r["start_followers"]), end=num(r["end_followers"]),
           change=signed(r["change"]), pct=pct(r["pct"]))
-    if not r.get("complete"):
-        s += t("growth.partial", day=day(r["start_date"]))
+    partial = r.get("partial") or []
+    if not r.get("complete") and (len(partial) <= 1 or r.get("label")):
+        s += t("growth.partial", day=day(partial[0]["start"] if partial else r["start_date"]))
+    elif not r.get("complete"):
+        s += t("growth.partial_some", platforms=", ".join(f"{p['label']} ({day(p['start'])})" for p in partial))
     best, worst = r.get("best_day"), r.get("worst_day")
     if best and worst and best["date"] != worst["date"]:  # said for declining accounts too
         s += t("growth.best_worst", best=day(best["date"]), best_change=signed(best["change"]),
@@ -226,6 +231,13 @@ def forecast(r: dict) -> str:
     if (refused := _refused(r)) is not None:
         return refused
     where = _where(r)
+    if r.get("per_platform"):
+        lines = [t("forecast.no_total", platforms=", ".join(r.get("too_short") or []))]
+        for f in r["per_platform"]:
+            line = t("forecast.line", platform=f["label"], expected=num(f["expected"]), day=day(f["date"]),
+                     low=num(f["low"]), high=num(f["high"]))
+            lines.append(line + (t("forecast.now", current=num(f["current"])) if f.get("current") else "."))
+        return "\n".join(lines)
     if not r.get("has_data"):
         return t("forecast.none", where=where)
     s = t("forecast.main", where=where, expected=num(r["expected"]), day=day(r["date"]), low=num(r["low"]),

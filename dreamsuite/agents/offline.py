@@ -65,7 +65,7 @@ def infer_window(text: str, today: date | None = None) -> dict:
     if m := re.search(r"\b(?:last|past|previous)\s+(\d{1,3})\s+(day|week|month)s?\b", t):
         n, unit = int(m.group(1)), m.group(2)
         days = n * {"day": 1, "week": 7, "month": 30}[unit]
-        return {"period": f"last_{min(days, 999)}_days"} if days != 30 or unit == "day" else {"period": "last_30_days"}
+        return {"period": f"last_{min(days, 730)}_days"} if days != 30 or unit == "day" else {"period": "last_30_days"}
     if re.search(r"since (my|the|our) (last |latest |new |newest )?(release|single|album|ep|drop)\b", t):
         return {"period": "since_release"}
     if re.search(r"last month|previous month", t):
@@ -152,7 +152,7 @@ PLATFORM_METRICS = ((r"watch ?time|hours watched|minutes watched", "watch time")
                     (r"(average )?view duration", "average view duration"),
                     (r"profile (views|visits)", "profile views"), (r"page views", "page views"),
                     (r"popularity", "popularity"), (r"website (taps|clicks)", "website taps"),
-                    (r"video views", "video views"), (r"\bimpressions\b", "impressions"),
+                    (r"video views", "video views"), (r"\bplays\b", "plays"), (r"\bimpressions\b", "impressions"),
                     (r"\breach\b", "reach"), (r"\bviews\b", "views"))
 POST_WORDS = re.compile(r"\b(posts?|videos?|reels?|photos?|shorts?|tracks?|carousels?|content|most|least|top|"
                         r"worst|best)\b")
@@ -210,6 +210,10 @@ def choose_tools(question: str, today: date | None = None) -> list[tuple[str, di
         if m := re.search(r"\bin (\d{1,2}) days\b", q):
             args["days"] = min(90, int(m.group(1)))
         return [("forecast", {**args, **p}) for p in on]
+    if re.search(r"\b(vs|versus|or)\b.*\b(reels?|photos?|carousels?|shorts?|videos?)\b|content types?|"
+                 r"(which|what) (kind|type)s? of (post|content)|format", q) and len(
+            [t for t in POST_TYPES if re.search(rf"\b{t}s?\b", q)]) != 1:
+        return [("content_performance", {"by": "type", **p}) for p in on]
     if re.search(r"which platform|compare|comparison|where should i (focus|post)|focus on|best platform|"
                  r"fastest|most engag|audience share|share of my", q):
         period = window.get("period", "")
@@ -223,10 +227,6 @@ def choose_tools(question: str, today: date | None = None) -> list[tuple[str, di
         return [("best_times", p) for p in on]
     if re.search(r"hashtag|#\w", q):
         return [("content_performance", {"by": "hashtag", **p}) for p in on]
-    if re.search(r"\b(vs|versus|or)\b.*\b(reels?|photos?|carousels?|shorts?|videos?)\b|content types?|"
-                 r"(which|what) (kind|type)s? of (post|content)|format", q) and len(
-            [t for t in POST_TYPES if re.search(rf"\b{t}s?\b", q)]) != 1:
-        return [("content_performance", {"by": "type", **p}) for p in on]
     own = next((m for pattern, m in PLATFORM_METRICS if re.search(pattern, q)), None)
     if own and not (own in ("views", "reach") and POST_WORDS.search(q)):
         return [("platform_metric", {"metric": own, **window, **p}) for p in on]

@@ -6,6 +6,8 @@ schema and pydantic rejects anything else with a retry message before our code r
 
 from __future__ import annotations
 
+import re
+
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Literal
 
@@ -23,9 +25,11 @@ from dreamsuite.platforms import UnknownPlatform, get_adapter, platform_label
 from dreamsuite.platforms.catalog import DECLARED
 from dreamsuite.services import series as sr
 
-Period = Literal["today", "yesterday", "this_week", "last_week", "this_month", "last_month", "last_7_days",
-                 "last_14_days", "last_30_days", "last_90_days", "last_365_days", "all", "since_release"]
-PERIOD_NAMES: tuple[str, ...] = Period.__args__  # type: ignore[attr-defined]
+PERIOD_NAMES = ("today", "yesterday", "this_week", "last_week", "this_month", "last_month", "last_7_days",
+                "last_14_days", "last_30_days", "last_90_days", "last_365_days", "all", "since_release")
+# A named period, or the last N days for any N up to two years ("the past 3 weeks": last_21_days).
+Period = Annotated[str, Field(pattern=r"^(" + "|".join(PERIOD_NAMES) + r"|last_[1-9]\d{0,2}_days)$")]
+_LAST_N = re.compile(r"^last_(\d{1,3})_days$")
 NO_DATA = "No numbers collected yet: connect a platform and run a sync."
 # What people call the platforms, beside their own names.
 ALIASES = {"ig": "instagram", "insta": "instagram", "fb": "facebook", "yt": "youtube", "twitter": "x",
@@ -70,8 +74,10 @@ def _window(deps: AgentDeps, period: str, start: str | None, end: str | None) ->
         if first and first > last:
             raise ModelRetry("start must not be after end.")
         return first, min(last, today), "dates"
-    if period not in PERIOD_NAMES:  # direct calls bypass the schema
-        raise ModelRetry(f"Unknown period {period!r}; use one of: {', '.join(PERIOD_NAMES)}.")
+    if period not in PERIOD_NAMES and not (_LAST_N.match(period or "") and 1 <= int(period[5:-5]) <= g.MAX_DAYS):
+        # direct calls bypass the schema
+        raise ModelRetry(f"Unknown period {period!r}; use one of: {', '.join(PERIOD_NAMES)}, or last_N_days "
+                         f"(N from 1 to {g.MAX_DAYS}).")
     monday = today - timedelta(days=today.weekday())
     named = {"today": (today, today), "yesterday": (today - timedelta(days=1),) * 2,
              "this_week": (monday, today),
@@ -115,6 +121,8 @@ def follower_growth(ctx: RunContext[AgentDeps], period: Period = "last_30_days",
     any_rows = bool(series)
     if name:
         series = {name: series[name]} if name in series else {}
+    if name and not series:
+        return out | {"has_data": False, "not_synced": True}
     per = {p: g.growth_between(pts, first, last) for p, pts in series.items()}
     total = g.combine_growth(per.values())
     if total is None:
@@ -125,11 +133,15 @@ def follower_growth(ctx: RunContext[AgentDeps], period: Period = "last_30_days",
         [c for c in g.daily_changes(pts) if (first is None or c[0] >= first) and c[0] <= last]
         for pts in series.values()
     )
+    # Platforms whose numbers start inside the window: named, so the total is not misread.
+    partial = sorted(({"label": platform_label(p), "start": gr.start_date.isoformat()} for p, gr in per.items()
+                      if gr and not gr.complete), key=lambda d: d["label"])
     span = (total.end_date - total.start_date).days
     return out | {
         "has_data": True,
         **total.as_dict(),
         "avg_daily_change": round(total.change / span, 1) if span else None,
+        "partial": partial,
         "best_day": _day(max(changes, key=lambda c: c[1], default=None)),
         "worst_day": _day(min(changes, key=lambda c: c[1], default=None)),
         "platforms": sorted(
@@ -338,12 +350,23 @@ def forecast(ctx: RunContext[AgentDeps], platform: str | None = None,
     out = {"platform": name, "label": platform_label(name) if name else None, "target": target}
     if refusal:
         return out | refusal
-    stored = ctx.deps.reader.forecast(name)
+    series = sr.by_platform(ctx.deps.reader.metric_rows(since=ctx.deps.reader.today() - timedelta(days=14)))
+    result = _forecast_of(ctx.deps, name, series, days, target)
+    if result is None and name is None:
+        # No total yet (a platform with too little history): each platform that has its own.
+        each = {c["platform"]: _forecast_of(ctx.deps, c["platform"], series, days, None)
+                for c in ctx.deps.reader.inventory()["connected"]}
+        found = [{"platform": p, "label": platform_label(p), **r} for p, r in each.items() if r]
+        return out | {"has_data": bool(found), "per_platform": found,
+                      "too_short": [platform_label(p) for p, r in each.items() if r is None]}
+    return out | (result or {"has_data": False})
+
+
+def _forecast_of(deps: AgentDeps, name: str | None, series: dict, days: int, target: int | None) -> dict | None:
+    stored = deps.reader.forecast(name)
     fc = goal_math.as_forecast(stored["points"] if stored else None)
     if fc is None:
-        return out | {"has_data": False}
-    rows = ctx.deps.reader.metric_rows(since=ctx.deps.reader.today() - timedelta(days=14))
-    series = sr.by_platform(rows)
+        return None
     current = sum(pts[-1][1] for p, pts in series.items() if pts and (name is None or p == name)) or None
     ahead = fc.points[min(days, len(fc.points)) - 1]
     result = {"has_data": True, "current": current, "level": fc.level, "method": stored["method"],
@@ -352,7 +375,7 @@ def forecast(ctx: RunContext[AgentDeps], platform: str | None = None,
     if target:
         proj = goal_math.projection(goal_math.Goal(platform=name, target=target), fc, current=current)
         result["reaches"] = _jsonable(proj.as_dict()) if proj else None
-    return out | result
+    return result
 
 
 def unusual_days(ctx: RunContext[AgentDeps], period: Period = "last_30_days", platform: str | None = None,

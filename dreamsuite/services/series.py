@@ -97,7 +97,9 @@ def post_dicts(session: Session, scope: Scope, since: date | None = None) -> lis
         q = q.where(ContentPost.posted_at >= datetime.combine(since, time.min, tzinfo=timezone.utc))
     return [
         {"id": p.id, "platform": p.platform, "type": p.post_type, "caption": p.caption, "url": p.url,
-         "posted_at": p.posted_at.isoformat(), **{k: getattr(p, k) for k in POST_FIELDS}}
+         "posted_at": p.posted_at.isoformat(), **{k: getattr(p, k) for k in POST_FIELDS},
+         # the platform's own list (YouTube's tags are not in the caption), as the insights read it
+         "hashtags": list(p.hashtags or [])}
         for p in session.exec(q.order_by(ContentPost.posted_at.desc())).all()
     ]
 

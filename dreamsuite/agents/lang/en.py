@@ -29,12 +29,15 @@ TEXT: dict[str, str] = {
     "not_connected": ("{platform} is not connected to Dream Suite, so I have no {platform} numbers. Connect it on "
                       "the Connections page and I can answer after its first sync."),
     "connected_now": " Connected now: {platforms}.",
+    "not_synced": ("{platform} is connected, but I have no numbers from it yet: its first sync is still to come. "
+                   "Ask me again after it."),
     "no_release": ("I found no release (a single, EP or album among your posts) in the last 180 days, so I can't "
                    "count from one. Ask me about a period or from a date instead."),
     # follower growth
     "growth.no_data_since": "{when} I have no follower data{where}; the latest numbers I have are from {day}.",
     "growth.main": "{when} you went from {start} to {end} followers ({change}, {pct}).",
     "growth.partial": " (Tracking started on {day}, so this covers only part of the period.)",
+    "growth.partial_some": " (Numbers start inside this period on {platforms}, so those cover only part of it.)",
     "growth.best_worst": " Your best day was {best} ({best_change}) and the weakest {worst} ({worst_change}).",
     "growth.per_day": " That is {n} followers a day on average.",
     "growth.by_platform": " By platform: {list}.",
@@ -98,6 +101,9 @@ TEXT: dict[str, str] = {
     "forecast.none": "I have no forecast{where} yet: it needs two weeks of daily numbers, and is made after each sync.",
     "forecast.main": "The forecast{where} expects about {expected} followers by {day} (80% band {low}–{high})",
     "forecast.now": ", from {current} now.",
+    "forecast.no_total": ("I can't forecast all your platforms together yet: {platforms} have too little history. "
+                          "Platform by platform:"),
+    "forecast.line": "- {platform}: about {expected} followers by {day} (80% band {low}–{high})",
     "forecast.past": " You are already past {target}.",
     "forecast.reaches": " It reaches {target} around {day}",
     "forecast.between": " (between {earliest} and {latest})",
