@@ -229,9 +229,14 @@ def ranked_expect(metric: str, window: str, platform: str | None = None, kind: s
             return [f"I found no {noun}s."]
         said = [f"you published {len(posts):,} {noun}{'s' if len(posts) != 1 else ''}"]
         ranked = f.ranked(posts, metric, top)[:limit]
-        said += [f"{f.value(p, metric):,} {unit}" for p in ranked]
-        said.append(f"({short_day(ranked[0].posted_at.date())})")
-        return said
+        if top and not f.value(ranked[0], metric):
+            return said + [f"None of them has any {unit} recorded"]
+        if len(ranked) == 1:
+            p = ranked[0]
+            return said + [f"({short_day(p.posted_at.date())}), {f.value(p, metric):,} {unit}."]
+        # a small table: one row per post, its date and its number in the last two cells
+        return said + [f"| {i} | " for i in range(1, len(ranked) + 1)] + [
+            f"| {short_day(p.posted_at.date())} | {f.value(p, metric):,} |" for p in ranked]
     return expect
 
 
@@ -344,12 +349,12 @@ def compare_expect(days: int = 30) -> Expect:
         for p in f.series:
             now = f.latest(p)
             if now:
-                said.append(f"- {platform_label(p)}: {now:,} followers")
+                said.append(f"| {platform_label(p)} | {now:,} |")
             g = f.growth_of(p, first, f.today)
             complete = bool(g) and any(d < first for d, _ in f.series[p])
             if g and complete and g[0] > 0:
                 growth[p] = (g[1] - g[0]) / g[0] * 100
-                said.append(f"{growth[p]:+.1f}% ({signed(g[1] - g[0])})")
+                said.append(f"| {growth[p]:+.1f}% ({signed(g[1] - g[0])}) |")
         if len(growth) > 1:
             said.append(f"Fastest growing: {platform_label(max(growth, key=growth.get))}.")
         return said

@@ -194,8 +194,9 @@ async def test_the_worst_instagram_posts_come_lowest_first(posting):
     text = await _ask(posting, "Which were my worst performing Instagram posts?")
     mine = sorted(_posts(posting, TODAY - timedelta(days=89), TODAY, "instagram"),
                   key=lambda p: (_inter(p), -p.posted_at.timestamp()))
-    first_line = next(line for line in text.splitlines() if line.startswith("1. "))
-    assert f'"{mine[0].caption}"' in first_line and f"{_inter(mine[0]):,} interactions" in first_line, text
+    first_row = next(line for line in text.splitlines() if line.startswith("| 1 |"))
+    assert first_row.startswith(f'| 1 | "{mine[0].caption}" | Instagram |'), text
+    assert first_row.endswith(f"| {_inter(mine[0]):,} |") and "| Interactions |" in text, text
 
 
 async def test_reels_against_photos_on_their_own_measures(posting):
@@ -290,10 +291,10 @@ async def test_platforms_compared_on_their_own_audience(posting):
         base, now = _on(posting, platform, TODAY - timedelta(days=30)), _on(posting, platform, TODAY)
         growth[platform] = round((now - base) / base * 100, 2)
         label = {"instagram": "Instagram", "youtube": "YouTube"}[platform]
-        assert f"- {label}: {now:,} followers" in text and f"{growth[platform]:+.1f}% ({_signed(now - base)})" in text
+        assert f"| {label} | {now:,} |" in text and f"| {growth[platform]:+.1f}% ({_signed(now - base)}) |" in text
     fastest = max(growth, key=growth.get)
     assert f"Fastest growing: {dict(instagram='Instagram', youtube='YouTube')[fastest]}." in text, text
-    assert "- Spotify:" in text and "too little history to compare its growth" in text, text
+    assert "| Spotify |" in text and "| too little history to compare its growth |" in text, text
 
 
 async def test_types_on_different_measures_are_not_ranked(posting):

@@ -5,6 +5,18 @@ from __future__ import annotations
 
 from dreamsuite.agents.wording import day, fixed, kinds, metric_label, num, parts, pct, signed, t
 
+def cell(text: str) -> str:
+    """Text for a markdown table cell: one line, and a caption's "|" cannot open a new cell."""
+    return " ".join(str(text).split()).replace("\\", "\\\\").replace("|", "\\|")
+
+
+def table(headers: list[str], rows: list[list[str]], right: tuple[int, ...] = ()) -> str:
+    """A small markdown table; columns in `right` (numbers) align right."""
+    line = lambda cells: "| " + " | ".join(cells) + " |"  # noqa: E731
+    rule = ["---:" if i in right else "---" for i in range(len(headers))]
+    return "\n".join([line(headers), line(rule), *(line([cell(c) for c in r]) for r in rows)])
+
+
 NAMED_PERIODS = ("today", "yesterday", "this_week", "last_week", "this_month", "last_month", "last_365_days", "all")
 
 
@@ -98,14 +110,18 @@ def posts(r: dict) -> str:
     ps = r.get("posts") or []
     if not ps:
         return t("posts.none")
-    lines = [t("posts.head", n=len(ps), posts=kinds("post", len(ps)))]
-    for i, p in enumerate(ps, 1):
-        caption = (p.get("caption") or t("untitled")).strip().replace("\n", " ")
-        rate = t("posts.rate", rate=fixed(p["engagement_rate"], 2)) if p.get("engagement_rate") is not None else ""
-        lines.append(t("posts.line", i=i, caption=caption[:60], platform=p["platform"].title(),
-                       day=day(p["posted_at"]), n=num(p["engagement"]), likes=num(p["likes"]),
-                       comments=num(p["comments"]), rate=rate))
-    return "\n".join(lines)
+    from dreamsuite.agents.tools import short_caption
+    from dreamsuite.platforms import platform_label
+
+    rated = any(p.get("engagement_rate") is not None for p in ps)
+    rows = [[str(i), f"\"{short_caption(p.get('caption'), 60) or t('untitled')}\"", platform_label(p["platform"]),
+             day(p["posted_at"]), num(p["engagement"]), num(p["likes"]), num(p["comments"])]
+            + ([f"{fixed(p['engagement_rate'], 2)}%" if p.get("engagement_rate") is not None else "–"] if rated else [])
+            for i, p in enumerate(ps, 1)]
+    head = [t("col.rank"), t("col.post"), t("col.platform"), t("col.date"), t("col.interactions"), t("col.likes"),
+            t("col.comments")] + ([t("col.rate")] if rated else [])
+    return (t("posts.head", n=len(ps), posts=kinds("post", len(ps))) + "\n\n"
+            + table(head, rows, right=(0, 4, 5, 6, 7)))
 
 
 def engagement(r: dict) -> str:
@@ -139,20 +155,21 @@ def ranked(r: dict) -> str:
         return t("ranked.none", when=_period_label(r), where=_where(r), kinds=kinds(kind, 2))
     metric = r.get("metric", "")
     unit, top, bottom = parts(f"metric.{metric}" if metric in RANK_METRICS else "metric.interactions")
-    said = t("ranked.count", when=_period_label(r), where=_where(r), n=num(count), kinds=kinds(kind, count))
+    said = base = t("ranked.count", when=_period_label(r), where=_where(r), n=num(count), kinds=kinds(kind, count))
     if r.get("average") is not None:
         said += t("ranked.average", n=num(r["average"]), unit=unit)
     which = top if r.get("order") != "bottom" else bottom
     ps = r.get("posts") or []
+    if ps and not any(p["value"] for p in ps) and r.get("order") != "bottom":
+        return t("ranked.none_counted", said=base, unit=unit)
     if len(ps) == 1:
         p = ps[0]
         return t("ranked.one", said=said, which=which, caption=p["caption"] or t("untitled"), platform=p["label"],
                  day=day(p["posted_at"]), n=num(p["value"]), unit=unit)
-    lines = [t("ranked.head", said=said, which=which)]
-    for i, p in enumerate(ps, 1):
-        lines.append(t("ranked.line", i=i, caption=p["caption"] or t("untitled"), platform=p["label"],
-                       day=day(p["posted_at"]), n=num(p["value"]), unit=unit))
-    return "\n".join(lines)
+    rows = [[str(i), f"\"{p['caption'] or t('untitled')}\"", p["label"], day(p["posted_at"]), num(p["value"])]
+            for i, p in enumerate(ps, 1)]
+    head = [t("col.rank"), t("col.post"), t("col.platform"), t("col.date"), unit[:1].upper() + unit[1:]]
+    return t("ranked.head", said=said, which=which) + "\n\n" + table(head, rows, right=(0, 4))
 
 
 RANK_METRICS = ("interactions", "likes", "comments", "shares", "saves", "views", "reach")
@@ -277,21 +294,18 @@ def comparison(r: dict) -> str:
     ps = r.get("platforms") or []
     if not ps:
         return no_data()
-    lines = [t("compare.head", days=r["days"])]
+    rows = []
     for p in ps:
-        bits = []
-        if p.get("audience"):
-            share = t("compare.share", pct=f"{p['share_pct']:.0f}") if p.get("share_pct") is not None else ""
-            bits.append(t("compare.audience", n=num(p["audience"])) + share)
-        if p.get("growth_pct") is not None and p.get("complete"):
-            bits.append(f"{pct(p['growth_pct'])} ({signed(p['change'])})")
-        elif p.get("change") is not None:
-            bits.append(t("compare.too_short"))
-        if p.get("engagement_rate") is not None:
-            bits.append(t("compare.engagement", rate=fixed(p["engagement_rate"]), basis=_basis(p.get("basis")))
-                        .rstrip())
-        bits.append(t("compare.posts", n=num(p["posts"]), posts=kinds("post", p["posts"])))
-        lines.append(f"- {p['label']}: " + "; ".join(bits) + ".")
+        growth_ = (f"{pct(p['growth_pct'])} ({signed(p['change'])})" if p.get("growth_pct") is not None
+                   and p.get("complete") else t("compare.too_short") if p.get("change") is not None else "–")
+        rate = (t("compare.engagement", rate=fixed(p["engagement_rate"]), basis=_basis(p.get("basis"))).rstrip()
+                if p.get("engagement_rate") is not None else "–")
+        rows.append([p["label"], num(p["audience"]) if p.get("audience") else "–",
+                     f"{p['share_pct']:.0f}%" if p.get("share_pct") is not None else "–", growth_, rate,
+                     num(p["posts"])])
+    head = [t("col.platform"), t("col.followers"), t("col.share"), t("col.growth"), t("col.engagement"),
+            t("col.posts")]
+    lines = [t("compare.head", days=r["days"]), "", table(head, rows, right=(1, 2, 5)), ""]
     label = {p["platform"]: p["label"] for p in ps}
     if r.get("fastest_growth"):
         lines.append(t("compare.fastest", platform=label[r["fastest_growth"]]))

@@ -33,6 +33,11 @@ TEXT: dict[str, str] = {
                    "Ask me again after it."),
     "no_release": ("I found no release (a single, EP or album among your posts) in the last 180 days, so I can't "
                    "count from one. Ask me about a period or from a date instead."),
+    # table columns
+    "col.rank": "#", "col.post": "Post", "col.platform": "Platform", "col.date": "Date",
+    "col.interactions": "Interactions", "col.likes": "Likes", "col.comments": "Comments", "col.rate": "Of followers",
+    "col.followers": "Followers", "col.share": "Share", "col.growth": "Growth", "col.engagement": "Engagement",
+    "col.posts": "Posts",
     # follower growth
     "growth.no_data_since": "{when} I have no follower data{where}; the latest numbers I have are from {day}.",
     "growth.main": "{when} you went from {start} to {end} followers ({change}, {pct}).",
@@ -44,9 +49,6 @@ TEXT: dict[str, str] = {
     # top posts
     "posts.none": "I found no posts from the last 90 days to rank yet.",
     "posts.head": "Your top {n} {posts} of the last 90 days by interactions:",
-    "posts.line": "{i}. \"{caption}\" on {platform} ({day}): {n} interactions ({likes} likes, {comments} comments"
-                  "{rate}).",
-    "posts.rate": ", {rate}% of followers",
     # engagement
     "eng.head": "In the 7 days to {day} you had {n} interactions",
     "eng.rate": " on {followers} followers, an engagement rate of {rate}%",
@@ -59,7 +61,7 @@ TEXT: dict[str, str] = {
     "ranked.average": ", {n} {unit} each on average",
     "ranked.one": "{said}. The {which}: \"{caption}\" on {platform} ({day}), {n} {unit}.",
     "ranked.head": "{said}. The {which} first:",
-    "ranked.line": "{i}. \"{caption}\" on {platform} ({day}): {n} {unit}.",
+    "ranked.none_counted": "{said}. None of them has any {unit} recorded: not every platform reports them.",
     "untitled": "untitled",
     # post kinds: singular|plural
     "kind.post": "post|posts", "kind.reel": "reel|reels", "kind.photo": "photo|photos", "kind.video": "video|videos",
@@ -117,10 +119,8 @@ TEXT: dict[str, str] = {
     "unusual.why": "Posts, a release or a mention elsewhere on those days are the usual reasons.",
     # platform comparison
     "compare.head": "Over the last {days} days, platform by platform (growth as a % of where each started):",
-    "compare.audience": "{n} followers", "compare.share": ", {pct}% of your audience",
     "compare.too_short": "too little history to compare its growth",
-    "compare.engagement": "{rate}% engagement {basis}",
-    "compare.posts": "{n} {posts}",
+    "compare.engagement": "{rate}% {basis}",
     "compare.fastest": "Fastest growing: {platform}.", "compare.engaging": "Most engaging: {platform}.",
     "compare.focus": "If you have time for one platform this week, {platform} is where your numbers move most.",
     # a platform's own numbers
