@@ -92,16 +92,18 @@ def by_platform(rows: list[PlatformDay], field: str = "follower_count") -> dict[
 
 
 def post_dicts(session: Session, scope: Scope, since: date | None = None) -> list[dict]:
-    q = scoped(scope, ContentPost)
+    """The workspace's posts since `since` (None: all), newest first, with their captions, read
+    as tuples: a 90-day window of a heavy artist is thousands of posts, and building an ORM
+    object for each cost more than the answer that needed them."""
+    q = select(*POST_COLUMNS, ContentPost.caption, ContentPost.url).where(ContentPost.workspace_id == scope.workspace_id)
     if since is not None:
-        q = q.where(ContentPost.posted_at >= datetime.combine(since, time.min, tzinfo=timezone.utc))
-    return [
-        {"id": p.id, "platform": p.platform, "type": p.post_type, "caption": p.caption, "url": p.url,
-         "posted_at": p.posted_at.isoformat(), **{k: getattr(p, k) for k in POST_FIELDS},
-         # the platform's own list (YouTube's tags are not in the caption), as the insights read it
-         "hashtags": list(p.hashtags or [])}
-        for p in session.exec(q.order_by(ContentPost.posted_at.desc())).all()
-    ]
+        q = q.where(ContentPost.posted_at >= _start_of(since))
+    rows = session.connection().execute(q.order_by(ContentPost.posted_at.desc(), ContentPost.id.desc())).all()
+    # the platform's own hashtag list too (YouTube's tags are not in the caption), as the insights read it
+    return [{"id": r[0], "platform": r[1], "type": r[2], "caption": r[13], "url": r[14],
+             "posted_at": _aware(r[3]).isoformat(), "likes": r[4], "comments": r[5], "shares": r[6], "saves": r[7],
+             "views": r[8], "plays": r[9], "reach": r[10], "impressions": r[11], "hashtags": list(r[12] or [])}
+            for r in rows]
 
 
 def count_posts(session: Session, scope: Scope, since: date | None = None) -> int:
