@@ -158,6 +158,8 @@ class PlatformAdapter(HttpMixin):
     can_publish: ClassVar[bool] = False
     # Maximum post length in characters, when the platform has one.
     max_text_length: ClassVar[int | None] = None
+    # Most hashtags a post's text may carry, when the platform caps them (None: no cap).
+    max_hashtags: ClassVar[int | None] = None
     # Numbers artists expect that this platform's public API does not give, and why: shown as
     # "not available", never as zero (e.g. Spotify streams need Spotify for Artists).
     unavailable_metrics: ClassVar[dict[str, str]] = {}

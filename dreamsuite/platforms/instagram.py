@@ -58,6 +58,9 @@ class InstagramAdapter(MetaAdapter):
     connectable: ClassVar[bool] = True
     can_publish: ClassVar[bool] = True
     max_text_length: ClassVar[int | None] = 2200
+    # Instagram's announcement of December 2025: "the number of hashtags that you can include in a
+    # caption for a reel or post" goes to five (it was 30).
+    max_hashtags: ClassVar[int | None] = 5
     scopes: ClassVar[tuple[str, ...]] = ("instagram_basic", "instagram_manage_insights", "instagram_manage_comments",
                                          "instagram_content_publish", "pages_show_list", "pages_read_engagement",
                                          "business_management")
