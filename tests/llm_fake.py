@@ -2,7 +2,8 @@
 
 It plays a model that first calls a tool the request offers, then answers from the tool's
 result: the figure in its answer is the tool's, so a test can check the round trip. It streams
-(server-sent events) when asked to, and can answer with an error status instead.
+(server-sent events) when asked to, and can answer with an error status instead. ScriptedLLM
+plays a given list of tool calls instead (structured output, retries).
 """
 
 from __future__ import annotations
@@ -75,6 +76,22 @@ class FakeLLM:
 
     def app(self) -> Starlette:
         return Starlette(routes=[Route("/v1/chat/completions", self.completions, methods=["POST"])])
+
+
+class ScriptedLLM(FakeLLM):
+    """Plays a fixed list of tool calls, one per request (a structured output is a call of the
+    output tool the request offers, e.g. final_result); the last one repeats."""
+
+    def __init__(self, calls: list[tuple[str, dict]]):
+        super().__init__("", {}, "")
+        self.calls = calls
+
+    def _reply(self, body: dict) -> tuple[dict | None, str | None]:
+        n = len(self.requests)  # this request is already counted
+        name, args = self.calls[min(n, len(self.calls)) - 1]
+        offered = {t["function"]["name"] for t in body.get("tools") or []}
+        assert name in offered, f"{name} not offered: {sorted(offered)}"
+        return {"id": f"call_{n}", "type": "function", "function": {"name": name, "arguments": json.dumps(args)}}, None
 
 
 @contextmanager

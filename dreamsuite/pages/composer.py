@@ -3,7 +3,7 @@ import reflex as rx
 from dreamsuite import styles as st
 from dreamsuite.components.cards import empty_state, status_badge
 from dreamsuite.components.layout import template
-from dreamsuite.state.composer import ComposerState as S
+from dreamsuite.state.composer import TONES, ComposerState as S
 
 
 def _account_checkbox(a) -> rx.Component:
@@ -26,9 +26,34 @@ def _counter() -> rx.Component:
     )
 
 
+def _generate() -> rx.Component:
+    """Generate with AI: a topic and a tone in, a caption with hashtags into the text below."""
+    return rx.vstack(
+        rx.text("Generate with AI", weight="medium", size=st.size_sm),
+        rx.hstack(
+            rx.input(value=S.ai_topic, on_change=S.set_ai_topic, max_length=300, size="3", flex="1",
+                     min_width="14em", placeholder="What is the post about?", data_testid="caption-topic"),
+            rx.select.root(
+                rx.select.trigger(aria_label="Tone", data_testid="caption-tone"),
+                rx.select.content(*[rx.select.item(t.capitalize(), value=t) for t in TONES]),
+                value=S.ai_tone, on_change=S.set_ai_tone, size="3",
+            ),
+            rx.button(rx.icon("sparkles", size=st.icon_sm), "Generate with AI", on_click=S.generate_caption,
+                      loading=S.ai_busy, variant="soft", size="3", data_testid="caption-generate"),
+            wrap="wrap", align="center", spacing=st.gap_sm, width="100%",
+        ),
+        rx.cond(S.ai_error != "", rx.text(S.ai_error, size=st.size_sm, color=st.text_danger,
+                                          data_testid="caption-error")),
+        rx.cond(S.ai_note != "", rx.text(S.ai_note, size=st.size_xs, color=st.text_muted,
+                                         data_testid="caption-note")),
+        spacing=st.gap_xs, width="100%",
+    )
+
+
 def _form() -> rx.Component:
     return rx.card(
         rx.vstack(
+            _generate(),
             rx.text_area(
                 value=S.content, on_change=S.set_content, placeholder="What do you want to tell your fans?",
                 rows="5", width="100%", size="3", data_testid="composer-text",

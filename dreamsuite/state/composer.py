@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import reflex as rx
 
 from dreamsuite import db
-from dreamsuite.platforms import handle
-from dreamsuite.services import publish
+from dreamsuite.platforms import handle, platform_label
+from dreamsuite.services import captions, publish
 from dreamsuite.services.connections import list_cards
 from dreamsuite.services.errors import UserError
 from dreamsuite.state import fmt
@@ -21,6 +21,7 @@ from dreamsuite.state.live import watch_page
 log = logging.getLogger(__name__)
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends (seconds when a step asks)
 STATUS_LABELS = {"pending": "scheduled", "unconfirmed": "unconfirmed — check on the platform"}
+TONES = captions.TONES
 
 
 @dataclasses.dataclass
@@ -28,6 +29,7 @@ class Account:
     connection_id: str = ""
     label: str = ""
     limit: int = 0  # 0 = no length limit
+    platform: str = ""
 
 
 @dataclasses.dataclass
@@ -57,6 +59,16 @@ class TimeChoice:
     label: str = ""
 
 
+def with_caption(content: str, previous: str, caption: str) -> str:
+    """The post text with a generated caption: in place of the previous one while that is still
+    there as generated, else below what the artist typed (never over it)."""
+    if not content.strip() or content == previous:
+        return caption
+    if previous and content.endswith(captions.SEPARATOR + previous):
+        return content[:-len(previous)] + caption
+    return content.rstrip() + captions.SEPARATOR + caption
+
+
 def parse_local(value: str) -> datetime:
     """What a datetime-local input sends, or ValueError (any other text, 5-digit years...)."""
     value = (value or "").strip()
@@ -76,6 +88,13 @@ class ComposerState(AuthState):
     time_choices: list[TimeChoice] = []
     posts: list[PostView] = []
     _listen_gen: int = 0
+    # "Generate with AI": what the post is about, the tone, and the outcome shown under the field.
+    ai_topic: str = ""
+    ai_tone: str = "casual"
+    ai_busy: bool = False
+    ai_error: str = ""
+    ai_note: str = ""
+    _ai_text: str = ""  # the caption last put in the text, which the next one replaces
 
     @rx.var
     def char_count(self) -> int:
@@ -104,7 +123,7 @@ class ComposerState(AuthState):
                 if conn.get("status") in publish.PUBLISHABLE:
                     who = f" {handle(card['name'], conn['username'])}" if conn.get("username") else ""
                     out.append(Account(str(conn["connection_id"]), f"{card['label']}{who}",
-                                       int(card.get("max_text_length") or 0)))
+                                       int(card.get("max_text_length") or 0), card["name"]))
         self.accounts = out
         self.selected = [s for s in self.selected if any(a.connection_id == s for a in out)]
 
@@ -144,6 +163,51 @@ class ComposerState(AuthState):
     @rx.event
     def set_content(self, value: str):
         self.content = value
+
+    @rx.event
+    def set_ai_topic(self, value: str):
+        self.ai_topic = value
+
+    @rx.event
+    def set_ai_tone(self, value: str):
+        self.ai_tone = value if value in TONES else "casual"
+
+    @rx.event(background=True)
+    async def generate_caption(self):
+        """Write a caption for the topic in the tone, fitted to the chosen accounts, into the text."""
+        async with self:
+            if self.ai_busy:
+                return
+            self.ai_error = self.ai_note = ""
+            # Written to fit the chosen accounts; none chosen yet: every account the post could go to.
+            platforms = [a.platform for a in self.accounts if a.connection_id in self.selected] or \
+                [a.platform for a in self.accounts]
+            if not platforms:
+                self.ai_error = "Connect an account that can publish first: the caption is written to fit it."
+                return
+            scope = await self._scope()
+            topic, tone, self.ai_busy = self.ai_topic, self.ai_tone, True
+        # Several accounts share one text: write it for the strictest, so it fits every one.
+        platform = captions.strictest(platforms)
+        error, out = "", None
+        try:
+            out = await captions.generate_caption(scope, topic, tone, platform)
+        except UserError as exc:  # a bad request, a viewer, or the model's failure in plain words
+            error = exc.message
+        except Exception:
+            log.exception("caption generation failed")
+            error = "The caption could not be written. Please try again."
+        finally:
+            async with self:
+                self.ai_busy = False
+                self.ai_error = error
+                if out is not None:
+                    self.content = with_caption(self.content, self._ai_text, out["text"])
+                    self._ai_text = out["text"]
+                    why = ", ".join([*(["the tightest of your accounts"] if len(set(platforms)) > 1 else []),
+                                     *([f"{out['limit']:,} characters"] if out["limit"] else [])])
+                    self.ai_note = (f"Written for {platform_label(platform)}{f' ({why})' if why else ''}: "
+                                    f"{len(out['hashtags'])} hashtags. Edit it as you like.")
 
     @rx.event
     def set_when(self, value: str):
