@@ -57,8 +57,15 @@ def collect_job_id(connection_id: int, day: date, manual: bool = False) -> str:
     return f"collect:{connection_id}:{day.isoformat()}"
 
 
-def publish_job_id(destination_id: int, attempt: int = 0) -> str:
-    return f"publish:{destination_id}:{attempt}"
+def publish_job_id(destination_id: int, attempt: int = 0, due: datetime | None = None) -> str:
+    # The due time is part of the id: a post moved to another time gets a job of its own (the
+    # old one, when it fires, finds the post not due and skips); the same time twice is one job.
+    stamp = f":{int(_aware(due).timestamp())}" if due is not None else ""
+    return f"publish:{destination_id}:{attempt}{stamp}"
+
+
+def _aware(when: datetime) -> datetime:
+    return when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when
 
 
 async def enqueue_collect(connection_id: int, day: date, *, manual: bool = False) -> bool:
@@ -68,13 +75,12 @@ async def enqueue_collect(connection_id: int, day: date, *, manual: bool = False
     return job is not None
 
 
-async def enqueue_publish(destination_id: int, when: datetime, attempt: int = 0) -> bool:
-    """`when` is aware UTC, as stored (a naive value is taken as UTC); arq defers until then."""
+async def enqueue_publish(destination_id: int, when: datetime, attempt: int = 0, due: datetime | None = None) -> bool:
+    """Run the publish job at `when` (aware UTC; naive is taken as UTC). `due` is the post's
+    scheduled time, which names the job (default: `when`)."""
     p = await pool()
-    aware = when.replace(tzinfo=timezone.utc) if when.tzinfo is None else when
-    job = await p.enqueue_job(
-        "publish", destination_id, _job_id=publish_job_id(destination_id, attempt), _defer_until=aware
-    )
+    job = await p.enqueue_job("publish", destination_id, _job_id=publish_job_id(destination_id, attempt, due or when),
+                              _defer_until=_aware(when))
     return job is not None
 
 

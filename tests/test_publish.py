@@ -60,9 +60,9 @@ async def test_schedule_stores_utc_and_enqueues_a_deferred_job(ws):
     assert stored.status == "scheduled" and stored.author_id == scope.user_id
     dest = _dest(post.id)
     assert (dest.status, dest.attempts, dest.connection_id) == ("pending", 0, cid)
-    assert queue.publish_job_id(dest.id) in await _job_ids()
+    assert queue.publish_job_id(dest.id, 0, stored.scheduled_at) in await _job_ids()
     p = await queue.pool()
-    score = await p.zscore(queue.QUEUE_NAME, queue.publish_job_id(dest.id))
+    score = await p.zscore(queue.QUEUE_NAME, queue.publish_job_id(dest.id, 0, stored.scheduled_at))
     assert abs(score / 1000 - expected.timestamp()) < 1  # deferred until the UTC instant
     # Listed back in the author's timezone.
     [listed] = publish.list_posts(scope)
@@ -189,7 +189,7 @@ async def test_server_error_before_acceptance_retries_later_then_publishes(ws, s
     assert await publish.publish_destination(dest_id) == "retrying"
     dest = _dest(post.id)
     assert (dest.status, dest.attempts) == ("pending", 1) and "503" in dest.error
-    assert queue.publish_job_id(dest_id, 1) in await _job_ids()  # re-enqueued under a new id
+    assert queue.publish_job_id(dest_id, 1, _post(post.id).scheduled_at) in await _job_ids()  # re-enqueued under a new id
     assert await published_on_sandbox(sandbox_url, cid) == []
     assert await publish.publish_destination(dest_id) == "published"
     assert len(await published_on_sandbox(sandbox_url, cid)) == 1 and _dest(post.id).error == ""
@@ -255,7 +255,7 @@ async def test_reconcile_re_enqueues_a_lost_job_which_then_publishes_once(ws, sa
     p = await queue.pool()
     await p.flushdb()  # Redis lost every job
     assert await publish.reconcile() == 1
-    assert queue.publish_job_id(dest_id) in await _job_ids()
+    assert queue.publish_job_id(dest_id, 0, _post(post.id).scheduled_at) in await _job_ids()
     assert await publish.reconcile() == 0
     assert await publish.publish_destination(dest_id) == "published"
     assert await publish.reconcile() == 0
@@ -332,7 +332,7 @@ async def test_an_interruption_before_sending_returns_it_to_pending(ws, sandbox_
     assert (_dest(post.id).status, _dest(post.id).attempts) == ("pending", 1)
     monkeypatch.setattr(publish_run.tokens, "access_token", real)
     assert await publish.reconcile() == 1  # a fresh job id for the next attempt
-    assert queue.publish_job_id(dest_id, 1) in await _job_ids()
+    assert queue.publish_job_id(dest_id, 1, _post(post.id).scheduled_at) in await _job_ids()
     assert await publish.publish_destination(dest_id) == "published"
     assert len(await published_on_sandbox(sandbox_url, cid)) == 1
 
@@ -378,6 +378,6 @@ async def test_no_free_connection_in_our_pool_is_retried_not_unconfirmed(ws, san
     assert await published_on_sandbox(sandbox_url, cid) == []
     with dbmod.session() as s:
         assert s.exec(select(Notification)).all() == []
-    assert queue.publish_job_id(dest_id, 1) in await _job_ids()
+    assert queue.publish_job_id(dest_id, 1, _post(post.id).scheduled_at) in await _job_ids()
     assert await publish.publish_destination(dest_id) == "published"
     assert len(await published_on_sandbox(sandbox_url, cid)) == 1

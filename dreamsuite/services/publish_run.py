@@ -55,6 +55,7 @@ class Claimed:
     connection_status: str
     request: PublishRequest
     account: AccountRef
+    scheduled_at: datetime  # names the job (see queue.publish_job_id)
 
 
 def _claim(destination_id: int, now: datetime) -> Claimed | None:
@@ -78,7 +79,8 @@ def _claim(destination_id: int, now: datetime) -> Claimed | None:
         return Claimed(post.workspace_id, post.id, dest.attempts, conn.id, conn.platform, conn.status,
                        PublishRequest(text=post.content, media=list(post.media or []),
                                       idempotency_key=idempotency_key(destination_id)),
-                       AccountRef(conn.platform_user_id, conn.username, dict(conn.details or {})))
+                       AccountRef(conn.platform_user_id, conn.username, dict(conn.details or {})),
+                       post.scheduled_at)
 
 
 async def publish_destination(destination_id: int, *, client: httpx.AsyncClient | None = None) -> str:
@@ -112,7 +114,7 @@ async def publish_destination(destination_id: int, *, client: httpx.AsyncClient 
     except (RateLimited, TransientError) as exc:
         # Raised before the platform accepted anything (the adapter maps post-send
         # timeouts to OutcomeUnknown), so sending again later is safe.
-        status = await _retry_later(destination_id, claimed.attempts, exc)
+        status = await _retry_later(destination_id, claimed.attempts, exc, claimed.scheduled_at)
     except PlatformError as exc:  # PermanentError, AuthExpired, NotSupported
         status = await db.run(_finish, destination_id, DS.failed, error=exc.message, notify=True)
     except BaseException as exc:  # a bug or a cancelled job: record what we know, then re-raise
@@ -160,7 +162,7 @@ def _tell(s: Session, dest: PostDestination, status: DS, error: str) -> None:
                          link="/composer")
 
 
-async def _retry_later(destination_id: int, attempts: int, exc: PlatformError) -> str:
+async def _retry_later(destination_id: int, attempts: int, exc: PlatformError, due: datetime) -> str:
     if attempts >= MAX_ATTEMPTS:
         return await db.run(_finish, destination_id, DS.failed, notify=True,
                             error=f"Gave up after {attempts} attempts: {exc.message}")
@@ -169,7 +171,7 @@ async def _retry_later(destination_id: int, attempts: int, exc: PlatformError) -
         return await db.run(_status, destination_id)
     try:
         # A new job id per attempt: the finished job's kept result would swallow a reused one.
-        await queue.enqueue_publish(destination_id, db.utcnow() + timedelta(seconds=delay), attempt=attempts)
+        await queue.enqueue_publish(destination_id, db.utcnow() + timedelta(seconds=delay), attempt=attempts, due=due)
     except Exception:  # Redis down: the reconciler re-enqueues due pending destinations
         log.warning("could not re-enqueue destination %s", destination_id, exc_info=True)
     return "retrying"
@@ -229,13 +231,13 @@ async def reconcile(now: datetime | None = None) -> int:
     now = now or db.utcnow()
     stuck, due = await db.run(_reconcile_rows, now)
     acted = stuck
-    for dest_id, attempts in due:
+    for dest_id, attempts, scheduled_at in due:
         # Same id as the job that should exist: a no-op when it is still queued or deferred.
-        acted += await queue.enqueue_publish(dest_id, now, attempt=attempts)
+        acted += await queue.enqueue_publish(dest_id, now, attempt=attempts, due=scheduled_at)
     return acted
 
 
-def _reconcile_rows(now: datetime) -> tuple[int, list[tuple[int, int]]]:
+def _reconcile_rows(now: datetime) -> tuple[int, list[tuple[int, int, datetime]]]:
     with db.session() as s:
         stuck = s.exec(select(PostDestination).where(
             PostDestination.status == DS.publishing, PostDestination.updated_at < now - STUCK_AFTER)).all()
@@ -247,10 +249,10 @@ def _reconcile_rows(now: datetime) -> tuple[int, list[tuple[int, int]]]:
             s.flush()
             _tell(s, dest, DS.unconfirmed, dest.error)
             rollup(s, dest.post_id)
-        due = s.exec(select(PostDestination.id, PostDestination.attempts)
+        due = s.exec(select(PostDestination.id, PostDestination.attempts, ScheduledPost.scheduled_at)
                      .join(ScheduledPost, ScheduledPost.id == PostDestination.post_id)
                      .where(PostDestination.status == DS.pending, ScheduledPost.scheduled_at <= now)).all()
-    return len(stuck), [(d, a) for d, a in due]
+    return len(stuck), [(d, a, at) for d, a, at in due]
 
 
 def _label(conn: PlatformConnection | None) -> str:
