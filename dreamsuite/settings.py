@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     # Database work off the event loop: threads for it, and what a blocking call does.
     db_threads: int = 12
     db_loop_guard: Literal["raise", "warn", "off"] = "raise"
+    # A pause after each piece of a chat answer (ms): lets tests press Stop mid-answer. 0 in use.
+    chat_chunk_delay_ms: int = 0
 
     @model_validator(mode="after")
     def _one_port_by_default(self) -> "Settings":

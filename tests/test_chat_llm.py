@@ -48,6 +48,7 @@ async def test_a_real_llm_calls_our_tool_and_streams_the_figure_it_returned(db, 
     assert [m["role"] for m in second["messages"]][-2:] == ["assistant", "tool"]
     stored = chat.messages(me, cid)
     assert stored[1]["model"] == "openai-chat:fake-model" and stored[1]["content"] == "".join(pieces)
+    assert stored[1]["tools"] == ["Instagram followers, last 7 days"]  # the model's own call, in words
 
 
 @pytest.mark.parametrize("status,words", [(401, "refused our access"), (429, "busy right now")])

@@ -1,10 +1,12 @@
 """Chat service on real databases: streaming, storage, history, access and failures."""
 
+import asyncio
+import json
 from datetime import timedelta
 
 import pytest
-from pydantic_ai.messages import ModelRequest, ModelResponse, TextPart, UserPromptPart
-from pydantic_ai.models.function import FunctionModel
+from pydantic_ai.messages import ModelRequest, ModelResponse, TextPart, ToolCallPart, UserPromptPart
+from pydantic_ai.models.function import DeltaToolCall, FunctionModel
 
 from dreamsuite.agents import offline
 from dreamsuite.db import session, utcnow
@@ -137,6 +139,7 @@ async def test_reader_stopping_early_still_stores_an_answer(db):
     msgs = chat.messages(me, cid)
     assert [m["role"] for m in msgs] == ["user", "assistant"]
     assert msgs[1]["content"].startswith(first.strip()) and "stopped" in msgs[1]["content"]
+    assert msgs[1]["tools"] == ["Followers across platforms, this month"]  # it had looked before it wrote
 
 
 async def test_configured_llm_without_key_fails_cleanly(db, monkeypatch):
@@ -166,3 +169,65 @@ def test_suggestions_come_from_the_artists_own_data(db):
     assert first[0] == "How did my TikTok grow this week?" and first[-1] == "Which platform is growing fastest?"
     goals.create(me, "youtube", 1_000)
     assert chat.suggestions(me)[-1] == "Am I on track for my goals?"
+
+
+async def test_the_tools_an_answer_used_are_stored_and_said_in_words(db):
+    me, _, _ = seeded_scope()
+    cid = chat.create_conversation(me)
+    await ask(me, cid, "How did my Instagram grow this week?")
+    msgs = chat.messages(me, cid)
+    assert msgs[1]["tools"] == ["Instagram followers, this week"] and msgs[0]["tools"] == []
+    assert 0 < msgs[1]["first_chunk_ms"] <= msgs[1]["duration_ms"]
+    with session() as s:
+        row = s.get(ChatMessage, msgs[1]["id"])
+    assert json.loads(row.tools_json) == [{"tool": "follower_growth",
+                                           "args": {"period": "this_week", "platform": "instagram"}}]
+
+
+async def test_a_call_the_model_got_wrong_is_not_listed(db):
+    me, _, _ = seeded_scope()
+    cid = chat.create_conversation(me)
+    calls = iter([[ToolCallPart("ranked_posts", {"limit": 99}, tool_call_id="bad")],
+                  [ToolCallPart("ranked_posts", {"metric": "likes", "limit": 3}, tool_call_id="good")],
+                  "Here are your posts."])
+
+    async def scripted(messages, info):
+        step = next(calls)
+        if isinstance(step, str):
+            yield step
+            return
+        yield {i: DeltaToolCall(name=c.tool_name, json_args=c.args_as_json_str(), tool_call_id=c.tool_call_id)
+               for i, c in enumerate(step)}
+
+    model = FunctionModel(offline.reply, stream_function=scripted)
+    assert "".join(await ask(me, cid, "top posts", model=model)) == "Here are your posts."
+    assert chat.messages(me, cid)[1]["tools"] == ["Posts ranked by likes, last 90 days"]
+
+
+async def test_stop_while_the_answer_is_being_written_keeps_it_with_what_was_looked_at(db, monkeypatch):
+    from dreamsuite.settings import get_settings
+
+    monkeypatch.setenv("CHAT_CHUNK_DELAY_MS", "5000")  # the answer waits after each piece: Stop lands in it
+    get_settings.cache_clear()  # (the db fixture clears it again afterwards)
+    me, _, _ = seeded_scope()
+    cid = chat.create_conversation(me)
+    got: list[str] = []
+    second = asyncio.Event()
+
+    async def consume():  # as the chat page reads it: one task iterates, and closes the stream
+        stream = chat.stream_reply(me, cid, Q1)
+        try:
+            async for d in stream:
+                got.append(d)
+                second.set()
+        finally:
+            await stream.aclose()
+
+    task = asyncio.create_task(consume())
+    await second.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    msgs = chat.messages(me, cid)
+    assert got and msgs[1]["content"] == "".join(got).rstrip() + "\n\n(Answer stopped.)"
+    assert msgs[1]["tools"] == ["Followers across platforms, this month"]

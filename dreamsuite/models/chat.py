@@ -30,6 +30,9 @@ class ChatMessage(SQLModel, table=True):
     model: str = Field(default="", max_length=128)
     tokens: int = 0
     duration_ms: int = 0
+    first_chunk_ms: int = 0  # question received → first piece of the answer (assistant rows)
+    # The tools the answer used, a JSON list of {"tool", "args"} (agents/looked_at.py says them in words).
+    tools_json: str = ""
     # pydantic-ai ModelMessagesTypeAdapter JSON of the messages this turn added (assistant rows).
     history_json: str = ""
     created_at: datetime = Field(default_factory=utcnow)

@@ -8,16 +8,21 @@ with the whole conversation as history.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from datetime import timedelta
 from typing import AsyncIterator
 
-from pydantic_ai.messages import ModelMessage, ModelMessagesTypeAdapter
+from pydantic_ai.messages import (
+    ModelMessage, ModelMessagesTypeAdapter, ModelRequest, ModelResponse, ToolCallPart, ToolReturnPart,
+)
 from pydantic_ai.models import Model
 
 from dreamsuite.agents.career import AGENT_TITLES, AGENTS, model_for, model_label, route
 from dreamsuite.agents.deps import AgentDeps
+from dreamsuite.agents.looked_at import describe_all
+from dreamsuite.agents.tools import TOOLS
 from dreamsuite import db
 from dreamsuite.db import session, utcnow
 from dreamsuite.models import ChatMessage, Conversation
@@ -66,8 +71,37 @@ def messages(scope: Scope, conversation_id: int) -> list[dict]:
                       .order_by(ChatMessage.id)).all()
         return [{"id": m.id, "role": m.role, "content": m.content, "created_at": m.created_at.isoformat(),
                  "agent": m.agent, "agent_title": AGENT_TITLES.get(m.agent or "", ""), "model": m.model,
-                 "tokens": m.tokens, "duration_ms": m.duration_ms}
+                 "tokens": m.tokens, "duration_ms": m.duration_ms, "first_chunk_ms": m.first_chunk_ms,
+                 "tools": describe_all(_loads(m.tools_json))}
                 for m in rows]
+
+
+def _loads(raw: str) -> list:
+    try:
+        value = json.loads(raw) if raw else []
+    except ValueError:
+        return []
+    return value if isinstance(value, list) else []
+
+
+TOOL_NAMES = frozenset(t.__name__ for t in TOOLS)
+
+
+def tools_used(messages: list[ModelMessage]) -> list[dict]:
+    """The data tools a turn called, with their arguments, that returned a result: a call the model
+    got wrong and was asked to retry did not look at anything."""
+    done = {p.tool_call_id for m in messages if isinstance(m, ModelRequest) for p in m.parts
+            if isinstance(p, ToolReturnPart) and p.outcome == "success"}
+    out = []
+    for m in messages:
+        for p in m.parts if isinstance(m, ModelResponse) else ():
+            if isinstance(p, ToolCallPart) and p.tool_name in TOOL_NAMES and p.tool_call_id in done:
+                try:
+                    args = p.args_as_dict()
+                except ValueError:
+                    args = {}
+                out.append({"tool": p.tool_name, "args": args})
+    return out
 
 
 def suggestions(scope: Scope) -> list[str]:
@@ -161,25 +195,34 @@ async def stream_reply(scope: Scope, conversation_id: int, question: str, *,
     if agent is None:
         raise ChatError(f"Unknown agent {agent_name!r}.")
     model = model if model is not None else model_for(get_settings().dreamsuite_model)
+    started = time.monotonic()
     history = await db.run(_begin, scope, conversation_id, question)
 
     said: list[str] = []
-    started = time.monotonic()
+    first_chunk_ms = 0
+    delay = max(0, get_settings().chat_chunk_delay_ms) / 1000
     meta = {"agent": agent_name, "model": model_label(model)[:128]}
+    result = None
     try:
         async with agent.run_stream(question, deps=AgentDeps(scope=scope), message_history=history,
                                     model=model) as result:
             async for delta in result.stream_text(delta=True, debounce_by=None):
+                if not said:
+                    first_chunk_ms = int((time.monotonic() - started) * 1000)
                 said.append(delta)
                 yield delta
+                if delay:
+                    await asyncio.sleep(delay)
             usage = result.usage
             new_json = result.new_messages_json().decode()
+            tools = tools_used(result.new_messages())
     except (Exception, asyncio.CancelledError, GeneratorExit) as e:
         interrupted = not isinstance(e, Exception)
         note = "(Answer stopped.)" if interrupted else "(Sorry, the answer could not be completed. Please try again.)"
         content = ("".join(said).rstrip() + "\n\n" + note).strip()
-        await db.run(_finish, scope, conversation_id, content=content,
-                      duration_ms=int((time.monotonic() - started) * 1000), **meta)
+        await db.run(_finish, scope, conversation_id, content=content, first_chunk_ms=first_chunk_ms,
+                     tools_json=json.dumps(_partial_tools(result)),
+                     duration_ms=int((time.monotonic() - started) * 1000), **meta)
         if interrupted:
             raise
         # The provider's own error text stays in the log; the person gets a sentence to act on.
@@ -187,5 +230,13 @@ async def stream_reply(scope: Scope, conversation_id: int, question: str, *,
         raise ChatError(_failure_message(e)) from e
     await db.run(
         _finish, scope, conversation_id, content="".join(said), history_json=new_json,
-        tokens=(usage.input_tokens or 0) + (usage.output_tokens or 0),
-        duration_ms=int((time.monotonic() - started) * 1000), **meta)
+        tokens=(usage.input_tokens or 0) + (usage.output_tokens or 0), first_chunk_ms=first_chunk_ms,
+        tools_json=json.dumps(tools), duration_ms=int((time.monotonic() - started) * 1000), **meta)
+
+
+def _partial_tools(result) -> list[dict]:
+    """What a stopped or failed answer had looked at before it ended (nothing when unknown)."""
+    try:
+        return tools_used(result.new_messages()) if result is not None else []
+    except Exception:  # a run cut short may hold no readable messages; the answer is kept regardless
+        return []
