@@ -6,6 +6,9 @@ from dreamsuite.components.markdown import safe_markdown
 from dreamsuite.state.chat import ChatState as S
 
 
+_wide_only = rx.breakpoints(initial="none", sm="inline")  # a button's word beside its icon
+
+
 def _conversation_item(c) -> rx.Component:
     active = S.conversation_id.to_string() == c["id"]
     return rx.box(
@@ -29,6 +32,9 @@ def _message(m) -> rx.Component:
             rx.text(m.content, white_space="pre-wrap"),
             rx.cond(m.content != "",
                     rx.box(safe_markdown(m.content),
+                           rx.cond(m.tools != "",
+                                   rx.text("Looked at: ", m.tools, size=st.size_xs, color=st.text_muted,
+                                           margin_top=st.space_sm, data_testid="chat-tools")),
                            rx.cond(m.agent_title != "",
                                    rx.text(m.agent_title, size=st.size_xs, color=st.text_muted,
                                            margin_top=st.space_xs, data_testid="chat-agent")),
@@ -43,6 +49,18 @@ def _message(m) -> rx.Component:
         background=rx.cond(is_user, st.selected_bg, st.surface_muted),
         data_testid=rx.cond(is_user, "chat-message-user", "chat-message-assistant"),
     )
+
+
+def _send_button() -> rx.Component:
+    return rx.button(rx.icon("send", size=st.icon_sm), rx.text("Send", display=_wide_only),
+                     type="submit", size="3", data_testid="chat-send", aria_label="Send")
+
+
+def _stop_button() -> rx.Component:
+    # While an answer streams, Send becomes Stop: what was said so far is kept, marked stopped.
+    return rx.button(rx.icon("square", size=st.icon_sm), rx.text("Stop", display=_wide_only),
+                     type="button", on_click=S.stop, size="3", variant="soft", color_scheme="gray",
+                     loading=S.stopping, data_testid="chat-stop", aria_label="Stop the answer")
 
 
 def _empty() -> rx.Component:
@@ -85,10 +103,7 @@ def chat() -> rx.Component:
                         rx.input(name="question", placeholder="e.g. How did my followers grow this week?",
                                  size="3", width="100%", auto_complete="off", max_length=4000,
                                  data_testid="chat-input"),
-                        rx.button(rx.icon("send", size=st.icon_sm), rx.text("Send", display=rx.breakpoints(
-                                      initial="none", sm="inline")),
-                                  type="submit", size="3", loading=S.streaming, data_testid="chat-send",
-                                  aria_label="Send"),
+                        rx.cond(S.streaming, _stop_button(), _send_button()),
                         width="100%",
                     ),
                     on_submit=S.send,

@@ -21,12 +21,76 @@ from dreamsuite.state.auth import AuthState
 
 log = logging.getLogger(__name__)
 FLUSH_SECONDS = 0.05  # batch deltas a little: one websocket frame per token is wasteful
+STOP_POLL_SECONDS = 0.2  # how soon Stop ends an answer that is still waiting for its next piece
 
 @dataclasses.dataclass
 class ChatMsg:
     role: str = "user"
     content: str = ""
     agent_title: str = ""  # which of the agents answered (Career Agent, Content Strategist, Goal Tracker)
+    tools: str = ""  # what the answer looked at: "Instagram followers, this week · …"
+
+
+class _Answer:
+    """Reads a streamed answer in the handler's own task (pydantic-ai's run must start and end in
+    one task) until it ends or Stop is pressed. A background event cannot be cancelled from
+    another event, so Stop sets `ChatState.stopping`; the handler sees it when it flushes, and a
+    watcher polls it meanwhile, cancelling the wait when the model is slow to send anything
+    (tools, a remote LLM). Either way the stream is closed, and the service stores what was said
+    with "(Answer stopped.)"."""
+
+    def __init__(self, state: "ChatState", stream):
+        self.state, self.stream = state, stream
+        self.stopped = self._waiting = self._done = self._sleeping = False
+        self._task = asyncio.current_task()
+        self._watcher: asyncio.Task | None = None
+
+    async def __aenter__(self) -> "_Answer":
+        self._watcher = asyncio.create_task(self._watch())
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        self._done = True
+        if self._sleeping:  # never cancel it inside `async with state`, which holds the state's lock
+            self._watcher.cancel()
+        await asyncio.wait({self._watcher})
+        if not self._watcher.cancelled() and self._watcher.exception():  # Stop then works at flushes only
+            log.warning("chat stop watcher failed: %r", self._watcher.exception())
+        await self.stream.aclose()  # in this task: the service's handler stores a stopped answer
+
+    async def _watch(self) -> None:
+        while not (self.stopped or self._done):
+            self._sleeping = True
+            try:
+                await asyncio.sleep(STOP_POLL_SECONDS)
+            finally:
+                self._sleeping = False
+            async with self.state:
+                stopping = self.state.stopping
+            if stopping:
+                self.stop()
+
+    def stop(self) -> None:
+        self.stopped = True
+        if self._waiting:  # waiting on the model: end the wait (the service sees a cancellation)
+            self._task.cancel()
+
+    async def next(self) -> str | None:
+        """The next piece, or None at the end or once stopped."""
+        if self.stopped:
+            return None
+        self._waiting = True
+        try:
+            return await anext(self.stream)
+        except StopAsyncIteration:
+            return None
+        except asyncio.CancelledError:
+            if not self.stopped:
+                raise
+            self._task.uncancel()  # our own cancellation, for Stop: the handler carries on
+            return None
+        finally:
+            self._waiting = False
 
 
 class ChatState(AuthState):
@@ -34,6 +98,7 @@ class ChatState(AuthState):
     conversation_id: int = 0
     messages: list[ChatMsg] = []
     streaming: bool = False
+    stopping: bool = False  # Stop was pressed; the streaming answer ends at its next check
     chat_error: str = ""
     suggestions: list[str] = []  # built from this artist's data (services.chat.suggestions)
 
@@ -49,8 +114,8 @@ class ChatState(AuthState):
             self.chat_error = "That conversation does not exist (or is not yours)."
             return
         self.conversation_id = conversation_id
-        self.messages = [ChatMsg(role=m["role"], content=m["content"], agent_title=m.get("agent_title") or "")
-                         for m in rows]
+        self.messages = [ChatMsg(role=m["role"], content=m["content"], agent_title=m.get("agent_title") or "",
+                                 tools=" · ".join(m.get("tools") or [])) for m in rows]
 
     @rx.event
     async def load(self):
@@ -85,18 +150,22 @@ class ChatState(AuthState):
                 self.conversation_id = await db.run(chat_service.create_conversation, scope)
             conversation_id = self.conversation_id
             self.messages = [*self.messages, ChatMsg("user", question), ChatMsg("assistant", "")]
-            self.streaming, self.chat_error = True, ""
+            self.streaming, self.stopping, self.chat_error = True, False, ""
         # Keep the URL on this conversation without reloading the page.
         yield rx.call_script(f"window.history.replaceState(null, '', '/chat?c={conversation_id}')")
 
-        pending, last_flush = [], time.monotonic()
+        pending, last_flush, first = [], time.monotonic(), True
         try:
-            async for delta in chat_service.stream_reply(scope, conversation_id, question):
-                pending.append(delta)
-                if time.monotonic() - last_flush >= FLUSH_SECONDS:
-                    async with self:
-                        self._append("".join(pending))
-                    pending, last_flush = [], time.monotonic()
+            async with _Answer(self, chat_service.stream_reply(scope, conversation_id, question)) as answer:
+                while (delta := await answer.next()) is not None:
+                    pending.append(delta)
+                    # The first piece goes out at once: it is the wait the person feels most.
+                    if first or time.monotonic() - last_flush >= FLUSH_SECONDS:
+                        async with self:
+                            self._append("".join(pending))
+                            if self.stopping:
+                                answer.stop()
+                        pending, last_flush, first = [], time.monotonic(), False
         except chat_service.ChatError as exc:
             async with self:
                 self.chat_error = str(exc)
@@ -109,7 +178,7 @@ class ChatState(AuthState):
         finally:
             async with self:
                 self._append("".join(pending))
-                self.streaming = False
+                self.streaming = self.stopping = False
                 # The service stored both turns; show exactly what was stored.
                 try:
                     await self._open(conversation_id)
@@ -121,7 +190,12 @@ class ChatState(AuthState):
         if not text or not self.messages:
             return
         last = self.messages[-1]
-        self.messages = [*self.messages[:-1], ChatMsg(last.role, last.content + text, last.agent_title)]
+        self.messages = [*self.messages[:-1], dataclasses.replace(last, content=last.content + text)]
+
+    @rx.event
+    def stop(self):
+        if self.streaming:
+            self.stopping = True
 
     @rx.event
     def ask(self, question: str):

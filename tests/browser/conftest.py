@@ -186,11 +186,12 @@ def _start_ids_at_random(db_url: str) -> None:
 
 
 @contextlib.contextmanager
-def running_app(redis_url: str, tmp_path: Path, *, worker: bool = True, proxy: bool = False) -> Iterator[LiveApp]:
+def running_app(redis_url: str, tmp_path: Path, *, worker: bool = True, proxy: bool = False,
+                extra_env: dict[str, str] | None = None) -> Iterator[LiveApp]:
     """The app (and, with `worker`, an arq worker) on free ports, with its own database and outbox.
 
     With `proxy` the browser reaches it through a TCP proxy of ours (`app.proxy`), so a test
-    can cut the connection and bring it back as a network outage would.
+    can cut the connection and bring it back as a network outage would. `extra_env` adds settings.
     """
     tools = _check_tools()
     port = free_port()
@@ -211,6 +212,7 @@ def running_app(redis_url: str, tmp_path: Path, *, worker: bool = True, proxy: b
         "EMULATOR_URL": f"{base}/emulators", "EMULATOR_DB": str(tmp_path / "emulators.db"),
         # Any database call left on the event loop fails the journey instead of stalling the app.
         "DB_LOOP_GUARD": "raise",
+        **(extra_env or {}),
     }
     env.pop("REFLEX_REDIS_URL", None)
     if front:
@@ -246,12 +248,14 @@ def module_app(request, _redis_server, tmp_path_factory):
     """One app for a whole test module (each start costs half a minute); its tests make their own
     users. The test process's DATABASE_URL and REDIS_URL point at the app's, so tests can write
     rows and announce events the way the app's services do. A module sets APP_BEHIND_PROXY = True
-    to reach the app through `app.proxy`. No worker: these tests write what a worker would."""
+    to reach the app through `app.proxy`, and APP_ENV = {...} for settings of its own. No worker:
+    these tests write what a worker would."""
     redis_url = f"{_redis_server.rsplit('/', 1)[0]}/{os.environ.get('TEST_REDIS_DB', '9')}"
     redis_sync.Redis.from_url(redis_url).flushdb()
     tmp_path = tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])
     with pytest.MonkeyPatch.context() as mp, running_app(
-            redis_url, tmp_path, worker=False, proxy=getattr(request.module, "APP_BEHIND_PROXY", False)) as app:
+            redis_url, tmp_path, worker=False, proxy=getattr(request.module, "APP_BEHIND_PROXY", False),
+            extra_env=getattr(request.module, "APP_ENV", None)) as app:
         mp.setenv("DATABASE_URL", app.db_url)
         mp.setenv("REDIS_URL", redis_url)
         get_settings.cache_clear()
