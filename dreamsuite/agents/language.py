@@ -5,6 +5,7 @@ and letters only it uses, LETTERS) and its phrases' English (QUESTION_WORDS)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from dreamsuite.agents.lang import LANGUAGES, catalog
@@ -38,12 +39,20 @@ def detect(question: str) -> str:
     return best if scores[best] > scores["en"] else "en"
 
 
+def plain(text: str) -> str:
+    """The text without accents ("publicações" → "publicacoes", "für" → "fur", "ß" → "ss"), and
+    no-break spaces as spaces: catalogs write their QUESTION_WORDS so, and one rule then reads a
+    question typed with or without its accents."""
+    text = text.replace("ß", "ss").replace("œ", "oe").replace("Œ", "Oe").replace("æ", "ae")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def to_english(question: str, lang: str) -> str:
     """The question with its language's phrases replaced by English ones, in catalog order
-    (longer phrases first there, so "letzte Woche" is read before "Woche")."""
+    (longer phrases first there, so "letzte Woche" is read before "Woche"), read without accents."""
     if lang == "en":
         return question
-    text = question.replace("’", "'").replace("¿", " ").replace("¡", " ")
+    text = plain(question.replace("’", "'").replace("¿", " ").replace("¡", " "))
     for pattern, english in _rules(lang):
         text = pattern.sub(english, text)
     return re.sub(r"\s+", " ", text).strip()

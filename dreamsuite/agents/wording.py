@@ -75,11 +75,14 @@ def fixed(x: float, digits: int = 1) -> str:
 
 
 def pct(p: float | None) -> str:
-    """A signed percentage: "+4.2%" (English), "+4,2 %" (French and German spacing as Babel's)."""
+    """A signed percentage: "+4.2%" (English), "+4,2 %" with a no-break space (German, Spanish, French), or as the
+    catalog's PERCENT writes the sign ("+4,2%" in Portuguese)."""
     if p is None:
         return "n/a"
     text = f"{p:+.1f}%"
-    return text if LANG.get() == "en" else text.replace(".", ",").replace("%", "\u00a0%")
+    if LANG.get() == "en":
+        return text
+    return text.replace(".", ",").replace("%", getattr(catalog(LANG.get()), "PERCENT", "\u00a0%"))
 
 
 def day(iso: str | date) -> str:
