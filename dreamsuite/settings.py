@@ -53,7 +53,16 @@ class Settings(BaseSettings):
     mount_emulators: bool | None = None
     emulator_secret: str = DEMO_EMULATOR_SECRET
     emulator_db: str = str(ROOT / "run" / "emulators.db")
+    # The media library: files on local disk under MEDIA_DIR, or in an S3-compatible store
+    # when S3_BUCKET is set (S3_ENDPOINT_URL for MinIO, R2 and the like; AWS without it).
     media_dir: str = str(ROOT / "media")
+    s3_bucket: str = ""
+    s3_endpoint_url: str = ""
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = ""
+    # How long a media address handed to a platform works (a presigned S3 URL, or our signed link).
+    media_url_hours: int = 6
     # How long a login session lasts.
     session_days: int = 30
     # Outgoing mail: smtp://user:password@host:587 (starttls) or smtps://...:465. Without

@@ -3,6 +3,7 @@
 - /auth/login|signup|verify|logout   form posts that set or clear the session cookie
 - /oauth/callback/{platform}         where providers send the browser back after consent
 - /export/dashboard.csv|json, /report  the dashboard's numbers for a range, to download or print
+- /media/<token>, /media/thumb/<id>  media library files: a signed link for platforms, thumbnails for members
 - /healthz                           liveness + database check for load balancers
 - /brand/logo[-light].svg            the logo, for pages the backend renders itself (admin)
 - /sandbox/...                       the sandbox test platform, only when MOUNT_SANDBOX is on
@@ -25,7 +26,7 @@ from starlette.responses import FileResponse, JSONResponse
 from starlette.routing import Mount, Route
 
 from dreamsuite import db
-from dreamsuite.api import auth, export, oauth
+from dreamsuite.api import auth, export, media, oauth
 from dreamsuite.api.security import SecurityHeaders
 from dreamsuite.settings import ROOT, get_settings
 
@@ -78,6 +79,7 @@ def create_api() -> Starlette:
             *auth.routes,
             *oauth.routes,
             *export.routes,
+            *media.routes,
             Route("/healthz", healthz, methods=["GET"]),
             Route("/brand/logo.svg", logo, methods=["GET"]),
             Route("/brand/logo{variant:str}.svg", logo, methods=["GET"]),

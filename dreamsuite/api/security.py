@@ -28,7 +28,8 @@ def content_security_policy() -> str:
         "default-src 'self'",
         f"script-src 'self' 'unsafe-inline' 'unsafe-eval' {origins}",
         f"style-src 'self' 'unsafe-inline' {origins}",
-        "img-src 'self' data: blob: https:",
+        # Our origins too: in dev mode the media library's thumbnails come from the backend's port.
+        f"img-src 'self' data: blob: https: {origins}",
         "font-src 'self' data:",
         f"connect-src 'self' {origins} {sockets}",
         "object-src 'none'",

@@ -26,6 +26,7 @@ from dreamsuite.platforms.errors import (  # noqa: F401 - the taxonomy is part o
     TransientError,
 )
 from dreamsuite.platforms.http import HttpMixin
+from dreamsuite.platforms.media_rules import MediaRules
 
 # For the client a caller creates to hand to adapters (worker, sync and publish services).
 HTTP_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -160,6 +161,9 @@ class PlatformAdapter(HttpMixin):
     max_text_length: ClassVar[int | None] = None
     # Most hashtags a post's text may carry, when the platform caps them (None: no cap).
     max_hashtags: ClassVar[int | None] = None
+    # What media one post may carry (kinds, count, sizes, durations, shapes), from the platform's
+    # documentation; None: the platform takes no media from us. Read by media_rules.check_media.
+    media_rules: ClassVar[MediaRules | None] = None
     # Numbers artists expect that this platform's public API does not give, and why: shown as
     # "not available", never as zero (e.g. Spotify streams need Spotify for Artists).
     unavailable_metrics: ClassVar[dict[str, str]] = {}

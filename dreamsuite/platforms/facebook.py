@@ -22,6 +22,7 @@ from dreamsuite.platforms.base import (
     AccountRef, CollectResult, CommentData, Malformed, MetricDay, OutcomeUnknown, PermanentError, PostData, Profile,
     PublishRequest, PublishResult,
 )
+from dreamsuite.platforms.media_rules import MB, MediaRules
 from dreamsuite.platforms.meta import MetaAdapter, graph_time, hashtags, series
 
 PAGE_SIZE = 25
@@ -52,6 +53,16 @@ class FacebookAdapter(MetaAdapter):
     connectable: ClassVar[bool] = True
     can_publish: ClassVar[bool] = True
     max_text_length: ClassVar[int | None] = 63206
+    # Page posts: text alone, or one photo or one video (publish() sends one). Photos as JPEG, PNG or
+    # GIF up to 10 MB (Meta's Page photo specification, which also lists BMP and TIFF); videos through
+    # the Video API, whose limits Meta gives per Page (video_upload_limits): the library's own cap holds.
+    # https://developers.facebook.com/docs/graph-api/reference/page/photos/ ,
+    # https://developers.facebook.com/docs/page-stories-api (photo specifications),
+    # https://developers.facebook.com/docs/video-api/guides/publishing
+    media_rules: ClassVar[MediaRules | None] = MediaRules(
+        source="https://developers.facebook.com/docs/graph-api/reference/page/photos/",
+        kinds=frozenset({"image", "video"}), max_items=1,
+        image_mimes=frozenset({"image/jpeg", "image/png", "image/gif"}), max_image_bytes=10 * MB)
     scopes: ClassVar[tuple[str, ...]] = ("pages_show_list", "pages_read_engagement", "pages_read_user_content",
                                          "pages_manage_posts", "read_insights", "business_management")
     unavailable_metrics: ClassVar[dict[str, str]] = {

@@ -27,6 +27,7 @@ from dreamsuite.platforms.base import (
     AccountRef, CollectResult, CommentData, Malformed, MetricDay, OutcomeUnknown, PermanentError, PlatformError,
     PostData, Profile, PublishRequest, PublishResult, TransientError,
 )
+from dreamsuite.platforms.media_rules import MB, MediaRules
 from dreamsuite.platforms.meta import (
     InsightsUnavailable, MetaAdapter, graph_time, hashtags, series, shares, totals,
 )
@@ -61,6 +62,14 @@ class InstagramAdapter(MetaAdapter):
     # Instagram's announcement of December 2025: "the number of hashtags that you can include in a
     # caption for a reel or post" goes to five (it was 30).
     max_hashtags: ClassVar[int | None] = 5
+    # Content publishing (IG User Media reference): JPEG is the only image format, at most 8 MB, from
+    # 4:5 to 1.91:1; reels of 3 s to 15 min, at most 300 MB; a carousel holds up to 10 items; no post
+    # without media. https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media
+    media_rules: ClassVar[MediaRules | None] = MediaRules(
+        source="https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-user/media",
+        kinds=frozenset({"image", "video"}), max_items=10, image_mimes=frozenset({"image/jpeg"}),
+        max_image_bytes=8 * MB, max_video_bytes=300 * MB, min_video_s=3, max_video_s=15 * 60,
+        image_aspect=(0.8, 1.91), image_aspect_words="from 4:5 (portrait) to 1.91:1 (landscape)", text_alone=False)
     scopes: ClassVar[tuple[str, ...]] = ("instagram_basic", "instagram_manage_insights", "instagram_manage_comments",
                                          "instagram_content_publish", "pages_show_list", "pages_read_engagement",
                                          "business_management")

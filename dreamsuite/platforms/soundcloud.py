@@ -24,6 +24,7 @@ import httpx
 from dreamsuite.platforms.base import (
     AccountRef, CollectResult, CommentData, Malformed, MetricDay, OAuthConfig, PlatformAdapter, PostData, Profile,
 )
+from dreamsuite.platforms.media_rules import GB, MediaRules
 from dreamsuite.platforms.http import Usage
 
 PAGE_SIZE = 200  # the documented maximum of `limit`
@@ -63,6 +64,12 @@ class SoundCloudAdapter(PlatformAdapter):
     reads: ClassVar[str] = ("Your followers, each of your tracks with its plays, likes, reposts, comments and "
                             "downloads, and the comments people leave on them, to see which tracks people replay.")
     connectable: ClassVar[bool] = True
+    # A track is one audio file (AIFF, WAVE, FLAC, OGG, MP2, MP3, AAC...), up to 4 GB and 24 hours
+    # ("Upload limits", SoundCloud's API guide). Publishing to SoundCloud is not offered yet.
+    # https://developers.soundcloud.com/docs/api/guide
+    media_rules: ClassVar[MediaRules | None] = MediaRules(
+        source="https://developers.soundcloud.com/docs/api/guide",
+        kinds=frozenset({"audio"}), max_items=1, max_audio_bytes=4 * GB, max_audio_s=24 * 3600, text_alone=False)
     hosts: ClassVar[dict[str, str]] = {"secure": "https://secure.soundcloud.com", "api": "https://api.soundcloud.com"}
     unavailable_metrics: ClassVar[dict[str, str]] = {
         "daily_plays": "SoundCloud's API gives each track's lifetime plays, not plays per day; the daily picture "

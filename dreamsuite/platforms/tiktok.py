@@ -34,6 +34,7 @@ from dreamsuite.platforms.base import (
     PermissionMissing, PlatformAdapter, PlatformError, PostData, Profile, PublishRequest, PublishResult, RateLimited,
     TokenSet, TransientError,
 )
+from dreamsuite.platforms.media_rules import GB, MediaRules
 from dreamsuite.platforms.http import retry_after
 from dreamsuite.settings import get_settings
 
@@ -63,6 +64,13 @@ class TikTokAdapter(PlatformAdapter):
     connectable: ClassVar[bool] = True
     can_publish: ClassVar[bool] = True
     max_text_length: ClassVar[int | None] = 2200
+    # Direct Post of one video (publish() posts videos, not photo posts): 3 s to 10 minutes, up to 4 GB
+    # (TikTok's "Video restrictions" of the Content Posting API, beside its media transfer guide).
+    # https://developers.tiktok.com/doc/content-posting-api-media-transfer-guide
+    media_rules: ClassVar[MediaRules | None] = MediaRules(
+        source="https://developers.tiktok.com/doc/content-posting-api-media-transfer-guide",
+        kinds=frozenset({"video"}), max_items=1, max_video_bytes=4 * GB, min_video_s=3, max_video_s=10 * 60,
+        text_alone=False)
     hosts: ClassVar[dict[str, str]] = {"www": "https://www.tiktok.com", "open": "https://open.tiktokapis.com"}
     unavailable_metrics: ClassVar[dict[str, str]] = {
         "comment_texts": "TikTok's Display API gives each video's comment count, not the comments themselves.",

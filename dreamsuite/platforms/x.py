@@ -32,6 +32,7 @@ from dreamsuite.platforms.base import (
     PermissionMissing, PlatformAdapter, PlatformError, PostData, Profile, PublishRequest, PublishResult,
     TransientError,
 )
+from dreamsuite.platforms.media_rules import GB, MB, MediaRules
 from dreamsuite.settings import get_settings
 
 PAGE_SIZE = 100  # the documented maximum of the user Posts timeline and of recent search
@@ -72,6 +73,17 @@ class XAdapter(PlatformAdapter):
     connectable: ClassVar[bool] = True
     can_publish: ClassVar[bool] = True
     max_text_length: ClassVar[int | None] = 280  # longer only for Premium accounts
+    # "You may attach up to 4 photos, 1 animated GIF or 1 video in a Post"; JPG, PNG, GIF, WEBP; images
+    # up to 5 MB, animated GIFs 15 MB; video on a Post 0.5 s to 20 minutes and 8 GB for accounts without
+    # Premium (DM video keeps the old 140 s / 512 MB), shape from 1:3 to 3:1.
+    # https://docs.x.com/x-api/media/quickstart/best-practices
+    media_rules: ClassVar[MediaRules | None] = MediaRules(
+        source="https://docs.x.com/x-api/media/quickstart/best-practices",
+        kinds=frozenset({"image", "video"}), max_items=4,
+        image_mimes=frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"}),
+        max_image_bytes=5 * MB, max_gif_bytes=15 * MB, max_video_bytes=8 * GB, min_video_s=0.5, max_video_s=20 * 60,
+        video_aspect=(1 / 3, 3.0), video_aspect_words="from 1:3 (tall) to 3:1 (wide)",
+        alone=frozenset({"video", "image/gif"}))
     hosts: ClassVar[dict[str, str]] = {"web": "https://x.com", "api": "https://api.x.com"}
     unavailable_metrics: ClassVar[dict[str, str]] = {
         "audience": "X shares no follower demographics through its API.",

@@ -28,6 +28,7 @@ from dreamsuite.platforms.base import (
     PermissionMissing, PlatformAdapter, PlatformError, Profile, PublishRequest, PublishResult, RateLimited,
     TransientError,
 )
+from dreamsuite.platforms.media_rules import GB, MediaRules
 from dreamsuite.platforms.http import Usage
 
 AUTH = "https://www.googleapis.com/auth/"
@@ -58,6 +59,11 @@ class YouTubeAdapter(PlatformAdapter):
     connectable: ClassVar[bool] = True
     can_publish: ClassVar[bool] = True
     max_text_length: ClassVar[int | None] = 5000  # a video description
+    # videos.insert: one video per upload, "Maximum file size: 256GB", accepted media video/*.
+    # https://developers.google.com/youtube/v3/docs/videos/insert
+    media_rules: ClassVar[MediaRules | None] = MediaRules(
+        source="https://developers.google.com/youtube/v3/docs/videos/insert",
+        kinds=frozenset({"video"}), max_items=1, max_video_bytes=256 * GB, text_alone=False)
     daily_quota: ClassVar[int] = 10_000
     quota_timezone: ClassVar[str] = "America/Los_Angeles"
     hosts: ClassVar[dict[str, str]] = {

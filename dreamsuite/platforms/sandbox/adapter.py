@@ -22,6 +22,7 @@ from dreamsuite.platforms.base import (
     PublishResult,
     TransientError,
 )
+from dreamsuite.platforms.media_rules import MediaRules
 from dreamsuite.settings import get_settings
 
 PAGE_SIZE = 50
@@ -44,6 +45,9 @@ class SandboxAdapter(PlatformAdapter):
     connectable: ClassVar[bool] = True
     can_publish: ClassVar[bool] = True
     max_text_length: ClassVar[int | None] = 2200
+    # Our own test platform takes anything the library holds, up to ten items, or text alone.
+    media_rules: ClassVar[MediaRules | None] = MediaRules(
+        source="dreamsuite/platforms/sandbox/server.py", kinds=frozenset({"image", "video", "audio"}), max_items=10)
 
     @classmethod
     def enabled(cls) -> bool:
