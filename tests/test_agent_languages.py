@@ -239,6 +239,10 @@ ASK = {
                 "es": "¿Cuántos streams tuve en Spotify el mes pasado?",
                 "fr": "Combien de streams Spotify j'ai eus le mois dernier ?",
                 "pt": "Quantos streams eu tive no Spotify no mês passado?"},
+    "jump": {"de": "Warum sind meine YouTube-Follower in den letzten 2 Wochen gesprungen?",
+             "es": "¿Por qué subieron mis seguidores de YouTube en las últimas 2 semanas?",
+             "fr": "Pourquoi mes abonnés YouTube ont-ils bondi ces 2 dernières semaines ?",
+             "pt": "Por que meus seguidores do YouTube dispararam nas últimas 2 semanas?"},
     "views": {"de": "Wie viele Aufrufe hatte ich auf YouTube in den letzten 2 Wochen?",
               "es": "¿Cuántas visualizaciones tuve en YouTube en las últimas 2 semanas?",
               "fr": "Combien de vues ai-je eues sur YouTube ces 2 dernières semaines ?",
@@ -397,3 +401,21 @@ async def test_a_platforms_own_number_over_a_window(watched, lang):
                      metric=catalog(lang).METRIC_LABELS["views"], per_day="")
     for piece in pieces:  # the metric's name as the sentence writes it, in any case
         assert piece.lower() in text.lower(), f"{piece!r} not in {text!r}"
+
+
+@pytest.mark.db
+@pytest.mark.parametrize("lang", LANGS)
+async def test_why_a_number_jumped(analysed, lang):
+    from dreamsuite.models import FollowerAnomaly
+
+    text = await _ask(analysed, ASK["jump"][lang])
+    with session() as s:
+        marks = s.exec(select(FollowerAnomaly).where(FollowerAnomaly.workspace_id == analysed.workspace_id,
+                                                     FollowerAnomaly.platform == "youtube",
+                                                     FollowerAnomaly.date >= TODAY - timedelta(days=13))).all()
+    assert marks, "the planted spike was not found by the analysis"
+    when = _text(lang, "period.last_n_days").format(n=14)
+    _has(text, lang, "unusual.head", when=when, where=_where(lang, "YouTube"))
+    for m in marks:
+        _has(text, lang, "unusual.gained" if m.change >= 0 else "unusual.lost", day=_day(lang, m.date),
+             platform="YouTube", n=_n(lang, abs(round(m.change))))
