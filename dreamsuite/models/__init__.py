@@ -19,12 +19,15 @@ from dreamsuite.models.insight import (
     StoredForecast,
     XpEvent,
 )
+from dreamsuite.models.media import MediaAsset
 from dreamsuite.models.metrics import AudienceSnapshot, Comment, ContentPost, DailyMetric
 from dreamsuite.models.notification import Notification
 from dreamsuite.models.publishing import (
+    DestinationEvent,
     DestinationStatus,
     PostDestination,
     PostStatus,
+    QueueSlot,
     ScheduledPost,
 )
 
@@ -33,7 +36,7 @@ ALL_MODELS = [
     PlatformConnection, OAuthState, SyncRun,
     DailyMetric, ContentPost, Comment, AudienceSnapshot,
     Conversation, ChatMessage,
-    ScheduledPost, PostDestination,
+    ScheduledPost, PostDestination, DestinationEvent, QueueSlot, MediaAsset,
     Notification,
     Insight, Goal, XpEvent, StoredForecast, FollowerAnomaly,
 ]
