@@ -27,6 +27,7 @@ NAV = [
     ("Connections", "/connections", "plug"),
     ("Chat", "/chat", "message-circle"),
     ("Composer", "/composer", "calendar-clock"),
+    ("Calendar", "/calendar", "calendar-days"),
     ("Account", "/account", "user-cog"),
 ]
 

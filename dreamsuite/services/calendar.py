@@ -36,9 +36,9 @@ from dreamsuite.services.errors import UserError
 from dreamsuite.services.publish import MAX_AHEAD, cancel_post, local_to_utc
 from dreamsuite.services.queue_slots import add_slot, next_free_slot, remove_slot, slots, suggested_slots
 from dreamsuite.services.scope import NotFound, Scope, scoped
-from dreamsuite.services.series import workspace_zone_name
+from dreamsuite.services.series import workspace_today, workspace_zone_name
 
-__all__ = ["between", "month", "week", "detail", "reschedule", "cancel", "cancel_publish_job", "MoveRefused",
+__all__ = ["between", "today", "month", "week", "detail", "reschedule", "cancel", "cancel_publish_job", "MoveRefused",
            "STATUS_GROUPS", "slots", "add_slot", "remove_slot", "suggested_slots", "next_free_slot"]
 
 log = logging.getLogger(__name__)
@@ -166,6 +166,12 @@ def _destinations(s, scope: Scope, post_ids: list[int]) -> dict[int, list[tuple[
     for pid, platform, status in rows:
         out.setdefault(pid, []).append((platform or "", status))
     return out
+
+
+def today(scope: Scope) -> date:
+    """Today in the workspace's timezone (where the calendar opens)."""
+    with db.session() as s:
+        return workspace_today(s, scope)
 
 
 def month(scope: Scope, year: int, month: int, **filters) -> dict[str, Any]:
