@@ -107,3 +107,20 @@ class EventProbe:
     async def __aexit__(self, *exc) -> None:
         await self.pubsub.aclose()
         await self.client.aclose()
+
+
+def due_post(scope: Scope, connection_id: int, text: str, media: list) -> int:
+    """A post due now with one pending destination, stored as the worker finds it (returns the
+    destination's id). For tests of the sending side that hand adapters media of their own
+    making, which the composer (which checks media from the library per platform) never would."""
+    from dreamsuite.models import PostDestination, ScheduledPost
+
+    with dbmod.session() as s:
+        post = ScheduledPost(workspace_id=scope.workspace_id, author_id=scope.user_id, content=text, media=media,
+                             scheduled_at=dbmod.utcnow(), timezone="UTC")
+        s.add(post)
+        s.flush()
+        dest = PostDestination(workspace_id=scope.workspace_id, post_id=post.id, connection_id=connection_id)
+        s.add(dest)
+        s.flush()
+        return dest.id

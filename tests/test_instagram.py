@@ -14,7 +14,6 @@ from sqlmodel import select
 
 from dreamsuite import crypto, db as dbmod
 from dreamsuite.models import AudienceSnapshot, Comment, ContentPost, DailyMetric, PlatformConnection, PostDestination
-from dreamsuite.models import ScheduledPost
 from dreamsuite.platforms import instagram as ig_module, meta
 from dreamsuite.platforms.base import Malformed, RateLimited, TransientError
 from dreamsuite.platforms.emulators import tokens
@@ -23,7 +22,7 @@ from dreamsuite.platforms.emulators.story import Story
 from dreamsuite.services import publish, sync
 from dreamsuite.services.connect import ConnectError
 from dreamsuite.settings import get_settings
-from tests.helpers import make_workspace
+from tests.helpers import due_post, make_workspace
 from tests.platform_helpers import connect_platform
 
 pytestmark = [pytest.mark.db, pytest.mark.usefixtures("close_arq_pools")]
@@ -302,13 +301,7 @@ async def test_the_emulator_keeps_the_current_insight_rules(instagram):
 
 # ------------------------------------------------------------------ publishing
 async def _scheduled(scope, cid: int, text: str, media: list[dict]) -> int:
-    local = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
-    post = await publish.schedule_post(scope, text, [cid], local, "UTC")
-    with dbmod.session() as s:
-        row = s.get(ScheduledPost, post.id)
-        row.media = media
-        s.add(row)
-        return s.exec(select(PostDestination).where(PostDestination.post_id == post.id)).one().id
+    return due_post(scope, cid, text, media)
 
 
 def _destination(dest_id: int) -> PostDestination:

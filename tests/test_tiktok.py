@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import select
 
 from dreamsuite import db as dbmod
-from dreamsuite.models import ContentPost, DailyMetric, PlatformConnection, PostDestination, ScheduledPost
+from dreamsuite.models import ContentPost, DailyMetric, PlatformConnection, PostDestination
 from dreamsuite.platforms import get_adapter
 from dreamsuite.platforms import tiktok as tiktok_module
 from dreamsuite.platforms.base import (
@@ -22,7 +22,7 @@ from dreamsuite.platforms.base import (
 from dreamsuite.platforms.emulators import tiktok as emulated
 from dreamsuite.services import publish, sync, tokens
 from dreamsuite.services.connect import start_connect
-from tests.helpers import make_workspace
+from tests.helpers import due_post, make_workspace
 from tests.platform_helpers import connect_platform
 
 pytestmark = [pytest.mark.db, pytest.mark.usefixtures("close_arq_pools")]
@@ -320,12 +320,7 @@ async def test_a_scope_left_out_on_tiktoks_consent_is_named(db, redis_url, emula
 
 # ------------------------------------------------------------------ publishing
 async def _scheduled(scope, cid: int, text: str, media: list[dict]) -> int:
-    post = await publish.schedule_post(scope, text, [cid], datetime.now(UTC).replace(tzinfo=None), "UTC")
-    with dbmod.session() as s:
-        row = s.get(ScheduledPost, post.id)
-        row.media = media
-        s.add(row)
-        return s.exec(select(PostDestination).where(PostDestination.post_id == post.id)).one().id
+    return due_post(scope, cid, text, media)
 
 
 def _published(emulators, cid: int) -> list[dict]:

@@ -23,7 +23,7 @@ from dreamsuite.platforms.emulators.consent import approve
 from dreamsuite.platforms.emulators.youtube_data import ANALYTICS_LAG_DAYS, three_figures
 from dreamsuite.services import publish, ratelimits, sync
 from dreamsuite.settings import demo_client
-from tests.helpers import make_workspace
+from tests.helpers import due_post, make_workspace
 from tests.platform_helpers import connect_platform
 
 pytestmark = [pytest.mark.db, pytest.mark.usefixtures("close_arq_pools")]
@@ -523,17 +523,7 @@ async def test_the_gate_refuses_an_upload_the_quota_cannot_pay_for(youtube):
 
 
 async def _scheduled(scope, cid: int, emulators, text: str = "New video") -> int:
-    from zoneinfo import ZoneInfo
-
-    from dreamsuite.models import ScheduledPost
-
-    now = datetime.now(ZoneInfo("UTC")).replace(tzinfo=None, microsecond=0)
-    post = await publish.schedule_post(scope, text, [cid], now, "UTC")
-    with dbmod.session() as s:
-        row = s.get(ScheduledPost, post.id)
-        row.media = _media(emulators)
-        s.add(row)
-        return s.exec(select(PostDestination).where(PostDestination.post_id == post.id)).one().id
+    return due_post(scope, cid, text, _media(emulators))
 
 
 def _destination(dest_id: int) -> PostDestination:

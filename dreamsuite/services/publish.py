@@ -1,161 +1,247 @@
-"""Scheduled publishing (DESIGN flow 5): validate and schedule, list, cancel.
+"""Scheduled publishing (DESIGN flow 5): compose a post (check it per account, store it with its
+destinations, enqueue them), edit a draft or a post not yet sent, list, cancel.
 
-Sending lives in publish_run.py (re-exported here) so the job and the pages share one API.
+Sending lives in publish_run.py (re-exported here) so the job and the pages share one API. A draft
+keeps the accounts it is meant for as destinations that are not going out (status cancelled:
+never claimed, never reconciled); scheduling it makes them pending and enqueues them.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
-from sqlmodel import select
+from sqlalchemy import delete as sql_delete, update
+from sqlmodel import Session, select
 
 from dreamsuite import db, queue
 from dreamsuite.models import (
-    ConnectionStatus,
     DestinationStatus as DS,
+    MediaAsset,
     PlatformConnection,
     PostDestination,
+    PostStatus,
     Role,
     ScheduledPost,
 )
 from dreamsuite.platforms import UnknownPlatform, account_label, get_adapter
+from dreamsuite.services.media import as_dict as asset_dict
+from dreamsuite.services.post_checks import (
+    PUBLISHABLE, FieldErrors, Problems, PublishValidationError, check_accounts, clean_variants, text_for,
+)
+from dreamsuite.services.post_time import MAX_AHEAD, PAST_GRACE, AmbiguousTime, local_to_utc, zone
 from dreamsuite.services.publish_run import publish_destination, reconcile, rollup
-from dreamsuite.services.scope import Scope, get_scoped, scoped
-from dreamsuite.services.errors import UserError
+from dreamsuite.services.scope import NotFound, Scope, get_scoped, scoped
 
-__all__ = ["PublishValidationError", "AmbiguousTime", "schedule_post", "publish_destination", "reconcile",
-           "list_posts", "cancel_post", "local_to_utc"]
+__all__ = ["PublishValidationError", "FieldErrors", "AmbiguousTime", "schedule_post", "update_post", "get_post",
+           "publish_destination", "reconcile", "list_posts", "cancel_post", "local_to_utc", "text_for",
+           "PUBLISHABLE", "MAX_AHEAD"]
 
 log = logging.getLogger(__name__)
-
-# "Now" typed into the composer is a few seconds old by the time it is saved.
-PAST_GRACE = timedelta(minutes=1)
-# Expiring tokens still work (they are refreshed before sending); expired ones do not.
-# A failed collect ("error") says nothing about publishing: the post may still go out.
-PUBLISHABLE = {ConnectionStatus.active, ConnectionStatus.expiring, ConnectionStatus.error}
+# A draft (or a post not yet sent) the composer may still change.
+EDITABLE = (PostStatus.draft, PostStatus.scheduled)
 
 
-# How far ahead a post may be scheduled (and so the range of dates we ever convert).
-MAX_AHEAD = timedelta(days=2 * 365)
+@dataclass
+class Compose:
+    """What the composer sends: the post as the artist left it."""
 
-
-class PublishValidationError(UserError):
-    """The post cannot be scheduled as given; the message tells the artist what to fix."""
-
-
-class AmbiguousTime(PublishValidationError):
-    """A local time that happens twice (clocks go back): the artist picks which one.
-
-    `choices` are (fold, label) pairs: fold 0 is the first occurrence, 1 the second.
-    """
-
-    def __init__(self, message: str, choices: list[tuple[int, str]]):
-        super().__init__(message)
-        self.choices = choices
-
-
-def _zone(timezone: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise PublishValidationError(f"Unknown timezone: {timezone!r}.") from None
-
-
-def _offset(dt: datetime) -> str:
-    off = dt.utcoffset() or timedelta(0)
-    sign = "-" if off < timedelta(0) else "+"
-    minutes = abs(int(off.total_seconds())) // 60
-    return f"{dt.tzname()}, UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
-
-
-def local_to_utc(local_when: datetime, timezone: str, fold: int | None = None) -> datetime:
-    """The UTC instant of a wall-clock time in `timezone`.
-
-    A time inside a spring-forward gap does not exist and is refused with a clear message; a
-    time inside a fall-back overlap happens twice and raises AmbiguousTime unless `fold` says
-    which (0 = the first, 1 = the second).
-    """
-    tz = _zone(timezone)
-    naive = local_when.replace(tzinfo=None)
-    try:
-        first, second = naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1)
-        at_first, at_second = first.astimezone(UTC), second.astimezone(UTC)
-        back = at_first.astimezone(tz).replace(tzinfo=None), at_second.astimezone(tz).replace(tzinfo=None)
-    except (OverflowError, ValueError):
-        raise PublishValidationError("That date is out of range; pick a date within the next two years.") from None
-    if at_first == at_second:
-        return at_first
-    when = f"{naive:%H:%M} on {naive.day} {naive:%B %Y}"
-    if naive not in back:
-        raise PublishValidationError(
-            f"{when} does not exist in {timezone}: the clocks go forward then. Pick another time.")
-    if fold not in (0, 1):
-        raise AmbiguousTime(
-            f"{when} happens twice in {timezone} (the clocks go back). Which one do you mean?",
-            [(0, f"The first {naive:%H:%M} ({_offset(first)})"), (1, f"The second {naive:%H:%M} ({_offset(second)})")])
-    return at_first if fold == 0 else at_second
+    content: str
+    connection_ids: list[int]
+    local_when: datetime | None
+    timezone: str
+    fold: int | None = None
+    variants: dict[str, str] = field(default_factory=dict)
+    first_comment: str = ""
+    media: list[int] = field(default_factory=list)
+    draft: bool = False
+    post_now: bool = False
 
 
 async def schedule_post(
-    scope: Scope, content: str, connection_ids: list[int], local_when: datetime, timezone: str,
-    fold: int | None = None,
+    scope: Scope, content: str, connection_ids: list[int], local_when: datetime | None, timezone: str,
+    fold: int | None = None, *, variants: dict[str, str] | None = None, first_comment: str = "",
+    media: list[int] | None = None, draft: bool = False, post_now: bool = False,
 ) -> ScheduledPost:
-    post, dest_ids = await db.run(_store_post, scope, content, connection_ids, local_when, timezone, fold)
+    """Store a new post, checked per chosen account (every problem at once, by field: FieldErrors),
+    and enqueue each destination at its time. `draft`: stored without going out (it may lack a
+    time); `post_now`: due at once."""
+    c = Compose(content or "", list(connection_ids or []), local_when, timezone, fold, dict(variants or {}),
+                first_comment or "", list(media or []), draft, post_now)
+    post, dest_ids = await db.run(_store_post, scope, c)
+    await _enqueue(post, dest_ids)
+    return post
+
+
+async def update_post(
+    scope: Scope, post_id: int, content: str, connection_ids: list[int], local_when: datetime | None,
+    timezone: str, fold: int | None = None, *, variants: dict[str, str] | None = None, first_comment: str = "",
+    media: list[int] | None = None, draft: bool = False, post_now: bool = False,
+) -> ScheduledPost:
+    """Change a draft, or a scheduled post none of whose destinations has started going out; it
+    may become a draft again, or go out (at its new time). Each destination still to go out is
+    enqueued at the post's time: job ids carry the time, so a moved post gets new jobs and the
+    old ones, finding it not due, skip."""
+    c = Compose(content or "", list(connection_ids or []), local_when, timezone, fold, dict(variants or {}),
+                first_comment or "", list(media or []), draft, post_now)
+    post, dest_ids = await db.run(_update_post, scope, post_id, c)
+    await _enqueue(post, dest_ids)
+    return post
+
+
+async def _enqueue(post: ScheduledPost, dest_ids: list[int]) -> None:
     for dest_id in dest_ids:
         try:
             await queue.enqueue_publish(dest_id, post.scheduled_at)
         except Exception:  # stored is what counts: the reconciler enqueues it when due
             log.warning("could not enqueue destination %s", dest_id, exc_info=True)
-    return post
 
 
-def _store_post(scope: Scope, content: str, connection_ids: list[int], local_when: datetime, timezone: str,
-                fold: int | None) -> tuple[ScheduledPost, list[int]]:
-    scope.require(Role.editor)
-    if not (content or "").strip():
-        raise PublishValidationError("Write something to post.")
-    ids = list(dict.fromkeys(connection_ids or []))
-    if not ids:
-        raise PublishValidationError("Choose at least one account to post to.")
-    when = local_to_utc(local_when, timezone, fold)
-    now = db.utcnow()
-    if when < now - PAST_GRACE:
+def _when(c: Compose, now: datetime) -> datetime | None:
+    if c.post_now:
+        zone(c.timezone)
+        return now
+    if c.local_when is None:
+        if c.draft:
+            return None
+        raise PublishValidationError("Pick a date and time for the post.")
+    when = local_to_utc(c.local_when, c.timezone, c.fold)
+    if when < now - PAST_GRACE and not c.draft:
         raise PublishValidationError("That time is in the past; pick a time from now on.")
     if when > now + MAX_AHEAD:
         raise PublishValidationError("Posts can be scheduled up to two years ahead; pick an earlier date.")
+    return when
 
+
+def _checked(s: Session, scope: Scope, c: Compose, now: datetime
+             ) -> tuple[datetime | None, list[int], list[int], dict[str, str]]:
+    """Everything the post needs, checked in one pass; raises FieldErrors with all the problems
+    (AmbiguousTime only once nothing else is wrong). Locks the chosen media (a deletion waits)."""
+    scope.require(Role.editor)
+    problems = Problems()
+    ids = [int(i) for i in dict.fromkeys(c.connection_ids)]
+    conns = {x.id: x for x in s.exec(scoped(scope, PlatformConnection).where(PlatformConnection.id.in_(ids)))} \
+        if ids else {}
+    if len(conns) != len(ids):
+        problems.add("accounts", "One of the chosen accounts is not connected to this workspace.")
+    if not ids and not c.draft:
+        problems.add("accounts", "Choose at least one account to post to.")
+    asset_ids = [int(i) for i in dict.fromkeys(c.media)]
+    rows = {a.id: a for a in s.exec(scoped(scope, MediaAsset).where(MediaAsset.id.in_(asset_ids))
+                                    .with_for_update())} if asset_ids else {}
+    if len(rows) != len(asset_ids):
+        problems.add("media", "One of the chosen files is not in this workspace's media library (it may have been "
+                              "deleted): remove it from the post and choose it again.")
+    assets = [asset_dict(rows[i]) for i in asset_ids if i in rows]
+    variants = clean_variants(c.variants)
+    ambiguous: AmbiguousTime | None = None
+    when = None
+    try:
+        when = _when(c, now)
+    except AmbiguousTime as exc:
+        ambiguous = exc
+    except PublishValidationError as exc:
+        problems.add("when", exc.message)
+    if c.draft:
+        if not (c.content.strip() or assets or variants):
+            problems.add("content", "Write something or add a photo before saving a draft.")
+    else:
+        check_accounts(problems, [conns[i] for i in ids if i in conns], c.content, variants, assets,
+                       c.first_comment)
+    problems.raise_any()
+    if ambiguous is not None:
+        raise ambiguous
+    return when, [i for i in ids if i in conns], asset_ids, variants
+
+
+def _stored_time(when: datetime | None, now: datetime) -> datetime | None:
+    # A draft without a time: none where the column allows it, else the time it was saved.
+    if when is None and not ScheduledPost.__table__.c.scheduled_at.nullable:
+        return now
+    return when
+
+
+def _store_post(scope: Scope, c: Compose) -> tuple[ScheduledPost, list[int]]:
+    now = db.utcnow()
     with db.session() as s:
-        conns = {c.id: c for c in s.exec(scoped(scope, PlatformConnection).where(PlatformConnection.id.in_(ids)))}
-        if len(conns) != len(ids):
-            raise PublishValidationError("One of the chosen accounts is not connected to this workspace.")
-        for cid in ids:
-            conn = conns[cid]
-            try:
-                adapter = get_adapter(conn.platform)
-            except UnknownPlatform:
-                raise PublishValidationError(f"{conn.platform} is not a supported platform.") from None
-            name = account_label(conn.platform, conn.username)
-            if not adapter.can_publish:
-                raise PublishValidationError(f"Posting to {adapter.label} is not supported yet.")
-            if conn.status not in PUBLISHABLE:
-                raise PublishValidationError(f"{name} is {conn.status}: reconnect it first.")
-            limit = adapter.max_text_length
-            if limit is not None and len(content) > limit:
-                raise PublishValidationError(
-                    f"Too long for {name}: {len(content)} characters, the limit is {limit}.")
-
-        post = ScheduledPost(workspace_id=scope.workspace_id, author_id=scope.user_id, content=content,
-                             scheduled_at=when, timezone=timezone)
+        when, ids, asset_ids, variants = _checked(s, scope, c, now)
+        post = ScheduledPost(workspace_id=scope.workspace_id, author_id=scope.user_id, content=c.content,
+                             media=asset_ids, variants=variants, first_comment=c.first_comment,
+                             scheduled_at=_stored_time(when, now), timezone=c.timezone,
+                             status=PostStatus.draft if c.draft else PostStatus.scheduled)
         s.add(post)
         s.flush()
-        dests = [PostDestination(workspace_id=scope.workspace_id, post_id=post.id, connection_id=cid) for cid in ids]
+        status = DS.cancelled if c.draft else DS.pending
+        dests = [PostDestination(workspace_id=scope.workspace_id, post_id=post.id, connection_id=cid, status=status)
+                 for cid in ids]
         s.add_all(dests)
         s.flush()
-        return post, [d.id for d in dests]
+        db.announce_after_commit(s, scope.workspace_id, "publish", post_id=post.id)
+        return post, [] if c.draft else [d.id for d in dests]
+
+
+def _update_post(scope: Scope, post_id: int, c: Compose) -> tuple[ScheduledPost, list[int]]:
+    now = db.utcnow()
+    with db.session() as s:
+        # Locked like the rollup locks it: a destination finishing meanwhile waits for us.
+        post = s.exec(scoped(scope, ScheduledPost).where(ScheduledPost.id == post_id).with_for_update()).first()
+        if post is None:
+            raise NotFound("That post is not in this workspace (it may have been deleted).")
+        if post.status not in EDITABLE:
+            raise PublishValidationError(f"This post is {post.status.replace('_', ' ')}: it can no longer be "
+                                         "changed. Write a new one instead.")
+        dests = {d.connection_id: d for d in s.exec(select(PostDestination).where(PostDestination.post_id == post.id))}
+        going = [d.id for d in dests.values() if d.status != DS.cancelled]
+        # Conditional, like the claim: a destination claimed meanwhile keeps the post as it was.
+        if going:
+            res = s.exec(update(PostDestination)
+                         .where(PostDestination.id.in_(going), PostDestination.status == DS.pending)
+                         .values(updated_at=now).execution_options(synchronize_session=False))
+            if res.rowcount != len(going):
+                raise PublishValidationError("This post started going out meanwhile, so it can no longer be "
+                                             "changed.")
+        when, ids, asset_ids, variants = _checked(s, scope, c, now)
+        post.content, post.media, post.variants, post.first_comment = c.content, asset_ids, variants, c.first_comment
+        post.scheduled_at, post.timezone = _stored_time(when, now), c.timezone
+        post.status, post.updated_at = (PostStatus.draft if c.draft else PostStatus.scheduled), now
+        s.add(post)
+        unwanted = [d.id for cid, d in dests.items() if cid not in ids]
+        if unwanted:  # never sent (pending or a draft's): nothing of them to keep
+            s.exec(sql_delete(PostDestination).where(PostDestination.id.in_(unwanted))
+                   .execution_options(synchronize_session=False))
+        status = DS.cancelled if c.draft else DS.pending
+        out = []
+        for cid in ids:
+            dest = dests.get(cid) or PostDestination(workspace_id=scope.workspace_id, post_id=post.id,
+                                                     connection_id=cid)
+            dest.status, dest.error, dest.updated_at = status, "", now
+            s.add(dest)
+            out.append(dest)
+        s.flush()
+        db.announce_after_commit(s, scope.workspace_id, "publish", post_id=post.id)
+        return post, [] if c.draft else [d.id for d in out]
+
+
+def get_post(scope: Scope, post_id: int) -> dict[str, Any]:
+    """A post as the composer edits it: texts, accounts, media (those still in the library), time."""
+    with db.session() as s:
+        post = s.exec(scoped(scope, ScheduledPost).where(ScheduledPost.id == post_id)).first()
+        if post is None:
+            raise NotFound("That post is not in this workspace (it may have been deleted).")
+        dests = s.exec(select(PostDestination).where(PostDestination.post_id == post.id)
+                       .order_by(PostDestination.id)).all()
+        ids = [i for i in (post.media or []) if isinstance(i, int)]
+        rows = {a.id: a for a in s.exec(scoped(scope, MediaAsset).where(MediaAsset.id.in_(ids)))} if ids else {}
+        editable = post.status in EDITABLE and all(d.status in (DS.pending, DS.cancelled) for d in dests)
+        tz = post.timezone or "UTC"
+        local = post.scheduled_at.astimezone(ZoneInfo(tz)).replace(tzinfo=None) if post.scheduled_at else None
+        return {"id": post.id, "status": post.status, "content": post.content, "variants": dict(post.variants or {}),
+                "first_comment": post.first_comment or "", "media": [asset_dict(rows[i]) for i in ids if i in rows],
+                "connection_ids": [d.connection_id for d in dests], "timezone": tz, "local_when": local,
+                "scheduled_at": post.scheduled_at, "editable": editable}
 
 
 def _local(value: datetime | None, tz: ZoneInfo) -> datetime | None:
@@ -188,7 +274,9 @@ def list_posts(scope: Scope, limit: int = 100) -> list[dict[str, Any]]:
     return [
         {"id": p.id, "content": p.content, "status": p.status, "timezone": p.timezone,
          "scheduled_at": _local(p.scheduled_at, tzs[p.id]), "scheduled_at_utc": p.scheduled_at,
-         "destinations": by_post[p.id]}
+         "media": [i for i in (p.media or []) if isinstance(i, int)], "variants": dict(p.variants or {}),
+         "first_comment": p.first_comment or "", "destinations": by_post[p.id],
+         "editable": p.status in EDITABLE and all(d["status"] in (DS.pending, DS.cancelled) for d in by_post[p.id])}
         for p in posts
     ]
 
