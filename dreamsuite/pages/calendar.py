@@ -1,7 +1,7 @@
 import reflex as rx
 
 from dreamsuite import styles as st
-from dreamsuite.components.calendar_grid import month_grid, week_grid
+from dreamsuite.components.calendar_grid import STATUS_COLORS, month_grid, week_grid
 from dreamsuite.components.calendar_panels import drafts_card, post_dialog, slots_card, suggestions_card
 from dreamsuite.components.layout import template
 from dreamsuite.state.calendar import CalendarState as S
@@ -42,10 +42,23 @@ def _toolbar() -> rx.Component:
     )
 
 
+def _key(status: str, label: str) -> rx.Component:
+    color = STATUS_COLORS.get(status, "gray")
+    return rx.hstack(
+        rx.box(width="16px", height="10px", border_radius="2px", background=rx.color(color, 4),
+               border_left=f"3px {'dashed' if status == 'draft' else 'solid'} {rx.color(color, 9)}"),
+        rx.text(label, size=st.size_xs, color=st.text_muted),
+        spacing="1", align="center",
+    )
+
+
 def _legend() -> rx.Component:
     return rx.flex(
         rx.text("Times in ", rx.text.strong(S.timezone), ", your workspace's timezone.",
                 size=st.size_xs, color=st.text_muted, data_testid="calendar-timezone"),
+        rx.hstack(*[_key(k, v) for k, v in [("scheduled", "Scheduled"), ("draft", "Draft"), ("published", "Published"),
+                                           ("failed", "Failed"), ("unconfirmed", "Unconfirmed")]],
+                  spacing=st.gap_md, wrap="wrap", data_testid="calendar-legend"),
         rx.cond(S.can_edit,
                 rx.text("Drag a post to another day or hour to move it; click it to see, edit or cancel it.",
                         size=st.size_xs, color=st.text_faint, display=rx.breakpoints(initial="none", md="block"))),
