@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     trusted_proxy_hops: int = 0
     # Database work off the event loop: threads for it, and what a blocking call does.
     db_threads: int = 12
+    # Jobs one worker runs at once (publishing and collection mostly wait on the network).
+    worker_max_jobs: int = 40
     db_loop_guard: Literal["raise", "warn", "off"] = "raise"
     # A pause after each piece of a chat answer (ms): lets tests press Stop mid-answer. 0 in use.
     chat_chunk_delay_ms: int = 0

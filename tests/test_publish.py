@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -10,9 +11,9 @@ import pytest
 from sqlmodel import select
 
 from dreamsuite import db as dbmod, queue
-from dreamsuite.models import Notification, PlatformConnection, PostDestination, Role, ScheduledPost
+from dreamsuite.models import DestinationEvent, Notification, PlatformConnection, PostDestination, Role, ScheduledPost
 from dreamsuite.platforms import get_adapter
-from dreamsuite.services import publish
+from dreamsuite.services import publish, publish_run
 from dreamsuite.services.publish import PublishValidationError
 from dreamsuite.services.scope import AccessDenied, NotFound
 from tests.helpers import (
@@ -181,11 +182,36 @@ async def test_one_published_and_one_unconfirmed_destination_roll_up_to_unconfir
     assert all(d["profile_url"] for d in listed["destinations"])
 
 
-async def test_server_error_before_acceptance_retries_later_then_publishes(ws, sandbox_url):
+async def test_a_server_error_before_acceptance_is_sent_again_in_the_same_job_once(ws, sandbox_url):
     scope, cid = ws
     post = await publish.schedule_post(scope, "Second time lucky", [cid], _now_local(), "UTC")
     dest_id = _dest(post.id).id
     await control(sandbox_url, "fail", status=503, times=1, path="/api/v1/posts")
+    assert await publish.publish_destination(dest_id) == "published"
+    dest = _dest(post.id)
+    assert (dest.status, dest.attempts, dest.error) == ("published", 1, "")
+    assert len(await published_on_sandbox(sandbox_url, cid)) == 1
+    with dbmod.session() as s:  # the post page's history of this destination
+        steps = [(e.status, e.message) for e in s.exec(select(DestinationEvent)
+                 .where(DestinationEvent.destination_id == dest_id).order_by(DestinationEvent.id))]
+    assert steps == [("publishing", "Sending"), ("published", dest.platform_url)]
+
+
+async def test_a_429_without_retry_after_waits_a_moment_not_a_minute(ws, sandbox_url):
+    scope, cid = ws
+    post = await publish.schedule_post(scope, "Busy platform", [cid], _now_local(), "UTC")
+    await control(sandbox_url, "fail", status=429, times=2, path="/api/v1/posts")
+    t = time.monotonic()
+    assert await publish.publish_destination(_dest(post.id).id) == "published"
+    assert time.monotonic() - t < sum(publish_run.SEND_BACKOFF[:2]) * 1.2 + 1
+    assert len(await published_on_sandbox(sandbox_url, cid)) == 1
+
+
+async def test_a_platform_failing_on_every_send_hands_over_to_a_later_job(ws, sandbox_url):
+    scope, cid = ws
+    post = await publish.schedule_post(scope, "Still down", [cid], _now_local(), "UTC")
+    dest_id = _dest(post.id).id
+    await control(sandbox_url, "fail", status=503, times=publish_run.MAX_SENDS, path="/api/v1/posts")
     assert await publish.publish_destination(dest_id) == "retrying"
     dest = _dest(post.id)
     assert (dest.status, dest.attempts) == ("pending", 1) and "503" in dest.error
@@ -216,10 +242,39 @@ async def test_retries_are_bounded(ws, sandbox_url):
     scope, cid = ws
     post = await publish.schedule_post(scope, "Never", [cid], _now_local(), "UTC")
     dest_id = _dest(post.id).id
-    await control(sandbox_url, "fail", status=429, times=99, path="/api/v1/posts", retry_after=1)
-    statuses = [await publish.publish_destination(dest_id) for _ in range(publish_run_max())]
+    # The platform asks for longer than a job waits: each job sends once and hands over.
+    await control(sandbox_url, "fail", status=429, times=99, path="/api/v1/posts",
+                  retry_after=publish_run.IN_JOB_WAIT + 5)
+    statuses = []
+    for _ in range(publish_run_max()):
+        statuses.append(await publish.publish_destination(dest_id))
+        await _cooldowns_pass()  # the deferred job runs after the platform's wait
     assert statuses[-1] == "failed" and set(statuses[:-1]) == {"retrying"}
     assert _post(post.id).status == "failed" and "Gave up" in _dest(post.id).error
+
+
+def _conn_key(connection_id: int) -> str:
+    with dbmod.session() as s:
+        return s.get(PlatformConnection, connection_id).platform_user_id
+
+
+async def _cooldowns_pass() -> None:
+    r = await queue.pool()
+    for key in await r.keys("ratelimit:cooldown:*"):
+        await r.delete(key)
+
+
+async def test_our_own_gate_holding_a_post_back_never_gives_up(ws, sandbox_url):
+    scope, cid = ws
+    post = await publish.schedule_post(scope, "Quota used up", [cid], _now_local(), "UTC")
+    dest_id = _dest(post.id).id
+    r = await queue.pool()
+    for _ in range(publish_run_max() + 2):  # nothing is sent while our gate holds the account back
+        await r.set(f"ratelimit:cooldown:sandbox:{_conn_key(cid)}", 1, px=60_000)
+        assert await publish.publish_destination(dest_id) == "retrying"
+    await _cooldowns_pass()
+    assert await publish.publish_destination(dest_id) == "published"
+    assert len(await published_on_sandbox(sandbox_url, cid)) == 1
 
 
 def publish_run_max() -> int:
@@ -251,14 +306,16 @@ async def test_reconcile_re_enqueues_a_lost_job_which_then_publishes_once(ws, sa
     scope, cid = ws
     post = await publish.schedule_post(scope, "Survives Redis loss", [cid], _now_local(), "UTC")
     dest_id = _dest(post.id).id
-    assert await publish.reconcile() == 0  # the job is there: nothing to do
+    later = dbmod.utcnow() + publish_run.RECONCILE_GRACE  # it leaves what just fell due alone
+    assert await publish.reconcile() == 0 and await publish.reconcile(now=later) == 0  # the job is there
     p = await queue.pool()
     await p.flushdb()  # Redis lost every job
-    assert await publish.reconcile() == 1
+    assert await publish.reconcile() == 0  # just due: its own job may still be on its way
+    assert await publish.reconcile(now=later) == 1
     assert queue.publish_job_id(dest_id, 0, _post(post.id).scheduled_at) in await _job_ids()
-    assert await publish.reconcile() == 0
+    assert await publish.reconcile(now=later) == 0
     assert await publish.publish_destination(dest_id) == "published"
-    assert await publish.reconcile() == 0
+    assert await publish.reconcile(now=later) == 0
     assert len(await published_on_sandbox(sandbox_url, cid)) == 1
 
 
@@ -323,7 +380,7 @@ async def test_an_interruption_before_sending_returns_it_to_pending(ws, sandbox_
     dest_id = _dest(post.id).id
     real = publish_run.tokens.access_token
 
-    async def broken(connection_id):
+    async def broken(connection_id, row=None):
         raise RuntimeError("token store unavailable")
 
     monkeypatch.setattr(publish_run.tokens, "access_token", broken)
@@ -331,7 +388,8 @@ async def test_an_interruption_before_sending_returns_it_to_pending(ws, sandbox_
         await publish.publish_destination(dest_id)
     assert (_dest(post.id).status, _dest(post.id).attempts) == ("pending", 1)
     monkeypatch.setattr(publish_run.tokens, "access_token", real)
-    assert await publish.reconcile() == 1  # a fresh job id for the next attempt
+    later = dbmod.utcnow() + publish_run.RECONCILE_GRACE
+    assert await publish.reconcile(now=later) == 1  # a fresh job id for the next attempt
     assert queue.publish_job_id(dest_id, 1, _post(post.id).scheduled_at) in await _job_ids()
     assert await publish.publish_destination(dest_id) == "published"
     assert len(await published_on_sandbox(sandbox_url, cid)) == 1
@@ -357,7 +415,8 @@ async def test_no_free_connection_in_our_pool_is_retried_not_unconfirmed(ws, san
     post = await publish.schedule_post(scope, "Pool exhausted", [cid], _now_local(), "UTC")
     dest_id = _dest(post.id).id
     token = await tokens.access_token(cid)
-    await control(sandbox_url, "hang", seconds=2, times=1, path="/api/v1/me")
+    # Held longer than the job's own sends and pauses, so the job hands over to a later one.
+    await control(sandbox_url, "hang", seconds=10, times=1, path="/api/v1/me")
     sent = asyncio.Event()
 
     async def trace(event: str, info: dict) -> None:

@@ -89,7 +89,8 @@ async def test_a_collect_that_runs_out_of_retries_shows_sync_failed_until_one_su
 async def test_maintenance_crons_fan_out_collects_and_reconcile(db, redis_url, sandbox_url):
     _, _, scope = make_workspace("cron@example.com")
     cid = await connect_sandbox(scope)
-    post = await publish.schedule_post(scope, "Lost job", [cid], _utc_naive(), "UTC")
+    # Due half a minute ago: the reconciler leaves only what just fell due to its own job.
+    post = await publish.schedule_post(scope, "Lost job", [cid], _utc_naive(-30), "UTC")
     p = await queue.pool()
     await p.flushdb()
     assert await maintenance.daily_collect({}) == 1
@@ -111,7 +112,7 @@ async def test_a_database_error_at_the_claim_only_delays_the_post_until_the_next
     cid = await connect_sandbox(scope)
     p = await queue.pool()
     await p.flushdb()  # only the publish job below (connecting queued a first collect)
-    post = await publish.schedule_post(scope, "Despite the blip", [cid], _utc_naive(), "UTC")
+    post = await publish.schedule_post(scope, "Despite the blip", [cid], _utc_naive(-30), "UTC")
     real_claim, claims = publish_run._claim, []
 
     def claim_once_unreachable(*args):

@@ -10,6 +10,7 @@ from arq import cron
 from arq.worker import func
 
 from dreamsuite import db, queue
+from dreamsuite.settings import get_settings
 from dreamsuite.services import sync, tokens
 from workers import analyse, collect, maintenance, publish
 
@@ -55,7 +56,8 @@ class WorkerSettings:
         cron(maintenance.daily_collect, hour={3}, minute={0}, unique=True),
         # Two hours after the collection fan-out; job ids fold it into any analysis already queued.
         cron(analyse.daily_analyse, hour={5}, minute={0}, unique=True),
-        cron(maintenance.reconcile_publishing, unique=True),  # every minute, at second 0
+        # Every minute, half a minute off the due seconds (posts are due on whole minutes mostly).
+        cron(maintenance.reconcile_publishing, second={30}, unique=True),
         cron(maintenance.tidy, minute=set(range(0, 60, 10)), second={30}, unique=True),
         cron(maintenance.warn_expiring, hour={7}, minute={15}, unique=True),
     ]
@@ -65,4 +67,7 @@ class WorkerSettings:
     on_shutdown = shutdown
     keep_result = KEEP_RESULT
     max_tries = 5
-    max_jobs = 10
+    # Jobs mostly wait on the network (a send, a pause the platform asked for): many at once.
+    max_jobs = get_settings().worker_max_jobs
+    # How often a worker looks for jobs that became due: the floor of a post's lateness.
+    poll_delay = 0.1

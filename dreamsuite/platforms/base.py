@@ -23,6 +23,7 @@ from dreamsuite.platforms.errors import (  # noqa: F401 - the taxonomy is part o
     PermissionMissing,
     PlatformError,
     RateLimited,
+    Throttled,
     TransientError,
 )
 from dreamsuite.platforms.http import HttpMixin

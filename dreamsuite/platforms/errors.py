@@ -17,11 +17,20 @@ class AuthExpired(PlatformError):
 
 
 class RateLimited(PlatformError):
-    """429 (or the platform's own "too many calls"): try again after `retry_after` seconds."""
+    """429 (or the platform's own "too many calls"): try again after `retry_after` seconds.
+    `said` is False when the platform gave no wait and `retry_after` is our own guess."""
 
-    def __init__(self, message: str, *, retry_after: float = 60.0, status: int | None = 429):
+    def __init__(self, message: str, *, retry_after: float = 60.0, status: int | None = 429, said: bool = True):
         super().__init__(message, status=status)
         self.retry_after = retry_after
+        self.said = said
+
+
+class Throttled(RateLimited):
+    """Our own rate gate held the call back before it was sent: nothing reached the platform."""
+
+    def __init__(self, message: str, *, retry_after: float):
+        super().__init__(message, retry_after=retry_after, status=None)
 
 
 class TransientError(PlatformError):

@@ -154,7 +154,8 @@ class HttpMixin:
         if status == 429:
             usage = self.read_usage(resp)
             wait = usage.retry_after if usage and usage.retry_after else (usage.reset_in if usage else None)
-            return RateLimited(f"{self.label} rate limit: {message}", retry_after=max(1.0, wait or 60.0), status=status)
+            return RateLimited(f"{self.label} rate limit: {message}", retry_after=max(1.0, wait or 60.0), status=status,
+                               said=bool(wait))
         if status >= 500:
             return TransientError(f"{self.label} server error {status}: {message}", status=status)
         if status == 403:

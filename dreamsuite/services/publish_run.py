@@ -7,7 +7,9 @@ platform is never re-sent automatically; it becomes `unconfirmed` for the artist
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,6 +20,7 @@ from sqlmodel import Session, select
 from dreamsuite import db, events, queue
 from dreamsuite.models import (
     ConnectionStatus,
+    DestinationEvent,
     DestinationStatus as DS,
     PlatformConnection,
     PostDestination,
@@ -26,7 +29,8 @@ from dreamsuite.models import (
 )
 from dreamsuite.platforms import account_label, get_adapter
 from dreamsuite.platforms.base import (
-    HTTP_TIMEOUT, AccountRef, AuthExpired, OutcomeUnknown, PlatformError, PublishRequest, RateLimited, TransientError,
+    HTTP_TIMEOUT, AccountRef, AuthExpired, OutcomeUnknown, PlatformError, PublishRequest, RateLimited, Throttled,
+    TransientError,
 )
 from dreamsuite.services import ratelimits, tokens
 from dreamsuite.services import notifications
@@ -34,7 +38,14 @@ from dreamsuite.services import notifications
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+# Inside one job: sends before the job hands over to a re-enqueue, the pauses between them when
+# the platform did not say how long to wait, and the longest wait worth holding the job for.
+MAX_SENDS = 4
+SEND_BACKOFF = (0.5, 1.0, 2.0)
+IN_JOB_WAIT = 5.0
 STUCK_AFTER = timedelta(minutes=10)
+# The reconciler leaves alone what just fell due: its own job is running or about to.
+RECONCILE_GRACE = timedelta(seconds=20)
 # A job may fire a moment before scheduled_at (clock skew between hosts): still fine.
 EARLY_GRACE = timedelta(seconds=5)
 
@@ -56,31 +67,46 @@ class Claimed:
     request: PublishRequest
     account: AccountRef
     scheduled_at: datetime  # names the job (see queue.publish_job_id)
+    connection: PlatformConnection  # read with the claim: its token needs no second trip
 
 
 def _claim(destination_id: int, now: datetime) -> Claimed | None:
-    """pending → publishing in one conditional UPDATE: only one caller ever gets the row."""
+    """pending → publishing in one conditional UPDATE: only one caller ever gets the row. The
+    same transaction reads what the send needs, the account's token with it (one join), and
+    notes the step in the destination's history."""
     with db.session() as s:
         due_posts = select(ScheduledPost.id).where(ScheduledPost.scheduled_at <= now + EARLY_GRACE)
-        res = s.exec(
+        got = s.execute(
             update(PostDestination)
             .where(PostDestination.id == destination_id, PostDestination.status == DS.pending,
                    PostDestination.post_id.in_(due_posts))
             .values(status=DS.publishing, attempts=PostDestination.attempts + 1, updated_at=now)
+            .returning(PostDestination.attempts)
             .execution_options(synchronize_session=False)
-        )
-        if res.rowcount != 1:
+        ).first()
+        if got is None:
             return None  # done, cancelled, not due, or another worker holds it
-        dest = s.get(PostDestination, destination_id)
-        post = s.get(ScheduledPost, dest.post_id)
-        conn = s.get(PlatformConnection, dest.connection_id)
-        s.exec(update(ScheduledPost).where(ScheduledPost.id == post.id, ScheduledPost.status == PostStatus.scheduled)
-               .values(status=PostStatus.publishing, updated_at=now))
-        return Claimed(post.workspace_id, post.id, dest.attempts, conn.id, conn.platform, conn.status,
+        post, conn = s.exec(select(ScheduledPost, PlatformConnection)
+                            .join(PostDestination, PostDestination.post_id == ScheduledPost.id)
+                            .join(PlatformConnection, PlatformConnection.id == PostDestination.connection_id)
+                            .where(PostDestination.id == destination_id)).one()
+        if post.status == PostStatus.scheduled:
+            s.exec(update(ScheduledPost).where(ScheduledPost.id == post.id,
+                                               ScheduledPost.status == PostStatus.scheduled)
+                   .values(status=PostStatus.publishing, updated_at=now))
+        history(s, post.workspace_id, destination_id, DS.publishing,
+                "Sending" if got[0] == 1 else f"Sending again (attempt {got[0]})")
+        return Claimed(post.workspace_id, post.id, got[0], conn.id, conn.platform, conn.status,
                        PublishRequest(text=post.content, media=list(post.media or []),
                                       idempotency_key=idempotency_key(destination_id)),
                        AccountRef(conn.platform_user_id, conn.username, dict(conn.details or {})),
-                       post.scheduled_at)
+                       post.scheduled_at, conn)
+
+
+def history(s: Session, workspace_id: int, destination_id: int, status: str, message: str = "") -> None:
+    """One step in a destination's life, for the post page ("what happened to my post?")."""
+    s.add(DestinationEvent(workspace_id=workspace_id, destination_id=destination_id, status=str(status),
+                           message=message[:2000]))
 
 
 async def publish_destination(destination_id: int, *, client: httpx.AsyncClient | None = None) -> str:
@@ -100,15 +126,14 @@ async def publish_destination(destination_id: int, *, client: httpx.AsyncClient 
         if claimed.connection_status in (ConnectionStatus.expired, ConnectionStatus.revoked):
             raise PlatformError(f"The account is {claimed.connection_status}: reconnect it and schedule again.")
         adapter = get_adapter(claimed.platform, ratelimits.gate())
-        token = await tokens.access_token(claimed.connection_id)
+        token = await tokens.access_token(claimed.connection_id, row=claimed.connection)
         sent = True  # from here on the request may reach the platform
         try:
-            result = await adapter.publish(client, token, claimed.request, account=claimed.account)
+            result = await _send(adapter, client, token, claimed)
         except AuthExpired:
             # A 401 means nothing was accepted: one forced refresh and one more send is safe
             # (same idempotency key). A second 401, or a refused refresh, fails the destination.
-            result = await adapter.publish(client, await tokens.force_refresh(claimed.connection_id),
-                                           claimed.request, account=claimed.account)
+            result = await _send(adapter, client, await tokens.force_refresh(claimed.connection_id), claimed)
     except OutcomeUnknown as exc:
         status = await db.run(_finish, destination_id, DS.unconfirmed, error=exc.message, notify=True)
     except (RateLimited, TransientError) as exc:
@@ -136,37 +161,68 @@ async def publish_destination(destination_id: int, *, client: httpx.AsyncClient 
     return status
 
 
+async def _send(adapter, client: httpx.AsyncClient, token: str, claimed: Claimed):
+    """Send, waiting out short refusals inside the job: our gate's cooldown (nothing was sent)
+    and a 429 or 5xx the platform answered before accepting (the same idempotency key goes
+    again). A wait longer than IN_JOB_WAIT, or a refusal after MAX_SENDS sends, goes up to the
+    caller, which re-enqueues; a re-enqueue costs arq's polling and two more transactions."""
+    sends = 0
+    while True:
+        try:
+            return await adapter.publish(client, token, claimed.request, account=claimed.account)
+        except Throttled as exc:
+            refused, wait = exc, exc.retry_after
+        except (RateLimited, TransientError) as exc:
+            sends += 1
+            if sends >= MAX_SENDS:
+                raise
+            # Without the platform's own wait, a short growing pause: a 60 s guess would make a
+            # post a minute late for one refusal.
+            said = isinstance(exc, RateLimited) and exc.said
+            refused, wait = exc, exc.retry_after if said else SEND_BACKOFF[min(sends, len(SEND_BACKOFF)) - 1]
+        if wait > IN_JOB_WAIT:
+            raise refused
+        await asyncio.sleep(wait * (1 + random.random() * 0.2))  # spread the accounts' retries
+
+
 def _finish(destination_id: int, status: DS, *, notify: bool = False, **values) -> str:
     # A confirmed success also overrides the reconciler's "unconfirmed" guess.
     from_states = [DS.publishing, DS.unconfirmed] if status == DS.published else [DS.publishing]
     with db.session() as s:
-        res = s.exec(update(PostDestination)
-                     .where(PostDestination.id == destination_id, PostDestination.status.in_(from_states))
-                     .values(status=status, updated_at=db.utcnow(), **values)
-                     .execution_options(synchronize_session=False))
-        if res.rowcount == 0:  # the reconciler got there first; its verdict stands
-            return s.get(PostDestination, destination_id).status
-        dest = s.get(PostDestination, destination_id)
+        got = s.execute(update(PostDestination)
+                        .where(PostDestination.id == destination_id, PostDestination.status.in_(from_states))
+                        .values(status=status, updated_at=db.utcnow(), **values)
+                        .returning(PostDestination.post_id, PostDestination.workspace_id,
+                                   PostDestination.connection_id)
+                        .execution_options(synchronize_session=False)).first()
+        if got is None:  # the reconciler got there first; its verdict stands
+            return s.exec(select(PostDestination.status).where(PostDestination.id == destination_id)).one()
+        post_id, workspace_id, connection_id = got
+        said = values.get("error") or (values.get("platform_url") or "" if status == DS.published else "")
+        history(s, workspace_id, destination_id, status, said)
         if notify:
-            _tell(s, dest, status, values.get("error", ""))
-        rollup(s, dest.post_id)
+            _tell(s, workspace_id, connection_id, status, values.get("error", ""))
+        rollup(s, post_id)
     return status
 
 
-def _tell(s: Session, dest: PostDestination, status: DS, error: str) -> None:
+def _tell(s: Session, workspace_id: int, connection_id: int, status: DS, error: str) -> None:
     """Tell the artist about a destination that was not published, or may have been."""
-    conn = s.get(PlatformConnection, dest.connection_id)
+    conn = s.get(PlatformConnection, connection_id)
     what = ("may have been published: check the account before posting it again"
             if status == DS.unconfirmed else "was not published")
-    notifications.notify(s, dest.workspace_id, "publish_failed", f"Your post to {_label(conn)} {what}. {error}",
+    notifications.notify(s, workspace_id, "publish_failed", f"Your post to {_label(conn)} {what}. {error}",
                          link="/composer")
 
 
 async def _retry_later(destination_id: int, attempts: int, exc: PlatformError, due: datetime) -> str:
-    if attempts >= MAX_ATTEMPTS:
+    # Held back by our own gate (a long cooldown, a used-up daily quota), nothing was sent:
+    # waiting it out never gives up. `attempts` still counts it, so each job id is new.
+    if attempts >= MAX_ATTEMPTS and not isinstance(exc, Throttled):
         return await db.run(_finish, destination_id, DS.failed, notify=True,
                             error=f"Gave up after {attempts} attempts: {exc.message}")
-    delay = exc.retry_after if isinstance(exc, RateLimited) else min(30 * 2 ** (attempts - 1), 1800)
+    said = isinstance(exc, RateLimited) and exc.said
+    delay = exc.retry_after if said else min(5 * 2 ** (attempts - 1), 1800)
     if not await db.run(_release, destination_id, exc.message):
         return await db.run(_status, destination_id)
     try:
@@ -180,11 +236,14 @@ async def _retry_later(destination_id: int, attempts: int, exc: PlatformError, d
 def _release(destination_id: int, message: str) -> bool:
     """publishing → pending (only from publishing: a reconciler verdict is never undone)."""
     with db.session() as s:
-        res = s.exec(update(PostDestination)
-                     .where(PostDestination.id == destination_id, PostDestination.status == DS.publishing)
-                     .values(status=DS.pending, error=message[:2000], updated_at=db.utcnow())
-                     .execution_options(synchronize_session=False))
-        return res.rowcount == 1
+        got = s.execute(update(PostDestination)
+                        .where(PostDestination.id == destination_id, PostDestination.status == DS.publishing)
+                        .values(status=DS.pending, error=message[:2000], updated_at=db.utcnow())
+                        .returning(PostDestination.workspace_id)
+                        .execution_options(synchronize_session=False)).first()
+        if got is not None:
+            history(s, got[0], destination_id, DS.pending, f"Will try again: {message}")
+        return got is not None
 
 
 def _status(destination_id: int) -> str:
@@ -247,11 +306,13 @@ def _reconcile_rows(now: datetime) -> tuple[int, list[tuple[int, int, datetime]]
             dest.error = "The worker stopped while publishing; check the account before posting again."
             s.add(dest)
             s.flush()
-            _tell(s, dest, DS.unconfirmed, dest.error)
+            history(s, dest.workspace_id, dest.id, DS.unconfirmed, dest.error)
+            _tell(s, dest.workspace_id, dest.connection_id, DS.unconfirmed, dest.error)
             rollup(s, dest.post_id)
         due = s.exec(select(PostDestination.id, PostDestination.attempts, ScheduledPost.scheduled_at)
                      .join(ScheduledPost, ScheduledPost.id == PostDestination.post_id)
-                     .where(PostDestination.status == DS.pending, ScheduledPost.scheduled_at <= now)).all()
+                     .where(PostDestination.status == DS.pending,
+                            ScheduledPost.scheduled_at <= now - RECONCILE_GRACE)).all()
     return len(stuck), [(d, a, at) for d, a, at in due]
 
 

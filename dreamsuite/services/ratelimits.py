@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -25,7 +24,7 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from dreamsuite.platforms import get_adapter
-from dreamsuite.platforms.base import RateLimited
+from dreamsuite.platforms.base import Throttled
 from dreamsuite.platforms.http import Usage
 from dreamsuite import redisconn
 
@@ -69,10 +68,10 @@ class RedisGate:
                 waits = await pipe.execute()
             wait = waits[0]
             if wait and wait > 0:
-                raise RateLimited(f"Waiting for {platform}'s rate limit to reset", retry_after=math.ceil(wait / 1000))
+                raise Throttled(f"Waiting for {platform}'s rate limit to reset", retry_after=wait / 1000)
             if quota and int(waits[1] or 0) + cost > quota[0]:
-                raise RateLimited(f"Today's {platform} quota ({quota[0]:,} units) is used up; it resets at "
-                                  "midnight Pacific time", retry_after=_seconds_to_midnight(quota[1]))
+                raise Throttled(f"Today's {platform} quota ({quota[0]:,} units) is used up; it resets at "
+                                "midnight Pacific time", retry_after=_seconds_to_midnight(quota[1]))
             await self._slot(r, platform)
         except (RedisError, OSError) as exc:
             log.warning("rate gate unavailable (%s): calling %s without it", type(exc).__name__, platform)
@@ -90,7 +89,7 @@ class RedisGate:
                 return
             await r.decr(name)
             if loop.time() > deadline:
-                raise RateLimited(f"Too many calls to {platform} in flight; trying again shortly", retry_after=5)
+                raise Throttled(f"Too many calls to {platform} in flight; trying again shortly", retry_after=5)
             await asyncio.sleep(0.05)
 
     async def after(self, platform: str, key: str, cost: int, usage: Usage | None) -> None:

@@ -63,8 +63,11 @@ def _decrypt(ciphertext: str) -> str:
 LIVE = (ConnectionStatus.active, ConnectionStatus.expiring, ConnectionStatus.error)
 
 
-async def access_token(connection_id: int) -> str:
-    row = await db.run(_load, connection_id)
+async def access_token(connection_id: int, row: PlatformConnection | None = None) -> str:
+    """A usable access token, refreshed when close to expiry; `row` is the connection when the
+    caller just read it (the publish claim does), saving a trip to the database."""
+    if row is None or row.status == ConnectionStatus.revoked:
+        row = await db.run(_load, connection_id)
     if _fresh(row):
         return _decrypt(row.access_token_enc)
     return await _refresh(connection_id, row.access_token_enc)

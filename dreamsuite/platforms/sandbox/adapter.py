@@ -130,8 +130,10 @@ class SandboxAdapter(PlatformAdapter):
     async def publish(self, client: httpx.AsyncClient, token: str, request: PublishRequest,
                       account: AccountRef | None = None) -> PublishResult:
         headers = {"Idempotency-Key": request.idempotency_key} if request.idempotency_key else {}
+        # Limits are the account's own: one account's 429 must not hold back every other account.
         body = await self.request_json(client, "POST", self._url("/api/v1/posts"), token, sends_effect=True,
-                                       json={"text": request.text, "media": request.media}, headers=headers)
+                                       json={"text": request.text, "media": request.media}, headers=headers,
+                                       account_key=account.platform_user_id if account else "")
         try:
             return PublishResult(platform_post_id=str(body["id"]), url=body.get("url", ""))
         except (KeyError, TypeError) as exc:

@@ -3,12 +3,17 @@
 `POST /_control/fail` {"status": 429|500|503|401, "times": n, "path": prefix, "retry_after": s,
                       "retry_after_date": s}  (Retry-After as delay-seconds, or as the HTTP date s from now)
 `POST /_control/hang` {"seconds": s, "times": n, "path": prefix, "after_effect": bool}
+`POST /_control/chaos` {"latency": s, "rate_429": p, "without_retry_after": share, "retry_after": s,
+                       "path": prefix, "seed": n}  every matching request waits `latency`, and a
+                       share `rate_429` of them is refused with 429 (a share of those without
+                       Retry-After); seeded, so a benchmark run can be repeated
 `POST /_control/reset` clears every rule (and published posts).
 """
 
 from __future__ import annotations
 
 import asyncio
+import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -33,16 +38,31 @@ class Rule:
         return self.times > 0 and path.startswith(self.path)
 
 
+@dataclass
+class Chaos:
+    latency: float = 0.0
+    rate_429: float = 0.0
+    without_retry_after: float = 0.5
+    retry_after: float = 1.0
+    path: str = ""
+    rng: random.Random | None = None
+
+    def roll(self) -> float:
+        return (self.rng or random).random()
+
+
 class Control:
     def __init__(self, render=None) -> None:
         """`render(status, headers)` answers an injected error in a platform's own error shape."""
         self.fails: list[Rule] = []
         self.hangs: list[Rule] = []
+        self.chaos: Chaos | None = None
         self.render = render
 
     def reset(self) -> None:
         self.fails.clear()
         self.hangs.clear()
+        self.chaos = None
 
     def _take(self, rules: list[Rule], path: str, after_effect: bool | None = None) -> Rule | None:
         for rule in rules:
@@ -56,9 +76,19 @@ class Control:
         hang = self._take(self.hangs, path, after_effect=False)
         if hang:
             await asyncio.sleep(hang.seconds)
+        chaos = self.chaos
+        if chaos is not None and path.startswith(chaos.path):
+            if chaos.latency:
+                await asyncio.sleep(chaos.latency)
+            if chaos.roll() < chaos.rate_429:
+                bare = chaos.roll() < chaos.without_retry_after
+                return self._error(Rule(times=0, status=429, retry_after=None if bare else chaos.retry_after))
         fail = self._take(self.fails, path)
         if fail is None:
             return None
+        return self._error(fail)
+
+    def _error(self, fail: Rule) -> Response:
         headers = {}
         if fail.retry_after is not None:
             headers["Retry-After"] = str(int(fail.retry_after))
@@ -112,8 +142,17 @@ def routes(control: Control, on_reset) -> list[Route]:
                                   seconds=float(b.get("seconds", 5)), after_effect=bool(b.get("after_effect"))))
         return JSONResponse({"ok": True})
 
+    async def chaos(request: Request) -> Response:
+        b = await _json(request)
+        control.chaos = Chaos(latency=float(b.get("latency", 0)), rate_429=float(b.get("rate_429", 0)),
+                              without_retry_after=float(b.get("without_retry_after", 0.5)),
+                              retry_after=float(b.get("retry_after", 1)), path=str(b.get("path", "")),
+                              rng=random.Random(b["seed"]) if "seed" in b else None)
+        return JSONResponse({"ok": True})
+
     return [
         Route("/_control/reset", reset, methods=["POST"]),
+        Route("/_control/chaos", chaos, methods=["POST"]),
         Route("/_control/fail", fail, methods=["POST"]),
         Route("/_control/hang", hang, methods=["POST"]),
     ]

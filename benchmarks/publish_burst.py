@@ -1,0 +1,194 @@
+"""A burst of posts due at the same second, published by real arq workers against the sandbox
+platform with latency and 429s: is every post published exactly once, and how late?
+
+`python -m benchmarks.publish_burst [--posts 1000] [--accounts 50] [--workers 2]
+[--database-url URL]` — defaults: 1,000 posts over 50 accounts due at one instant, two
+worker processes, the platform answering after 20 ms and refusing 5 % of sends with 429
+(half of those without Retry-After). Lateness is the time from a post's due second to the
+moment the platform accepted it (the destination's published_at). Exactly once is read back
+from the platform: each post's text must be there once, on its account.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LATENCY, RATE_429, WITHOUT_RETRY_AFTER = 0.020, 0.05, 0.5
+
+
+def _pct(sorted_values: list[float], q: float) -> float:
+    return sorted_values[min(len(sorted_values) - 1, int(round(q * (len(sorted_values) - 1))))]
+
+
+async def _setup(accounts: int) -> tuple[object, list[int]]:
+    from dreamsuite import db
+    from dreamsuite.models import Role
+    from dreamsuite.platforms.sandbox.consent import approve
+    from dreamsuite.services import auth, connect
+    from dreamsuite.services.scope import Scope
+
+    user_id, ws_id, _ = await db.run(auth.create_account, f"burst-{time.time_ns()}@example.com", "benchmark-pw",
+                                      "Burst", "UTC")
+    scope = Scope(user_id=user_id, workspace_id=ws_id, role=Role.owner)
+    ids = []
+    for i in range(accounts):
+        params = await approve(await connect.start_connect(scope, "sandbox"), login_hint=f"burst{i}")
+        ids.append((await connect.complete_connect("sandbox", params, user_id)).connection_id)
+    return scope, ids
+
+
+def _outcome(post_ids: list[int]) -> list[tuple]:
+    from sqlmodel import select
+
+    from dreamsuite import db
+    from dreamsuite.models import PostDestination, ScheduledPost
+
+    with db.session() as s:
+        return s.exec(select(PostDestination.status, PostDestination.published_at, ScheduledPost.scheduled_at,
+                             PostDestination.attempts, PostDestination.error)
+                      .join(ScheduledPost, ScheduledPost.id == PostDestination.post_id)
+                      .where(ScheduledPost.id.in_(post_ids))).all()
+
+
+async def _on_platform(sandbox: str, connection_ids: list[int]) -> dict[str, int]:
+    """How many times each text is on the platform, over every account."""
+    import httpx
+
+    from dreamsuite.services.tokens import access_token
+
+    seen: dict[str, int] = {}
+    async with httpx.AsyncClient(timeout=10) as client:
+        for cid in connection_ids:
+            token, cursor = await access_token(cid), None
+            while True:
+                r = await client.get(f"{sandbox}/api/v1/posts", params={"limit": 100, **({"cursor": cursor} if cursor
+                                                                                       else {})},
+                                     headers={"Authorization": f"Bearer {token}"})
+                r.raise_for_status()
+                page = r.json()
+                for p in page["data"]:
+                    seen[p["caption"]] = seen.get(p["caption"], 0) + 1
+                cursor = page.get("next_cursor")
+                if not cursor:
+                    break
+    return seen
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _workers(n: int, env: dict) -> list[subprocess.Popen]:
+    return [subprocess.Popen([str(ROOT / ".venv/bin/arq"), "workers.main.WorkerSettings"], cwd=ROOT, env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            for _ in range(n)]
+
+
+async def burst(posts: int, accounts: int, workers: int, lead: float) -> dict:
+    import httpx
+
+    from dreamsuite import db
+    from dreamsuite.services import publish
+
+    sandbox = os.environ["SANDBOX_URL"]
+    scope, conns = await _setup(accounts)
+    async with httpx.AsyncClient() as client:  # only sends are slowed and refused, as in the issue's setup
+        (await client.post(f"{sandbox}/_control/chaos", json={
+            "latency": LATENCY, "rate_429": RATE_429, "without_retry_after": WITHOUT_RETRY_AFTER, "retry_after": 1,
+            "path": "/api/v1/posts", "seed": 7})).raise_for_status()
+    due = (datetime.now(UTC) + timedelta(seconds=lead)).replace(microsecond=0)
+    started = time.perf_counter()
+    run = time.time_ns()
+    post_ids = []
+    for i in range(posts):
+        post = await publish.schedule_post(scope, f"burst {run} #{i}", [conns[i % accounts]],
+                                           due.replace(tzinfo=None), "UTC")
+        post_ids.append(post.id)
+    scheduling = time.perf_counter() - started
+    if datetime.now(UTC) >= due:
+        raise SystemExit(f"scheduling took {scheduling:.0f} s, past the due time: raise --lead")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = _workers(workers, env)
+    try:
+        deadline = due + timedelta(seconds=240)
+        while datetime.now(UTC) < deadline:
+            rows = await db.run(_outcome, post_ids)
+            if rows and all(r[0] not in ("pending", "publishing") for r in rows):
+                break
+            await asyncio.sleep(0.5)
+    finally:
+        cpu = {"workers": sum(_cpu_seconds(p.pid) for p in procs), "this process (platform, polling)": time.process_time()}
+        for p in procs:
+            os.killpg(p.pid, signal.SIGTERM)
+        for p in procs:
+            p.wait(timeout=30)
+    rows = await db.run(_outcome, post_ids)
+    async with httpx.AsyncClient() as client:  # calm again, to read back what was published
+        (await client.post(f"{sandbox}/_control/chaos", json={})).raise_for_status()
+    seen = await _on_platform(sandbox, conns)
+    texts = [f"burst {run} #{i}" for i in range(posts)]
+    late = sorted(((r[1] if r[1].tzinfo else r[1].replace(tzinfo=UTC))
+                   - (r[2] if r[2].tzinfo else r[2].replace(tzinfo=UTC))).total_seconds()
+                  for r in rows if r[0] == "published")
+    statuses: dict[str, int] = {}
+    for r in rows:
+        statuses[r[0]] = statuses.get(r[0], 0) + 1
+    last = max((r[1] for r in rows if r[1] is not None), default=None)
+    span = ((last if last.tzinfo else last.replace(tzinfo=UTC)) - due).total_seconds() if last else 0
+    return {"posts": posts, "scheduling_s": scheduling, "cpu": cpu, "statuses": statuses,
+            "exactly_once": sum(1 for t in texts if seen.get(t) == 1), "twice": sum(1 for t in texts if
+                                                                                  seen.get(t, 0) > 1),
+            "late": late, "span_s": span, "retries": sum(max(0, r[3] - 1) for r in rows)}
+
+
+def report(label: str, r: dict) -> None:
+    late = r["late"]
+    print(f"[{label}] {r['posts']:,} posts due at one second, scheduled in {r['scheduling_s']:.1f} s; "
+          f"statuses {r['statuses']}; retried sends {r['retries']}")
+    print(f"[{label}] exactly once on the platform: {r['exactly_once']:,}/{r['posts']:,} "
+          f"({r['exactly_once'] / r['posts']:.1%}); twice or more: {r['twice']}")
+    if late:
+        within = sum(1 for x in late if x <= 60) / r["posts"]
+        print(f"[{label}] lateness p50 {statistics.median(late):.2f} s, p99 {_pct(late, 0.99):.2f} s, "
+              f"max {late[-1]:.2f} s; {within:.1%} within 60 s; "
+              f"{len(late) / r['span_s'] if r['span_s'] else 0:.0f} posts/s over the burst")
+    print(f"[{label}] CPU: " + ", ".join(f"{k} {v:.1f} s" for k, v in r["cpu"].items())
+          + f" ({r['cpu']['workers'] / r['posts'] * 1000:.1f} ms of worker CPU per post, with startup)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--posts", type=int, default=1000)
+    ap.add_argument("--accounts", type=int, default=50)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--lead", type=float, default=90.0, help="seconds from scheduling to the due second")
+    ap.add_argument("--database-url", default=os.environ.get("DATABASE_URL", "sqlite:///" + str(ROOT / "bench.db")))
+    args = ap.parse_args()
+
+    from benchmarks.__main__ import _use_database
+    from dreamsuite.platforms.sandbox.serve import serve_app
+    from dreamsuite.platforms.sandbox.server import create_app
+    from dreamsuite.settings import get_settings
+
+    _use_database(args.database_url)
+    with serve_app(create_app(with_control=True)) as sandbox:
+        os.environ["SANDBOX_URL"] = sandbox
+        get_settings.cache_clear()
+        label = "postgresql" if args.database_url.startswith("postgresql") else "sqlite"
+        report(label, asyncio.run(burst(args.posts, args.accounts, args.workers, args.lead)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
