@@ -151,7 +151,7 @@ async def test_every_date_the_browser_can_send_gets_a_clear_message(db, redis_ur
     st.selected = ["1"]
     st.when = when
     await handler(cls, "schedule")(st, "")
-    assert st.form_error == message
+    assert st.when_error == message  # next to the time field
 
 
 async def test_times_that_do_not_exist_or_happen_twice(db, redis_url, sandbox_url):
@@ -170,16 +170,16 @@ async def test_times_that_do_not_exist_or_happen_twice(db, redis_url, sandbox_ur
 
     st.when = f"{march:%Y-%m-%d}T02:30"
     await handler(cls, "schedule")(st, "")
-    assert st.form_error == (f"02:30 on {march.day} March {year} does not exist in Europe/Berlin: the clocks go "
+    assert st.when_error == (f"02:30 on {march.day} March {year} does not exist in Europe/Berlin: the clocks go "
                              "forward then. Pick another time.") and st.time_choices == []
 
     st.when = f"{october:%Y-%m-%d}T02:30"
     await handler(cls, "schedule")(st, "")
-    assert "happens twice in Europe/Berlin" in st.form_error
+    assert "happens twice in Europe/Berlin" in st.when_error
     assert [c.label for c in st.time_choices] == ["The first 02:30 (CEST, UTC+02:00)",
                                                  "The second 02:30 (CET, UTC+01:00)"]
     await handler(cls, "schedule")(st, "1")  # the artist picks the second one
-    assert st.form_error == "" and st.time_choices == []
+    assert st.when_error == st.form_error == "" and st.time_choices == []
     with dbmod.session() as s:
         post = s.exec(__import__("sqlmodel").select(ScheduledPost)).one()
     assert post.scheduled_at == datetime(year, 10, october.day, 1, 30, tzinfo=ZoneInfo("UTC"))

@@ -28,6 +28,7 @@ NAV = [
     ("Chat", "/chat", "message-circle"),
     ("Composer", "/composer", "calendar-clock"),
     ("Calendar", "/calendar", "calendar-days"),
+    ("Media", "/media", "images"),
     ("Account", "/account", "user-cog"),
 ]
 

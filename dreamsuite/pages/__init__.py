@@ -1,7 +1,7 @@
 """One module per route; importing them registers the pages."""
 
 from dreamsuite.pages import (account, calendar, chat, composer, connections, dashboard, goals, index, insights,
-                              login, platform, signup)
+                              login, media, platform, signup)
 
 __all__ = ["account", "calendar", "chat", "composer", "connections", "dashboard", "goals", "index", "insights",
-           "login", "platform", "signup"]
+           "login", "media", "platform", "signup"]

@@ -1,4 +1,6 @@
-"""Composer: write, pick accounts, pick a time in the user's timezone, schedule; live post statuses."""
+"""Composer: write once (with a text of its own per platform where wanted), pick accounts and media,
+see each platform's preview, then save a draft, schedule in the user's timezone or post now; edit a
+draft or a post not yet sent (/composer?post=<id>); live post statuses below."""
 
 from __future__ import annotations
 
@@ -10,26 +12,21 @@ from zoneinfo import ZoneInfo
 import reflex as rx
 
 from dreamsuite import db
-from dreamsuite.platforms import handle, platform_label
-from dreamsuite.services import captions, publish
+from dreamsuite.platforms import handle
+from dreamsuite.services import publish
 from dreamsuite.services.connections import list_cards
 from dreamsuite.services.errors import UserError
-from dreamsuite.state import fmt
+from dreamsuite.state import composer_view as view, fmt
 from dreamsuite.state.auth import AuthState, to_login_page
+from dreamsuite.state.composer_ai import TONES, CaptionMixin, with_caption  # noqa: F401 - the page's tones
+from dreamsuite.state.composer_media import MediaPickerMixin
+from dreamsuite.state.composer_view import Account, Counter, PlatformTab, Preview  # noqa: F401
 from dreamsuite.state.live import watch_page
+from dreamsuite.state.media import to_item
 
 log = logging.getLogger(__name__)
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends (seconds when a step asks)
 STATUS_LABELS = {"pending": "scheduled", "unconfirmed": "unconfirmed — check on the platform"}
-TONES = captions.TONES
-
-
-@dataclasses.dataclass
-class Account:
-    connection_id: str = ""
-    label: str = ""
-    limit: int = 0  # 0 = no length limit
-    platform: str = ""
 
 
 @dataclasses.dataclass
@@ -50,6 +47,8 @@ class PostView:
     when: str = ""
     status: str = ""
     cancellable: bool = False
+    editable: bool = False
+    media_count: int = 0
     destinations: list[Destination] = dataclasses.field(default_factory=list)
 
 
@@ -57,16 +56,6 @@ class PostView:
 class TimeChoice:
     fold: str = "0"
     label: str = ""
-
-
-def with_caption(content: str, previous: str, caption: str) -> str:
-    """The post text with a generated caption: in place of the previous one while that is still
-    there as generated, else below what the artist typed (never over it)."""
-    if not content.strip() or content == previous:
-        return caption
-    if previous and content.endswith(captions.SEPARATOR + previous):
-        return content[:-len(previous)] + caption
-    return content.rstrip() + captions.SEPARATOR + caption
 
 
 def parse_local(value: str) -> datetime:
@@ -77,39 +66,111 @@ def parse_local(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
 
-class ComposerState(AuthState):
+def _post_view(p: dict, tz: str) -> PostView:
+    draft = p["status"] == "draft"
+    return PostView(
+        id=p["id"], content=p["content"], status=STATUS_LABELS.get(p["status"], p["status"]),
+        when=fmt.local_time(p["scheduled_at_utc"], tz) if p["scheduled_at_utc"] and not draft else
+        ("no time yet" if draft else ""),
+        cancellable=draft or any(d["status"] == "pending" for d in p["destinations"]),
+        editable=bool(p.get("editable")), media_count=len(p.get("media") or []),
+        destinations=[
+            Destination(
+                account=d["account"], status="draft" if draft else d["status"],
+                label="draft" if draft else STATUS_LABELS.get(d["status"], d["status"]),
+                error=d.get("error") or "", url=d.get("platform_url") or "",
+                check_url=(d.get("platform_url") or d.get("profile_url") or "") if d["status"] == "unconfirmed" else "",
+            )
+            for d in p["destinations"]
+        ],
+    )
+
+
+class ComposerState(CaptionMixin, MediaPickerMixin, AuthState):
     accounts: list[Account] = []
     selected: list[str] = []
     content: str = ""
+    variants: dict[str, str] = {}  # platform → its own text (blank: the main text)
+    variant_tab: str = ""
+    first_comment: str = ""
     when: str = ""
+    errors: dict[str, list[str]] = {}  # by field, from the last save
     form_error: str = ""
     form_ok: str = ""
     # A time that happens twice (clocks go back): the artist picks one before scheduling.
     time_choices: list[TimeChoice] = []
     posts: list[PostView] = []
+    editing_id: int = 0
+    editing_status: str = ""
     _listen_gen: int = 0
-    # "Generate with AI": what the post is about, the tone, and the outcome shown under the field.
-    ai_topic: str = ""
-    ai_tone: str = "casual"
-    ai_busy: bool = False
-    ai_error: str = ""
-    ai_note: str = ""
-    _ai_text: str = ""  # the caption last put in the text, which the next one replaces
+
+    # ------------------------------------------------------------ what the page shows
+    @rx.var
+    def chosen_accounts(self) -> list[Account]:
+        return view.chosen(self.accounts, self.selected)
+
+    @rx.var
+    def counters(self) -> list[Counter]:
+        return view.counters(view.chosen(self.accounts, self.selected), self.content, self.variants)
 
     @rx.var
     def char_count(self) -> int:
         return len(self.content)
 
     @rx.var
-    def char_limit(self) -> int:
-        """The strictest limit among the chosen accounts (0 when none applies)."""
-        limits = [a.limit for a in self.accounts if a.connection_id in self.selected and a.limit]
-        return min(limits) if limits else 0
+    def platform_tabs(self) -> list[PlatformTab]:
+        return [PlatformTab(a.platform, a.platform_label, bool(self.variants.get(a.platform, "").strip()),
+                            bool(self.errors.get(f"variant:{a.platform}")))
+                for a in view.platforms_of(view.chosen(self.accounts, self.selected))]
 
     @rx.var
-    def over_limit(self) -> bool:
-        return bool(self.char_limit) and self.char_count > self.char_limit
+    def variant_text(self) -> str:
+        return self.variants.get(self.variant_tab, "")
 
+    @rx.var
+    def variant_counter(self) -> str:
+        a = next((a for a in self.accounts if a.platform == self.variant_tab), None)
+        return view.counter(a, view.text_for(self.content, self.variants, a.platform)).text if a else ""
+
+    @rx.var
+    def variant_errors(self) -> list[str]:
+        return self.errors.get(f"variant:{self.variant_tab}", [])
+
+    @rx.var
+    def media_problems(self) -> list[str]:
+        """What the chosen platforms refuse in the chosen media, as soon as it is chosen."""
+        found = view.media_problems(view.chosen(self.accounts, self.selected), self.media)
+        live = [m for msgs in found.values() for m in msgs]
+        return live + [m for m in self.errors.get("media", []) if m not in live]
+
+    @rx.var
+    def previews(self) -> list[Preview]:
+        return view.previews(view.chosen(self.accounts, self.selected), self.workspace_name, self.content,
+                             self.variants, self.media)
+
+    @rx.var
+    def content_errors(self) -> list[str]:
+        return self.errors.get("content", [])
+
+    @rx.var
+    def accounts_errors(self) -> list[str]:
+        return self.errors.get("accounts", [])
+
+    @rx.var
+    def first_comment_errors(self) -> list[str]:
+        return self.errors.get("first_comment", [])
+
+    @rx.var
+    def when_error(self) -> str:
+        return " ".join(self.errors.get("when", []))
+
+    @rx.var
+    def heading(self) -> str:
+        if not self.editing_id:
+            return "New post"
+        return "Editing a draft" if self.editing_status == "draft" else "Editing a scheduled post"
+
+    # ------------------------------------------------------------ loading
     def _default_when(self) -> str:
         local = datetime.now(ZoneInfo(self.user_timezone or "UTC")) + timedelta(minutes=2)
         return local.strftime(LOCAL_INPUT)
@@ -121,32 +182,39 @@ class ComposerState(AuthState):
                 continue
             for conn in card.get("connections") or []:
                 if conn.get("status") in publish.PUBLISHABLE:
-                    who = f" {handle(card['name'], conn['username'])}" if conn.get("username") else ""
-                    out.append(Account(str(conn["connection_id"]), f"{card['label']}{who}",
-                                       int(card.get("max_text_length") or 0), card["name"]))
+                    who = handle(card["name"], conn["username"]) if conn.get("username") else ""
+                    out.append(view.account_of(card, conn, who))
         self.accounts = out
         self.selected = [s for s in self.selected if any(a.connection_id == s for a in out)]
 
     async def _load_posts(self) -> None:
-        tz = self.user_timezone
-        self.posts = [
-            PostView(
-                id=p["id"], content=p["content"], status=STATUS_LABELS.get(p["status"], p["status"]),
-                when=fmt.local_time(p["scheduled_at_utc"], tz),
-                cancellable=any(d["status"] == "pending" for d in p["destinations"]),
-                destinations=[
-                    Destination(
-                        account=d["account"], status=d["status"],
-                        label=STATUS_LABELS.get(d["status"], d["status"]),
-                        error=d.get("error") or "", url=d.get("platform_url") or "",
-                        check_url=(d.get("platform_url") or d.get("profile_url") or "")
-                        if d["status"] == "unconfirmed" else "",
-                    )
-                    for d in p["destinations"]
-                ],
-            )
-            for p in await db.run(publish.list_posts, await self._scope())
-        ]
+        self.posts = [_post_view(p, self.user_timezone) for p in await db.run(publish.list_posts, await self._scope())]
+
+    def _clear_form(self) -> None:
+        self.content, self.variants, self.variant_tab, self.first_comment = "", {}, "", ""
+        self.media, self.selected, self.errors, self.time_choices = [], [], {}, []
+        self.editing_id, self.editing_status, self._ai_text = 0, "", ""
+        self.when = self._default_when()
+
+    async def _open_post(self, post_id: int) -> None:
+        try:
+            post = await db.run(publish.get_post, await self._scope(), post_id)
+        except UserError as exc:
+            self.form_error = exc.message
+            return
+        if not post["editable"]:
+            self.form_error = (f"That post is {post['status'].replace('_', ' ')}: it can no longer be changed. "
+                               "Write a new one here.")
+            return
+        self._clear_form()
+        self.editing_id, self.editing_status = post["id"], post["status"]
+        self.content, self.variants, self.first_comment = post["content"], post["variants"], post["first_comment"]
+        ids = [str(c) for c in post["connection_ids"]]
+        self.selected = [a.connection_id for a in self.accounts if a.connection_id in ids]
+        if len(self.selected) < len(ids):
+            self.form_error = "An account this post was for is no longer connected: it is left out."
+        self.media = [to_item(a) for a in post["media"]]
+        self.when = post["local_when"].strftime(LOCAL_INPUT) if post["local_when"] else ""
 
     @rx.event
     async def load(self):
@@ -158,56 +226,21 @@ class ComposerState(AuthState):
             self.when = self._default_when()
         await self._load_accounts()
         await self._load_posts()
+        raw = self.router.url.query_parameters.get("post", "")
+        if raw.isdigit() and len(raw) < 12:
+            await self._open_post(int(raw))
+        elif self.editing_id:
+            self._clear_form()
         return ComposerState.watch
 
+    # ------------------------------------------------------------ editing the form
     @rx.event
     def set_content(self, value: str):
         self.content = value
 
     @rx.event
-    def set_ai_topic(self, value: str):
-        self.ai_topic = value
-
-    @rx.event
-    def set_ai_tone(self, value: str):
-        self.ai_tone = value if value in TONES else "casual"
-
-    @rx.event(background=True)
-    async def generate_caption(self):
-        """Write a caption for the topic in the tone, fitted to the chosen accounts, into the text."""
-        async with self:
-            if self.ai_busy:
-                return
-            self.ai_error = self.ai_note = ""
-            # Written to fit the chosen accounts; none chosen yet: every account the post could go to.
-            platforms = [a.platform for a in self.accounts if a.connection_id in self.selected] or \
-                [a.platform for a in self.accounts]
-            if not platforms:
-                self.ai_error = "Connect an account that can publish first: the caption is written to fit it."
-                return
-            scope = await self._scope()
-            topic, tone, self.ai_busy = self.ai_topic, self.ai_tone, True
-        # Several accounts share one text: write it for the strictest, so it fits every one.
-        platform = captions.strictest(platforms)
-        error, out = "", None
-        try:
-            out = await captions.generate_caption(scope, topic, tone, platform)
-        except UserError as exc:  # a bad request, a viewer, or the model's failure in plain words
-            error = exc.message
-        except Exception:
-            log.exception("caption generation failed")
-            error = "The caption could not be written. Please try again."
-        finally:
-            async with self:
-                self.ai_busy = False
-                self.ai_error = error
-                if out is not None:
-                    self.content = with_caption(self.content, self._ai_text, out["text"])
-                    self._ai_text = out["text"]
-                    why = ", ".join([*(["the tightest of your accounts"] if len(set(platforms)) > 1 else []),
-                                     *([f"{out['limit']:,} characters"] if out["limit"] else [])])
-                    self.ai_note = (f"Written for {platform_label(platform)}{f' ({why})' if why else ''}: "
-                                    f"{len(out['hashtags'])} hashtags. Edit it as you like.")
+    def set_first_comment(self, value: str):
+        self.first_comment = value
 
     @rx.event
     def set_when(self, value: str):
@@ -218,32 +251,82 @@ class ComposerState(AuthState):
     def toggle_account(self, connection_id: str, checked: bool):
         rest = [s for s in self.selected if s != connection_id]
         self.selected = [*rest, connection_id] if checked else rest
+        tabs = [a.platform for a in view.platforms_of(view.chosen(self.accounts, self.selected))]
+        if self.variant_tab not in tabs:
+            self.variant_tab = tabs[0] if tabs else ""
 
     @rx.event
-    async def schedule(self, fold: str = ""):
+    def set_variant_tab(self, platform: str):
+        self.variant_tab = platform
+
+    @rx.event
+    def set_variant(self, value: str):
+        if self.variant_tab:
+            self.variants = {**self.variants, self.variant_tab: value}
+
+    @rx.event
+    def use_main_text(self):
+        self.variants = {k: v for k, v in self.variants.items() if k != self.variant_tab}
+
+    @rx.event
+    def new_post(self):
+        self._clear_form()
         self.form_error = self.form_ok = ""
-        try:
-            local_when = parse_local(self.when)
-        except ValueError:
-            self.form_error = "Pick a date and time for the post."
-            return
+        return rx.redirect("/composer", replace=True)
+
+    # ------------------------------------------------------------ saving
+    @rx.event
+    async def schedule(self, fold: str = ""):
+        return await self._save("schedule", fold)
+
+    @rx.event
+    async def save_draft(self):
+        return await self._save("draft", "")
+
+    @rx.event
+    async def post_now(self):
+        return await self._save("now", "")
+
+    async def _save(self, mode: str, fold: str):
+        self.form_error = self.form_ok = ""
+        self.errors = {}
+        local_when = None
+        if mode == "schedule" or (mode == "draft" and self.when.strip()):
+            try:
+                local_when = parse_local(self.when)
+            except ValueError:
+                self.errors = {"when": ["Pick a date and time for the post." if mode == "schedule" else
+                                        "That date cannot be read: pick one, or clear it to save without a time."]}
+                return
         scope = await self._scope()
+        args = (self.content, [int(s) for s in self.selected if s.isdigit()], local_when, self.user_timezone,
+                int(fold) if fold in ("0", "1") else None)
+        options = {"variants": dict(self.variants), "first_comment": self.first_comment,
+                   "media": [m.id for m in self.media], "draft": mode == "draft", "post_now": mode == "now"}
         try:
-            ids = [int(s) for s in self.selected if s.isdigit()]
-            post = await publish.schedule_post(scope, self.content, ids, local_when, self.user_timezone,
-                                               fold=int(fold) if fold in ("0", "1") else None)
+            if self.editing_id:
+                post = await publish.update_post(scope, self.editing_id, *args, **options)
+            else:
+                post = await publish.schedule_post(scope, *args, **options)
         except publish.AmbiguousTime as exc:
-            self.form_error = exc.message
+            self.errors = {"when": [exc.message]}
             self.time_choices = [TimeChoice(str(f), label) for f, label in exc.choices]
             return
-        except UserError as exc:  # invalid post, or a role that may not schedule
+        except publish.FieldErrors as exc:
+            self.errors = exc.errors
+            count = sum(len(v) for v in exc.errors.values())
+            self.form_error = f"Nothing was saved: {count} thing{'s' if count != 1 else ''} to fix, marked above."
+            return
+        except UserError as exc:  # a role that may not post, a post that started going out...
             self.form_error = exc.message
             return
-        self.time_choices = []
-        self.form_ok = f"Scheduled for {fmt.local_time(post.scheduled_at, self.user_timezone)}."
-        self.content = ""
-        self.when = self._default_when()
+        was_editing = bool(self.editing_id)
+        self.form_ok = ("Saved as a draft." if mode == "draft" else "Posting now." if mode == "now" else
+                        f"Scheduled for {fmt.local_time(post.scheduled_at, self.user_timezone)}.")
+        self._clear_form()
         await self._load_posts()
+        if was_editing:  # the address no longer names a post being edited
+            return rx.call_script("window.history.replaceState(null, '', '/composer')")
 
     @rx.event
     async def cancel(self, post_id: int):
@@ -253,8 +336,11 @@ class ComposerState(AuthState):
             await db.run(publish.cancel_post, scope, post_id)
         except UserError as exc:
             self.form_error = exc.message
+        if post_id == self.editing_id:
+            self._clear_form()
         await self._load_posts()
 
+    # ------------------------------------------------------------ live statuses
     @rx.event(background=True)
     async def watch(self):
         if await watch_page(self, "/composer", {"publish", "connection"}, self._reload_live):

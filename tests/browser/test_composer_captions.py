@@ -83,7 +83,7 @@ def test_generate_a_caption_for_the_chosen_accounts(module_app, new_context):
     text = page.get_by_test_id("composer-text").input_value()
     assert text.startswith("Plot twist: New single 'Night Drive' out Friday.") and len(text) <= 280
     assert text.split("\n\n")[-1].split()[0] == f"#{best}" and text.count("#") == 5
-    expect(page.get_by_test_id("composer-count")).to_have_text(f"{len(text)} / 280")
+    expect(page.get_by_test_id("composer-count")).to_contain_text(f"X {len(text)}/280")
     shot(page, "composer-caption-1400")
 
     # What the artist typed stays; the caption goes below it.

@@ -1,0 +1,153 @@
+"""The composer page's state without a browser: counters and previews per chosen platform, media
+problems as soon as a file is chosen, uploads from the picker, errors next to their fields, and
+opening a draft from its link (/composer?post=<id>) to finish and schedule it."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+import reflex as rx
+from sqlmodel import select
+
+from dreamsuite import db as dbm
+from dreamsuite.models import PlatformConnection, ScheduledPost
+from dreamsuite.services import auth, media, publish
+from dreamsuite.services.scope import Scope
+from dreamsuite.models import Role
+from dreamsuite.settings import get_settings
+from tests.media_files import fixture, picture
+from tests.test_state import handler, tab
+
+pytestmark = [pytest.mark.db, pytest.mark.usefixtures("close_arq_pools")]
+
+
+@pytest.fixture
+def artist(db, redis_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("MEDIA_DIR", str(tmp_path / "media"))
+    get_settings.cache_clear()
+    user_id, ws_id, token = auth.create_account("nova@example.com", "password1", "Nova Lane", "Europe/Paris")
+    with dbm.session() as s:
+        for platform in ("x", "instagram"):
+            s.add(PlatformConnection(workspace_id=ws_id, platform=platform, platform_user_id="nova", username="nova"))
+    return Scope(user_id, ws_id, Role.owner), token
+
+
+async def _composer(token: str, query: dict | None = None):
+    from dreamsuite.state.composer import ComposerState
+
+    st = tab(ComposerState, token, "/composer", query)
+    await handler(ComposerState, "check_login")(st)
+    await handler(ComposerState, "load")(st)
+    return st, ComposerState
+
+
+def _ids(st) -> dict[str, str]:
+    return {a.platform: a.connection_id for a in st.accounts}
+
+
+async def test_counters_and_previews_follow_each_platform(artist):
+    _, token = artist
+    st, cls = await _composer(token)
+    ids = _ids(st)
+    assert [a.label for a in st.accounts] == ["Instagram @nova", "X @nova"]
+    handler(cls, "toggle_account")(st, ids["x"], True)
+    handler(cls, "toggle_account")(st, ids["instagram"], True)
+    assert st.variant_tab == "x"  # the first chosen platform's tab opens
+    st.content = "Night Drive, out Friday. " * 12 + "#a #b #c #d #e #f"  # 317 characters, 6 hashtags
+    assert [c.text for c in st.counters] == ["Instagram 317/2200, 6/5 hashtags", "X 317/280"]
+    assert [c.over for c in st.counters] == [True, True]
+    ig, x = st.previews
+    assert (ig.layout, ig.more, ig.text.endswith("…"), len(ig.text)) == ("instagram", True, True, 125)
+    assert ig.problems == ["Instagram cannot post text alone: add a photo or a video to this post."]
+    assert (x.layout, len(x.text), x.name, x.handle) == ("x", 280, "Nova Lane", "@nova")
+    assert x.cut.startswith("X stops at 280 characters: 37 more would not be posted.")
+    # X's own text: its counter and preview follow it; Instagram keeps the main text.
+    handler(cls, "set_variant")(st, "Night Drive. Friday.")
+    assert st.counters[1].text == "X 20/280" and st.previews[1].text == "Night Drive. Friday." and st.previews[1].cut == ""
+    assert st.variant_counter == "X 20/280" and [t.own for t in st.platform_tabs] == [False, True]
+    handler(cls, "use_main_text")(st)
+    assert st.variants == {}
+
+
+async def test_the_picker_uploads_into_the_library_and_the_post_with_problems_at_once(artist):
+    scope, token = artist
+    st, cls = await _composer(token)
+    ids = _ids(st)
+    handler(cls, "toggle_account")(st, ids["instagram"], True)
+    await handler(cls, "open_picker")(st)
+    assert st.picker_open and st.library == []
+    files = [rx.UploadFile(file=io.BytesIO(picture(1080, 1350, fmt="PNG")), path=Path("cover.png")),
+             rx.UploadFile(file=io.BytesIO(b"not a picture at all" * 10), path=Path("notes.jpg"))]
+    async for _ in handler(cls, "handle_picker_upload")(st, files):
+        pass
+    assert [m.filename for m in st.media] == ["cover.png"] and [m.filename for m in st.library] == ["cover.png"]
+    assert st.media[0].summary == "PNG · 1080×1350 · " + st.media[0].summary.rsplit(" · ", 1)[1]
+    assert st.media[0].thumb.endswith(f"/media/thumb/{st.media[0].id}")
+    assert st.picker_errors[0].startswith("notes.jpg is not a file we can use")
+    assert st.media_problems == ["Instagram takes JPEG photos only: cover.png is PNG. Save it as JPEG and add it "
+                                 "again."]
+    jpeg = media.upload(scope, "cover.jpg", picture(1080, 1350, fmt="JPEG"))
+    await handler(cls, "open_picker")(st)
+    handler(cls, "toggle_media")(st, st.media[0].id)  # unchosen
+    handler(cls, "toggle_media")(st, jpeg["id"])
+    assert st.chosen_ids == [jpeg["id"]] and st.media_problems == []
+    st.content = "Cover reveal"
+    await handler(cls, "schedule")(st, "")
+    assert st.form_ok.startswith("Scheduled for") and st.media == [] and st.content == ""
+    with dbm.session() as s:
+        assert s.exec(select(ScheduledPost)).one().media == [jpeg["id"]]
+
+
+async def test_problems_show_next_to_their_fields_and_nothing_is_saved(artist):
+    _, token = artist
+    st, cls = await _composer(token)
+    ids = _ids(st)
+    handler(cls, "toggle_account")(st, ids["x"], True)
+    st.content = "y" * 281
+    st.first_comment = "z" * 300
+    await handler(cls, "schedule")(st, "")
+    assert st.content_errors == ["Too long for X (@nova): 281 characters, the limit is 280."]
+    assert st.first_comment_errors == ["The first comment is too long for X (@nova): 300 characters, the limit "
+                                       "is 280."]
+    assert st.form_error == "Nothing was saved: 2 things to fix, marked above."
+    handler(cls, "set_variant")(st, "z" * 290)  # the X text of its own is now the one too long
+    await handler(cls, "schedule")(st, "")
+    assert st.content_errors == [] and st.variant_errors == ["Too long for X (@nova): 290 characters, the limit "
+                                                             "is 280."]
+    assert [t.error for t in st.platform_tabs] == [True]
+    with dbm.session() as s:
+        assert s.exec(select(ScheduledPost)).all() == []
+
+
+async def test_a_draft_opens_from_its_link_and_is_scheduled_from_there(artist):
+    scope, token = artist
+    st, cls = await _composer(token)
+    ids = _ids(st)
+    clip = media.upload(scope, "clip.mp4", fixture("clip.mp4"))
+    draft = await publish.schedule_post(scope, "Idea for Friday", [int(ids["x"])], None, "Europe/Paris", draft=True,
+                                        variants={"x": "Short idea"}, media=[clip["id"]], first_comment="Link below")
+    st, cls = await _composer(token, {"post": str(draft.id)})
+    assert (st.editing_id, st.heading, st.content) == (draft.id, "Editing a draft", "Idea for Friday")
+    assert st.selected == [ids["x"]] and st.variants == {"x": "Short idea"} and st.first_comment == "Link below"
+    assert [m.filename for m in st.media] == ["clip.mp4"] and st.media[0].duration == "4 s"
+    [listed] = st.posts
+    assert listed.status == "draft" and listed.editable and [d.label for d in listed.destinations] == ["draft"]
+    st.when = "2099-01-01T10:00"  # beyond two years: said next to the time
+    await handler(cls, "schedule")(st, "")
+    assert st.when_error == "Posts can be scheduled up to two years ahead; pick an earlier date."
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    st.when = (datetime.now(ZoneInfo("Europe/Paris")) + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
+    await handler(cls, "schedule")(st, "")
+    assert st.form_ok.startswith("Scheduled for") and st.editing_id == 0 and st.heading == "New post"
+    with dbm.session() as s:
+        post = s.get(ScheduledPost, draft.id)
+        assert post.status == "scheduled" and post.variants == {"x": "Short idea"}
+    # A post that is no longer editable does not open.
+    with dbm.session() as s:
+        s.get(ScheduledPost, draft.id).status = "published"
+    st, cls = await _composer(token, {"post": str(draft.id)})
+    assert st.editing_id == 0 and "can no longer be changed" in st.form_error
