@@ -428,6 +428,39 @@ def _day_before_last_week(today: date) -> date:
     return today - timedelta(days=9)
 
 
+L = "other languages"
+ENGLISH = lambda f: ["you went from", "you published", "is not connected to Dream Suite"]  # noqa: E731
+
+
+def _n(lang: str, n: float) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(round(n, 1), format="#,##0.#", locale=lang)
+
+
+def growth_in(lang: str, platform: str | None, window: str) -> Expect:
+    """Follower growth asked in `lang`: the figures as that language writes them."""
+    from dreamsuite.agents.lang import catalog
+
+    def expect(f: Facts) -> list[str]:
+        if platform and platform not in f.connected:
+            label = platform_label(platform)
+            return [catalog(lang).TEXT["not_connected"].format(platform=label)]
+        g = f.growth(platform, *f.window(window))
+        if g is None:
+            return [catalog(lang).TEXT["not_synced"].format(platform=platform_label(platform))]
+        start, end, change = g
+        return [_n(lang, start), _n(lang, end), ("+" if change >= 0 else "-") + _n(lang, abs(change))]
+    return expect
+
+
+def count_in(lang: str, window: str) -> Expect:
+    def expect(f: Facts) -> list[str]:
+        n = len(f.posts(*f.window(window)))
+        return [f" {_n(lang, n)} "] if n else []
+    return expect
+
+
 G, P, C, T, E, GO, CMP, D, W, X = ("followers", "posts", "content types and hashtags", "timing", "events and metrics",
                                    "trends and goals", "comparisons and advice", "declines", "wording",
                                    "insights, schedule and inventory")
@@ -556,6 +589,23 @@ QUESTIONS: list[Question] = [
              growth_expect("instagram", "this_week"), W),
     Question("How did YouTube and Instagram grow this month?", ("follower_growth",),
              lambda f: growth_expect("youtube", "this_month")(f) + growth_expect("instagram", "this_month")(f), W),
+    # ---- the same questions in German, Spanish, French and Portuguese: answered in that language
+    Question("Wie viele Instagram-Follower habe ich diese Woche gewonnen?", ("follower_growth",),
+             growth_in("de", "instagram", "this_week"), L, forbid=ENGLISH),
+    Question("¿Cuántos seguidores gané en TikTok este mes?", ("follower_growth",),
+             growth_in("es", "tiktok", "this_month"), L, forbid=ENGLISH),
+    Question("Combien d'abonnés ai-je gagnés sur Facebook la semaine dernière ?", ("follower_growth",),
+             growth_in("fr", "facebook", "last_week"), L, forbid=ENGLISH),
+    Question("Quantos seguidores ganhei no YouTube nos últimos 30 dias?", ("follower_growth",),
+             growth_in("pt", "youtube", "last_30_days"), L, forbid=ENGLISH),
+    Question("Wie viele Beiträge habe ich in den letzten 90 Tagen veröffentlicht?", ("ranked_posts",),
+             count_in("de", "last_90_days"), L, forbid=ENGLISH),
+    Question("¿Cuántas publicaciones hice el mes pasado?", ("ranked_posts",), count_in("es", "last_month"), L,
+             forbid=ENGLISH),
+    Question("Combien de followers ai-je gagnés ce mois-ci ?", ("follower_growth",),
+             growth_in("fr", None, "this_month"), L, forbid=ENGLISH),
+    Question("Quantos seguidores ganhei esta semana?", ("follower_growth",), growth_in("pt", None, "this_week"), L,
+             forbid=ENGLISH),
     # ---- insights, the schedule, what is connected
     Question("Any insights for me?", ("recent_insights",), insights_expect, X),
     Question("What should I know about my numbers?", ("recent_insights",), insights_expect, X),

@@ -3,11 +3,14 @@ language of the question (templates in agents/lang/, chosen by agents/wording.py
 
 from __future__ import annotations
 
-from dreamsuite.agents.wording import day, fixed, kinds, metric_label, num, parts, pct, signed, t
+import re
+
+from dreamsuite.agents.wording import day, fixed, kinds, lower, metric_label, num, parts, pct, percent, signed, t
 
 def cell(text: str) -> str:
     """Text for a markdown table cell: one line, and a caption's "|" cannot open a new cell."""
-    return " ".join(str(text).split()).replace("\\", "\\\\").replace("|", "\\|")
+    one_line = re.sub(r"[ \t\r\n]+", " ", str(text)).strip()  # a no-break space (French 11 285) stays
+    return one_line.replace("\\", "\\\\").replace("|", "\\|")
 
 
 def table(headers: list[str], rows: list[list[str]], right: tuple[int, ...] = ()) -> str:
@@ -116,7 +119,7 @@ def posts(r: dict) -> str:
     rated = any(p.get("engagement_rate") is not None for p in ps)
     rows = [[str(i), f"\"{short_caption(p.get('caption'), 60) or t('untitled')}\"", platform_label(p["platform"]),
              day(p["posted_at"]), num(p["engagement"]), num(p["likes"]), num(p["comments"])]
-            + ([f"{fixed(p['engagement_rate'], 2)}%" if p.get("engagement_rate") is not None else "–"] if rated else [])
+            + ([percent(p["engagement_rate"], 2) if p.get("engagement_rate") is not None else "–"] if rated else [])
             for i, p in enumerate(ps, 1)]
     head = [t("col.rank"), t("col.post"), t("col.platform"), t("col.date"), t("col.interactions"), t("col.likes"),
             t("col.comments")] + ([t("col.rate")] if rated else [])
@@ -216,7 +219,7 @@ def timing(r: dict) -> str:
           hours=f"{first['hour']:02d}:00–{(first['hour'] + 1) % 24:02d}:00", tz=tz, rate=fixed(first["avg_rate"]),
           n=first["posts"])
     if len(slots) > 1:
-        s += t("timing.next", list=", ".join(f"{weekdays[x['weekday']]} {x['hour']:02d}:00 ({fixed(x['avg_rate'])}%)"
+        s += t("timing.next", list=", ".join(f"{weekdays[x['weekday']]} {x['hour']:02d}:00 ({percent(x['avg_rate'])})"
                                              for x in slots[1:]))
     week = r.get("week") or {}
     if week.get("verdict") in ("weekend", "weekday"):
@@ -301,7 +304,7 @@ def comparison(r: dict) -> str:
         rate = (t("compare.engagement", rate=fixed(p["engagement_rate"]), basis=_basis(p.get("basis"))).rstrip()
                 if p.get("engagement_rate") is not None else "–")
         rows.append([p["label"], num(p["audience"]) if p.get("audience") else "–",
-                     f"{p['share_pct']:.0f}%" if p.get("share_pct") is not None else "–", growth_, rate,
+                     percent(p["share_pct"], 0) if p.get("share_pct") is not None else "–", growth_, rate,
                      num(p["posts"])])
     head = [t("col.platform"), t("col.followers"), t("col.share"), t("col.growth"), t("col.engagement"),
             t("col.posts")]
@@ -321,7 +324,7 @@ def _amount(value: float, unit: str) -> str:
     if unit == "/100":
         return f"{num(value)}/100"
     if unit == "%":
-        return f"{fixed(value)}%"
+        return percent(value)
     return f"{num(value)} {t('unit.' + unit) if unit in ('hours', 'min') else unit}".strip()
 
 
@@ -337,9 +340,9 @@ def platform_metric(r: dict) -> str:
         return t("metric.not_given", metric=metric_label(r["metric"]), where=where) + also
     lines = []
     for f in r.get("results") or []:
-        name = metric_label(f["name"]).lower()
+        name = lower(metric_label(f["name"]))
         if not f.get("has_data"):
-            lines.append(t("metric.none_stored", platform=f["label"], metric=name, when=_period_label(r).lower()))
+            lines.append(t("metric.none_stored", platform=f["label"], metric=name, when=lower(_period_label(r))))
             continue
         amount = _amount(f["value"], f.get("unit", ""))
         if f["agg"] == "last":

@@ -85,6 +85,19 @@ def pct(p: float | None) -> str:
     return text.replace(".", ",").replace("%", getattr(catalog(LANG.get()), "PERCENT", "\u00a0%"))
 
 
+def percent(x: float, digits: int = 1) -> str:
+    """An unsigned percentage in the language's way ("4.2%", "4,2 %", "4,2%")."""
+    text = f"{x:.{digits}f}%"
+    if LANG.get() == "en":
+        return text
+    return text.replace(".", ",").replace("%", getattr(catalog(LANG.get()), "PERCENT", "\u00a0%"))
+
+
+def lower(text: str) -> str:
+    """Lower case for a word inside a sentence, except in German, whose nouns keep their capital."""
+    return text if LANG.get() == "de" else text.lower()
+
+
 def day(iso: str | date) -> str:
     d = date.fromisoformat(iso) if isinstance(iso, str) else iso
     if LANG.get() == "en":
