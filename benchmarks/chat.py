@@ -36,7 +36,11 @@ async def _answer(scope, question: str) -> tuple[float, float]:
 
 
 async def _measure(label: str, scope) -> None:
+    import gc
+
     await _answer(scope, QUESTIONS[0])  # warm: imports, compiled statements
+    gc.collect()
+    gc.freeze()  # as the app does once it has started (lifecycle.settle_memory)
     firsts, totals = [], []
     for _ in range(RUNS):
         for q in QUESTIONS:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import timezone
 from typing import Any
 
@@ -30,6 +31,8 @@ async def startup(ctx: dict[str, Any]) -> None:
     await db.run(tokens.check_key_at_startup)
     # One pooled client for every job of this worker (adapters take the client from us).
     ctx["http"] = httpx.AsyncClient(timeout=sync.HTTP_TIMEOUT)
+    gc.collect()
+    gc.freeze()  # startup's objects out of the collector's sight (see lifecycle.settle_memory)
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
