@@ -65,7 +65,8 @@ async def test_counters_and_previews_follow_each_platform(artist):
     assert x.cut.startswith("X stops at 280 characters: 37 more would not be posted.")
     # X's own text: its counter and preview follow it; Instagram keeps the main text.
     handler(cls, "set_variant")(st, "Night Drive. Friday.")
-    assert st.counters[1].text == "X 20/280" and st.previews[1].text == "Night Drive. Friday." and st.previews[1].cut == ""
+    assert st.counters[1].text == "X 20/280"
+    assert (st.previews[1].text, st.previews[1].cut) == ("Night Drive. Friday.", "")
     assert st.variant_counter == "X 20/280" and [t.own for t in st.platform_tabs] == [False, True]
     handler(cls, "use_main_text")(st)
     assert st.variants == {}

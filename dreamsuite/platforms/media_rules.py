@@ -13,7 +13,8 @@ from typing import Any
 MB = 1024 * 1024
 GB = 1024 * MB
 
-KIND_WORDS = {"image": ("a photo", "photos"), "video": ("a video", "videos"), "audio": ("an audio track", "audio tracks")}
+KIND_WORDS = {"image": ("a photo", "photos"), "video": ("a video", "videos"),
+              "audio": ("an audio track", "audio tracks")}
 MIME_NAMES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP", "image/gif": "GIF",
               "video/mp4": "MP4", "video/quicktime": "MOV", "audio/mpeg": "MP3", "audio/mp4": "M4A",
               "audio/wav": "WAV"}

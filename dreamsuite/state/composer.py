@@ -70,8 +70,7 @@ def _post_view(p: dict, tz: str) -> PostView:
     draft = p["status"] == "draft"
     return PostView(
         id=p["id"], content=p["content"], status=STATUS_LABELS.get(p["status"], p["status"]),
-        when=fmt.local_time(p["scheduled_at_utc"], tz) if p["scheduled_at_utc"] and not draft else
-        ("no time yet" if draft else ""),
+        when=fmt.local_time(p["scheduled_at_utc"], tz) if p["scheduled_at_utc"] else "no time yet",
         cancellable=draft or any(d["status"] == "pending" for d in p["destinations"]),
         editable=bool(p.get("editable")), media_count=len(p.get("media") or []),
         destinations=[
