@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import reflex as rx
 from reflex.vars import FunctionStringVar
-from reflex_base.event import EventHandler, no_args_event_spec
+from reflex.event import EventHandler, no_args_event_spec
 
 from dreamsuite import styles as st
 from dreamsuite.state.calendar import CalendarState as S
