@@ -62,12 +62,6 @@ class MediaPickerMixin(rx.State, mixin=True):
         self.media = [m for m in self.media if m.id != asset_id]
 
     @rx.event
-    def move_media_first(self, asset_id: int):
-        """Put a file first (Instagram shows the first of a carousel in the feed)."""
-        first = [m for m in self.media if m.id == asset_id]
-        self.media = first + [m for m in self.media if m.id != asset_id]
-
-    @rx.event
     async def handle_picker_upload(self, files: list[rx.UploadFile]):
         """Upload into the library and add to the post what was uploaded."""
         self.picker_errors, self.uploading = [], True
