@@ -62,8 +62,6 @@ async def test_each_platform_gets_its_own_text(ws):
     assert {queue.publish_job_id(d.id, 0, post.scheduled_at) for d in dests} <= await _job_ids()
 
 
-@pytest.mark.xfail(strict=True, reason="publish_run._claim builds the request from publish.text_for and "
-                                       "media.publish_items once the worker side is wired (lead's change)")
 async def test_the_worker_sends_each_destination_its_own_text_and_media(ws):
     scope, acc = ws
     photo = media.upload(scope, "cover.jpg", picture(1080, 1080, fmt="JPEG"))

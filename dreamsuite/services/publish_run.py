@@ -32,7 +32,8 @@ from dreamsuite.platforms.base import (
     HTTP_TIMEOUT, AccountRef, AuthExpired, OutcomeUnknown, PlatformError, PublishRequest, RateLimited, Throttled,
     TransientError,
 )
-from dreamsuite.services import ratelimits, tokens
+from dreamsuite.services import media, ratelimits, tokens
+from dreamsuite.services.post_checks import text_for
 from dreamsuite.services import notifications
 
 log = logging.getLogger(__name__)
@@ -97,10 +98,19 @@ def _claim(destination_id: int, now: datetime) -> Claimed | None:
         history(s, post.workspace_id, destination_id, DS.publishing,
                 "Sending" if got[0] == 1 else f"Sending again (attempt {got[0]})")
         return Claimed(post.workspace_id, post.id, got[0], conn.id, conn.platform, conn.status,
-                       PublishRequest(text=post.content, media=list(post.media or []),
+                       PublishRequest(text=text_for(post, conn.platform), media=_media(s, post),
                                       idempotency_key=idempotency_key(destination_id)),
                        AccountRef(conn.platform_user_id, conn.username, dict(conn.details or {})),
                        post.scheduled_at, conn)
+
+
+def _media(s: Session, post: ScheduledPost) -> list[dict]:
+    """The post's library media as addresses the platform can fetch, in the post's order. Items
+    already given as addresses (a post made by hand, not through the composer) go as they are."""
+    items = list(post.media or [])
+    if any(isinstance(m, dict) for m in items):
+        return [m for m in items if isinstance(m, dict)]
+    return media.publish_items(post.workspace_id, items, s)
 
 
 def history(s: Session, workspace_id: int, destination_id: int, status: str, message: str = "") -> None:
