@@ -440,3 +440,27 @@ async def test_no_free_connection_in_our_pool_is_retried_not_unconfirmed(ws, san
     assert queue.publish_job_id(dest_id, 1, _post(post.id).scheduled_at) in await _job_ids()
     assert await publish.publish_destination(dest_id) == "published"
     assert len(await published_on_sandbox(sandbox_url, cid)) == 1
+
+
+@pytest.mark.parametrize("day,utc_hour", [
+    ((2027, 3, 27), 8), ((2027, 3, 28), 7),  # the clocks go forward in the night to the 28th
+    ((2027, 10, 30), 7), ((2027, 10, 31), 8),  # and back in the night to the 31st
+])
+async def test_nine_in_berlin_goes_out_at_nine_in_berlin_on_both_sides_of_a_dst_change(ws, sandbox_url, monkeypatch,
+                                                                                     day, utc_hour):
+    from zoneinfo import ZoneInfo
+
+    scope, cid = ws
+    post = await publish.schedule_post(scope, f"Good morning {day}", [cid], datetime(*day, 9, 0), "Europe/Berlin")
+    due = _post(post.id).scheduled_at.astimezone(UTC)
+    assert (due.hour, due.minute) == (utc_hour, 0)  # 09:00 Berlin is 08:00Z in winter, 07:00Z in summer
+    p = await queue.pool()
+    assert await p.zscore(queue.QUEUE_NAME, queue.publish_job_id(_dest(post.id).id, 0, due)) == due.timestamp() * 1000
+    dest_id = _dest(post.id).id
+    early = due - timedelta(minutes=1)  # an hour's slip either way would be caught here
+    monkeypatch.setattr(publish_run.db, "utcnow", lambda: early)
+    assert await publish.publish_destination(dest_id) == "skipped"
+    monkeypatch.setattr(publish_run.db, "utcnow", lambda: due)
+    assert await publish.publish_destination(dest_id) == "published"
+    sent = _dest(post.id).published_at.astimezone(ZoneInfo("Europe/Berlin"))
+    assert (sent.date(), sent.hour, sent.minute) == (datetime(*day).date(), 9, 0)
