@@ -29,6 +29,7 @@ from dreamsuite.models import ChatMessage, Conversation
 from dreamsuite.services.scope import NotFound, Scope, get_scoped, scoped
 from dreamsuite.settings import get_settings
 from dreamsuite.services.errors import UserError
+from dreamsuite.services.llm_failure import failure_message
 
 log = logging.getLogger(__name__)
 
@@ -160,26 +161,6 @@ def _finish(scope: Scope, conversation_id: int, **fields) -> None:
         s.add(conv)
 
 
-def _failure_message(e: BaseException) -> str:
-    """What the person is told when the language model fails: what happened in plain words, never
-    the provider's own text (which may name keys or internals; it goes to the log)."""
-    seen: set[int] = set()
-    while e is not None and id(e) not in seen:  # the provider's error may sit under pydantic-ai's
-        seen.add(id(e))
-        status = getattr(e, "status_code", None)
-        if status in (401, 403):
-            return ("The assistant's language model refused our access (its API key). Your question is kept; "
-                    "whoever runs Dream Suite needs to check the model's key.")
-        if status == 429:
-            return "The assistant's language model is busy right now. Your question is kept: try again in a minute."
-        if "timeout" in type(e).__name__.lower():
-            return "The assistant's language model took too long to answer. Your question is kept: try again."
-        if "connection" in type(e).__name__.lower():
-            return "The assistant's language model could not be reached. Your question is kept: try again later."
-        e = e.__cause__ or e.__context__
-    return "The assistant could not finish its answer. Please try again."
-
-
 async def stream_reply(scope: Scope, conversation_id: int, question: str, *,
                        agent_name: str | None = None, model: Model | str | None = None) -> AsyncIterator[str]:
     """Yield the answer as it is written; the question and the answer are both stored,
@@ -227,7 +208,7 @@ async def stream_reply(scope: Scope, conversation_id: int, question: str, *,
             raise
         # The provider's own error text stays in the log; the person gets a sentence to act on.
         log.warning("chat answer failed in conversation %s: %s: %s", conversation_id, type(e).__name__, e)
-        raise ChatError(_failure_message(e)) from e
+        raise ChatError(failure_message(e)) from e
     await db.run(
         _finish, scope, conversation_id, content="".join(said), history_json=new_json,
         tokens=(usage.input_tokens or 0) + (usage.output_tokens or 0), first_chunk_ms=first_chunk_ms,
