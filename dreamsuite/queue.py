@@ -84,6 +84,18 @@ async def enqueue_publish(destination_id: int, when: datetime, attempt: int = 0,
     return job is not None
 
 
+def first_comment_job_id(destination_id: int) -> str:
+    return f"first_comment:{destination_id}"
+
+
+async def enqueue_first_comment(destination_id: int) -> bool:
+    """Post the destination's first comment now (its post just went out); one job per destination:
+    False when it was enqueued already."""
+    p = await pool()
+    job = await p.enqueue_job("first_comment", destination_id, _job_id=first_comment_job_id(destination_id))
+    return job is not None
+
+
 # Several accounts of one workspace finish syncing within seconds of each other: the analysis
 # waits a little and runs once for all of them (one id per workspace per window).
 ANALYSE_DELAY_SECONDS = 30

@@ -13,7 +13,8 @@ from arq.worker import func
 from dreamsuite import db, queue
 from dreamsuite.settings import get_settings
 from dreamsuite.services import sync, tokens
-from workers import analyse, collect, maintenance, publish
+from dreamsuite.services.first_comment import JOB_TIMEOUT as FIRST_COMMENT_TIMEOUT
+from workers import analyse, collect, first_comment, maintenance, publish
 
 # Job ids dedupe only while the job or its result exists. Kept collect results outlive a day
 # so the daily `collect:<connection>:<date>` id cannot run twice on the same date (a
@@ -23,6 +24,10 @@ KEEP_RESULT = 26 * 3600
 # not block the reconciler's re-enqueue under the same id for a day. The database claim is
 # what prevents a second send, not the job id.
 PUBLISH_KEEP_RESULT = 0
+# A first comment's job id (`first_comment:<destination>`) stays taken for a day after it ran, so a
+# second enqueue (a publish job re-run after a restart) is a no-op; the claim in the database is
+# what keeps the comment from going out twice beyond that.
+FIRST_COMMENT_KEEP_RESULT = 24 * 3600
 ANALYSE_KEEP_RESULT = 0
 
 
@@ -52,6 +57,9 @@ class WorkerSettings:
         # it ran must get a run of its own, not find the id taken for the rest of the window.
         func(analyse.analyse, name="analyse", max_tries=3, timeout=300, keep_result=ANALYSE_KEEP_RESULT),
         func(publish.publish, name="publish", max_tries=3, timeout=120, keep_result=PUBLISH_KEEP_RESULT),
+        # Re-run after an interruption, the comment's claim sends it only if nothing went out.
+        func(first_comment.first_comment, name="first_comment", max_tries=3,
+             timeout=FIRST_COMMENT_TIMEOUT, keep_result=FIRST_COMMENT_KEEP_RESULT),
     ]
     # Cron times are UTC whatever the machine's timezone is.
     timezone = timezone.utc

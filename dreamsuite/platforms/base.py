@@ -158,6 +158,9 @@ class PlatformAdapter(HttpMixin):
     # False until the adapter is implemented and tested ("coming soon" on the card).
     connectable: ClassVar[bool] = False
     can_publish: ClassVar[bool] = False
+    # True where the platform's API lets us comment under our own published post (the post's
+    # first comment); `comment()` does it.
+    can_comment: ClassVar[bool] = False
     # Maximum post length in characters, when the platform has one.
     max_text_length: ClassVar[int | None] = None
     # Most hashtags a post's text may carry, when the platform caps them (None: no cap).
@@ -216,3 +219,10 @@ class PlatformAdapter(HttpMixin):
     async def publish(self, client: httpx.AsyncClient, token: str, request: PublishRequest,
                       account: AccountRef | None = None) -> PublishResult:
         raise NotSupported(f"Publishing to {self.label} is not supported")
+
+    async def comment(self, client: httpx.AsyncClient, token: str, platform_post_id: str, text: str,
+                      account: AccountRef | None = None, *, idempotency_key: str = "") -> str:
+        """Comment under one of the account's published posts; returns the comment's id. An
+        irreversible send like `publish`: a lost answer raises OutcomeUnknown, never a resend.
+        `idempotency_key` goes where the platform supports one."""
+        raise NotSupported(f"{self.label} takes no comments through its API")

@@ -8,7 +8,8 @@ post engagements, Page views, follows and unfollows, video views, and page_follo
 follower total, which gives the follower history); its posts with reactions, comments (with
 replies and the hidden flag) and shares counted in the same call, and their views and reach; its
 videos with their views. Publishing: a text post to /feed, a photo to /photos or a video to
-/videos, with the Page token; one call each, the one that posts.
+/videos, with the Page token; one call each, the one that posts. The first comment goes to the
+post's /comments as the Page.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class FacebookAdapter(MetaAdapter):
                             "your other channels. Publishing posts text, a photo or a video to your Page.")
     connectable: ClassVar[bool] = True
     can_publish: ClassVar[bool] = True
+    can_comment: ClassVar[bool] = True
     max_text_length: ClassVar[int | None] = 63206
     # Page posts: text alone, or one photo or one video (publish() sends one). Photos as JPEG, PNG or
     # GIF up to 10 MB (Meta's Page photo specification, which also lists BMP and TIFF); videos through
@@ -63,8 +65,10 @@ class FacebookAdapter(MetaAdapter):
         source="https://developers.facebook.com/docs/graph-api/reference/page/photos/",
         kinds=frozenset({"image", "video"}), max_items=1,
         image_mimes=frozenset({"image/jpeg", "image/png", "image/gif"}), max_image_bytes=10 * MB)
+    # pages_manage_engagement: the first comment under a post (Pages API, Comments and @mentions).
     scopes: ClassVar[tuple[str, ...]] = ("pages_show_list", "pages_read_engagement", "pages_read_user_content",
-                                         "pages_manage_posts", "read_insights", "business_management")
+                                         "pages_manage_posts", "pages_manage_engagement", "read_insights",
+                                         "business_management")
     unavailable_metrics: ClassVar[dict[str, str]] = {
         "impressions": "Meta retired Page and post impressions in November 2025; views replace them.",
         "saves": "Facebook does not report saves of Page posts.",
@@ -242,6 +246,21 @@ class FacebookAdapter(MetaAdapter):
         page, _, number = post_id.partition("_")
         url = f"https://www.facebook.com/{page}/posts/{number}" if number else f"https://www.facebook.com/{post_id}"
         return PublishResult(platform_post_id=post_id, url=url)
+
+    async def comment(self, client: httpx.AsyncClient, token: str, platform_post_id: str, text: str,
+                      account: AccountRef | None = None, *, idempotency_key: str = "") -> str:
+        """`POST /{post-id}/comments` with `message`, as the Page (its access token, pages_manage_engagement),
+        answered `{"id": ...}` (Graph API /{object-id}/comments: https://developers.facebook.com/docs/
+        graph-api/reference/object/comments; Pages API, Comments and @mentions:
+        https://developers.facebook.com/documentation/pages-api/comments-mentions). No idempotency key."""
+        page_id = self._page(account)
+        page_token = await self.page_token(client, token, page_id, page_id)
+        body = await self.graph(client, f"/{platform_post_id}/comments", page_token, method="POST", key=page_id,
+                                data={"message": text}, need="pages_manage_engagement", sends_effect=True)
+        comment_id = str(body.get("id") or "") if isinstance(body, dict) else ""
+        if not comment_id:
+            raise OutcomeUnknown(f"{self.label} accepted the comment but did not say which it is; check the Page")
+        return comment_id
 
 
 ADAPTER = FacebookAdapter

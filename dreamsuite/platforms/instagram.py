@@ -12,7 +12,7 @@ Meta keeps no past follower totals: each earlier day is the current total minus 
 plus the unfollows since, back 30 days (the insights' window); from the first sync on the
 history grows a day at a time. Publishing: a container (image_url or video_url with the caption;
 a carousel from child containers), its status polled until FINISHED, then media_publish, the one
-call that posts. Instagram has no text-only posts.
+call that posts. Instagram has no text-only posts. The first comment goes to the media's /comments.
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ class InstagramAdapter(MetaAdapter):
                             "show what content grows you. Publishing posts your photos, videos and carousels.")
     connectable: ClassVar[bool] = True
     can_publish: ClassVar[bool] = True
+    can_comment: ClassVar[bool] = True
     max_text_length: ClassVar[int | None] = 2200
     # Instagram's announcement of December 2025: "the number of hashtags that you can include in a
     # caption for a reel or post" goes to five (it was 30).
@@ -293,6 +294,19 @@ class InstagramAdapter(MetaAdapter):
         except PlatformError:
             url = ""
         return PublishResult(platform_post_id=media_id, url=url)
+
+    async def comment(self, client: httpx.AsyncClient, token: str, platform_post_id: str, text: str,
+                      account: AccountRef | None = None, *, idempotency_key: str = "") -> str:
+        """`POST /{ig-media-id}/comments?message=...`, answered `{"id": ...}`, with instagram_basic and
+        instagram_manage_comments (IG Media Comments reference: https://developers.facebook.com/docs/
+        instagram-platform/instagram-graph-api/reference/ig-media/comments). Meta takes no idempotency key."""
+        ig = self._ig(account)
+        body = await self.graph(client, f"/{platform_post_id}/comments", token, method="POST", key=ig,
+                                need="instagram_manage_comments", params={"message": text}, sends_effect=True)
+        comment_id = str(body.get("id") or "") if isinstance(body, dict) else ""
+        if not comment_id:
+            raise OutcomeUnknown(f"{self.label} accepted the comment but did not say which it is; check the post")
+        return comment_id
 
     async def _container(self, client: httpx.AsyncClient, token: str, ig: str, item: dict, *, caption: str = "",
                          child: bool = False) -> str:

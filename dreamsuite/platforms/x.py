@@ -13,8 +13,9 @@ seven days: older replies are not collected. X gives no follower demographics an
 the daily numbers grow from the first sync.
 
 Posting: media go through the v2 media upload endpoints (initialize, append, finalize, status),
-then `POST /2/tweets` sends the post. X has no idempotency key but refuses a post that repeats a
-recent one (403, duplicate content): a replayed post finds the one already made and returns it.
+then `POST /2/tweets` sends the post (and later its first comment, as a reply to it). X has no
+idempotency key but refuses a post that repeats a recent one (403, duplicate content): a replayed
+post finds the one already made and returns it.
 Media items are `{"path": <local file>}` or `{"url": <address>}`, with an optional `mime`.
 """
 
@@ -72,6 +73,7 @@ class XAdapter(PlatformAdapter):
                             "of the last week, to measure the conversation around you; we post what you schedule.")
     connectable: ClassVar[bool] = True
     can_publish: ClassVar[bool] = True
+    can_comment: ClassVar[bool] = True  # a reply to the post
     max_text_length: ClassVar[int | None] = 280  # longer only for Premium accounts
     # "You may attach up to 4 photos, 1 animated GIF or 1 video in a Post"; JPG, PNG, GIF, WEBP; images
     # up to 5 MB, animated GIFs 15 MB; video on a Post 0.5 s to 20 minutes and 8 GB for accounts without
@@ -286,6 +288,36 @@ class XAdapter(PlatformAdapter):
         if not isinstance(data, dict) or not data.get("id"):
             raise OutcomeUnknown(f"{self.label} accepted the post without saying which; check the account")
         return PublishResult(str(data["id"]), f"https://x.com/{username}/status/{data['id']}")
+
+    async def comment(self, client: httpx.AsyncClient, token: str, platform_post_id: str, text: str,
+                      account: AccountRef | None = None, *, idempotency_key: str = "") -> str:
+        """The first comment is a reply to the post: POST /2/tweets with
+        `{"text", "reply": {"in_reply_to_tweet_id"}}`, answered `{"data": {"id", "text"}}` (X API v2,
+        Create or Edit Post: https://docs.x.com/x-api/posts/create-or-edit-post). X takes no
+        idempotency key; a repeated reply is refused as duplicate content, and the reply already made
+        is returned instead."""
+        key = account.platform_user_id if account else ""
+        body = {"text": text, "reply": {"in_reply_to_tweet_id": platform_post_id}}
+        try:  # the effect: a lost answer from here on is never retried blindly
+            data = (await self._api(client, "POST", "/2/tweets", token, WRITE, key, json=body,
+                                    sends_effect=True)).get("data")
+        except DuplicatePost:
+            earlier = await self._same_reply(client, token, key, platform_post_id, text) if key else None
+            if earlier is None:
+                raise
+            return earlier
+        if not isinstance(data, dict) or not data.get("id"):
+            raise OutcomeUnknown(f"{self.label} accepted the reply without saying which; check the post")
+        return str(data["id"])
+
+    async def _same_reply(self, client: httpx.AsyncClient, token: str, key: str, post_id: str,
+                          text: str) -> str | None:
+        """The account's recent reply with this text under this post (what a duplicate refusal means)."""
+        page = await self._api(client, "GET", f"/2/users/{key}/tweets", token, READ, key,
+                               params={"max_results": 20, "exclude": "retweets", "tweet.fields": "referenced_tweets"})
+        return next((str(t["id"]) for t in page.get("data") or [] if t.get("text") == text and any(
+            r.get("type") == "replied_to" and str(r.get("id")) == post_id for r in t.get("referenced_tweets") or [])),
+            None)
 
     async def _same_text(self, client: httpx.AsyncClient, token: str, key: str, text: str) -> str | None:
         """The account's recent post with exactly this text (what a duplicate refusal points at)."""

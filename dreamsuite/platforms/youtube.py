@@ -10,7 +10,8 @@ Collect: the channel's statistics; its uploads playlist, page by page, then the 
 batches of 50; comment threads (and the replies a thread does not carry inline); daily views,
 watch time and subscribers gained/lost from Analytics, with subscribers per day rebuilt from
 today's (rounded) total; traffic sources, devices, age/gender and countries of the last 28 days.
-Publish: a resumable upload (the metadata starts a session, the PUT of the bytes is the effect).
+Publish: a resumable upload (the metadata starts a session, the PUT of the bytes is the effect);
+the first comment is a top-level comment thread under the video (youtube.force-ssl).
 """
 
 from __future__ import annotations
@@ -33,13 +34,14 @@ from dreamsuite.platforms.http import Usage
 
 AUTH = "https://www.googleapis.com/auth/"
 READ, ANALYTICS, UPLOAD = AUTH + "youtube.readonly", AUTH + "yt-analytics.readonly", AUTH + "youtube.upload"
+COMMENT = AUTH + "youtube.force-ssl"  # commentThreads.insert takes this scope only
 PAGE_SIZE = 50  # playlistItems: at most 50 a page
 BATCH = 50  # videos.list: at most 50 ids a call
 THREAD_PAGE = 100  # commentThreads / comments: at most 100 a page
 STATS_WINDOW = timedelta(days=14)  # an incremental collect re-reads recent videos' numbers
 ANALYTICS_OVERLAP = timedelta(days=3)  # Analytics day rows arrive a few days late
 AUDIENCE_DAYS = 28
-LIST_COST, INSERT_COST = 1, 1600
+LIST_COST, INSERT_COST, COMMENT_COST = 1, 1600, 50
 PROCESSING_POLLS, POLL_SECONDS = 3, 2.0
 MUSIC_CATEGORY = "10"
 
@@ -58,6 +60,7 @@ class YouTubeAdapter(PlatformAdapter):
                             "lets Dream Suite publish the videos you schedule.")
     connectable: ClassVar[bool] = True
     can_publish: ClassVar[bool] = True
+    can_comment: ClassVar[bool] = True
     max_text_length: ClassVar[int | None] = 5000  # a video description
     # videos.insert: one video per upload, "Maximum file size: 256GB", accepted media video/*.
     # https://developers.google.com/youtube/v3/docs/videos/insert
@@ -81,7 +84,7 @@ class YouTubeAdapter(PlatformAdapter):
     def oauth_config(self) -> OAuthConfig:
         return OAuthConfig(
             authorize_url=self.url("accounts", "/o/oauth2/v2/auth"), token_url=self.url("oauth2", "/token"),
-            scopes=[READ, ANALYTICS, UPLOAD],
+            scopes=[READ, ANALYTICS, UPLOAD, COMMENT],
             # Offline access gives a refresh token; prompt=consent gives it again on a reconnect.
             extra_authorize_params={"access_type": "offline", "prompt": "consent"},
         )
@@ -112,7 +115,7 @@ class YouTubeAdapter(PlatformAdapter):
         """The scope Google's WWW-Authenticate names (one of ours, when it lists several)."""
         header = resp.headers.get("www-authenticate", "")
         listed = header.split('scope="', 1)[1].split('"', 1)[0].split() if 'scope="' in header else []
-        return next((s for s in listed if s in (READ, ANALYTICS, UPLOAD)), listed[0] if listed else "")
+        return next((s for s in listed if s in (READ, ANALYTICS, UPLOAD, COMMENT)), listed[0] if listed else "")
 
     def read_usage(self, resp: httpx.Response) -> Usage | None:
         usage = super().read_usage(resp)
@@ -318,6 +321,30 @@ class YouTubeAdapter(PlatformAdapter):
             raise OutcomeUnknown(f"{self.label} accepted the upload but its answer was unreadable") from exc
         await self._processed(client, token, vid, key)
         return PublishResult(platform_post_id=vid, url=f"https://www.youtube.com/watch?v={vid}")
+
+    async def comment(self, client: httpx.AsyncClient, token: str, platform_post_id: str, text: str,
+                      account: AccountRef | None = None, *, idempotency_key: str = "") -> str:
+        """commentThreads.insert: `POST /youtube/v3/commentThreads?part=snippet` with
+        `{"snippet": {"channelId", "videoId", "topLevelComment": {"snippet": {"textOriginal"}}}}`, scope
+        youtube.force-ssl, 50 quota units; answers the commentThread, whose id we keep
+        (https://developers.google.com/youtube/v3/docs/commentThreads/insert). No idempotency key."""
+        key = account.platform_user_id if account else ""
+        channel = str((account.details.get("channel_id") or account.platform_user_id) if account else "")
+        snippet: dict[str, Any] = {"videoId": platform_post_id, "topLevelComment": {"snippet": {"textOriginal": text}}}
+        if channel:
+            snippet["channelId"] = channel
+        try:
+            thread = await self.request_json(client, "POST", self.url("api", "/youtube/v3/commentThreads"), token,
+                                             sends_effect=True, account_key=key, cost=COMMENT_COST,
+                                             params={"part": "snippet"}, json={"snippet": snippet})
+        except PermissionMissing as exc:
+            raise PermissionMissing(f"{self.label} needs the permission 'youtube.force-ssl' to comment: reconnect "
+                                    f"YouTube and allow it. ({exc.message})", scope=COMMENT,
+                                    status=exc.status) from exc
+        thread_id = str(thread.get("id") or "") if isinstance(thread, dict) else ""
+        if not thread_id:
+            raise OutcomeUnknown(f"{self.label} accepted the comment but did not say which it is; check the video")
+        return thread_id
 
     async def _media(self, client: httpx.AsyncClient, url: str, mime: str) -> tuple[bytes, str]:
         try:

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from dreamsuite import db, queue
 from dreamsuite.models import (
+    DestinationEvent,
     DestinationStatus as DS,
     MediaAsset,
     PlatformConnection,
@@ -37,8 +38,8 @@ from dreamsuite.services.publish_run import publish_destination, reconcile, roll
 from dreamsuite.services.scope import NotFound, Scope, get_scoped, scoped
 
 __all__ = ["PublishValidationError", "FieldErrors", "AmbiguousTime", "schedule_post", "update_post", "get_post",
-           "publish_destination", "reconcile", "list_posts", "cancel_post", "local_to_utc", "text_for",
-           "PUBLISHABLE", "MAX_AHEAD"]
+           "publish_destination", "reconcile", "list_posts", "destination_history", "cancel_post", "local_to_utc",
+           "text_for", "PUBLISHABLE", "MAX_AHEAD"]
 
 log = logging.getLogger(__name__)
 # A draft (or a post not yet sent) the composer may still change.
@@ -279,6 +280,34 @@ def list_posts(scope: Scope, limit: int = 100) -> list[dict[str, Any]]:
          "editable": p.status in EDITABLE and all(d["status"] in (DS.pending, DS.cancelled) for d in by_post[p.id])}
         for p in posts
     ]
+
+
+def destination_history(scope: Scope, post_ids: int | list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each destination's steps (sending, retries, the outcome, the first comment's), oldest first,
+    with their time in the post's own timezone: {destination_id: [{"at", "local", "status",
+    "message"}]}, for one post or the listed ones, in one query. A post of another workspace (or
+    none) is NotFound."""
+    wanted = {int(post_ids)} if isinstance(post_ids, int) else {int(i) for i in post_ids}
+    if not wanted:
+        return {}
+    with db.session() as s:
+        found = dict(s.exec(select(ScheduledPost.id, ScheduledPost.timezone).where(
+            ScheduledPost.workspace_id == scope.workspace_id, ScheduledPost.id.in_(wanted))).all())
+        if len(found) != len(wanted):
+            raise NotFound("That post is not in this workspace (it may have been deleted).")
+        # In the order they were written (ids), which is the order they happened.
+        rows = s.exec(select(DestinationEvent, PostDestination.post_id)
+                      .join(PostDestination, PostDestination.id == DestinationEvent.destination_id)
+                      .where(DestinationEvent.workspace_id == scope.workspace_id,
+                             PostDestination.workspace_id == scope.workspace_id, PostDestination.post_id.in_(wanted))
+                      .order_by(DestinationEvent.destination_id, DestinationEvent.id)).all()
+    out: dict[int, list[dict[str, Any]]] = {}
+    zones = {pid: ZoneInfo(tz or "UTC") for pid, tz in found.items()}
+    for event, post_id in rows:
+        out.setdefault(event.destination_id, []).append({
+            "at": event.at, "local": event.at.astimezone(zones[post_id]), "status": event.status,
+            "message": event.message})
+    return out
 
 
 def _profile_url(platform: str, username: str) -> str:

@@ -164,6 +164,10 @@ async def publish_destination(destination_id: int, *, client: httpx.AsyncClient 
     else:
         status = await db.run(_finish, destination_id, DS.published, platform_post_id=result.platform_post_id,
                               platform_url=result.url, published_at=db.utcnow(), error="")
+        if status == DS.published:  # the post's first comment, if any, goes out as a job of its own
+            from dreamsuite.services.first_comment import after_publish
+
+            await after_publish(destination_id)
     finally:
         if own_client:
             await client.aclose()

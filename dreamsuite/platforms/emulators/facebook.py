@@ -11,7 +11,8 @@ page_total_media_view_unique, page_post_engagements, page_views_total, page_foll
 page_daily_follows_unique, page_daily_unfollows_unique, page_video_views; page_impressions and
 page_fans are errors now), at most 90 days per call. Posts, Page insights, videos and publishing
 need the Page access token: a user token gets (#210). Publishing: POST /feed (message) and POST
-/photos (url + caption) and /videos (file_url + description).
+/photos (url + caption) and /videos (file_url + description); POST /{post-id}/comments (message) comments
+as the Page (Page token, pages_manage_engagement).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class FacebookEmulator(MetaEmulator):
     platform = "facebook"
     label = "Facebook"
     scopes = ("pages_show_list", "pages_read_engagement", "pages_read_user_content", "pages_manage_posts",
-              "read_insights", "business_management")
+              "pages_manage_engagement", "read_insights", "business_management")
     rate_error = (80001, "There have been too many calls to this Page account. Wait a bit and try again.")
     buc_type = "pages"
 
@@ -75,12 +76,15 @@ class FacebookEmulator(MetaEmulator):
                         "shares": {"count": p.shares} if p.shares else None, "is_hidden": False, "is_published": True,
                         "_post": p, "_video": number_id("video", account.id, p.id) if p.type == "video" else None})
         out += [{**dict.fromkeys(POST_KEYS), **p, "_post": None} for p in self.store.posts(P, account.id)]
+        made = self.store.get(f"{P}:comments:{account.id}", {})  # comments made through the API, by post
+        for post in out:
+            post["_made"] = made.get(post["id"], [])
         return sorted(out, key=lambda x: x["created_time"], reverse=True)
 
     def _comments(self, account: Account, post: dict) -> list[dict]:
         p = post["_post"]
         if p is None:
-            return []
+            return list(post.get("_made") or [])
         pid = self.page_id(account.id)
         out = []
         for c in self.story_of(account).comments(P, p, self.today()):
@@ -94,7 +98,7 @@ class FacebookEmulator(MetaEmulator):
                         "comment_count": 0})
         for c in out:
             c["comment_count"] = sum(1 for r in out if r["_parent"] == c["id"])
-        return out
+        return out + list(post.get("_made") or [])
 
     def render_post(self, request: Request, account: Account, post: dict, fields, claims, scopes) -> dict:
         p = post["_post"]
@@ -107,7 +111,8 @@ class FacebookEmulator(MetaEmulator):
             top = [c for c in every if not c["_parent"]]
             return self.paged(request, top, f"{post['id']}/comments", lambda c, sub: self.render_comment(
                 request, c, [r for r in every if r["_parent"] == c["id"]], sub, page_token), field=f,
-                summary={"order": "chronological", "total_count": p.comments if p else 0, "can_comment": True}
+                summary={"order": "chronological", "can_comment": True,
+                         "total_count": (p.comments if p else 0) + len(post.get("_made") or [])}
                 if "summary" in f.mods else None)
 
         def reactions(f: Field) -> dict:
@@ -193,6 +198,11 @@ class FacebookEmulator(MetaEmulator):
                                                    lambda v, f: self.render("Video", v, {}, f)))
                 return JSONResponse(self.paged(request, posts, f"{pid}/{rest[0]}", lambda post, f: self.render_post(
                     request, account, post, f, claims, caller.scopes)))
+        if rest == ["comments"] and request.method == "POST":
+            post = next((p for p in await self.store.call(self._posts, account)
+                         if head in (p["id"], p.get("video_id"))), None)
+            if post is not None:
+                return await self.create_comment(request, caller, claims, account, post)
         if head.startswith(pid + "_") and not rest:
             post = next((p for p in await self.store.call(self._posts, account) if p["id"] == head), None)
             if post is not None:
@@ -239,6 +249,32 @@ class FacebookEmulator(MetaEmulator):
                                    f"{(days[-1] + span + timedelta(days=1)).isoformat()}"}}
 
     # ---------------------------------------------------------------- publishing
+    async def create_comment(self, request: Request, caller, claims, account: Account, post: dict) -> Response:
+        """POST /{post-id}/comments (message): a comment as the Page, with its Page token and
+        pages_manage_engagement; answers {"id"}."""
+        if claims.kind != "page":
+            raise ApiError(self.graph_error(400, 210, "(#210) A page access token is required to request this "
+                                                      "resource."))
+        self._need(caller.scopes, "pages_manage_engagement")
+        p = {k: str(v) for k, v in request.query_params.items()}
+        p.update({k: str(v) for k, v in (await request.form()).items()})
+        message = p.get("message", "")
+        if not message.strip() and not p.get("attachment_url"):
+            raise self.bad_param("Param message or attachment_url is required")
+        pid = self.page_id(account.id)
+        cid = f"{post['id'].split('_')[-1]}_{number_id('api-comment', account.id, secrets.token_hex(8))}"
+        comment = {"id": cid, "message": message, "created_time": graph_time(datetime.now(UTC)),
+                   "from": {"name": account.name, "id": pid}, "like_count": 0, "is_hidden": False, "_parent": "",
+                   "comment_count": 0}
+        await self.store.call(self._add_comment, account.id, post["id"], comment)
+        await self.control.after_effect(request.url.path[len(request.scope.get("root_path", "")):])
+        return JSONResponse({"id": cid})
+
+    def _add_comment(self, account_id: str, post_id: str, comment: dict) -> None:
+        made = self.store.get(f"{P}:comments:{account_id}", {})
+        made.setdefault(post_id, []).append(comment)
+        self.store.put(f"{P}:comments:{account_id}", made)
+
     async def publish(self, request: Request, caller, account: Account, edge: str) -> Response:
         self._need(caller.scopes, "pages_manage_posts")
         p = {k: str(v) for k, v in request.query_params.items()}

@@ -11,7 +11,8 @@ per call; `views`, `profile_views`, `profile_links_taps`, `follows_and_unfollows
 metric_type=total_value; the retired time series (impressions, website_clicks...) are errors;
 `follower_demographics` by age, gender, country or city and `online_followers` for lifetime; no
 follower numbers below 100 followers. Publishing: POST /media makes a container (images are ready
-at once, videos after a few status polls), POST /media_publish publishes it once.
+at once, videos after a few status polls), POST /media_publish publishes it once; POST
+/{media-id}/comments?message= comments on the account's own media (not on stories).
 """
 
 from __future__ import annotations
@@ -84,8 +85,10 @@ class InstagramEmulator(MetaEmulator):
         """The account's media, stories and comments as of now (kept a few seconds: a sync asks
         for them page after page)."""
         published = self.store.posts(P, account.id)
+        made = self.store.get(f"{P}:comments:{account.id}", {})  # comments made through the API, by media
         now = datetime.now(UTC)
-        key = (account.id, account.persona, self.today(), tuple(p["id"] for p in published))
+        key = (account.id, account.persona, self.today(), tuple(p["id"] for p in published),
+               sum(len(v) for v in made.values()))
         cached = self._cache.get(key)
         if cached and cached[0] > now:
             return cached[1]
@@ -93,6 +96,10 @@ class InstagramEmulator(MetaEmulator):
         media = [self._media(account, p) for p in reversed(s.posts(P, self.today())) if p.posted_at <= now]
         media += [{**p, "_post": None} for p in published]
         media.sort(key=lambda m: m["timestamp"], reverse=True)
+        for m in media:
+            if made.get(m["id"]):
+                m["_comments"] = [*m.get("_comments", []), *made[m["id"]]]
+                m["comments_count"] = (m.get("comments_count") or 0) + len(made[m["id"]])
         stories = [self._media(account, p) for p in s.stories(P, now)]
         comments = {c["id"]: c for m in media for c in m.get("_comments", [])}
         world = {"story": s, "media": media, "stories": stories, "comments": comments,
@@ -236,6 +243,8 @@ class InstagramEmulator(MetaEmulator):
             if rest == ["insights"]:
                 self._need(caller.scopes, "instagram_manage_insights")
                 return JSONResponse(self.media_insights(m, request.query_params.get("metric", "")))
+            if rest == ["comments"] and method == "POST":
+                return await self.create_comment(request, caller, account, m)
             if rest == ["comments"]:
                 self._need(caller.scopes, "instagram_manage_comments")
                 top, replies = self._threads(m)
@@ -388,6 +397,29 @@ class InstagramEmulator(MetaEmulator):
             "id": cid, "owner": account.id, "kind": kind, "caption": caption, "url": url, "children": children,
             "child": p.get("is_carousel_item") == "true", "reel": media_type == "REELS", "polls": 0, "media": None})
         return JSONResponse({"id": cid})
+
+    async def create_comment(self, request: Request, caller, account: Account, m: dict) -> Response:
+        """POST /{ig-media-id}/comments?message=...: a comment by the account on its own media, {"id"}."""
+        self._need(caller.scopes, "instagram_manage_comments")
+        message = (await self._params(request)).get("message", "")
+        if not message.strip():
+            raise self.bad_param("The parameter message is required")
+        if len(message) > 2200:
+            raise ApiError(self.graph_error(400, 100, "(#100) The comment is too long", subcode=2207010))
+        if m["media_product_type"] == "STORY" or not m.get("is_comment_enabled", True):
+            raise ApiError(self.graph_error(400, 20, "(#20) Comments on this media are not allowed"))
+        cid = number_id("api-comment", account.id, m["id"], secrets.token_hex(8), digits=17)
+        comment = {"id": cid, "text": message, "timestamp": graph_time(datetime.now(UTC)),
+                   "username": account.handle, "like_count": 0, "hidden": False, "media": {"id": m["id"]},
+                   "from": {"id": self.ig_id(account.id), "username": account.handle}, "parent_id": None}
+        await self.store.call(self._add_comment, account.id, m["id"], comment)
+        await self.control.after_effect(request.url.path[len(request.scope.get("root_path", "")):])
+        return JSONResponse({"id": cid})
+
+    def _add_comment(self, account_id: str, media_id: str, comment: dict) -> None:
+        made = self.store.get(f"{P}:comments:{account_id}", {})
+        made.setdefault(media_id, []).append(comment)
+        self.store.put(f"{P}:comments:{account_id}", made)
 
     def _poll(self, cid: str) -> dict:
         """A status check; processing moves on with each (a carousel's items with it)."""

@@ -16,6 +16,8 @@ API v2 paths we call, in X's documented shapes.
 - Recent search covers seven days (an older start_time is a 400), queries up to 512 characters,
   operators from:, to:, conversation_id:, in_reply_to_tweet_id:, is:reply, has:media, OR,
   parentheses and negation.
+- Replies: `POST /2/tweets` with `reply.in_reply_to_tweet_id` answers a post the caller can see
+  (400 otherwise); the reply joins that post's conversation and shows up in recent search.
 - Media: /2/media/upload/initialize, /{id}/append (multipart, segment_index), /{id}/finalize,
   and GET /2/media/upload?command=STATUS; videos are processed (pending → in_progress →
   succeeded), images are ready at once.
@@ -204,7 +206,8 @@ class XEmulator(Emulator):
         now = self.now()
         tweets = [self._story_post(account, p) for p in self.story_of(account).posts("x", now.date())
                   if p.posted_at <= now]
-        tweets += [t for t in self.store.posts(self.platform, account.id) if parse_time(t["created_at"]) <= now]
+        tweets += [t for t in self.store.posts(self.platform, account.id) if parse_time(t["created_at"]) <= now
+                   and (with_replies or not t.get("_parent"))]
         if with_replies:
             tweets += [t for t in self._replies_of(account, now) if t["author_id"] == account.id]
         tweets.sort(key=lambda t: int(t["id"]), reverse=True)
@@ -299,6 +302,7 @@ class XEmulator(Emulator):
         for account in self.store.accounts(self.platform):
             users[account.id] = {"id": account.id, "name": account.name, "username": account.handle}
             tweets += self._replies_of(account, now)
+            tweets += [t for t in self.store.posts(self.platform, account.id) if t.get("_parent")]
         week = now - timedelta(days=7)
         return sorted((t for t in tweets if parse_time(t["created_at"]) >= week), key=lambda t: -int(t["id"])), users
 
@@ -337,6 +341,7 @@ class XEmulator(Emulator):
                 raise self._invalid("media.media_ids", mid, "Your media IDs are invalid.")
             media.append({"media_key": upload["media_key"], "type": upload["kind"]})
         a, now = caller.account, self.now()
+        replying = await self._replied_to(a, body)
         recent = await self.store.call(self.store.posts, self.platform, a.id)
         if text and any(t["text"] == text and now - parse_time(t["created_at"]) < timedelta(hours=24) for t in recent):
             raise ApiError(self.error(403, "forbidden",
@@ -348,9 +353,32 @@ class XEmulator(Emulator):
                                     "bookmark_count": 0, "impression_count": 0}}
         if media:
             tweet["attachments"], tweet["_media"] = {"media_keys": [m["media_key"] for m in media]}, media
+        if replying:  # a reply joins the conversation of the post it answers
+            tweet.update(conversation_id=replying["conversation_id"], in_reply_to_user_id=replying["author_id"],
+                         referenced_tweets=[{"type": "replied_to", "id": replying["id"]}],
+                         _to=replying.get("_from", ""), _parent=replying["id"])
         await self.store.call(self.store.save_post, self.platform, a.id, tweet)
         await self.control.after_effect(self._path(request))
         return JSONResponse({"data": {"id": tid, "text": text, "edit_history_tweet_ids": [tid]}}, status_code=201)
+
+    async def _replied_to(self, account: Account, body: dict | None) -> dict | None:
+        """The post a `reply.in_reply_to_tweet_id` names (one of the account's, or any stored post),
+        or a 400 as X gives for a post that does not exist or cannot be seen."""
+        reply = (body or {}).get("reply")
+        if not reply:
+            return None
+        target = str(reply.get("in_reply_to_tweet_id") or "") if isinstance(reply, dict) else ""
+        if not target.isdigit():
+            raise self._invalid("reply.in_reply_to_tweet_id", target, "reply.in_reply_to_tweet_id must be a post id")
+        own = await self.store.call(self._timeline, account, True)
+        found = next((t for t in own if t["id"] == target), None)
+        if found is None:
+            stored = await self.store.call(self.store.find_post, self.platform, target)
+            found = stored[1] if stored else None
+        if found is None:
+            raise self._invalid("reply.in_reply_to_tweet_id", target,
+                                "The Post you are replying to has been deleted or is not visible to you.")
+        return found
 
     async def media_init(self, request: Request) -> Response:
         caller = await self._caller(request, MEDIA)

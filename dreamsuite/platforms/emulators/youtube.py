@@ -10,6 +10,8 @@ and the YouTube Analytics API v2 reports, in the shapes of Google's discovery do
 - Quota: every Data API call costs units (list 1, videos.insert 1600), 10,000 a day for the
   project, reset at midnight Pacific time; past it, 403 `quotaExceeded`. Analytics calls
   have their own quota and cost no Data API units.
+- commentThreads.insert (POST, youtube.force-ssl only, 50 units) adds a top-level comment, listed
+  first by commentThreads.list afterwards.
 - uint64 numbers are JSON strings; a count the owner turned off (comments, ratings) is absent.
 """
 
@@ -31,16 +33,18 @@ from starlette.routing import Route
 from dreamsuite.platforms.emulators import tokens
 from dreamsuite.platforms.emulators.core import ApiError, Emulator, page_token, read_page_token
 from dreamsuite.platforms.emulators.store import Account
-from dreamsuite.platforms.emulators.youtube_data import VIDEO_PARTS, ChannelData, b64id
+from dreamsuite.platforms.emulators.youtube_data import VIDEO_PARTS, ChannelData, b64id, iso
 
 AUTH = "https://www.googleapis.com/auth/"
 READ = (AUTH + "youtube.readonly", AUTH + "youtube", AUTH + "youtube.force-ssl", AUTH + "youtubepartner")
 UPLOAD = (AUTH + "youtube.upload", AUTH + "youtube", AUTH + "youtube.force-ssl")
+COMMENT = (AUTH + "youtube.force-ssl",)  # commentThreads.insert takes this scope only
 ANALYTICS = (AUTH + "yt-analytics.readonly", AUTH + "yt-analytics-monetary.readonly", AUTH + "youtube",
              AUTH + "youtube.readonly", AUTH + "youtubepartner")
 PACIFIC = ZoneInfo("America/Los_Angeles")
 DAILY_QUOTA = 10_000
 INSERT_COST = 1600
+COMMENT_COST = 50
 
 _STATUS = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
            429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE"}
@@ -298,7 +302,50 @@ class YouTubeEmulator(Emulator):
             return self.google_error(403, "commentsDisabled", "youtube.commentThread", "The video identified by the "
                                      "<code>videoId</code> parameter has disabled comments.")
         threads = [self._only(data.thread(t, self.inline_replies), parts) for t in data.threads(video)]
+        made = await self.store.call(self.store.get, f"youtube:threads:{account.id}", [])
+        threads[:0] = [self._only(t, parts) for t in reversed(made) if t["snippet"]["videoId"] == video.id]
         return JSONResponse(self._list_page(request, threads, "youtube#commentThreadListResponse", 20, 100))
+
+    async def insert_thread(self, request: Request) -> Response:
+        """commentThreads.insert: a new top-level comment under a video (youtube.force-ssl, 50 units)."""
+        account = await self._user(request, COMMENT, cost=COMMENT_COST)
+        parts = self._parts(request, {"id", "snippet", "replies"})
+        try:
+            snippet = (json.loads(await request.body() or b"{}").get("snippet") or {})
+            video_id = str(snippet.get("videoId") or "")
+            text = str(((snippet.get("topLevelComment") or {}).get("snippet") or {}).get("textOriginal") or "")
+        except (ValueError, AttributeError):
+            raise self._bad("Parse Error") from None
+        data = await self.data_for(account)
+        video = data.video_by_id.get(video_id)
+        if video is None:
+            return self.google_error(404, "videoNotFound", "youtube.commentThread", "The video identified by the "
+                                     "<code>snippet.videoId</code> property could not be found.")
+        if not data.comments_enabled(video):
+            return self.google_error(403, "commentsDisabled", "youtube.commentThread", "The video identified by the "
+                                     "<code>videoId</code> parameter has disabled comments.")
+        if not text.strip():
+            raise self._bad("The comment thread metadata is invalid: the comment text is empty.",
+                            "invalidCommentMetadata")
+        if len(text) > 10_000:
+            raise self._bad("The comment text is too long.", "commentTextTooLong")
+        tid = "Ugz" + b64id("api-thread", account.id, video_id, secrets.token_hex(6), n=23)
+        now = iso(datetime.now(PACIFIC))
+        top = {"kind": "youtube#comment", "etag": b64id("etag", tid), "id": tid, "snippet": {
+            "channelId": data.channel_id, "videoId": video_id, "textDisplay": text, "textOriginal": text,
+            "authorDisplayName": data.handle, "authorChannelId": {"value": data.channel_id},
+            "authorChannelUrl": f"http://www.youtube.com/channel/{data.channel_id}", "canRate": True,
+            "viewerRating": "none", "likeCount": 0, "publishedAt": now, "updatedAt": now}}
+        thread = {"kind": "youtube#commentThread", "etag": b64id("etag", "thread", tid), "id": tid,
+                  "snippet": {"channelId": data.channel_id, "videoId": video_id, "topLevelComment": top,
+                              "canReply": True, "totalReplyCount": 0, "isPublic": True}}
+        await self.store.call(self._add_thread, account.id, thread)
+        await self.control.after_effect(request.url.path[len(request.scope.get("root_path", "")):])
+        return JSONResponse(self._only(thread, parts))
+
+    def _add_thread(self, account_id: str, thread: dict) -> None:
+        made = self.store.get(f"youtube:threads:{account_id}", [])
+        self.store.put(f"youtube:threads:{account_id}", [*made, thread][-1000:])
 
     async def comments(self, request: Request) -> Response:
         account = await self._user(request, READ, cost=1)
@@ -406,6 +453,7 @@ class YouTubeEmulator(Emulator):
             Route(f"{v3}/playlistItems", self.guarded(self.playlist_items), methods=["GET"]),
             Route(f"{v3}/videos", self.guarded(self.videos), methods=["GET"]),
             Route(f"{v3}/commentThreads", self.guarded(self.comment_threads), methods=["GET"]),
+            Route(f"{v3}/commentThreads", self.guarded(self.insert_thread), methods=["POST"]),
             Route(f"{v3}/comments", self.guarded(self.comments), methods=["GET"]),
             Route("/api/upload/youtube/v3/videos", self.guarded(self.upload_start), methods=["POST"]),
             Route("/api/upload/youtube/v3/videos", self.guarded(self.upload_put), methods=["PUT"]),

@@ -44,6 +44,7 @@ class SandboxAdapter(PlatformAdapter):
                             "Dream Suite, and a place to try publishing safely.")
     connectable: ClassVar[bool] = True
     can_publish: ClassVar[bool] = True
+    can_comment: ClassVar[bool] = True
     max_text_length: ClassVar[int | None] = 2200
     # Our own test platform takes anything the library holds, up to ten items, or text alone.
     media_rules: ClassVar[MediaRules | None] = MediaRules(
@@ -139,3 +140,16 @@ class SandboxAdapter(PlatformAdapter):
         except (KeyError, TypeError) as exc:
             # The platform accepted something but we cannot tell what: not safe to resend.
             raise OutcomeUnknown(f"{self.label} accepted the post but its answer was unreadable") from exc
+
+    async def comment(self, client: httpx.AsyncClient, token: str, platform_post_id: str, text: str,
+                      account: AccountRef | None = None, *, idempotency_key: str = "") -> str:
+        # POST /api/v1/comments {"post_id", "text"} with an Idempotency-Key, like a post
+        # (dreamsuite/platforms/sandbox/api.py, create_comment).
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+        body = await self.request_json(client, "POST", self._url("/api/v1/comments"), token, sends_effect=True,
+                                       json={"post_id": platform_post_id, "text": text}, headers=headers,
+                                       account_key=account.platform_user_id if account else "")
+        try:
+            return str(body["id"])
+        except (KeyError, TypeError) as exc:
+            raise OutcomeUnknown(f"{self.label} accepted the comment but its answer was unreadable") from exc

@@ -121,7 +121,8 @@ def routes(store: "Store", control: Control) -> list[Route]:
 
     @handle("read")
     async def list_comments(request: Request, c: signing.Claims) -> Response:
-        items = data.comments(c.sub, _today())
+        items = data.comments(c.sub, _today()) + [dict(x) for x in store.comments.get(c.sub, [])]
+        items.sort(key=lambda x: (x["created_at"], x["id"]))
         post_id = request.query_params.get("post_id")
         if post_id:
             items = [i for i in items if i["post_id"] == post_id]
@@ -157,6 +158,38 @@ def routes(store: "Store", control: Control) -> list[Route]:
         await control.after_effect("/api/v1/posts")
         return JSONResponse(_public(post), status_code=201)
 
+    @handle("publish")
+    async def create_comment(request: Request, c: signing.Claims) -> Response:
+        """A comment under one of the account's own posts (the first comment after a post), with
+        the same Idempotency-Key handling as a post: a replay answers with the comment already made."""
+        try:
+            body = await request.json()
+        except ValueError:
+            raise ApiError(400, "invalid_request", "The body must be JSON") from None
+        body = body if isinstance(body, dict) else {}
+        text, post_id = body.get("text"), body.get("post_id")
+        if not isinstance(post_id, str) or not post_id:
+            raise ApiError(422, "validation_failed", "post_id is required")
+        if not isinstance(text, str) or not text.strip():
+            raise ApiError(422, "validation_failed", "text must not be empty")
+        if len(text) > MAX_TEXT:
+            raise ApiError(422, "validation_failed", f"text is {len(text)} characters; the limit is {MAX_TEXT}")
+        own = [p["id"] for p in store.published.get(c.sub, [])]
+        if post_id not in own and not any(p["id"] == post_id for p in data.posts(c.sub, _today())):
+            raise ApiError(404, "not_found", f"No post {post_id} on this account")
+        key = request.headers.get("idempotency-key", "")
+        if key and (c.sub, key) in store.comment_keys:
+            done = store.comment_keys[(c.sub, key)]
+            if done["text"] != text or done["post_id"] != post_id:
+                raise ApiError(422, "idempotency_key_reused", "This Idempotency-Key was used for a different comment")
+            return JSONResponse(_comment(done), status_code=201, headers={"Idempotent-Replayed": "true"})
+        now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+        comment = {"id": f"{post_id}_cm_{secrets.token_hex(4)}", "post_id": post_id, "parent_id": "",
+                   "author": data.artist(c.sub).username, "text": text, "likes": 0, "created_at": now.isoformat()}
+        store.add_comment(c.sub, comment, key)
+        await control.after_effect("/api/v1/comments")
+        return JSONResponse(_comment(comment), status_code=201)
+
     async def view_post(request: Request) -> Response:
         # The public page a post URL points to (published posts and the demo artist's history).
         pid = request.path_params["pid"]
@@ -164,8 +197,11 @@ def routes(store: "Store", control: Control) -> list[Route]:
         post = next((p for p in pool if p["id"] == pid), None)
         if post is None:
             return HTMLResponse("<h1>Post not found</h1>", status_code=404)
+        said = "".join(f"<li><b>@{html.escape(x['author'])}</b> {html.escape(x['text'])}</li>"
+                       for x in (x for mine in store.comments.values() for x in mine) if x["post_id"] == pid)
         return HTMLResponse(f"<!doctype html><meta charset='utf-8'><title>Post</title>"
-                            f"<p>{html.escape(post['caption'])}</p><small>{post['created_at']} UTC</small>")
+                            f"<p>{html.escape(post['caption'])}</p><small>{post['created_at']} UTC</small>"
+                            + (f"<ul>{said}</ul>" if said else ""))
 
     async def view_profile(request: Request) -> Response:
         # The public page of an account: what it published (where "check on the platform" points).
@@ -185,11 +221,16 @@ def routes(store: "Store", control: Control) -> list[Route]:
         Route("/api/v1/posts", list_posts, methods=["GET"]),
         Route("/api/v1/posts", create_post, methods=["POST"]),
         Route("/api/v1/comments", list_comments, methods=["GET"]),
+        Route("/api/v1/comments", create_comment, methods=["POST"]),
     ]
 
 
 def _public(post: dict) -> dict:
     return {"id": post["id"], "url": post["url"], "created_at": post["created_at"]}
+
+
+def _comment(comment: dict) -> dict:
+    return {"id": comment["id"], "post_id": comment["post_id"], "created_at": comment["created_at"]}
 
 
 def _hashtags(text: str) -> list[str]:

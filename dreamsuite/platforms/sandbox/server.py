@@ -61,6 +61,9 @@ class Store:
     codes: dict[str, Code] = field(default_factory=dict)
     published: dict[str, list[dict]] = field(default_factory=dict)
     idempotency: dict[tuple[str, str], dict] = field(default_factory=dict)
+    # Comments made through the API (the first comment under a post), and their idempotency keys.
+    comments: dict[str, list[dict]] = field(default_factory=dict)
+    comment_keys: dict[tuple[str, str], dict] = field(default_factory=dict)
     used_refresh: dict[str, int] = field(default_factory=dict)
 
     def add_code(self, code: str, value: Code) -> None:
@@ -78,6 +81,14 @@ class Store:
             self.idempotency[(user, key)] = post
             _cap(self.idempotency, MAX_IDEMPOTENCY_KEYS)
 
+    def add_comment(self, user: str, comment: dict, key: str) -> None:
+        mine = self.comments.setdefault(user, [])
+        mine.append(comment)
+        del mine[:-MAX_PUBLISHED_PER_USER]
+        if key:
+            self.comment_keys[(user, key)] = comment
+            _cap(self.comment_keys, MAX_IDEMPOTENCY_KEYS)
+
     def spend_refresh(self, nonce: str, exp: int) -> bool:
         """True the first time a refresh token is exchanged, False on any reuse."""
         if nonce in self.used_refresh:
@@ -94,6 +105,8 @@ class Store:
         self.codes.clear()
         self.published.clear()
         self.idempotency.clear()
+        self.comments.clear()
+        self.comment_keys.clear()
         self.used_refresh.clear()
 
 
