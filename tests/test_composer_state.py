@@ -152,3 +152,56 @@ async def test_a_draft_opens_from_its_link_and_is_scheduled_from_there(artist):
         s.get(ScheduledPost, draft.id).status = "published"
     st, cls = await _composer(token, {"post": str(draft.id)})
     assert st.editing_id == 0 and "can no longer be changed" in st.form_error
+
+
+async def test_the_first_comment_field_names_the_platforms_that_take_no_comments(artist):
+    scope, token = artist
+    with dbm.session() as s:
+        s.add(PlatformConnection(workspace_id=scope.workspace_id, platform="tiktok", platform_user_id="nova",
+                                 username="nova"))
+    st, cls = await _composer(token)
+    ids = _ids(st)
+    handler(cls, "toggle_account")(st, ids["x"], True)
+    assert st.first_comment_note == ""  # X replies under the post
+    handler(cls, "toggle_account")(st, ids["tiktok"], True)
+    assert st.first_comment_note == "TikTok will not get it: its API takes no comments. Add it there by hand."
+    handler(cls, "toggle_account")(st, ids["x"], False)
+    handler(cls, "toggle_account")(st, ids["x"], True)
+    assert st.first_comment_note.startswith("TikTok will not get it")
+
+
+async def test_each_destination_lists_its_history_in_the_posts_timezone(artist):
+    from datetime import UTC, datetime
+
+    from dreamsuite.models import DestinationEvent, PostDestination
+
+    scope, token = artist
+    with dbm.session() as s:
+        conn = s.exec(select(PlatformConnection).where(PlatformConnection.platform == "x")).one()
+        post = ScheduledPost(workspace_id=scope.workspace_id, author_id=scope.user_id, content="Out now",
+                             first_comment="Pre-save", scheduled_at=datetime(2026, 11, 7, 17, 0, tzinfo=UTC),
+                             timezone="America/New_York", status="published")
+        s.add(post)
+        s.flush()
+        dest = PostDestination(workspace_id=scope.workspace_id, post_id=post.id, connection_id=conn.id,
+                               status="published", platform_url="https://x.com/nova/status/1")
+        s.add(dest)
+        s.flush()
+        at = datetime(2026, 11, 7, 17, 0, 1, tzinfo=UTC)
+        for status, message in [("publishing", "Sending"), ("pending", "Will try again: X server error 503"),
+                                ("publishing", "Sending again (attempt 2)"),
+                                ("published", "https://x.com/nova/status/1"),
+                                ("comment_sending", "Posting the first comment"),
+                                ("comment_failed", "The first comment was not posted: X refused the request")]:
+            s.add(DestinationEvent(workspace_id=scope.workspace_id, destination_id=dest.id, status=status,
+                                   message=message, at=at))
+    st, cls = await _composer(token)
+    [shown] = st.posts
+    [d] = shown.destinations
+    assert [h.label for h in d.history] == ["sending", "waiting", "sending", "published", "first comment: sending",
+                                            "first comment failed"]
+    assert {h.when for h in d.history} == {"07 Nov 12:00:01 EST"}  # the post's timezone, not the user's
+    assert d.history[3].link == "https://x.com/nova/status/1" and d.history[3].message == ""
+    assert d.history[1].message == "Will try again: X server error 503" and d.history[1].tone == "wait"
+    assert [h.tone for h in d.history[-2:]] == ["wait", "bad"]
+    assert d.comment_trouble == "first comment not posted"  # said on the line too: the history may be folded

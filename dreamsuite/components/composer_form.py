@@ -135,6 +135,10 @@ def first_comment() -> rx.Component:
         _label("First comment", "optional: posted under the post, e.g. a link or more hashtags"),
         rx.text_area(value=S.first_comment, on_change=S.set_first_comment, rows="2", width="100%", size="2",
                      max_length=2200, data_testid="composer-first-comment"),
+        rx.cond(S.first_comment_note != "",
+                rx.hstack(rx.icon("info", size=st.icon_xs, color=st.text_muted, flex_shrink="0"),
+                          rx.text(S.first_comment_note, size=st.size_xs, color=st.text_muted),
+                          align="center", spacing=st.gap_xs, data_testid="composer-first-comment-note")),
         errors_list(S.first_comment_errors, "composer-first-comment-error"),
         spacing=st.gap_xs, width="100%",
     )

@@ -38,16 +38,60 @@ def _form() -> rx.Component:
     )
 
 
+STEP_COLORS = {"ok": rx.color("green", 11), "wait": rx.color("amber", 11), "warn": rx.color("orange", 11),
+               "bad": rx.color("red", 11)}
+
+
+def _step(step) -> rx.Component:
+    """One step of a destination's history: its time (the post's timezone), what happened, the words."""
+    return rx.el.li(
+        rx.text(step.when, size=st.size_xs, color=st.text_faint, white_space="nowrap",
+                font_variant_numeric="tabular-nums", data_testid="history-time"),
+        rx.text(step.label, size=st.size_xs, weight="medium", white_space="nowrap",
+                color=rx.match(step.tone, *STEP_COLORS.items(), st.text_strong), data_testid="history-status"),
+        rx.cond(step.link != "",
+                rx.link(step.link, href=step.link, is_external=True, size=st.size_xs, word_break="break-all"),
+                rx.cond(step.message != "", rx.text(step.message, size=st.size_xs, color=st.text_muted,
+                                                    word_break="break-word", data_testid="history-message"))),
+        display="flex", flex_wrap="wrap", column_gap=st.space_sm, row_gap="0", align_items="baseline",
+        data_testid="history-step",
+    )
+
+
+def _history(d) -> rx.Component:
+    """The destination's steps, folded under "History". Open or not is kept by destination in the
+    state, so a live reload that adds a post above does not move an open history to another post."""
+    return rx.cond(
+        d.history.length() > 0,
+        rx.el.details(
+            rx.el.summary(rx.text("History (", d.history.length().to_string(), ")", as_="span", size=st.size_xs,
+                                  color=st.text_muted),
+                          on_click=[rx.prevent_default, S.toggle_history(d.id)],
+                          cursor="pointer", width="fit-content", data_testid="history-toggle"),
+            rx.el.ol(rx.foreach(d.history, _step), list_style="none", margin="0",
+                     padding=f"{st.space_xs} 0 0 {st.space_md}", border_left=f"2px solid {st.gray(5)}",
+                     display="flex", flex_direction="column", gap=st.space_xs),
+            open=S.open_histories.contains(d.id), width="100%", data_testid="destination-history",
+        ),
+    )
+
+
 def _destination(d) -> rx.Component:
-    return rx.hstack(
-        rx.text(d.account, size=st.size_sm),
-        status_badge(d.status, testid="post-status", label=d.label),
-        rx.cond(d.url != "", rx.link("view", href=d.url, is_external=True, size=st.size_xs)),
-        rx.cond(d.check_url != "", rx.link("check on the platform", href=d.check_url, is_external=True,
-                                           size=st.size_xs, data_testid="check-on-platform")),
-        rx.cond(d.error != "", rx.text(d.error, size=st.size_xs, color=st.text_danger,
-                                       word_break="break-word")),
-        align="center", spacing=st.gap_sm, wrap="wrap",
+    return rx.vstack(
+        rx.hstack(
+            rx.text(d.account, size=st.size_sm),
+            status_badge(d.status, testid="post-status", label=d.label),
+            rx.cond(d.url != "", rx.link("view", href=d.url, is_external=True, size=st.size_xs)),
+            rx.cond(d.check_url != "", rx.link("check on the platform", href=d.check_url, is_external=True,
+                                               size=st.size_xs, data_testid="check-on-platform")),
+            rx.cond(d.error != "", rx.text(d.error, size=st.size_xs, color=st.text_danger,
+                                           word_break="break-word")),
+            rx.cond(d.comment_trouble != "", rx.text(d.comment_trouble, size=st.size_xs, color=st.text_danger,
+                                                     data_testid="comment-trouble")),
+            align="center", spacing=st.gap_sm, wrap="wrap",
+        ),
+        _history(d),
+        spacing=st.gap_xs, width="100%", data_testid="post-destination",
     )
 
 
@@ -67,7 +111,7 @@ def _post(p) -> rx.Component:
             ),
             rx.text(p.content, white_space="pre-wrap", word_break="break-word", size=st.size_md,
                     data_testid="post-content"),
-            rx.hstack(rx.foreach(p.destinations, _destination), wrap="wrap", spacing=st.gap_lg),
+            rx.vstack(rx.foreach(p.destinations, _destination), spacing=st.gap_sm, width="100%"),
             spacing=st.gap_sm, width="100%",
         ),
         width="100%",

@@ -20,7 +20,7 @@ from dreamsuite.state import composer_view as view, fmt
 from dreamsuite.state.auth import AuthState, to_login_page
 from dreamsuite.state.composer_ai import TONES, CaptionMixin, with_caption  # noqa: F401 - the page's tones
 from dreamsuite.state.composer_media import MediaPickerMixin
-from dreamsuite.state.composer_view import Account, Counter, PlatformTab, Preview  # noqa: F401
+from dreamsuite.state.composer_view import Account, Counter, PlatformTab, Preview, Step  # noqa: F401
 from dreamsuite.state.live import watch_page
 from dreamsuite.state.media import to_item
 
@@ -31,6 +31,7 @@ STATUS_LABELS = {"pending": "scheduled", "unconfirmed": "unconfirmed — check o
 
 @dataclasses.dataclass
 class Destination:
+    id: int = 0
     account: str = ""
     status: str = ""
     label: str = ""
@@ -38,6 +39,9 @@ class Destination:
     url: str = ""
     # Unconfirmed: where the artist can look (the post if known, else the account's page).
     check_url: str = ""
+    # Each step so far (sending, retries, the outcome, the first comment's), oldest first.
+    history: list[Step] = dataclasses.field(default_factory=list)
+    comment_trouble: str = ""  # the first comment failed or may have been posted
 
 
 @dataclasses.dataclass
@@ -66,7 +70,7 @@ def parse_local(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
 
-def _post_view(p: dict, tz: str) -> PostView:
+def _post_view(p: dict, tz: str, history: dict[int, list[dict]] | None = None) -> PostView:
     draft = p["status"] == "draft"
     return PostView(
         id=p["id"], content=p["content"], status=STATUS_LABELS.get(p["status"], p["status"]),
@@ -75,14 +79,22 @@ def _post_view(p: dict, tz: str) -> PostView:
         editable=bool(p.get("editable")), media_count=len(p.get("media") or []),
         destinations=[
             Destination(
-                account=d["account"], status="draft" if draft else d["status"],
+                id=d["id"], account=d["account"], status="draft" if draft else d["status"],
                 label="draft" if draft else STATUS_LABELS.get(d["status"], d["status"]),
                 error=d.get("error") or "", url=d.get("platform_url") or "",
                 check_url=(d.get("platform_url") or d.get("profile_url") or "") if d["status"] == "unconfirmed" else "",
+                history=view.steps((history or {}).get(d["id"], [])),
+                comment_trouble=view.comment_trouble((history or {}).get(d["id"], [])),
             )
             for d in p["destinations"]
         ],
     )
+
+
+def _posts_and_history(scope) -> tuple[list[dict], dict[int, list[dict]]]:
+    """The listed posts and their destinations' histories (one trip to the database threads)."""
+    posts = publish.list_posts(scope)
+    return posts, publish.destination_history(scope, [p["id"] for p in posts])
 
 
 class ComposerState(CaptionMixin, MediaPickerMixin, AuthState):
@@ -101,6 +113,8 @@ class ComposerState(CaptionMixin, MediaPickerMixin, AuthState):
     posts: list[PostView] = []
     editing_id: int = 0
     editing_status: str = ""
+    # Destinations whose history is unfolded (by id: a live reload that adds a post keeps them open).
+    open_histories: list[int] = []
     _listen_gen: int = 0
 
     # ------------------------------------------------------------ what the page shows
@@ -156,6 +170,11 @@ class ComposerState(CaptionMixin, MediaPickerMixin, AuthState):
         return self.errors.get("accounts", [])
 
     @rx.var
+    def first_comment_note(self) -> str:
+        """The chosen platforms that will not get the first comment (no comments in their APIs)."""
+        return view.no_first_comment(view.chosen(self.accounts, self.selected))
+
+    @rx.var
     def first_comment_errors(self) -> list[str]:
         return self.errors.get("first_comment", [])
 
@@ -187,7 +206,8 @@ class ComposerState(CaptionMixin, MediaPickerMixin, AuthState):
         self.selected = [s for s in self.selected if any(a.connection_id == s for a in out)]
 
     async def _load_posts(self) -> None:
-        self.posts = [_post_view(p, self.user_timezone) for p in await db.run(publish.list_posts, await self._scope())]
+        posts, history = await db.run(_posts_and_history, await self._scope())
+        self.posts = [_post_view(p, self.user_timezone, history) for p in posts]
 
     def _clear_form(self) -> None:
         self.content, self.variants, self.variant_tab, self.first_comment = "", {}, "", ""
@@ -326,6 +346,11 @@ class ComposerState(CaptionMixin, MediaPickerMixin, AuthState):
         await self._load_posts()
         if was_editing:  # the address no longer names a post being edited
             return rx.call_script("window.history.replaceState(null, '', '/composer')")
+
+    @rx.event
+    def toggle_history(self, destination_id: int):
+        rest = [i for i in self.open_histories if i != destination_id]
+        self.open_histories = rest if len(rest) < len(self.open_histories) else [*rest, destination_id]
 
     @rx.event
     async def cancel(self, post_id: int):

@@ -1,9 +1,12 @@
 """What the composer shows about the post it holds, per chosen platform: the counters, the tabs of
-per-platform texts, the media problems and the previews. Plain functions of the state's values."""
+per-platform texts, the media problems, the previews, which platforms take no first comment; and each
+listed destination's history. Plain functions of the state's values."""
 
 from __future__ import annotations
 
 import dataclasses
+from datetime import datetime
+from typing import Any
 
 from dreamsuite.platforms import UnknownPlatform, get_adapter
 from dreamsuite.platforms.media_rules import check_media
@@ -26,6 +29,7 @@ class Account:
     color: str = ""
     initial: str = ""  # the letter on the platform's mark
     max_hashtags: int = 0  # 0 = no cap
+    can_comment: bool = True  # its API takes the first comment
 
 
 @dataclasses.dataclass
@@ -66,12 +70,12 @@ def account_of(card: dict, conn: dict, handle: str) -> Account:
     name = card["name"]
     try:
         adapter = get_adapter(name)
-        color, tags = adapter.color, adapter.max_hashtags or 0
+        color, tags, comments = adapter.color, adapter.max_hashtags or 0, adapter.can_comment
     except UnknownPlatform:
-        color, tags = "#888888", 0
+        color, tags, comments = "#888888", 0, False
     who = f" {handle}" if handle else ""
     return Account(str(conn["connection_id"]), f"{card['label']}{who}", int(card.get("max_text_length") or 0), name,
-                   card["label"], handle, color, card["label"][:1].upper(), tags)
+                   card["label"], handle, color, card["label"][:1].upper(), tags, comments)
 
 
 def chosen(accounts: list[Account], selected: list[str]) -> list[Account]:
@@ -136,3 +140,63 @@ def previews(accounts: list[Account], artist: str, content: str, variants: dict[
     problems = media_problems(accounts, media)
     return [preview(a, artist, text_for(content, variants, a.platform), media, problems.get(a.platform, []))
             for a in platforms_of(accounts)]
+
+
+def no_first_comment(accounts: list[Account]) -> str:
+    """Which chosen platforms will not get the first comment (their APIs take no comments), or ""."""
+    names = [a.platform_label for a in platforms_of(accounts) if not a.can_comment]
+    if not names:
+        return ""
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return (f"{listed} will not get it: {'its API takes' if len(names) == 1 else 'their APIs take'} no comments. "
+            "Add it there by hand.")
+
+
+@dataclasses.dataclass
+class Step:
+    """One step in a destination's history, as the post list shows it."""
+
+    when: str = ""  # in the post's timezone
+    label: str = ""
+    tone: str = ""  # ok, wait, warn, bad or "" (a colour for the label)
+    message: str = ""
+    link: str = ""  # the message when it is the post's address
+
+
+# What each step is called on the page, and its colour.
+STEP_LABELS: dict[str, tuple[str, str]] = {
+    "publishing": ("sending", "wait"), "pending": ("waiting", "wait"), "processing": ("processing", "wait"),
+    "published": ("published", "ok"), "unconfirmed": ("unconfirmed", "warn"), "failed": ("failed", "bad"),
+    "cancelled": ("cancelled", ""),
+    "comment_sending": ("first comment: sending", "wait"), "comment_retrying": ("first comment: waiting", "wait"),
+    "comment_posted": ("first comment posted", "ok"), "comment_unknown": ("first comment unconfirmed", "warn"),
+    "comment_failed": ("first comment failed", "bad"), "comment_unsupported": ("no first comment", ""),
+}
+STEP_TIME = "%d %b %H:%M:%S %Z"
+# Words a step's label already says.
+SAID_BY_LABEL = {"Sending", "Posting the first comment"}
+
+
+def steps(events: list[dict[str, Any]]) -> list[Step]:
+    out = []
+    for e in events:
+        label, tone = STEP_LABELS.get(e["status"], (str(e["status"]).replace("_", " "), ""))
+        message = (e.get("message") or "").strip()
+        local: datetime | None = e.get("local")
+        link = message if message.startswith(("https://", "http://")) and " " not in message else ""
+        if link or message in SAID_BY_LABEL:
+            message = ""
+        elif message.lower().startswith(label.lower() + " "):  # "Sending again (attempt 2)" after "sending"
+            message = message[len(label):].strip()
+            if message.startswith("(") and message.endswith(")"):  # "(id 123)" after "first comment posted"
+                message = message[1:-1]
+        out.append(Step(local.strftime(STEP_TIME) if local else "", label, tone, message, link))
+    return out
+
+
+def comment_trouble(events: list[dict[str, Any]]) -> str:
+    """The first comment's outcome when it needs the artist (failed or unknown), for the destination's
+    line: the history holding it may be folded."""
+    last = next((e["status"] for e in reversed(events) if str(e["status"]).startswith("comment_")), "")
+    return {"comment_failed": "first comment not posted",
+            "comment_unknown": "first comment unconfirmed — check the post"}.get(last, "")
