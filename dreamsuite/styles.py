@@ -32,6 +32,11 @@ def gray(step: int) -> rx.Color:
     return rx.color(GRAY, step)
 
 
+def scale(name: str, step: int) -> rx.Color:
+    """A step of a named Radix scale (a status's or a platform's colour name from this module)."""
+    return rx.color(name, step)
+
+
 # Meaning first: what a colour is for.
 text_strong = gray(12)
 text_muted = gray(11)  # secondary text: explanations, sub-lines

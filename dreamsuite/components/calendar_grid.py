@@ -53,7 +53,7 @@ WIDE_ONLY = rx.breakpoints(initial="none", md="flex")
 
 
 def _scheme(status, step: int):
-    return rx.match(status, *[(k, rx.color(v, step)) for k, v in STATUS_COLORS.items()], st.gray(step))
+    return rx.match(status, *[(k, st.scale(v, step)) for k, v in STATUS_COLORS.items()], st.gray(step))
 
 
 def _dot(d) -> rx.Component:

@@ -45,8 +45,8 @@ def _toolbar() -> rx.Component:
 def _key(status: str, label: str) -> rx.Component:
     color = STATUS_COLORS.get(status, "gray")
     return rx.hstack(
-        rx.box(width="16px", height="10px", border_radius="2px", background=rx.color(color, 4),
-               border_left=f"3px {'dashed' if status == 'draft' else 'solid'} {rx.color(color, 9)}"),
+        rx.box(width="16px", height="10px", border_radius="2px", background=st.scale(color, 4),
+               border_left=f"3px {'dashed' if status == 'draft' else 'solid'} {st.scale(color, 9)}"),
         rx.text(label, size=st.size_xs, color=st.text_muted),
         spacing="1", align="center",
     )

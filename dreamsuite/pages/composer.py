@@ -38,8 +38,8 @@ def _form() -> rx.Component:
     )
 
 
-STEP_COLORS = {"ok": rx.color("green", 11), "wait": rx.color("amber", 11), "warn": rx.color("orange", 11),
-               "bad": rx.color("red", 11)}
+STEP_COLORS = {"ok": st.scale("green", 11), "wait": st.scale("amber", 11), "warn": st.scale("orange", 11),
+               "bad": st.scale("red", 11)}
 
 
 def _step(step) -> rx.Component:

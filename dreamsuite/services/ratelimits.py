@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -68,7 +69,8 @@ class RedisGate:
                 waits = await pipe.execute()
             wait = waits[0]
             if wait and wait > 0:
-                raise Throttled(f"Waiting for {platform}'s rate limit to reset", retry_after=wait / 1000)
+                # Whole seconds, never early: a retry a moment too soon would only be held back again.
+                raise Throttled(f"Waiting for {platform}'s rate limit to reset", retry_after=math.ceil(wait / 1000))
             if quota and int(waits[1] or 0) + cost > quota[0]:
                 raise Throttled(f"Today's {platform} quota ({quota[0]:,} units) is used up; it resets at "
                                 "midnight Pacific time", retry_after=_seconds_to_midnight(quota[1]))
