@@ -18,7 +18,7 @@ from dreamsuite.models import Comment, ContentPost, Notification, PlatformConnec
 from dreamsuite.platforms import get_adapter
 from dreamsuite.platforms import tiktok as tiktok_module
 from dreamsuite.platforms import youtube as youtube_module
-from dreamsuite.platforms.base import AccountRef
+from dreamsuite.platforms.base import AccountRef, PermanentError
 from dreamsuite.services import first_comment, publish, publish_run, sync, tokens
 from dreamsuite.services.scope import NotFound
 from tests.helpers import connect_sandbox, control, due_post, make_workspace
@@ -104,6 +104,26 @@ async def test_the_first_comment_goes_out_once_after_the_post(ws, sandbox_url):
     assert made["text"] == COMMENT and made["post_id"] == dest.platform_post_id
     assert _steps(scope, post_id, dest_id) == ["publishing", "published", "comment_sending", "comment_posted"]
     assert dest.status == "published" and _post_status(post_id) == "published" and _notes() == []
+
+
+async def test_the_sandbox_replays_a_comment_sent_again_with_the_same_key(ws, sandbox_url):
+    scope, cid = ws
+    post_id, dest_id = await _scheduled(scope, cid)
+    assert await publish.publish_destination(dest_id) == "published"
+    assert await first_comment.post_first_comment(dest_id) == "comment_posted"
+    dest = _dest(dest_id)
+    [made] = await _sandbox_comments(sandbox_url, cid, dest.platform_post_id)
+    conn = _connection(cid)
+    adapter, key = get_adapter("sandbox"), first_comment.idempotency_key(dest_id)
+    account = AccountRef(conn.platform_user_id, conn.username)
+    async with httpx.AsyncClient(timeout=10) as client:
+        token = await tokens.access_token(cid)
+        # The destination's key: a resend (say, after a lost answer, by hand) names the comment already made.
+        assert await adapter.comment(client, token, dest.platform_post_id, COMMENT, account,
+                                     idempotency_key=key) == made["id"]
+        with pytest.raises(PermanentError, match="idempotency_key_reused"):
+            await adapter.comment(client, token, dest.platform_post_id, "Another text", account, idempotency_key=key)
+    assert len(await _sandbox_comments(sandbox_url, cid, dest.platform_post_id)) == 1
 
 
 async def test_the_worker_runs_the_post_then_its_first_comment(ws, sandbox_url):
@@ -390,3 +410,25 @@ def test_only_platforms_with_a_comment_api_say_they_take_comments():
                                                             "tiktok", "spotify", "soundcloud", "deezer")}
     assert can == {"sandbox": True, "x": True, "instagram": True, "facebook": True, "youtube": True,
                    "tiktok": False, "spotify": False, "soundcloud": False, "deezer": False}
+
+
+async def test_a_youtube_grant_without_the_comment_permission_names_it(platform, monkeypatch):
+    scope, connect, emulators = platform
+    real = youtube_module.YouTubeAdapter.oauth_config
+
+    def before_comments(self):  # a channel connected before the first comment asked for youtube.force-ssl
+        cfg = real(self)
+        cfg.scopes = [s for s in cfg.scopes if s != youtube_module.COMMENT]
+        return cfg
+
+    monkeypatch.setattr(youtube_module.YouTubeAdapter, "oauth_config", before_comments)
+    cid = await connect("youtube")
+    dest_id = due_post(scope, cid, "New video", [{"url": f"{emulators.base}/youtube/_control/sample.mp4",
+                                                  "type": "video"}])
+    post_id = _with_comment(dest_id)
+    assert await publish.publish_destination(dest_id) == "published"
+    assert await first_comment.post_first_comment(dest_id) == "comment_failed"
+    message = publish.destination_history(scope, post_id)[dest_id][-1]["message"]
+    assert "needs the permission 'youtube.force-ssl' to comment: reconnect YouTube and allow it" in message
+    assert emulators.store.get(f"youtube:threads:{_account_id(emulators, 'youtube')}", []) == []
+    assert _post_status(post_id) == "published"
