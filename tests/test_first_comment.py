@@ -241,7 +241,7 @@ async def test_a_run_that_died_while_sending_is_unknown_not_resent(ws, sandbox_u
     scope, cid = ws
     post_id, dest_id = await _scheduled(scope, cid)
     assert await publish.publish_destination(dest_id) == "published"
-    from dreamsuite.services.publish_run import history
+    from dreamsuite.services.post_history import history
 
     with dbmod.session() as s:  # what a worker killed mid-send leaves behind
         history(s, scope.workspace_id, dest_id, "comment_sending", "Posting the first comment")

@@ -38,7 +38,7 @@ from dreamsuite.platforms.base import (
     HTTP_TIMEOUT, AccountRef, AuthExpired, OutcomeUnknown, PlatformError, RateLimited, Throttled, TransientError,
 )
 from dreamsuite.services import notifications, ratelimits, tokens
-from dreamsuite.services.publish_run import history
+from dreamsuite.services.post_history import history
 
 log = logging.getLogger(__name__)
 

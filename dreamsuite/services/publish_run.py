@@ -20,7 +20,6 @@ from sqlmodel import Session, select
 from dreamsuite import db, events, queue
 from dreamsuite.models import (
     ConnectionStatus,
-    DestinationEvent,
     DestinationStatus as DS,
     PlatformConnection,
     PostDestination,
@@ -33,7 +32,9 @@ from dreamsuite.platforms.base import (
     TransientError,
 )
 from dreamsuite.services import media, ratelimits, tokens
+from dreamsuite.services.first_comment import after_publish
 from dreamsuite.services.post_checks import text_for
+from dreamsuite.services.post_history import history
 from dreamsuite.services import notifications
 
 log = logging.getLogger(__name__)
@@ -113,12 +114,6 @@ def _media(s: Session, post: ScheduledPost) -> list[dict]:
     return media.publish_items(post.workspace_id, items, s)
 
 
-def history(s: Session, workspace_id: int, destination_id: int, status: str, message: str = "") -> None:
-    """One step in a destination's life, for the post page ("what happened to my post?")."""
-    s.add(DestinationEvent(workspace_id=workspace_id, destination_id=destination_id, status=str(status),
-                           message=message[:2000]))
-
-
 async def publish_destination(destination_id: int, *, client: httpx.AsyncClient | None = None) -> str:
     """Publish one destination if it is still pending; returns its resulting status (or "skipped").
 
@@ -165,8 +160,6 @@ async def publish_destination(destination_id: int, *, client: httpx.AsyncClient 
         status = await db.run(_finish, destination_id, DS.published, platform_post_id=result.platform_post_id,
                               platform_url=result.url, published_at=db.utcnow(), error="")
         if status == DS.published:  # the post's first comment, if any, goes out as a job of its own
-            from dreamsuite.services.first_comment import after_publish
-
             await after_publish(destination_id)
     finally:
         if own_client:
