@@ -19,7 +19,7 @@ from dreamsuite.platforms import get_adapter
 from dreamsuite.platforms import tiktok as tiktok_module
 from dreamsuite.platforms import youtube as youtube_module
 from dreamsuite.platforms.base import AccountRef, PermanentError
-from dreamsuite.services import first_comment, publish, publish_run, sync, tokens
+from dreamsuite.services import first_comment, publish, send_retry, sync, tokens
 from dreamsuite.services.scope import NotFound
 from tests.helpers import connect_sandbox, control, due_post, make_workspace
 from tests.platform_helpers import connect_platform
@@ -256,9 +256,9 @@ async def test_a_run_that_died_while_sending_is_unknown_not_resent(ws, sandbox_u
 # ------------------------------------------------------------------ the history service
 async def test_the_history_is_in_order_in_the_posts_timezone_and_scoped(ws, sandbox_url, monkeypatch):
     scope, cid = ws
-    monkeypatch.setattr(publish_run, "SEND_BACKOFF", (0.0, 0.0, 0.0))
+    monkeypatch.setattr(send_retry, "SEND_BACKOFF", (0.0, 0.0, 0.0))
     post_id, dest_id = await _scheduled(scope, cid, tz="America/New_York")
-    await control(sandbox_url, "fail", status=503, times=publish_run.MAX_SENDS, path="/api/v1/posts")
+    await control(sandbox_url, "fail", status=503, times=send_retry.MAX_SENDS, path="/api/v1/posts")
     assert await publish.publish_destination(dest_id) == "retrying"
     assert await publish.publish_destination(dest_id) == "published"  # the re-enqueued job, run early
     assert await first_comment.post_first_comment(dest_id) == "comment_posted"

@@ -13,7 +13,7 @@ from sqlmodel import select
 from dreamsuite import db as dbmod, queue
 from dreamsuite.models import DestinationEvent, Notification, PlatformConnection, PostDestination, Role, ScheduledPost
 from dreamsuite.platforms import get_adapter
-from dreamsuite.services import publish, publish_run
+from dreamsuite.services import publish, publish_run, send_retry
 from dreamsuite.services.publish import PublishValidationError
 from dreamsuite.services.scope import AccessDenied, NotFound
 from tests.helpers import (
@@ -203,7 +203,7 @@ async def test_a_429_without_retry_after_waits_a_moment_not_a_minute(ws, sandbox
     await control(sandbox_url, "fail", status=429, times=2, path="/api/v1/posts")
     t = time.monotonic()
     assert await publish.publish_destination(_dest(post.id).id) == "published"
-    assert time.monotonic() - t < sum(publish_run.SEND_BACKOFF[:2]) * 1.2 + 1
+    assert time.monotonic() - t < sum(send_retry.SEND_BACKOFF[:2]) * 1.2 + 1
     assert len(await published_on_sandbox(sandbox_url, cid)) == 1
 
 
@@ -211,7 +211,7 @@ async def test_a_platform_failing_on_every_send_hands_over_to_a_later_job(ws, sa
     scope, cid = ws
     post = await publish.schedule_post(scope, "Still down", [cid], _now_local(), "UTC")
     dest_id = _dest(post.id).id
-    await control(sandbox_url, "fail", status=503, times=publish_run.MAX_SENDS, path="/api/v1/posts")
+    await control(sandbox_url, "fail", status=503, times=send_retry.MAX_SENDS, path="/api/v1/posts")
     assert await publish.publish_destination(dest_id) == "retrying"
     dest = _dest(post.id)
     assert (dest.status, dest.attempts) == ("pending", 1) and "503" in dest.error

@@ -14,9 +14,7 @@ failure or an unknown outcome notifies the artist.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -35,10 +33,11 @@ from dreamsuite.models import (
 )
 from dreamsuite.platforms import UnknownPlatform, account_label, get_adapter
 from dreamsuite.platforms.base import (
-    HTTP_TIMEOUT, AccountRef, AuthExpired, OutcomeUnknown, PlatformError, RateLimited, Throttled, TransientError,
+    HTTP_TIMEOUT, AccountRef, AuthExpired, OutcomeUnknown, PlatformError,
 )
 from dreamsuite.services import notifications, ratelimits, tokens
 from dreamsuite.services.post_history import history
+from dreamsuite.services.send_retry import waiting_out_refusals
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +51,8 @@ RETRYING = "comment_retrying"  # interrupted before anything went out: a later r
 UNSUPPORTED = "comment_unsupported"
 FINAL = frozenset({POSTED, FAILED, UNKNOWN, UNSUPPORTED})
 
-# Sends within one job, the pauses between them when the platform gave no wait, the longest wait
-# the platform may ask for before we give up, and the longest our own rate gate may hold us.
-MAX_SENDS = 4
-SEND_BACKOFF = (0.5, 1.0, 2.0)
+# The longest wait the platform may ask for before we give up, and the longest our own rate gate
+# may hold us (see services/send_retry).
 PLATFORM_WAIT = 5.0
 GATE_WAIT = 30.0
 # The job's time limit (workers/main.py): a "sending" step older than this (and a margin) belongs
@@ -241,25 +238,12 @@ def _claim(destination_id: int, now: datetime) -> Claimed | str:
 
 
 async def _send(adapter, client: httpx.AsyncClient, token: str, claimed: Claimed, destination_id: int) -> str:
-    """Send, waiting out short refusals: our gate's cooldown (nothing was sent) and a 429 or 5xx the
-    platform answered before accepting anything. Longer waits, or a refusal after MAX_SENDS sends,
-    go up to the caller, which gives up with the platform's message."""
-    sends = 0
-    while True:
-        try:
-            return await adapter.comment(client, token, claimed.platform_post_id, claimed.text, claimed.account,
-                                         idempotency_key=idempotency_key(destination_id))
-        except Throttled as exc:
-            if exc.retry_after > GATE_WAIT:
-                raise
-            wait = exc.retry_after
-        except (RateLimited, TransientError) as exc:
-            sends += 1
-            said = isinstance(exc, RateLimited) and exc.said
-            if sends >= MAX_SENDS or (said and exc.retry_after > PLATFORM_WAIT):
-                raise
-            wait = exc.retry_after if said else SEND_BACKOFF[min(sends, len(SEND_BACKOFF)) - 1]
-        await asyncio.sleep(wait * (1 + random.random() * 0.2))
+    """Send, waiting out short refusals (services/send_retry); a longer wait, or a refusal after its
+    last send, goes up to the caller, which gives up with the platform's message."""
+    return await waiting_out_refusals(
+        lambda: adapter.comment(client, token, claimed.platform_post_id, claimed.text, claimed.account,
+                                idempotency_key=idempotency_key(destination_id)),
+        gate_wait=GATE_WAIT, platform_wait=PLATFORM_WAIT)
 
 
 def _finish(destination_id: int, claimed: Claimed, step: str, message: str) -> str:

@@ -7,9 +7,7 @@ platform is never re-sent automatically; it becomes `unconfirmed` for the artist
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -35,15 +33,13 @@ from dreamsuite.services import media, ratelimits, tokens
 from dreamsuite.services.first_comment import after_publish
 from dreamsuite.services.post_checks import text_for
 from dreamsuite.services.post_history import history
+from dreamsuite.services.send_retry import waiting_out_refusals
 from dreamsuite.services import notifications
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-# Inside one job: sends before the job hands over to a re-enqueue, the pauses between them when
-# the platform did not say how long to wait, and the longest wait worth holding the job for.
-MAX_SENDS = 4
-SEND_BACKOFF = (0.5, 1.0, 2.0)
+# The longest wait worth holding a publish job for (see services/send_retry).
 IN_JOB_WAIT = 5.0
 STUCK_AFTER = timedelta(minutes=10)
 # The reconciler leaves alone what just fell due: its own job is running or about to.
@@ -169,27 +165,11 @@ async def publish_destination(destination_id: int, *, client: httpx.AsyncClient 
 
 
 async def _send(adapter, client: httpx.AsyncClient, token: str, claimed: Claimed):
-    """Send, waiting out short refusals inside the job: our gate's cooldown (nothing was sent)
-    and a 429 or 5xx the platform answered before accepting (the same idempotency key goes
-    again). A wait longer than IN_JOB_WAIT, or a refusal after MAX_SENDS sends, goes up to the
-    caller, which re-enqueues; a re-enqueue costs arq's polling and two more transactions."""
-    sends = 0
-    while True:
-        try:
-            return await adapter.publish(client, token, claimed.request, account=claimed.account)
-        except Throttled as exc:
-            refused, wait = exc, exc.retry_after
-        except (RateLimited, TransientError) as exc:
-            sends += 1
-            if sends >= MAX_SENDS:
-                raise
-            # Without the platform's own wait, a short growing pause: a 60 s guess would make a
-            # post a minute late for one refusal.
-            said = isinstance(exc, RateLimited) and exc.said
-            refused, wait = exc, exc.retry_after if said else SEND_BACKOFF[min(sends, len(SEND_BACKOFF)) - 1]
-        if wait > IN_JOB_WAIT:
-            raise refused
-        await asyncio.sleep(wait * (1 + random.random() * 0.2))  # spread the accounts' retries
+    """Send, waiting out short refusals inside the job (services/send_retry); a longer wait goes up
+    to the caller, which re-enqueues: a re-enqueue costs arq's polling and two more transactions."""
+    return await waiting_out_refusals(
+        lambda: adapter.publish(client, token, claimed.request, account=claimed.account),
+        gate_wait=IN_JOB_WAIT, platform_wait=IN_JOB_WAIT)
 
 
 def _finish(destination_id: int, status: DS, *, notify: bool = False, **values) -> str:
