@@ -99,3 +99,19 @@ def serve(fake: FakeLLM) -> Iterator[str]:
     """Yields the base URL (…/v1) of the fake served on a free loopback port."""
     with serve_app(fake.app()) as url:
         yield f"{url}/v1"
+
+
+@contextmanager
+def as_the_model(fake: FakeLLM, monkeypatch) -> Iterator[FakeLLM]:
+    """The app's model (DREAMSUITE_MODEL, OPENAI_BASE_URL) pointed at `fake`, served meanwhile."""
+    from dreamsuite.settings import get_settings
+
+    with serve(fake) as url:
+        monkeypatch.setenv("DREAMSUITE_MODEL", "openai-chat:fake-model")
+        monkeypatch.setenv("OPENAI_BASE_URL", url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
+        get_settings.cache_clear()
+        try:
+            yield fake
+        finally:
+            get_settings.cache_clear()

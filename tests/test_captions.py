@@ -19,8 +19,7 @@ from dreamsuite.models import ContentPost, Membership, Role
 from dreamsuite.services import auth
 from dreamsuite.services.captions import CaptionError, generate_caption
 from dreamsuite.services.scope import AccessDenied, Scope
-from dreamsuite.settings import get_settings
-from tests.llm_fake import ScriptedLLM, serve
+from tests.llm_fake import ScriptedLLM, as_the_model
 from tests.seed_metrics import make_scope, seed_followers, seed_post
 from tests.test_state import handler, tab
 
@@ -199,13 +198,8 @@ def scripted(monkeypatch):
         ("final_result", {"caption": "Night Drive is out Friday. Set an alarm.",
                           "hashtags": ["#NightDrive", "synthpop", "NewMusic", "newmusic", "indie", "friday"]}),
     ])
-    with serve(fake) as url:
-        monkeypatch.setenv("DREAMSUITE_MODEL", "openai-chat:fake-model")
-        monkeypatch.setenv("OPENAI_BASE_URL", url)
-        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
-        get_settings.cache_clear()
+    with as_the_model(fake, monkeypatch):
         yield fake
-    get_settings.cache_clear()
 
 
 async def test_a_real_llm_reads_our_tool_and_retries_a_caption_over_the_limit(artist, scripted):

@@ -9,8 +9,7 @@ import pytest
 
 from dreamsuite.db import utcnow
 from dreamsuite.services import chat
-from dreamsuite.settings import get_settings
-from tests.llm_fake import FakeLLM, serve
+from tests.llm_fake import FakeLLM, as_the_model
 from tests.seed_metrics import make_scope, seed_followers
 
 pytestmark = pytest.mark.db
@@ -20,13 +19,8 @@ pytestmark = pytest.mark.db
 def llm(monkeypatch):
     fake = FakeLLM("follower_growth", {"period": "last_7_days", "platform": "instagram"},
                    "On Instagram you went from {start_followers} to {end_followers} ({change}).")
-    with serve(fake) as url:
-        monkeypatch.setenv("DREAMSUITE_MODEL", "openai-chat:fake-model")
-        monkeypatch.setenv("OPENAI_BASE_URL", url)
-        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
-        get_settings.cache_clear()
+    with as_the_model(fake, monkeypatch):
         yield fake
-    get_settings.cache_clear()
 
 
 async def test_a_real_llm_calls_our_tool_and_streams_the_figure_it_returned(db, llm):
