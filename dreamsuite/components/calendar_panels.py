@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from dreamsuite import styles as st
+from dreamsuite.components.time_choices import time_choices
 from dreamsuite.components.calendar_grid import chip
 from dreamsuite.components.cards import status_badge
 from dreamsuite.components.confirm import confirm_dialog
@@ -33,10 +34,7 @@ def _move_form() -> rx.Component:
             rx.button("Move", on_click=S.move_post(""), variant="soft", size="2", data_testid="calendar-move"),
             spacing=st.gap_sm, wrap="wrap", align="center",
         ),
-        rx.cond(S.time_choices.length() > 0,
-                rx.hstack(rx.foreach(S.time_choices, lambda c: rx.button(
-                    c.label, on_click=S.move_post(c.fold), variant="outline", size="1",
-                    data_testid="calendar-time-choice")), wrap="wrap", spacing=st.gap_sm)),
+        time_choices(S.time_choices, S.move_post, size="1", testid="calendar-time-choice"),
         spacing=st.gap_xs, width="100%",
     )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import reflex as rx
 
 from dreamsuite import styles as st
+from dreamsuite.components.time_choices import time_choices
 from dreamsuite.components.media_picker import errors_list
 from dreamsuite.state.composer import TONES, ComposerState as S
 
@@ -156,10 +157,7 @@ def when() -> rx.Component:
         rx.cond(S.when_error != "", rx.text(S.when_error, size=st.size_sm, color=st.text_danger,
                                             data_testid="composer-when-error")),
         # A time that happens twice (the clocks go back): schedule the one the artist means.
-        rx.cond(S.time_choices.length() > 0,
-                rx.hstack(rx.foreach(S.time_choices, lambda c: rx.button(
-                    c.label, on_click=S.schedule(c.fold), variant="outline", size="2",
-                    data_testid="composer-time-choice")), wrap="wrap", spacing=st.gap_sm)),
+        time_choices(S.time_choices, S.schedule, size="2", testid="composer-time-choice"),
         spacing=st.gap_xs, width="100%",
     )
 
