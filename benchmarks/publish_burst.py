@@ -61,26 +61,13 @@ def _outcome(post_ids: list[int]) -> list[tuple]:
 
 
 async def _on_platform(sandbox: str, connection_ids: list[int]) -> dict[str, int]:
-    """How many times each text is on the platform, over every account."""
-    import httpx
-
-    from dreamsuite.services.tokens import access_token
+    """How many times each text is on the platform, over every account (read back as the tests do)."""
+    from tests.helpers import published_on_sandbox
 
     seen: dict[str, int] = {}
-    async with httpx.AsyncClient(timeout=10) as client:
-        for cid in connection_ids:
-            token, cursor = await access_token(cid), None
-            while True:
-                r = await client.get(f"{sandbox}/api/v1/posts", params={"limit": 100, **({"cursor": cursor} if cursor
-                                                                                       else {})},
-                                     headers={"Authorization": f"Bearer {token}"})
-                r.raise_for_status()
-                page = r.json()
-                for p in page["data"]:
-                    seen[p["caption"]] = seen.get(p["caption"], 0) + 1
-                cursor = page.get("next_cursor")
-                if not cursor:
-                    break
+    for cid in connection_ids:
+        for p in await published_on_sandbox(sandbox, cid):
+            seen[p["caption"]] = seen.get(p["caption"], 0) + 1
     return seen
 
 
