@@ -4,6 +4,7 @@
 - /oauth/callback/{platform}         where providers send the browser back after consent
 - /export/dashboard.csv|json, /report  the dashboard's numbers for a range, to download or print
 - /media/<token>, /media/thumb/<id>  media library files: a signed link for platforms, thumbnails for members
+- /api/v1/...                        the public REST API for API tokens (accounts, posts, metrics, insights)
 - /healthz                           liveness + database check for load balancers
 - /brand/logo[-light].svg            the logo, for pages the backend renders itself (admin)
 - /sandbox/...                       the sandbox test platform, only when MOUNT_SANDBOX is on
@@ -26,7 +27,7 @@ from starlette.responses import FileResponse, JSONResponse
 from starlette.routing import Mount, Route
 
 from dreamsuite import db
-from dreamsuite.api import auth, export, media, oauth
+from dreamsuite.api import auth, export, media, oauth, v1
 from dreamsuite.api.security import SecurityHeaders
 from dreamsuite.settings import ROOT, get_settings
 
@@ -80,6 +81,7 @@ def create_api() -> Starlette:
             *oauth.routes,
             *export.routes,
             *media.routes,
+            Mount("/api/v1", app=v1.create_app()),
             Route("/healthz", healthz, methods=["GET"]),
             Route("/brand/logo.svg", logo, methods=["GET"]),
             Route("/brand/logo{variant:str}.svg", logo, methods=["GET"]),

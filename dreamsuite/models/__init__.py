@@ -1,6 +1,7 @@
 """All tables. Import from here so SQLModel.metadata (and Alembic) sees every one."""
 
 from dreamsuite.models.account import AuthSession, EmailToken, Membership, Role, ROLE_RANK, User, Workspace
+from dreamsuite.models.api import ApiToken, DeliveryStatus, TokenScope, Webhook, WebhookDelivery
 from dreamsuite.models.chat import ChatMessage, Conversation
 from dreamsuite.models.connection import (
     ConnectionStatus,
@@ -39,9 +40,11 @@ ALL_MODELS = [
     ScheduledPost, PostDestination, DestinationEvent, QueueSlot, MediaAsset,
     Notification,
     Insight, Goal, XpEvent, StoredForecast, FollowerAnomaly,
+    ApiToken, Webhook, WebhookDelivery,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [
     "ALL_MODELS", "Role", "ROLE_RANK", "ConnectionStatus", "SyncStatus",
     "PostStatus", "DestinationStatus", "InsightType", "Priority", "PRIORITY_RANK",
+    "TokenScope", "DeliveryStatus",
 ]
