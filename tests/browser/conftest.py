@@ -248,13 +248,14 @@ def module_app(request, _redis_server, tmp_path_factory):
     """One app for a whole test module (each start costs half a minute); its tests make their own
     users. The test process's DATABASE_URL and REDIS_URL point at the app's, so tests can write
     rows and announce events the way the app's services do. A module sets APP_BEHIND_PROXY = True
-    to reach the app through `app.proxy`, and APP_ENV = {...} for settings of its own. No worker:
-    these tests write what a worker would."""
+    to reach the app through `app.proxy`, APP_ENV = {...} for settings of its own, and
+    APP_WORKER = True for an arq worker beside it; without one, tests write what a worker would."""
     redis_url = f"{_redis_server.rsplit('/', 1)[0]}/{os.environ.get('TEST_REDIS_DB', '9')}"
     redis_sync.Redis.from_url(redis_url).flushdb()
     tmp_path = tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])
     with pytest.MonkeyPatch.context() as mp, running_app(
-            redis_url, tmp_path, worker=False, proxy=getattr(request.module, "APP_BEHIND_PROXY", False),
+            redis_url, tmp_path, worker=getattr(request.module, "APP_WORKER", False),
+            proxy=getattr(request.module, "APP_BEHIND_PROXY", False),
             extra_env=getattr(request.module, "APP_ENV", None)) as app:
         mp.setenv("DATABASE_URL", app.db_url)
         mp.setenv("REDIS_URL", redis_url)

@@ -7,6 +7,7 @@ refuses to block a running loop: every helper here runs on a thread of its own.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 import uuid
@@ -45,6 +46,32 @@ def artist(name: str = "", password: str = PASSWORD) -> Artist:
     email = f"artist-{uuid.uuid4().hex[:10]}@example.com"
     user_id, workspace_id, _ = off_loop(auth.create_account, email, password, name, "Europe/Paris")
     return Artist(email, password, name, user_id, workspace_id)
+
+
+def sandbox_account(a: Artist, sandbox_user: str) -> int:
+    """Connects the sandbox account `sandbox_user` to the artist's workspace through the real OAuth
+    flow (tests.helpers.connect_sandbox); returns the connection id. The test process's APP_URL and
+    API_URL must name the running app, whose sandbox answers."""
+    return off_loop(asyncio.run, _connect(a, sandbox_user))
+
+
+async def _connect(a: Artist, sandbox_user: str) -> int:
+    from dreamsuite import queue
+    from dreamsuite.models import Role
+    from dreamsuite.services.scope import Scope
+    from tests.helpers import connect_sandbox
+
+    try:
+        return await connect_sandbox(Scope(a.user_id, a.workspace_id, Role.owner), sandbox_user)
+    finally:
+        await queue.close_pools()  # bound to this thread's loop, which ends here
+
+
+def on_sandbox(base: str, connection_id: int) -> list[dict]:
+    """The posts published through the app's sandbox (served at `base`/sandbox) for that account."""
+    from tests.helpers import published_on_sandbox
+
+    return off_loop(asyncio.run, published_on_sandbox(f"{base}/sandbox", connection_id))
 
 
 def _numbers(workspace_id: int, captions: list[str], days: int) -> None:
