@@ -1,5 +1,9 @@
 """/export/dashboard.csv, /export/dashboard.json and /report: the dashboard's numbers for a
 range (`start`, `end` as ISO dates, optional `platform`), to download or to print.
+/export/posts.csv|json (`status`: all, scheduled or published) and /export/insights.csv|json: the
+workspace's posts and insights (services/post_export). POST /import/posts: a CSV or JSON file of
+posts (multipart upload, or the raw body), checked only with `dry_run=1`, else imported whole or
+not at all (services/post_import); for editors and owners, from the app's own pages (same origin).
 
 Only for a logged-in member: the HttpOnly session cookie names the login, and the workspace is
 the one that login belongs to (never a workspace id from the query). Without a live login the
@@ -15,14 +19,18 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote, urlencode
 
+from starlette.datastructures import UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from dreamsuite import db
-from dreamsuite.api.security import session_token
+from dreamsuite.api.security import same_origin, session_token
 from dreamsuite.platforms import UnknownPlatform, get_adapter
-from dreamsuite.services import auth
+from dreamsuite.models import Role
+from dreamsuite.services import auth, post_export, post_import
+from dreamsuite.services.post_file import MAX_BYTES
 from dreamsuite.services.export import csv_rows, csv_text, export_data, file_name
 from dreamsuite.services.scope import AccessDenied, Scope
 from dreamsuite.settings import get_settings
@@ -141,8 +149,130 @@ async def report(request: Request) -> Response:
     return Response(render_report(data), media_type="text/html; charset=utf-8", headers=PRIVATE)
 
 
+async def _posts(request: Request) -> tuple[Login, dict] | Response:
+    me = await login_of(request)
+    if me is None:
+        return not_logged_in()
+    which = request.query_params.get("status", "all").strip().lower() or "all"
+    if which not in post_export.WHICH:
+        return _refused("'status' must be all, scheduled or published.", 400)
+    return me, await db.run(post_export.export_posts, me.scope, which)
+
+
+async def posts_csv(request: Request) -> Response:
+    got = await _posts(request)
+    if isinstance(got, Response):
+        return got
+    me, data = got
+    name = post_export.file_name(me.workspace_name, f"posts-{data['status']}", "csv")
+    return Response(post_export.posts_csv(data), media_type="text/csv; charset=utf-8", headers=_attachment(name))
+
+
+async def posts_json(request: Request) -> Response:
+    got = await _posts(request)
+    if isinstance(got, Response):
+        return got
+    me, data = got
+    name = post_export.file_name(me.workspace_name, f"posts-{data['status']}", "json")
+    return JSONResponse(data, headers=_attachment(name))
+
+
+async def insights_csv(request: Request) -> Response:
+    me = await login_of(request)
+    if me is None:
+        return not_logged_in()
+    data = await db.run(post_export.export_insights, me.scope)
+    return Response(post_export.insights_csv(data), media_type="text/csv; charset=utf-8",
+                    headers=_attachment(post_export.file_name(me.workspace_name, "insights", "csv")))
+
+
+async def insights_json(request: Request) -> Response:
+    me = await login_of(request)
+    if me is None:
+        return not_logged_in()
+    data = await db.run(post_export.export_insights, me.scope)
+    return JSONResponse(data, headers=_attachment(post_export.file_name(me.workspace_name, "insights", "json")))
+
+
+# A multipart body carries the file and a little more (boundaries, headers).
+MAX_BODY = MAX_BYTES + 64_000
+TOO_BIG = f"The file is larger than {MAX_BYTES // 1_000_000} MB; at most that can be imported at once. Split it."
+TYPES = {"text/csv": "posts.csv", "application/json": "posts.json", "text/json": "posts.json"}
+
+
+async def _body(request: Request) -> bytes | None:
+    """The request's body, or None when it is larger than a file we import (read no further)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _upload(request: Request, body: bytes) -> tuple[bytes, str] | str:
+    """(the file's bytes, its name) from a multipart upload or the raw body, or what is wrong."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "multipart/form-data":
+        return body, request.query_params.get("filename", "") or TYPES.get(kind, "")
+
+    async def stream():
+        yield body
+
+    try:
+        form = await MultiPartParser(request.headers, stream(), max_files=1, max_fields=10,
+                                     max_part_size=MAX_BYTES + 1).parse()
+    except (MultiPartException, ValueError) as exc:
+        return f"The upload cannot be read: {exc}."
+    files = [v for v in form.values() if isinstance(v, UploadFile)]
+    if not files:
+        return "Send the file as a multipart upload (a field named file), or as the body itself."
+    return await files[0].read(), files[0].filename or ""
+
+
+async def import_posts(request: Request) -> Response:
+    me = await login_of(request)
+    if me is None:
+        return _refused("Log in to Dream Suite to import posts.", 401)
+    if not same_origin(request):
+        return _refused("Import posts from Dream Suite's own pages.", 403)
+    if not me.scope.can(Role.editor):
+        return _refused(f"Importing posts needs the editor role; you are {me.scope.role.value}.", 403)
+    body = await _body(request)
+    if body is None:
+        return _refused(TOO_BIG, 413)
+    got = await _upload(request, body)
+    if isinstance(got, str):
+        return _refused(got, 400)
+    data, filename = got
+    if request.query_params.get("dry_run", "").lower() in ("1", "true", "yes"):
+        try:
+            report = await db.run(post_import.dry_run, me.scope, data, filename)
+        except AccessDenied as exc:
+            return _refused(exc.message, 403)
+        return JSONResponse(report.as_dict(), headers=PRIVATE)
+    try:
+        done = await post_import.import_posts(me.scope, data, filename)
+    except post_import.ImportRefused as exc:
+        return JSONResponse({"error": exc.message, **exc.report.as_dict()}, status_code=422, headers=PRIVATE)
+    except AccessDenied as exc:
+        return _refused(exc.message, 403)
+    return JSONResponse({"imported": len(done.post_ids), "post_ids": done.post_ids,
+                         "destinations": done.destinations, **done.report.as_dict()}, status_code=201,
+                        headers=PRIVATE)
+
+
 routes = [
+    Route("/import/posts", import_posts, methods=["POST"]),
     Route("/export/dashboard.csv", dashboard_csv, methods=["GET"]),
     Route("/export/dashboard.json", dashboard_json, methods=["GET"]),
+    Route("/export/posts.csv", posts_csv, methods=["GET"]),
+    Route("/export/posts.json", posts_json, methods=["GET"]),
+    Route("/export/insights.csv", insights_csv, methods=["GET"]),
+    Route("/export/insights.json", insights_json, methods=["GET"]),
     Route("/report", report, methods=["GET"]),
 ]

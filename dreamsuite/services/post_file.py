@@ -120,9 +120,13 @@ def _too_many(line: int) -> FileRefused:
 
 
 # ------------------------------------------------------------------ CSV
+# Quotes before a formula's first character: the export added one of them (post_export.post_cell).
+QUOTED_FORMULA = re.compile("^'+[" + re.escape("".join(FORMULA_START)) + "]")
+
+
 def undefused(cell: str) -> str:
-    """A cell as written before the export defused it ("'=x" → "=x"); others as they are."""
-    return cell[1:] if cell.startswith("'") and cell[1:2] and cell[1] in FORMULA_START else cell
+    """A cell as written before the export defused it ("'=x" → "=x", "''=x" → "'=x"); others as they are."""
+    return cell[1:] if QUOTED_FORMULA.match(cell) else cell
 
 
 def column_name(raw: str) -> str:
