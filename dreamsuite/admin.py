@@ -34,7 +34,7 @@ from dreamsuite.services import auth, throttle
 # they are still key material).
 HIDDEN_FIELDS = {
     "password_hash", "token_hash", "access_token_enc", "refresh_token_enc",
-    "code_verifier_enc", "state", "payload",
+    "code_verifier_enc", "state", "payload", "secret_enc",
 }
 SESSION_KEY = "admin_token"
 LOGO_PATH = "/brand/logo.svg"

@@ -38,6 +38,10 @@ def _publisher() -> aioredis.Redis:
 
 async def announce(workspace_id: int, kind: str, **data: Any) -> None:
     await _publisher().publish(channel(workspace_id), json.dumps({"kind": kind, **data}))
+    # A publish or sync outcome is also an event for the workspace's webhooks (never raises).
+    from dreamsuite.services.webhooks import on_announce
+
+    await on_announce(workspace_id, kind, data)
 
 
 async def close_publishers() -> None:

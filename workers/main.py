@@ -14,7 +14,7 @@ from dreamsuite import db, queue
 from dreamsuite.settings import get_settings
 from dreamsuite.services import sync, tokens
 from dreamsuite.services.first_comment import JOB_TIMEOUT as FIRST_COMMENT_TIMEOUT
-from workers import analyse, collect, first_comment, maintenance, publish
+from workers import analyse, collect, first_comment, maintenance, publish, webhooks
 
 # Job ids dedupe only while the job or its result exists. Kept collect results outlive a day
 # so the daily `collect:<connection>:<date>` id cannot run twice on the same date (a
@@ -60,6 +60,8 @@ class WorkerSettings:
         # Re-run after an interruption, the comment's claim sends it only if nothing went out.
         func(first_comment.first_comment, name="first_comment", max_tries=3,
              timeout=FIRST_COMMENT_TIMEOUT, keep_result=FIRST_COMMENT_KEEP_RESULT),
+        # One try per job (ids webhook:<delivery>:<try>); the database claim keeps two from overlapping.
+        func(webhooks.deliver_webhook, name="deliver_webhook", max_tries=1, timeout=60, keep_result=0),
     ]
     # Cron times are UTC whatever the machine's timezone is.
     timezone = timezone.utc
@@ -71,6 +73,8 @@ class WorkerSettings:
         cron(maintenance.reconcile_publishing, second={30}, unique=True),
         cron(maintenance.tidy, minute=set(range(0, 60, 10)), second={30}, unique=True),
         cron(maintenance.warn_expiring, hour={7}, minute={15}, unique=True),
+        cron(webhooks.sweep_webhooks, second={15}, unique=True),
+        cron(webhooks.purge_webhook_log, hour={4}, minute={30}, unique=True),
     ]
     redis_settings = queue.redis_settings()
     queue_name = queue.QUEUE_NAME

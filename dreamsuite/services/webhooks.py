@@ -113,11 +113,23 @@ def check_url(url: str) -> str:
         raise UnsafeAddress("The address must start with https://.")
     if parts.username or parts.password:
         raise UnsafeAddress("Put no password in the address: receivers check the signature instead.")
+    plain = "The address must start with https:// (plain http only for localhost, in the demo)."
+    if parts.scheme == "http" and not (loopback_allowed() and _loopback_name(host)):
+        raise UnsafeAddress(plain)
     addresses = resolve(host)
     check_addresses(host, addresses)
-    if parts.scheme == "http" and not (loopback_allowed() and all(_ip(a).is_loopback for a in addresses)):
-        raise UnsafeAddress("The address must start with https:// (plain http only for localhost, in the demo).")
+    if parts.scheme == "http" and not all(_ip(a).is_loopback for a in addresses):
+        raise UnsafeAddress(plain)
     return url
+
+
+def _loopback_name(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return _ip(host).is_loopback
+    except ValueError:
+        return False
 
 
 # ------------------------------------------------------------------ signatures
