@@ -388,3 +388,52 @@ def test_semicolon_csv_and_defused_cells_are_read_back(ws):
     assert report.clean, problems(report)
     assert [p["text"] for p in report.preview] == ["=SUM(1;2) is not a formula", "-- Dash first", "'keep my quote"]
     assert report.preview[0]["accounts"] == ["X (@luasonora)", "Facebook (@Lúa Sonora)"]
+
+
+# ------------------------------------------------------------------ the calendar's import card
+async def test_the_import_card_checks_then_imports_only_a_clean_file(db, redis_url):
+    import io
+    from pathlib import Path
+
+    import reflex as rx
+
+    import dreamsuite.pages  # noqa: F401  (registers the states, as tests/test_state.py explains)
+    from dreamsuite.services import auth
+    from dreamsuite.state.post_import import PostImportState as S
+    from tests.test_state import handler, tab
+
+    user_id, ws_id, token = auth.create_account("mila@example.com", "password1", "Mila Río", "America/Bogota")
+    scope = Scope(user_id, ws_id, Role.owner)
+    conn(scope, "x", "mila_rio")
+    st = tab(S, token, "/calendar")
+    await handler(S, "check_login")(st)
+    assert st.exports["scheduled_csv"].endswith("/export/posts.csv?status=scheduled")
+
+    async def drop(body: bytes, name: str) -> None:
+        async for _ in handler(S, "check_file")(st, [rx.UploadFile(file=io.BytesIO(body), path=Path(name))]):
+            pass
+
+    when = iso(later(3, tz="America/Bogota"))
+    await drop(csv_bytes("text,scheduled_at,accounts", f"¡Hola!,{when},x", f"Adiós,{when},x:@nadie"), "mis.csv")
+    assert (st.file_name, st.ready, st.import_label) == ("mis.csv", 0, "Import 0 posts")
+    assert [(p.line, p.field) for p in st.problems] == [("3", "accounts")]
+    assert st.summary == "1 of 2 rows are ready. 1 problem to fix; nothing is imported until the file is clean."
+    async for _ in handler(S, "import_now")(st):
+        pass
+    assert stored() == ([], [])  # nothing to import: the button was disabled, and the handler agrees
+
+    await drop(b"\xff\xfe\x00", "x.csv")
+    assert [(p.line, p.field) for p in st.problems] == [("—", "file")] and st.ready == 0
+
+    await drop(csv_bytes("text,scheduled_at,accounts", f"¡Hola!,{when},x"), "bien.csv")
+    assert st.ready == 1 and st.problems == [] and [p.accounts for p in st.preview] == ["X (@mila_rio)"]
+    async for _ in handler(S, "import_now")(st):
+        pass
+    assert st.ok.startswith("Imported 1 post:") and st.file_name == "" and st.ready == 0
+    assert [p.content for p in stored()[0]] == ["¡Hola!"]
+
+    viewer = add_member(ws_id, "fan@example.com", Role.viewer)
+    st = tab(S, auth.new_session(viewer.user_id), "/calendar")
+    await handler(S, "check_login")(st)
+    await drop(csv_bytes("text,scheduled_at,accounts", f"¡Hola!,{when},x"), "bien.csv")
+    assert st.error == "This needs the editor role; you are viewer." and st.ready == 0 and not st.can_edit

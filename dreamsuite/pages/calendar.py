@@ -4,6 +4,7 @@ from dreamsuite import styles as st
 from dreamsuite.components.calendar_grid import STATUS_COLORS, month_grid, week_grid
 from dreamsuite.components.calendar_panels import drafts_card, post_dialog, slots_card, suggestions_card
 from dreamsuite.components.layout import template
+from dreamsuite.components.post_import import import_export_card
 from dreamsuite.state.calendar import CalendarState as S
 from dreamsuite.state.calendar_view import STATUS_CHOICES
 
@@ -90,6 +91,7 @@ def calendar() -> rx.Component:
         drafts_card(),
         rx.grid(slots_card(), suggestions_card(), columns=rx.breakpoints(initial="1", lg="2"), gap=st.space_xl,
                 width="100%"),
+        import_export_card(),
         post_dialog(),
         spacing=st.gap_lg,
         width="100%",
