@@ -17,6 +17,10 @@ from dreamsuite.models import ApiToken, DailyMetric, Insight, PlatformConnection
 from dreamsuite.services import api_tokens
 from tests.helpers import add_member, make_workspace
 
+# Imported here, not in a test: Reflex registers states in the context that first imports them
+# (tests/test_state.py explains).
+import dreamsuite.pages  # noqa: E402,F401
+
 pytestmark = pytest.mark.usefixtures("close_arq_pools")
 BASE = "http://app.test/api/v1"
 
@@ -326,3 +330,49 @@ async def test_openapi_schema_lists_the_routes(db, redis_url):
     ref = doc["paths"]["/posts"]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     assert ref.rsplit("/", 1)[1] in doc["components"]["schemas"]
     assert missing.status_code == 404 and missing.json()["error"] == "not_found"
+
+
+# ------------------------------------------------------------------ the settings section
+async def test_the_account_pages_section_for_owners_and_others(db, redis_url):
+    from dreamsuite.services import auth
+    from dreamsuite.state.api_settings import ApiSettingsState
+    from tests.test_state import handler, tab
+
+    owner_id, ws_id, token = auth.create_account("booker@tidewater.example", "password1", "Booker", "UTC")
+    st = tab(ApiSettingsState, token, "/account")
+    await handler(ApiSettingsState, "check_login")(st)
+    await handler(ApiSettingsState, "load")(st)
+    assert st.is_owner and st.tokens == [] and st.hooks == []
+    handler(ApiSettingsState, "set_token_scope")(st, "write")
+    await handler(ApiSettingsState, "create_token")(st, {"name": "tour bot"})
+    secret = st.new_secret
+    assert secret.startswith("ds_") and [t["name"] for t in st.tokens] == ["tour bot"]
+    assert st.tokens[0]["scope"] == "write" and secret.startswith(st.tokens[0]["prefix"])
+    assert st.tokens[0]["last_used"] == "never"
+    async with _client() as c:
+        assert (await c.get("/accounts", headers={"Authorization": f"Bearer {secret}"})).status_code == 200
+        handler(ApiSettingsState, "forget_secret")(st)
+        await handler(ApiSettingsState, "revoke_token")(st, st.tokens[0]["id"])
+        assert st.new_secret == "" and st.tokens[0]["revoked"] != ""
+        assert (await c.get("/accounts", headers={"Authorization": f"Bearer {secret}"})).status_code == 401
+
+    handler(ApiSettingsState, "toggle_event")(st, "insight.created", True)
+    handler(ApiSettingsState, "toggle_event")(st, "post.failed", False)
+    await handler(ApiSettingsState, "add_webhook")(st, {"url": "https://10.9.8.7/hook"})
+    assert "private" in st.hook_error and st.hooks == []
+    await handler(ApiSettingsState, "add_webhook")(st, {"url": "http://127.0.0.1:9/tidewater"})
+    assert st.hook_error == "" and st.new_secret.startswith("whsec_")
+    assert st.hooks[0]["events"] == "post.published, post.unconfirmed, insight.created"
+    await handler(ApiSettingsState, "delete_webhook")(st, st.hooks[0]["id"])
+    assert st.hooks == []
+
+    # An editor of the same workspace sees the note, not the tokens, and cannot make one.
+    editor = add_member(ws_id, "assistant@tidewater.example", Role.editor)
+    ed = tab(ApiSettingsState, auth.new_session(editor.user_id), "/account")
+    await handler(ApiSettingsState, "check_login")(ed)
+    await handler(ApiSettingsState, "load")(ed)
+    await handler(ApiSettingsState, "create_token")(ed, {"name": "sneaky"})
+    assert ed.workspace_id == ws_id and ed.role == "editor"
+    assert not ed.is_owner and ed.tokens == [] and ed.new_secret == ""
+    with dbm.session() as s:
+        assert [t.name for t in s.exec(select(ApiToken)).all()] == ["tour bot"]

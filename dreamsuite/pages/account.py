@@ -1,9 +1,11 @@
 import reflex as rx
 
 from dreamsuite import styles as st
+from dreamsuite.components.api_settings import api_settings_section
 from dreamsuite.components.forms import plain_form
 from dreamsuite.components.layout import template
 from dreamsuite.state.account import AccountState as S
+from dreamsuite.state.api_settings import ApiSettingsState
 from dreamsuite.state.auth import LOGOUT_EVERYWHERE_FORM
 
 
@@ -35,7 +37,7 @@ def _password_form() -> rx.Component:
     )
 
 
-@template(route="/account", title="Account", on_load=[S.load])
+@template(route="/account", title="Account", on_load=[S.load, ApiSettingsState.load])
 def account() -> rx.Component:
     return rx.vstack(
         rx.card(
@@ -68,6 +70,7 @@ def account() -> rx.Component:
             ),
             **st.narrow_card,
         ),
+        api_settings_section(),
         spacing=st.gap_lg,
         width="100%",
     )
