@@ -212,7 +212,8 @@ async def test_the_sweep_records_what_no_announcement_carried(db, redis_url):
             s.add(Insight(workspace_id=ws.id, type="growth", priority="medium", title="Crescent show lifted Facebook",
                           message="+80 followers the day after.", dedupe_key="crescent",
                           expires_at=dbm.utcnow() + timedelta(days=2)))
-        assert await wd.sweep() == 2
+        assert await wd.record_missed(ws.id + 1000) == 0  # another workspace's: nothing of this one
+        assert await wd.record_missed(ws.id) == 2  # after an analysis: at once, not at the next sweep
         assert await wd.sweep() == 0  # recorded once
         await _run_worker()
     assert sorted(g["body"]["type"] for g in r.got) == ["insight.created", "post.unconfirmed"]

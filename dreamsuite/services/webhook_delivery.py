@@ -143,12 +143,14 @@ async def deliver(delivery_id: int, *, client: httpx.AsyncClient | None = None) 
 
 
 # ------------------------------------------------------------------ the sweep
-def _missed_events(now: datetime) -> list[int]:
-    """Record the events of the last minutes that no announcement recorded (each key once)."""
+def _missed_events(now: datetime, workspace_id: int | None = None) -> list[int]:
+    """Record the events of the last minutes that no announcement recorded (each key once); of
+    every workspace with webhooks, or of one."""
     since = now - CATCH_UP
     out: list[int] = []
     with db.session() as s:
-        hooks = s.exec(select(Webhook).where(Webhook.active == True)).all()  # noqa: E712
+        q = select(Webhook).where(Webhook.active == True)  # noqa: E712
+        hooks = s.exec(q if workspace_id is None else q.where(Webhook.workspace_id == workspace_id)).all()
         by_ws: dict[int, list[Webhook]] = {}
         for h in hooks:
             by_ws.setdefault(h.workspace_id, []).append(h)
@@ -193,6 +195,19 @@ def _due_and_stuck(now: datetime) -> list[tuple[int, int]]:
                .execution_options(synchronize_session=False))
         return [(i, a) for i, a in s.exec(select(WebhookDelivery.id, WebhookDelivery.attempts).where(
             WebhookDelivery.status == S.pending, WebhookDelivery.next_try_at <= now - LOST_AFTER)).all()]
+
+
+async def record_missed(workspace_id: int) -> int:
+    """One workspace's unsent events now (after its analysis wrote insights), not at the next sweep.
+    Never raises; returns how many deliveries it enqueued."""
+    try:
+        new = await db.run(_missed_events, db.utcnow(), workspace_id)
+    except Exception as exc:  # noqa: BLE001 - the minute's sweep records them
+        log.warning("could not record workspace %s's webhook events: %s", workspace_id, type(exc).__name__)
+        return 0
+    if new:
+        await enqueue(new)
+    return len(new)
 
 
 async def sweep(now: datetime | None = None) -> int:
