@@ -5,21 +5,30 @@ York with accounts on several platforms, posts in other timezones and scripts.""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import reflex as rx
 from sqlmodel import select
 
 from dreamsuite import db as dbmod, queue
 from dreamsuite.models import PlatformConnection, PostDestination, Role, ScheduledPost
-from dreamsuite.services import media, post_file, post_import, publish, publish_run
+from dreamsuite.services import auth, media, post_file, post_import, publish, publish_run
 from dreamsuite.services.post_import import ImportRefused
 from dreamsuite.services.scope import AccessDenied, Scope
 from dreamsuite.settings import get_settings
 from tests.helpers import add_member, connect_sandbox, make_workspace, published_on_sandbox
+from dreamsuite.state.post_import import PostImportState as S
 from tests.media_files import picture
+from tests.test_state import handler, tab
+
+# Imported here, not in the tests: Reflex registers states in the context that first imports them
+# (tests/test_state.py).
+import dreamsuite.pages  # noqa: E402,F401
 
 pytestmark = [pytest.mark.db, pytest.mark.usefixtures("close_arq_pools")]
 NY = "America/New_York"
@@ -392,16 +401,6 @@ def test_semicolon_csv_and_defused_cells_are_read_back(ws):
 
 # ------------------------------------------------------------------ the calendar's import card
 async def test_the_import_card_checks_then_imports_only_a_clean_file(db, redis_url):
-    import io
-    from pathlib import Path
-
-    import reflex as rx
-
-    import dreamsuite.pages  # noqa: F401  (registers the states, as tests/test_state.py explains)
-    from dreamsuite.services import auth
-    from dreamsuite.state.post_import import PostImportState as S
-    from tests.test_state import handler, tab
-
     user_id, ws_id, token = auth.create_account("mila@example.com", "password1", "Mila Río", "America/Bogota")
     scope = Scope(user_id, ws_id, Role.owner)
     conn(scope, "x", "mila_rio")

@@ -86,7 +86,6 @@ class Imported:
     report: ImportReport
 
 
-
 # ------------------------------------------------------------------ judging them
 class _Accounts:
     """The workspace's connected accounts, found by id, platform:username or platform."""

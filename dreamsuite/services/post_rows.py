@@ -62,7 +62,6 @@ class FilePost:
         self.problems.append(Problem(*self.where(name), reason))
 
 
-
 # ------------------------------------------------------------------ reading the rows
 def _text(p: FilePost, row: Row, name: str) -> str:
     value = row.values.get(name)
@@ -212,4 +211,3 @@ def read_post(p: FilePost) -> bool:
                                                           f"'{name}': this differs from line {first.line}."))
         p.refs += _refs(p, row)
     return True
-
