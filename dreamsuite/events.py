@@ -8,8 +8,9 @@ two installs on one Redis server (different database numbers) never hear each ot
 from __future__ import annotations
 
 import json
+import logging
 from urllib.parse import urlsplit
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Awaitable, Callable
 
 import redis.asyncio as aioredis
 
@@ -36,12 +37,25 @@ def _publisher() -> aioredis.Redis:
     return client
 
 
+Listener = Callable[[int, str, dict], Awaitable[None]]
+# Who else hears each announcement in this process (the webhooks, which register themselves):
+# this module stays below the services that listen.
+_listeners: list[Listener] = []
+log = logging.getLogger(__name__)
+
+
+def add_listener(listener: Listener) -> None:
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
 async def announce(workspace_id: int, kind: str, **data: Any) -> None:
     await _publisher().publish(channel(workspace_id), json.dumps({"kind": kind, **data}))
-    # A publish or sync outcome is also an event for the workspace's webhooks (never raises).
-    from dreamsuite.services.webhooks import on_announce
-
-    await on_announce(workspace_id, kind, data)
+    for listener in _listeners:
+        try:
+            await listener(workspace_id, kind, data)
+        except Exception:  # a listener's trouble never undoes the announcement
+            log.warning("an announcement listener failed", exc_info=True)
 
 
 async def close_publishers() -> None:

@@ -80,6 +80,14 @@ class Settings(BaseSettings):
     db_threads: int = 12
     # Jobs one worker runs at once (publishing and collection mostly wait on the network).
     worker_max_jobs: int = 40
+    # Due destinations one publish job claims and sends together (one claim, writes grouped):
+    # a burst of posts due at one second costs a few transactions, not three per post.
+    publish_batch: int = 20
+    # Calls in flight to one platform across every worker. A courtesy cap: what holds an account
+    # back is its own cooldown and quota, read from the platform's answers (services/ratelimits).
+    # It only guards against a runaway fan-out: at 20 ms a call, 64 in flight is some 3,000 calls
+    # a second; 8 held a burst of a thousand posts to 100 a second (benchmarks/publish_burst).
+    platform_concurrency: int = 64
     db_loop_guard: Literal["raise", "warn", "off"] = "raise"
     # A pause after each piece of a chat answer (ms): lets tests press Stop mid-answer. 0 in use.
     chat_chunk_delay_ms: int = 0

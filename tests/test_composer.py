@@ -71,8 +71,8 @@ async def test_the_worker_sends_each_destination_its_own_text_and_media(ws):
     _, dests = _rows()
     by_conn = {d.connection_id: d.id for d in dests}
     x = dbm.utcnow() + timedelta(seconds=1)
-    sent_x = await dbm.run(publish_run._claim, by_conn[acc["x"]], x)
-    sent_ig = await dbm.run(publish_run._claim, by_conn[acc["instagram"]], x)
+    [sent_x] = await dbm.run(publish_run._claim, by_conn[acc["x"]], x)
+    [sent_ig] = await dbm.run(publish_run._claim, by_conn[acc["instagram"]], x)
     assert sent_x.request.text == "Short for X"
     assert sent_ig.request.text == "The long text for Instagram #newmusic"
     assert [m["id"] for m in sent_ig.request.media] == [photo["id"]]

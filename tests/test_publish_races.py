@@ -60,23 +60,19 @@ def _in_threads(n: int, make_coro) -> list:
 
 # ------------------------------------------------------------------ one destination, many workers
 def _racy_claim(gate: threading.Barrier):
-    """A claim that reads, then writes: the bug the conditional UPDATE exists to prevent."""
+    """A claim that reads, then writes: the bug the conditional UPDATE exists to prevent. Each
+    worker that saw the row pending writes as if it still were (its transaction sets it back to
+    pending before the real claim's UPDATE), so each of them wins."""
 
-    def claim(destination_id: int, now):
+    def claim(destination_id: int, now, batch: int = 1):
         with dbmod.session() as s:
             seen_pending = s.get(PostDestination, destination_id).status == DS.pending
         gate.wait()  # everyone has looked before anyone writes
         if not seen_pending:
-            return None
+            return []
         with dbmod.session() as s:
-            dest = s.get(PostDestination, destination_id)
-            dest.status, dest.attempts = DS.publishing, dest.attempts + 1
-            post = s.get(ScheduledPost, dest.post_id)
-            conn = s.get(PlatformConnection, dest.connection_id)
-            s.flush()
-            request = PublishRequest(text=post.content, idempotency_key=publish_run.idempotency_key(destination_id))
-            return publish_run.Claimed(post.workspace_id, post.id, dest.attempts, conn.id, conn.platform,
-                                       conn.status, request)
+            s.execute(text("UPDATE post_destination SET status = 'pending' WHERE id = :d"), {"d": destination_id})
+            return publish_run._claim_in(s, destination_id, now, batch)
 
     return claim
 
@@ -85,9 +81,9 @@ def _gated_claim(gate: threading.Barrier):
     """The real claim, entered by every worker at the same moment."""
     real = publish_run._claim
 
-    def claim(destination_id: int, now):
+    def claim(destination_id: int, now, batch: int = 1):
         gate.wait()
-        return real(destination_id, now)
+        return real(destination_id, now, batch)
 
     return claim
 
@@ -152,17 +148,17 @@ def test_two_destinations_finishing_at_once_roll_the_post_up_to_published(db, mo
     """Both destination UPDATEs are done before either rollup reads (PostgreSQL): without a lock on
     the post row each rollup misses the other's uncommitted write and the post stays "publishing"."""
     postgres = _dialect() == "postgresql"
-    real_rollup = publish_run.rollup
+    real_rollup = publish_run.rollup_many
     state: dict = {}
 
-    def rollup_after_both_updates(s, post_id):
+    def rollup_after_both_updates(s, post_ids):
         try:
             state["gate"].wait()
         except threading.BrokenBarrierError:
             state["broken"] = True  # SQLite: the other writer waits for our commit, never for the barrier
-        return real_rollup(s, post_id)
+        return real_rollup(s, post_ids)
 
-    monkeypatch.setattr(publish_run, "rollup", rollup_after_both_updates)
+    monkeypatch.setattr(publish_run, "rollup_many", rollup_after_both_updates)
     for _ in range(5):
         post_id, dest_ids = _post_with_two_destinations_publishing()
         # PostgreSQL must get through the barrier (the interleaving is forced); SQLite cannot.

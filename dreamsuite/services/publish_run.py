@@ -7,6 +7,7 @@ platform is never re-sent automatically; it becomes `unconfirmed` for the artist
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -54,8 +55,9 @@ def idempotency_key(destination_id: int) -> str:
 
 @dataclass(frozen=True)
 class Claimed:
-    """What the send needs, read in the transaction that claimed the destination."""
+    """What one send needs, read in the transaction that claimed the destination."""
 
+    destination_id: int
     workspace_id: int
     post_id: int
     attempts: int
@@ -66,39 +68,66 @@ class Claimed:
     account: AccountRef
     scheduled_at: datetime  # names the job (see queue.publish_job_id)
     connection: PlatformConnection  # read with the claim: its token needs no second trip
+    first_comment: bool  # the post has one: after_publish looks further
 
 
-def _claim(destination_id: int, now: datetime) -> Claimed | None:
-    """pending → publishing in one conditional UPDATE: only one caller ever gets the row. The
-    same transaction reads what the send needs, the account's token with it (one join), and
-    notes the step in the destination's history."""
+def _claim(destination_id: int, now: datetime, batch: int = 1) -> list[Claimed]:
+    """pending → publishing in conditional UPDATEs: only one caller ever gets a row. First the
+    job's own destination (due, or within EARLY_GRACE of it: clock skew between hosts); then, with
+    `batch` > 1, up to batch - 1 more destinations already due (never early), passing over rows
+    another worker is claiming this instant (SKIP LOCKED on PostgreSQL; SQLite has one writer).
+    Their own jobs find them taken and skip. The same transaction reads what the sends need,
+    tokens included, and notes the step in each destination's history."""
     with db.session() as s:
-        due_posts = select(ScheduledPost.id).where(ScheduledPost.scheduled_at <= now + EARLY_GRACE)
-        got = s.execute(
-            update(PostDestination)
-            .where(PostDestination.id == destination_id, PostDestination.status == DS.pending,
-                   PostDestination.post_id.in_(due_posts))
-            .values(status=DS.publishing, attempts=PostDestination.attempts + 1, updated_at=now)
-            .returning(PostDestination.attempts)
-            .execution_options(synchronize_session=False)
-        ).first()
-        if got is None:
-            return None  # done, cancelled, not due, or another worker holds it
-        post, conn = s.exec(select(ScheduledPost, PlatformConnection)
-                            .join(PostDestination, PostDestination.post_id == ScheduledPost.id)
-                            .join(PlatformConnection, PlatformConnection.id == PostDestination.connection_id)
-                            .where(PostDestination.id == destination_id)).one()
-        if post.status == PostStatus.scheduled:
-            s.exec(update(ScheduledPost).where(ScheduledPost.id == post.id,
-                                               ScheduledPost.status == PostStatus.scheduled)
-                   .values(status=PostStatus.publishing, updated_at=now))
-        history(s, post.workspace_id, destination_id, DS.publishing,
-                "Sending" if got[0] == 1 else f"Sending again (attempt {got[0]})")
-        return Claimed(post.workspace_id, post.id, got[0], conn.id, conn.platform, conn.status,
-                       PublishRequest(text=text_for(post, conn.platform), media=_media(s, post),
-                                      idempotency_key=idempotency_key(destination_id)),
-                       AccountRef(conn.platform_user_id, conn.username, dict(conn.details or {})),
-                       post.scheduled_at, conn)
+        return _claim_in(s, destination_id, now, batch)
+
+
+def _claim_in(s: Session, destination_id: int, now: datetime, batch: int) -> list[Claimed]:
+    due_posts = select(ScheduledPost.id).where(ScheduledPost.scheduled_at <= now + EARLY_GRACE)
+    claim = (update(PostDestination)
+             .values(status=DS.publishing, attempts=PostDestination.attempts + 1, updated_at=now)
+             .returning(PostDestination.id, PostDestination.attempts)
+             .execution_options(synchronize_session=False))
+    got = s.execute(claim.where(PostDestination.id == destination_id, PostDestination.status == DS.pending,
+                                PostDestination.post_id.in_(due_posts))).all()
+    if not got:
+        return []  # done, cancelled, not due, or another worker holds it
+    if batch > 1:
+        others = (select(PostDestination.id)
+                  .join(ScheduledPost, ScheduledPost.id == PostDestination.post_id)
+                  .where(PostDestination.status == DS.pending, ScheduledPost.scheduled_at <= now,
+                         PostDestination.id != destination_id)
+                  .order_by(ScheduledPost.scheduled_at, PostDestination.id)
+                  .limit(batch - 1)
+                  .with_for_update(of=PostDestination, skip_locked=True))
+        got += s.execute(claim.where(PostDestination.id.in_(others), PostDestination.status == DS.pending)).all()
+    attempts = {dest_id: n for dest_id, n in got}
+    rows = {dest_id: (post, conn) for dest_id, post, conn in s.exec(
+        select(PostDestination.id, ScheduledPost, PlatformConnection)
+        .join(ScheduledPost, ScheduledPost.id == PostDestination.post_id)
+        .join(PlatformConnection, PlatformConnection.id == PostDestination.connection_id)
+        .where(PostDestination.id.in_(list(attempts))))}
+    # Posts are locked in id order, as the finish's rollups lock them: two workers never wait
+    # on each other in a circle.
+    starting = list(s.exec(select(ScheduledPost.id)
+                           .where(ScheduledPost.id.in_({post.id for post, _ in rows.values()}),
+                                  ScheduledPost.status == PostStatus.scheduled)
+                           .order_by(ScheduledPost.id).with_for_update()))
+    if starting:
+        s.exec(update(ScheduledPost).where(ScheduledPost.id.in_(starting),
+                                           ScheduledPost.status == PostStatus.scheduled)
+               .values(status=PostStatus.publishing, updated_at=now))
+    claimed = []
+    for dest_id, n in got:
+        post, conn = rows[dest_id]
+        history(s, post.workspace_id, dest_id, DS.publishing, "Sending" if n == 1 else f"Sending again (attempt {n})")
+        claimed.append(Claimed(
+            dest_id, post.workspace_id, post.id, n, conn.id, conn.platform, conn.status,
+            PublishRequest(text=text_for(post, conn.platform), media=_media(s, post),
+                           idempotency_key=idempotency_key(dest_id)),
+            AccountRef(conn.platform_user_id, conn.username, dict(conn.details or {})),
+            post.scheduled_at, conn, bool((post.first_comment or "").strip())))
+    return claimed
 
 
 def _media(s: Session, post: ScheduledPost) -> list[dict]:
@@ -110,18 +139,34 @@ def _media(s: Session, post: ScheduledPost) -> list[dict]:
     return media.publish_items(post.workspace_id, items, s)
 
 
-async def publish_destination(destination_id: int, *, client: httpx.AsyncClient | None = None) -> str:
+async def publish_destination(destination_id: int, *, client: httpx.AsyncClient | None = None,
+                              batch: int = 1) -> str:
     """Publish one destination if it is still pending; returns its resulting status (or "skipped").
+    With `batch` > 1 (the worker's job), other destinations already due go out with it.
 
     A failure at the claim (the database unreachable) changes nothing: the destination stays
     pending and the reconciler sends it on its next pass.
     """
-    claimed = await db.run(_claim, destination_id, db.utcnow())
-    if claimed is None:
+    claimed = await db.run(_claim, destination_id, db.utcnow(), batch)
+    if not claimed:
         return "skipped"
-
     own_client = client is None
     client = client or httpx.AsyncClient(timeout=HTTP_TIMEOUT)
+    writer = _Writer()
+    try:
+        results = await asyncio.gather(*(_publish_claimed(c, client, writer) for c in claimed),
+                                       return_exceptions=True)
+    finally:
+        if own_client:
+            await client.aclose()
+    for result in results:  # a bug or a cancellation: each send recorded its own state first
+        if isinstance(result, BaseException):
+            raise result
+    return results[0]
+
+
+async def _publish_claimed(claimed: Claimed, client: httpx.AsyncClient, writer: "_Writer") -> str:
+    destination_id = claimed.destination_id
     sent = False
     try:
         if claimed.connection_status in (ConnectionStatus.expired, ConnectionStatus.revoked):
@@ -136,13 +181,13 @@ async def publish_destination(destination_id: int, *, client: httpx.AsyncClient 
             # (same idempotency key). A second 401, or a refused refresh, fails the destination.
             result = await _send(adapter, client, await tokens.force_refresh(claimed.connection_id), claimed)
     except OutcomeUnknown as exc:
-        status = await db.run(_finish, destination_id, DS.unconfirmed, error=exc.message, notify=True)
+        status = await writer.finish(destination_id, DS.unconfirmed, error=exc.message, notify=True)
     except (RateLimited, TransientError) as exc:
         # Raised before the platform accepted anything (the adapter maps post-send
         # timeouts to OutcomeUnknown), so sending again later is safe.
         status = await _retry_later(destination_id, claimed.attempts, exc, claimed.scheduled_at)
     except PlatformError as exc:  # PermanentError, AuthExpired, NotSupported
-        status = await db.run(_finish, destination_id, DS.failed, error=exc.message, notify=True)
+        status = await writer.finish(destination_id, DS.failed, error=exc.message, notify=True)
     except BaseException as exc:  # a bug or a cancelled job: record what we know, then re-raise
         msg = f"Interrupted while publishing ({type(exc).__name__})"
         if sent:
@@ -153,15 +198,38 @@ async def publish_destination(destination_id: int, *, client: httpx.AsyncClient 
             await db.run(_finish, destination_id, DS.failed, error=msg, notify=True)
         raise
     else:
-        status = await db.run(_finish, destination_id, DS.published, platform_post_id=result.platform_post_id,
-                              platform_url=result.url, published_at=db.utcnow(), error="")
-        if status == DS.published:  # the post's first comment, if any, goes out as a job of its own
+        status = await writer.finish(destination_id, DS.published, platform_post_id=result.platform_post_id,
+                                     platform_url=result.url, published_at=db.utcnow(), error="")
+        if status == DS.published and claimed.first_comment:  # it goes out as a job of its own
             await after_publish(destination_id)
-    finally:
-        if own_client:
-            await client.aclose()
     await _announce(claimed.workspace_id, post_id=claimed.post_id, destination_id=destination_id, status=status)
     return status
+
+
+class _Writer:
+    """A batch's outcomes written together: those that arrive while a write runs go in the next
+    one (group commit), so twenty sends cost a few transactions, not twenty."""
+
+    def __init__(self) -> None:
+        self._waiting: list[tuple[tuple, asyncio.Future]] = []
+        self._lock = asyncio.Lock()
+
+    async def finish(self, destination_id: int, status: DS, *, notify: bool = False, **values) -> str:
+        mine = asyncio.get_running_loop().create_future()
+        self._waiting.append(((destination_id, status, notify, values), mine))
+        async with self._lock:
+            if not mine.done():
+                batch, self._waiting = self._waiting, []
+                try:
+                    done = await db.run(_finish_many, [item for item, _ in batch])
+                except BaseException as exc:
+                    for _, fut in batch:
+                        if fut is not mine:
+                            fut.set_exception(exc)
+                    raise
+                for (item, fut) in batch:
+                    fut.set_result(done[item[0]])
+        return mine.result()
 
 
 async def _send(adapter, client: httpx.AsyncClient, token: str, claimed: Claimed):
@@ -173,24 +241,38 @@ async def _send(adapter, client: httpx.AsyncClient, token: str, claimed: Claimed
 
 
 def _finish(destination_id: int, status: DS, *, notify: bool = False, **values) -> str:
-    # A confirmed success also overrides the reconciler's "unconfirmed" guess.
-    from_states = [DS.publishing, DS.unconfirmed] if status == DS.published else [DS.publishing]
+    return _finish_many([(destination_id, status, notify, values)])[destination_id]
+
+
+def _finish_many(items: list[tuple[int, DS, bool, dict]]) -> dict[int, str]:
+    """Each (destination, status, notify, values) recorded in one transaction; returns each
+    destination's resulting status. A confirmed success also overrides the reconciler's
+    "unconfirmed" guess; any other outcome applies only to a destination still publishing."""
+    out: dict[int, str] = {}
+    posts: set[int] = set()
     with db.session() as s:
-        got = s.execute(update(PostDestination)
-                        .where(PostDestination.id == destination_id, PostDestination.status.in_(from_states))
-                        .values(status=status, updated_at=db.utcnow(), **values)
-                        .returning(PostDestination.post_id, PostDestination.workspace_id,
-                                   PostDestination.connection_id)
-                        .execution_options(synchronize_session=False)).first()
-        if got is None:  # the reconciler got there first; its verdict stands
-            return s.exec(select(PostDestination.status).where(PostDestination.id == destination_id)).one()
-        post_id, workspace_id, connection_id = got
-        said = values.get("error") or (values.get("platform_url") or "" if status == DS.published else "")
-        history(s, workspace_id, destination_id, status, said)
-        if notify:
-            _tell(s, workspace_id, connection_id, status, values.get("error", ""))
-        rollup(s, post_id)
-    return status
+        for destination_id, status, notify, values in items:
+            from_states = [DS.publishing, DS.unconfirmed] if status == DS.published else [DS.publishing]
+            got = s.execute(update(PostDestination)
+                            .where(PostDestination.id == destination_id, PostDestination.status.in_(from_states))
+                            .values(status=status, updated_at=db.utcnow(), **values)
+                            .returning(PostDestination.post_id, PostDestination.workspace_id,
+                                       PostDestination.connection_id)
+                            .execution_options(synchronize_session=False)).first()
+            if got is None:  # the reconciler got there first; its verdict stands
+                out[destination_id] = s.exec(select(PostDestination.status)
+                                             .where(PostDestination.id == destination_id)).one()
+                continue
+            post_id, workspace_id, connection_id = got
+            said = values.get("error") or (values.get("platform_url") or "" if status == DS.published else "")
+            history(s, workspace_id, destination_id, status, said)
+            if notify:
+                _tell(s, workspace_id, connection_id, status, values.get("error", ""))
+            posts.add(post_id)
+            out[destination_id] = status
+        if posts:
+            rollup_many(s, list(posts))  # locked in id order, as the claim locks them
+    return out
 
 
 def _tell(s: Session, workspace_id: int, connection_id: int, status: DS, error: str) -> None:
@@ -239,34 +321,47 @@ def _status(destination_id: int) -> str:
 
 
 def rollup(s: Session, post_id: int) -> str:
-    """The post's status from its destinations'.
+    return rollup_many(s, [post_id])[post_id]
 
-    The post row is locked first (FOR UPDATE; SQLite serialises writers anyway), so two
-    destinations finishing at once cannot each miss the other's write and leave the post
-    "publishing" forever. An unconfirmed destination is never reported as failed: the post
-    may be live, and "failed" would invite the artist to post it again by hand.
+
+def rollup_many(s: Session, post_ids: list[int]) -> dict[int, str]:
+    """Each post's status from its destinations'.
+
+    The post rows are locked first, in id order (FOR UPDATE; SQLite serialises writers anyway),
+    so two destinations finishing at once cannot each miss the other's write and leave the post
+    "publishing" forever. An unconfirmed destination is never reported as failed: the post may
+    be live, and "failed" would invite the artist to post it again by hand.
     """
-    post = s.exec(select(ScheduledPost).where(ScheduledPost.id == post_id).with_for_update()).one()
-    statuses = [d for d in s.exec(select(PostDestination.status).where(PostDestination.post_id == post_id))
-                if d != DS.cancelled]
+    ids = sorted(set(post_ids))
+    posts = s.exec(select(ScheduledPost).where(ScheduledPost.id.in_(ids))
+                   .order_by(ScheduledPost.id).with_for_update()).all()
+    statuses: dict[int, list[str]] = {i: [] for i in ids}
+    for post_id, status in s.exec(select(PostDestination.post_id, PostDestination.status)
+                                  .where(PostDestination.post_id.in_(ids), PostDestination.status != DS.cancelled)):
+        statuses[post_id].append(status)
+    out = {}
+    for post in posts:
+        new = out[post.id] = _post_status(statuses[post.id])
+        if post.status != new:
+            post.status, post.updated_at = new, db.utcnow()
+            s.add(post)
+    return out
+
+
+def _post_status(statuses: list[str]) -> PostStatus:
     if not statuses:
-        new = PostStatus.cancelled
-    elif DS.publishing in statuses or (DS.pending in statuses and len(set(statuses)) > 1):
-        new = PostStatus.publishing
-    elif DS.pending in statuses:
-        new = PostStatus.scheduled
-    elif all(x == DS.published for x in statuses):
-        new = PostStatus.published
-    elif DS.unconfirmed in statuses:
-        new = PostStatus.unconfirmed
-    elif DS.published in statuses:
-        new = PostStatus.partially_failed
-    else:
-        new = PostStatus.failed
-    if post.status != new:
-        post.status, post.updated_at = new, db.utcnow()
-        s.add(post)
-    return new
+        return PostStatus.cancelled
+    if DS.publishing in statuses or (DS.pending in statuses and len(set(statuses)) > 1):
+        return PostStatus.publishing
+    if DS.pending in statuses:
+        return PostStatus.scheduled
+    if all(x == DS.published for x in statuses):
+        return PostStatus.published
+    if DS.unconfirmed in statuses:
+        return PostStatus.unconfirmed
+    if DS.published in statuses:
+        return PostStatus.partially_failed
+    return PostStatus.failed
 
 
 async def reconcile(now: datetime | None = None) -> int:

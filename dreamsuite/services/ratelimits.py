@@ -28,16 +28,38 @@ from dreamsuite.platforms import get_adapter
 from dreamsuite.platforms.base import Throttled
 from dreamsuite.platforms.http import Usage
 from dreamsuite import redisconn
+from dreamsuite.settings import get_settings
 
 log = logging.getLogger(__name__)
 
-PLATFORM_CONCURRENCY = 8
+# Calls in flight per platform across every worker (settings: platform_concurrency); set here
+# to override it (tests).
+PLATFORM_CONCURRENCY: int | None = None
 NEARLY_USED = 0.95
 WAIT_FOR_SLOT = 30.0
 
 
 def _redis() -> aioredis.Redis:
     return redisconn.client()
+
+
+# A process's own calls wait their turn here before asking Redis for one of the platform's
+# slots: a burst of a hundred sends in one worker costs Redis a handful of waiters, not a
+# hundred polling it. One semaphore per (event loop, platform): an asyncio primitive belongs
+# to one loop.
+_local: dict[tuple[int, str], asyncio.Semaphore] = {}
+
+
+def concurrency() -> int:
+    return PLATFORM_CONCURRENCY or get_settings().platform_concurrency
+
+
+def _local_slots(platform: str) -> asyncio.Semaphore:
+    key = (id(asyncio.get_running_loop()), platform)
+    sem = _local.get(key)
+    if sem is None:
+        sem = _local[key] = asyncio.Semaphore(concurrency())
+    return sem
 
 
 def _quota(platform: str) -> tuple[int, ZoneInfo] | None:
@@ -55,46 +77,78 @@ def _seconds_to_midnight(zone: ZoneInfo) -> float:
     return 86400 - (now.hour * 3600 + now.minute * 60 + now.second)
 
 
+# One round trip before each call: the account's cooldown, its daily quota, then a slot among
+# the platform's calls in flight (taken back at once when none is free).
+_ENTER = """
+local wait = redis.call('PTTL', KEYS[1])
+if wait > 0 then return {1, wait} end
+local quota = tonumber(ARGV[2])
+if quota > 0 then
+  local used = tonumber(redis.call('GET', KEYS[2]) or '0')
+  if used + tonumber(ARGV[3]) > quota then return {2, used} end
+end
+local n = redis.call('INCR', KEYS[3])
+redis.call('EXPIRE', KEYS[3], 120)
+if n > tonumber(ARGV[1]) then
+  redis.call('DECR', KEYS[3])
+  return {3, n}
+end
+return {0, n}
+"""
+_scripts: dict[int, object] = {}
+
+
+def _enter_script(r: aioredis.Redis):
+    script = _scripts.get(id(r))
+    if script is None:
+        script = _scripts[id(r)] = r.register_script(_ENTER)
+    return script
+
+
 class RedisGate:
-    """Each side of a call is one round trip to Redis (a pipeline), so the gate costs little."""
+    """Each side of a call is one round trip to Redis, so the gate costs little."""
 
     async def before(self, platform: str, key: str, cost: int) -> None:
-        quota = _quota(platform)
-        try:
-            r = _redis()
-            async with r.pipeline(transaction=False) as pipe:
-                pipe.pttl(f"ratelimit:cooldown:{platform}:{key}")
-                if quota:
-                    pipe.get(_quota_key(platform, key, quota[1]))
-                waits = await pipe.execute()
-            wait = waits[0]
-            if wait and wait > 0:
-                # Whole seconds, never early: a retry a moment too soon would only be held back again.
-                raise Throttled(f"Waiting for {platform}'s rate limit to reset", retry_after=math.ceil(wait / 1000))
-            if quota and int(waits[1] or 0) + cost > quota[0]:
-                raise Throttled(f"Today's {platform} quota ({quota[0]:,} units) is used up; it resets at "
-                                "midnight Pacific time", retry_after=_seconds_to_midnight(quota[1]))
-            await self._slot(r, platform)
-        except (RedisError, OSError) as exc:
-            log.warning("rate gate unavailable (%s): calling %s without it", type(exc).__name__, platform)
-
-    async def _slot(self, r: aioredis.Redis, platform: str) -> None:
-        name = f"ratelimit:inflight:{platform}"
+        local = _local_slots(platform)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + WAIT_FOR_SLOT
+        try:
+            await asyncio.wait_for(local.acquire(), WAIT_FOR_SLOT)  # released in after(), which hears of every call
+        except TimeoutError:
+            raise _full(platform) from None
+        try:
+            await self._enter(platform, key, cost, deadline)
+        except BaseException:
+            local.release()  # no call is made: after() will not run
+            raise
+
+    async def _enter(self, platform: str, key: str, cost: int, deadline: float) -> None:
+        quota = _quota(platform)
+        keys = [f"ratelimit:cooldown:{platform}:{key}",
+                _quota_key(platform, key, quota[1]) if quota else "ratelimit:no-quota",
+                f"ratelimit:inflight:{platform}"]
+        args = [concurrency(), quota[0] if quota else 0, cost]
+        loop = asyncio.get_running_loop()
         while True:
-            async with r.pipeline(transaction=False) as pipe:
-                pipe.incr(name)
-                pipe.expire(name, 120)  # a worker that dies holding slots frees them within minutes
-                n, _ = await pipe.execute()
-            if n <= PLATFORM_CONCURRENCY:
+            try:
+                code, value = await _enter_script(_redis())(keys=keys, args=args)
+            except (RedisError, OSError) as exc:
+                log.warning("rate gate unavailable (%s): calling %s without it", type(exc).__name__, platform)
                 return
-            await r.decr(name)
+            if code == 0:
+                return
+            if code == 1:
+                # Whole seconds, never early: a retry a moment too soon would only be held back again.
+                raise Throttled(f"Waiting for {platform}'s rate limit to reset", retry_after=math.ceil(value / 1000))
+            if code == 2:
+                raise Throttled(f"Today's {platform} quota ({quota[0]:,} units) is used up; it resets at "
+                                "midnight Pacific time", retry_after=_seconds_to_midnight(quota[1]))
             if loop.time() > deadline:
-                raise Throttled(f"Too many calls to {platform} in flight; trying again shortly", retry_after=5)
+                raise _full(platform)
             await asyncio.sleep(0.05)
 
     async def after(self, platform: str, key: str, cost: int, usage: Usage | None) -> None:
+        _local_slots(platform).release()
         quota = _quota(platform)
         cooldown = None
         if usage and usage.retry_after:
@@ -115,6 +169,10 @@ class RedisGate:
                 await _redis().set(f"ratelimit:inflight:{platform}", 0)
         except (RedisError, OSError) as exc:
             log.warning("rate gate unavailable (%s) after a %s call", type(exc).__name__, platform)
+
+
+def _full(platform: str) -> Throttled:
+    return Throttled(f"Too many calls to {platform} in flight; trying again shortly", retry_after=5)
 
 
 def gate() -> RedisGate:

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from dreamsuite import crypto, db
+from dreamsuite import crypto, db, events
 from dreamsuite.models import (
     Insight, PlatformConnection, PostDestination, Role, ScheduledPost, SyncRun, Webhook, WebhookDelivery,
 )
@@ -175,6 +175,7 @@ def register(scope: Scope, url: str, events: list[str]) -> tuple[dict[str, Any],
         row = Webhook(workspace_id=scope.workspace_id, url=url, events=wanted, secret_enc=crypto.encrypt(secret),
                       created_by=scope.user_id)
         s.add(row)
+        forget_known_hooks(scope.workspace_id)
         s.flush()
         return _hook(row), secret
 
@@ -189,6 +190,7 @@ def delete_webhook(scope: Scope, webhook_id: int) -> None:
     scope.require(Role.owner)
     with db.session() as s:
         s.delete(get_scoped(s, scope, Webhook, webhook_id))
+    forget_known_hooks(scope.workspace_id)
 
 
 def list_deliveries(scope: Scope, limit: int = 20) -> list[dict[str, Any]]:
@@ -280,12 +282,43 @@ def _record_announced(workspace_id: int, kind: str, data: dict) -> list[int]:
         return record(s, workspace_id, event, key, payload)
 
 
+# Whether a workspace has any active webhook, remembered for a few seconds: a burst of a
+# thousand posts going out must not cost a thousand look-ups for a workspace without webhooks.
+# A webhook added meanwhile misses nothing: the minute's sweep records what announcements did not.
+HOOKS_KNOWN_FOR = 10.0
+_has_hooks: dict[int, tuple[float, bool]] = {}
+
+
+def _any_hooks(workspace_id: int) -> bool:
+    with db.session() as s:
+        return s.exec(select(Webhook.id).where(Webhook.workspace_id == workspace_id,
+                                               Webhook.active == True).limit(1)).first() is not None  # noqa: E712
+
+
+async def _workspace_has_hooks(workspace_id: int) -> bool:
+    now = time.monotonic()
+    known = _has_hooks.get(workspace_id)
+    if known is None or now - known[0] > HOOKS_KNOWN_FOR:
+        known = _has_hooks[workspace_id] = (now, await db.run(_any_hooks, workspace_id))
+    return known[1]
+
+
+def forget_known_hooks(workspace_id: int | None = None) -> None:
+    """After a webhook is added or removed in this process (and for tests)."""
+    if workspace_id is None:
+        _has_hooks.clear()
+    else:
+        _has_hooks.pop(workspace_id, None)
+
+
 async def on_announce(workspace_id: int, kind: str, data: dict) -> None:
-    """Called by events.announce for every live update: publish and sync outcomes become
+    """Hears every live update (events.add_listener, below): publish and sync outcomes become
     deliveries. Never raises (the sweep records what this missed)."""
     if kind not in ("publish", "sync"):
         return
     try:
+        if not await _workspace_has_hooks(workspace_id):
+            return
         try:
             ids = await db.run(_record_announced, workspace_id, kind, data)
         except IntegrityError:  # recorded meanwhile by the sweep: recording again finds it
@@ -296,3 +329,6 @@ async def on_announce(workspace_id: int, kind: str, data: dict) -> None:
             await enqueue(ids)
     except Exception as exc:  # noqa: BLE001 - the event is stored; the sweep sends it
         log.warning("could not record a webhook event (%s): %s", kind, type(exc).__name__)
+
+
+events.add_listener(on_announce)
