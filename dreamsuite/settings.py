@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     # It only guards against a runaway fan-out: at 20 ms a call, 64 in flight is some 3,000 calls
     # a second; 8 held a burst of a thousand posts to 100 a second (benchmarks/publish_burst).
     platform_concurrency: int = 64
+    # Webhook receivers on private or link-local addresses (a closed network, tests); off, an
+    # address inside our network is refused (server-side request forgery).
+    webhook_allow_private: bool = False
     db_loop_guard: Literal["raise", "warn", "off"] = "raise"
     # A pause after each piece of a chat answer (ms): lets tests press Stop mid-answer. 0 in use.
     chat_chunk_delay_ms: int = 0

@@ -285,6 +285,7 @@ async def test_loopback_only_in_the_demo_and_private_only_when_allowed(db, redis
         with pytest.raises(wh.UnsafeAddress):
             wh.register(owner, "https://10.20.30.40/hook", ["post.published"])
         monkeypatch.setenv("WEBHOOK_ALLOW_PRIVATE", "1")
+        get_settings.cache_clear()
         assert wh.register(owner, "https://10.20.30.40/hook", ["post.published"])
     finally:
         get_settings.cache_clear()

@@ -6,14 +6,17 @@ import logging
 from typing import Any
 
 from dreamsuite import db, queue
-from dreamsuite.services import analysis
+from dreamsuite.services import analysis, webhook_delivery
 
 log = logging.getLogger(__name__)
 
 
 async def analyse(ctx: dict[str, Any], workspace_id: int) -> dict[str, Any]:
     # Forecasting is CPU work and the writes are database work: both off the event loop.
-    return await db.run(analysis.analyse, workspace_id)
+    result = await db.run(analysis.analyse, workspace_id)
+    # New insights go to the workspace's webhooks now, not at the minute's sweep (never raises).
+    await webhook_delivery.record_missed(workspace_id)
+    return result
 
 
 async def after_collect(workspace_id: int | None) -> None:

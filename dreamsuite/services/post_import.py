@@ -1,6 +1,6 @@
 """Import posts from a CSV or JSON file: a dry run that reports every problem (line, field, reason)
 and stores nothing, and an import that checks the file again and stores all its posts in one
-transaction, or none. Each post is checked by the composer's own checks (publish._checked: the
+transaction, or none. Each post is checked by the composer's own checks (publish.check_compose: the
 accounts can publish, each platform's text limits, media, the first comment, a time not in the
 past nor too far ahead) and goes out through the publishing pipeline like a composer post.
 
@@ -31,7 +31,7 @@ from typing import Any
 from sqlmodel import Session
 
 from dreamsuite import db
-from dreamsuite.models import DestinationStatus as DS, PlatformConnection, PostDestination, PostStatus, Role
+from dreamsuite.models import PlatformConnection, Role
 from dreamsuite.models import ScheduledPost, Workspace
 from dreamsuite.platforms import account_label, get_adapter, handle
 from dreamsuite.services import post_file
@@ -39,7 +39,9 @@ from dreamsuite.services.errors import UserError
 from dreamsuite.services.post_file import FileRefused, Problem
 from dreamsuite.services.post_rows import ACCOUNTS_HELP, WHEN_HELP, FilePost, Ref, check_header, group, known, read_post
 from dreamsuite.services.post_time import AmbiguousTime, local_to_utc, zone
-from dreamsuite.services.publish import Compose, FieldErrors, PublishValidationError, _checked, _enqueue
+from dreamsuite.services.publish import (
+    Compose, FieldErrors, PublishValidationError, check_compose, enqueue_destinations, store_checked,
+)
 from dreamsuite.services.scope import Scope, scoped
 
 # The composer's fields (post_checks) → ours.
@@ -163,7 +165,7 @@ def _when(p: FilePost, timezone: str) -> tuple[datetime | None, int | None]:
 
 def _judge(s: Session, scope: Scope, p: FilePost, accounts: _Accounts, default_tz: str, now: datetime):
     """The composer's checks on one post; its problems noted, its Compose kept when it has none.
-    Returns what `_checked` found (when, connection ids, media ids, variants) or None."""
+    Returns what `check_compose` found (when, connection ids, media ids, variants) or None."""
     timezone = p.values["timezone"] or default_tz
     local_when, fold = None, None
     try:
@@ -184,7 +186,7 @@ def _judge(s: Session, scope: Scope, p: FilePost, accounts: _Accounts, default_t
     c = Compose(p.values["text"], ids, local_when, timezone, fold, p.values["variants"], p.values["first_comment"],
                 p.values["media"])
     try:
-        checked = _checked(s, scope, c, now)
+        checked = check_compose(s, scope, c, now)
     except FieldErrors as exc:
         for key, messages in exc.errors.items():
             name = _FIELD.get(key, key)
@@ -244,19 +246,11 @@ def _store(scope: Scope, raw: bytes, filename: str) -> tuple[list[ScheduledPost]
         if not report.clean:
             raise ImportRefused(report)
         posts, dests = [], []
-        for p, (when, ids, asset_ids, variants) in good:
-            c = p.compose
-            post = ScheduledPost(workspace_id=scope.workspace_id, author_id=scope.user_id, content=c.content,
-                                 media=asset_ids, variants=variants, first_comment=c.first_comment,
-                                 scheduled_at=when, timezone=c.timezone, status=PostStatus.scheduled)
-            s.add(post)
-            s.flush()
-            rows = [PostDestination(workspace_id=scope.workspace_id, post_id=post.id, connection_id=cid,
-                                    status=DS.pending) for cid in ids]
-            s.add_all(rows)
-            s.flush()
+        now = db.utcnow()
+        for p, checked in good:
+            post, ids = store_checked(s, scope, p.compose, checked, now)
             posts.append(post)
-            dests.append([d.id for d in rows])
+            dests.append(ids)
         db.announce_after_commit(s, scope.workspace_id, "publish", imported=len(posts))
     return posts, dests, report
 
@@ -267,5 +261,5 @@ async def import_posts(scope: Scope, raw: bytes, filename: str = "") -> Imported
     does (a destination Redis did not take is enqueued by the reconciler when due)."""
     posts, dests, report = await db.run(_store, scope, raw, filename)
     for post, ids in zip(posts, dests):
-        await _enqueue(post, ids)
+        await enqueue_destinations(post, ids)
     return Imported([p.id for p in posts], sum(len(d) for d in dests), report)

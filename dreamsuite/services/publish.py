@@ -39,7 +39,7 @@ from dreamsuite.services.scope import NotFound, Scope, get_scoped, scoped
 
 __all__ = ["PublishValidationError", "FieldErrors", "AmbiguousTime", "schedule_post", "update_post", "get_post",
            "publish_destination", "reconcile", "list_posts", "destination_history", "cancel_post", "local_to_utc",
-           "text_for", "PUBLISHABLE", "MAX_AHEAD"]
+           "text_for", "PUBLISHABLE", "MAX_AHEAD", "Compose", "check_compose", "store_checked", "enqueue_destinations"]
 
 log = logging.getLogger(__name__)
 # A draft (or a post not yet sent) the composer may still change.
@@ -73,7 +73,7 @@ async def schedule_post(
     c = Compose(content or "", list(connection_ids or []), local_when, timezone, fold, dict(variants or {}),
                 first_comment or "", list(media or []), draft, post_now)
     post, dest_ids = await db.run(_store_post, scope, c)
-    await _enqueue(post, dest_ids)
+    await enqueue_destinations(post, dest_ids)
     return post
 
 
@@ -89,11 +89,11 @@ async def update_post(
     c = Compose(content or "", list(connection_ids or []), local_when, timezone, fold, dict(variants or {}),
                 first_comment or "", list(media or []), draft, post_now)
     post, dest_ids = await db.run(_update_post, scope, post_id, c)
-    await _enqueue(post, dest_ids)
+    await enqueue_destinations(post, dest_ids)
     return post
 
 
-async def _enqueue(post: ScheduledPost, dest_ids: list[int]) -> None:
+async def enqueue_destinations(post: ScheduledPost, dest_ids: list[int]) -> None:
     for dest_id in dest_ids:
         try:
             await queue.enqueue_publish(dest_id, post.scheduled_at)
@@ -117,7 +117,7 @@ def _when(c: Compose, now: datetime) -> datetime | None:
     return when
 
 
-def _checked(s: Session, scope: Scope, c: Compose, now: datetime
+def check_compose(s: Session, scope: Scope, c: Compose, now: datetime
              ) -> tuple[datetime | None, list[int], list[int], dict[str, str]]:
     """Everything the post needs, checked in one pass; raises FieldErrors with all the problems
     (AmbiguousTime only once nothing else is wrong). Locks the chosen media (a deletion waits)."""
@@ -168,20 +168,28 @@ def _stored_time(when: datetime | None, now: datetime) -> datetime | None:
 def _store_post(scope: Scope, c: Compose) -> tuple[ScheduledPost, list[int]]:
     now = db.utcnow()
     with db.session() as s:
-        when, ids, asset_ids, variants = _checked(s, scope, c, now)
-        post = ScheduledPost(workspace_id=scope.workspace_id, author_id=scope.user_id, content=c.content,
-                             media=asset_ids, variants=variants, first_comment=c.first_comment,
-                             scheduled_at=_stored_time(when, now), timezone=c.timezone,
-                             status=PostStatus.draft if c.draft else PostStatus.scheduled)
-        s.add(post)
-        s.flush()
-        status = DS.cancelled if c.draft else DS.pending
-        dests = [PostDestination(workspace_id=scope.workspace_id, post_id=post.id, connection_id=cid, status=status)
-                 for cid in ids]
-        s.add_all(dests)
-        s.flush()
+        post, dest_ids = store_checked(s, scope, c, check_compose(s, scope, c, now), now)
         db.announce_after_commit(s, scope.workspace_id, "publish", post_id=post.id)
-        return post, [] if c.draft else [d.id for d in dests]
+        return post, dest_ids
+
+
+def store_checked(s: Session, scope: Scope, c: Compose, checked: tuple, now: datetime
+                  ) -> tuple[ScheduledPost, list[int]]:
+    """A new post and its destinations from what `check_compose` found (the composer's one post,
+    or each post of an import in one transaction); the ids of the destinations to enqueue."""
+    when, ids, asset_ids, variants = checked
+    post = ScheduledPost(workspace_id=scope.workspace_id, author_id=scope.user_id, content=c.content,
+                         media=asset_ids, variants=variants, first_comment=c.first_comment,
+                         scheduled_at=_stored_time(when, now), timezone=c.timezone,
+                         status=PostStatus.draft if c.draft else PostStatus.scheduled)
+    s.add(post)
+    s.flush()
+    status = DS.cancelled if c.draft else DS.pending
+    dests = [PostDestination(workspace_id=scope.workspace_id, post_id=post.id, connection_id=cid, status=status)
+             for cid in ids]
+    s.add_all(dests)
+    s.flush()
+    return post, [] if c.draft else [d.id for d in dests]
 
 
 def _update_post(scope: Scope, post_id: int, c: Compose) -> tuple[ScheduledPost, list[int]]:
@@ -204,7 +212,7 @@ def _update_post(scope: Scope, post_id: int, c: Compose) -> tuple[ScheduledPost,
             if res.rowcount != len(going):
                 raise PublishValidationError("This post started going out meanwhile, so it can no longer be "
                                              "changed.")
-        when, ids, asset_ids, variants = _checked(s, scope, c, now)
+        when, ids, asset_ids, variants = check_compose(s, scope, c, now)
         post.content, post.media, post.variants, post.first_comment = c.content, asset_ids, variants, c.first_comment
         post.scheduled_at, post.timezone = _stored_time(when, now), c.timezone
         post.status, post.updated_at = (PostStatus.draft if c.draft else PostStatus.scheduled), now

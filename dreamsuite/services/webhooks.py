@@ -21,7 +21,6 @@ import hashlib
 import hmac
 import ipaddress
 import logging
-import os
 import socket
 import time
 from datetime import datetime
@@ -61,7 +60,7 @@ class UnsafeAddress(UserError):
 # ------------------------------------------------------------------ addresses
 def private_allowed() -> bool:
     """Private and link-local receivers (tests, a closed network): WEBHOOK_ALLOW_PRIVATE=1."""
-    return os.environ.get("WEBHOOK_ALLOW_PRIVATE", "").strip().lower() in ("1", "true", "yes")
+    return get_settings().webhook_allow_private
 
 
 def loopback_allowed() -> bool:
