@@ -84,6 +84,19 @@ async def enqueue_publish(destination_id: int, when: datetime, attempt: int = 0,
     return job is not None
 
 
+def publish_check_job_id(destination_id: int, when: datetime) -> str:
+    # One look per destination per time: the reconciler's enqueue of a look already queued is a no-op.
+    return f"publish_check:{destination_id}:{int(_aware(when).timestamp())}"
+
+
+async def enqueue_publish_check(destination_id: int, when: datetime) -> bool:
+    """Look at a post the platform is processing at `when` (aware UTC; naive is taken as UTC)."""
+    p = await pool()
+    job = await p.enqueue_job("publish_check", destination_id, _job_id=publish_check_job_id(destination_id, when),
+                              _defer_until=_aware(when))
+    return job is not None
+
+
 def first_comment_job_id(destination_id: int) -> str:
     return f"first_comment:{destination_id}"
 

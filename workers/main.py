@@ -57,6 +57,8 @@ class WorkerSettings:
         # it ran must get a run of its own, not find the id taken for the rest of the window.
         func(analyse.analyse, name="analyse", max_tries=3, timeout=300, keep_result=ANALYSE_KEEP_RESULT),
         func(publish.publish, name="publish", max_tries=3, timeout=120, keep_result=PUBLISH_KEEP_RESULT),
+        # Only reads: a re-run is harmless; no result kept, so the reconciler can re-enqueue a lost one.
+        func(publish.check, name="publish_check", max_tries=3, timeout=60, keep_result=0),
         # Re-run after an interruption, the comment's claim sends it only if nothing went out.
         func(first_comment.first_comment, name="first_comment", max_tries=3,
              timeout=FIRST_COMMENT_TIMEOUT, keep_result=FIRST_COMMENT_KEEP_RESULT),

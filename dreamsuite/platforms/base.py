@@ -21,6 +21,7 @@ from dreamsuite.platforms.errors import (  # noqa: F401 - the taxonomy is part o
     OutcomeUnknown,
     PermanentError,
     PermissionMissing,
+    ProcessingFailed,
     PlatformError,
     RateLimited,
     Throttled,
@@ -142,6 +143,9 @@ class PublishRequest:
 class PublishResult:
     platform_post_id: str
     url: str = ""
+    # Accepted, but the platform is still processing it (a video upload): `platform_post_id` is
+    # then the platform's id for the upload, which `check_publish` looks up later.
+    processing: bool = False
 
 
 # ---------------------------------------------------------------- the adapter
@@ -219,6 +223,13 @@ class PlatformAdapter(HttpMixin):
     async def publish(self, client: httpx.AsyncClient, token: str, request: PublishRequest,
                       account: AccountRef | None = None) -> PublishResult:
         raise NotSupported(f"Publishing to {self.label} is not supported")
+
+    async def check_publish(self, client: httpx.AsyncClient, token: str, remote_id: str,
+                            account: AccountRef | None = None) -> PublishResult:
+        """Where a post that came back `processing` stands now: read only, nothing is sent again.
+        Returns the post (processing=False), or processing still; PermanentError when the
+        platform gave up on it."""
+        raise NotSupported(f"{self.label} has no way to look up a post it is processing")
 
     async def comment(self, client: httpx.AsyncClient, token: str, platform_post_id: str, text: str,
                       account: AccountRef | None = None, *, idempotency_key: str = "") -> str:

@@ -53,6 +53,10 @@ class PermissionMissing(PermanentError):
         self.scope = scope
 
 
+class ProcessingFailed(PermanentError):
+    """The platform accepted a post, then gave up on it while processing (a video it could not use)."""
+
+
 class OutcomeUnknown(PlatformError):
     """A publish request was sent but no answer came back: it may have been accepted."""
 

@@ -31,8 +31,8 @@ import httpx
 
 from dreamsuite.platforms.base import (
     AccountRef, AuthExpired, CollectResult, Malformed, MetricDay, OAuthConfig, OutcomeUnknown, PermanentError,
-    PermissionMissing, PlatformAdapter, PlatformError, PostData, Profile, PublishRequest, PublishResult, RateLimited,
-    TokenSet, TransientError,
+    PermissionMissing, PlatformAdapter, PlatformError, PostData, ProcessingFailed, Profile, PublishRequest,
+    PublishResult, RateLimited, TokenSet, TransientError,
 )
 from dreamsuite.platforms.media_rules import GB, MediaRules
 from dreamsuite.platforms.http import retry_after
@@ -300,27 +300,44 @@ class TikTokAdapter(PlatformAdapter):
 
     async def _await_status(self, client: httpx.AsyncClient, token: str, key: str, publish_id: str,
                             username: str) -> PublishResult:
-        status: dict = {}
+        """A few looks while the job is here; a video still processing after them is left to
+        `check_publish` (services/publish_check), so a long transcode holds no worker."""
+        result = PublishResult(publish_id, self.profile_url(username), processing=True)
         for attempt in range(STATUS_POLLS):
             try:
-                status = await self._api(client, "POST", "/v2/post/publish/status/fetch/", token, "video.publish", key,
-                                         json={"publish_id": publish_id})
+                status = await self._fetch_status(client, token, key, publish_id)
             except PlatformError as exc:  # the init was accepted: whatever went wrong since, TikTok may post it
                 raise OutcomeUnknown(f"{self.label} accepted the video but its status could not be read "
                                      f"({exc.message}); check the account before posting it again") from exc
-            state = str(status.get("status") or "")
-            if state == "PUBLISH_COMPLETE":
-                ids = [str(i) for i in status.get("publicaly_available_post_id") or []]  # sic, TikTok's spelling
-                if ids:
-                    return PublishResult(ids[0], f"https://www.tiktok.com/@{username}/video/{ids[0]}" if username
-                                         else "")
-                break  # a private post has no public id
-            if state == "FAILED":
-                raise PermanentError(f"{self.label} did not publish the video: {status.get('fail_reason') or 'failed'}")
+            result = self._read_status(status, publish_id, username)
+            if not result.processing:
+                return result
             if attempt < STATUS_POLLS - 1:
                 await asyncio.sleep(POLL_SECONDS)
-        # Accepted and still processing (or private): TikTok has it; its id is the publish id.
-        return PublishResult(publish_id, self.profile_url(username))
+        return result
+
+    async def check_publish(self, client: httpx.AsyncClient, token: str, remote_id: str,
+                            account: AccountRef | None = None) -> PublishResult:
+        key = account.platform_user_id if account else ""
+        status = await self._fetch_status(client, token, key, remote_id)
+        return self._read_status(status, remote_id, account.username if account else "")
+
+    async def _fetch_status(self, client: httpx.AsyncClient, token: str, key: str, publish_id: str) -> dict:
+        """`POST /v2/post/publish/status/fetch/` (Content Posting API, "Get Post Status"): read only."""
+        return await self._api(client, "POST", "/v2/post/publish/status/fetch/", token, "video.publish", key,
+                               json={"publish_id": publish_id})
+
+    def _read_status(self, status: dict, publish_id: str, username: str) -> PublishResult:
+        state = str(status.get("status") or "")
+        if state == "FAILED":
+            raise ProcessingFailed(f"{self.label} did not publish the video: {status.get('fail_reason') or 'failed'}")
+        if state == "PUBLISH_COMPLETE":
+            ids = [str(i) for i in status.get("publicaly_available_post_id") or []]  # sic, TikTok's spelling
+            if ids:
+                return PublishResult(ids[0], f"https://www.tiktok.com/@{username}/video/{ids[0]}" if username else "")
+            # Complete but private (or awaiting moderation): no public id; the publish id stands for it.
+            return PublishResult(publish_id, self.profile_url(username))
+        return PublishResult(publish_id, self.profile_url(username), processing=True)
 
 
 ADAPTER = TikTokAdapter

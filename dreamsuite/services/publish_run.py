@@ -45,6 +45,8 @@ IN_JOB_WAIT = 5.0
 STUCK_AFTER = timedelta(minutes=10)
 # The reconciler leaves alone what just fell due: its own job is running or about to.
 RECONCILE_GRACE = timedelta(seconds=20)
+# A post the platform is still processing is first looked at after this (publish_check).
+FIRST_CHECK = timedelta(seconds=30)
 # A job may fire a moment before scheduled_at (clock skew between hosts): still fine.
 EARLY_GRACE = timedelta(seconds=5)
 
@@ -198,8 +200,15 @@ async def _publish_claimed(claimed: Claimed, client: httpx.AsyncClient, writer: 
             await db.run(_finish, destination_id, DS.failed, error=msg, notify=True)
         raise
     else:
-        status = await writer.finish(destination_id, DS.published, platform_post_id=result.platform_post_id,
-                                     platform_url=result.url, published_at=db.utcnow(), error="")
+        if result.processing:  # accepted; a read-only look later says when it is live (publish_check)
+            check_at = db.utcnow() + FIRST_CHECK
+            status = await writer.finish(destination_id, DS.processing, remote_id=result.platform_post_id,
+                                         platform_url=result.url, check_after=check_at, error="")
+            if status == DS.processing:
+                await enqueue_check(destination_id, check_at)
+        else:
+            status = await writer.finish(destination_id, DS.published, platform_post_id=result.platform_post_id,
+                                         platform_url=result.url, published_at=db.utcnow(), error="")
         if status == DS.published and claimed.first_comment:  # it goes out as a job of its own
             await after_publish(destination_id)
     await _announce(claimed.workspace_id, post_id=claimed.post_id, destination_id=destination_id, status=status)
@@ -244,17 +253,27 @@ def _finish(destination_id: int, status: DS, *, notify: bool = False, **values) 
     return _finish_many([(destination_id, status, notify, values)])[destination_id]
 
 
+# Where each outcome may be written from. A confirmed success also overrides the reconciler's
+# "unconfirmed" guess; a post the platform is processing ends published, failed or unconfirmed.
+FROM_STATES = {
+    DS.published: (DS.publishing, DS.unconfirmed, DS.processing),
+    DS.processing: (DS.publishing, DS.processing),
+    DS.failed: (DS.publishing, DS.processing),
+    DS.unconfirmed: (DS.publishing, DS.processing),
+}
+
+
 def _finish_many(items: list[tuple[int, DS, bool, dict]]) -> dict[int, str]:
-    """Each (destination, status, notify, values) recorded in one transaction; returns each
-    destination's resulting status. A confirmed success also overrides the reconciler's
-    "unconfirmed" guess; any other outcome applies only to a destination still publishing."""
+    """Each (destination, status, notify, values) recorded in one transaction, from the states
+    FROM_STATES allows (else whoever got there first stands); returns each destination's
+    resulting status."""
     out: dict[int, str] = {}
     posts: set[int] = set()
     with db.session() as s:
         for destination_id, status, notify, values in items:
-            from_states = [DS.publishing, DS.unconfirmed] if status == DS.published else [DS.publishing]
             got = s.execute(update(PostDestination)
-                            .where(PostDestination.id == destination_id, PostDestination.status.in_(from_states))
+                            .where(PostDestination.id == destination_id,
+                                   PostDestination.status.in_(FROM_STATES.get(status, (DS.publishing,))))
                             .values(status=status, updated_at=db.utcnow(), **values)
                             .returning(PostDestination.post_id, PostDestination.workspace_id,
                                        PostDestination.connection_id)
@@ -265,6 +284,8 @@ def _finish_many(items: list[tuple[int, DS, bool, dict]]) -> dict[int, str]:
                 continue
             post_id, workspace_id, connection_id = got
             said = values.get("error") or (values.get("platform_url") or "" if status == DS.published else "")
+            if status == DS.processing:
+                said = "Sent; the platform is still processing it"
             history(s, workspace_id, destination_id, status, said)
             if notify:
                 _tell(s, workspace_id, connection_id, status, values.get("error", ""))
@@ -351,7 +372,7 @@ def rollup_many(s: Session, post_ids: list[int]) -> dict[int, str]:
 def _post_status(statuses: list[str]) -> PostStatus:
     if not statuses:
         return PostStatus.cancelled
-    if DS.publishing in statuses or (DS.pending in statuses and len(set(statuses)) > 1):
+    if DS.publishing in statuses or DS.processing in statuses or (DS.pending in statuses and len(set(statuses)) > 1):
         return PostStatus.publishing
     if DS.pending in statuses:
         return PostStatus.scheduled
@@ -370,15 +391,17 @@ async def reconcile(now: datetime | None = None) -> int:
     Returns how many destinations it acted on.
     """
     now = now or db.utcnow()
-    stuck, due = await db.run(_reconcile_rows, now)
+    stuck, due, looks = await db.run(_reconcile_rows, now)
     acted = stuck
     for dest_id, attempts, scheduled_at in due:
         # Same id as the job that should exist: a no-op when it is still queued or deferred.
         acted += await queue.enqueue_publish(dest_id, now, attempt=attempts, due=scheduled_at)
+    for dest_id, check_after in looks:  # a post being processed whose look was lost
+        acted += await queue.enqueue_publish_check(dest_id, check_after)
     return acted
 
 
-def _reconcile_rows(now: datetime) -> tuple[int, list[tuple[int, int, datetime]]]:
+def _reconcile_rows(now: datetime) -> tuple[int, list[tuple[int, int, datetime]], list[tuple[int, datetime]]]:
     with db.session() as s:
         stuck = s.exec(select(PostDestination).where(
             PostDestination.status == DS.publishing, PostDestination.updated_at < now - STUCK_AFTER)).all()
@@ -395,7 +418,17 @@ def _reconcile_rows(now: datetime) -> tuple[int, list[tuple[int, int, datetime]]
                      .join(ScheduledPost, ScheduledPost.id == PostDestination.post_id)
                      .where(PostDestination.status == DS.pending,
                             ScheduledPost.scheduled_at <= now - RECONCILE_GRACE)).all()
-    return len(stuck), [(d, a, at) for d, a, at in due]
+        looks = s.exec(select(PostDestination.id, PostDestination.check_after)
+                       .where(PostDestination.status == DS.processing,
+                              PostDestination.check_after <= now - RECONCILE_GRACE)).all()
+    return len(stuck), [(d, a, at) for d, a, at in due], [(d, at) for d, at in looks]
+
+
+async def enqueue_check(destination_id: int, when: datetime) -> None:
+    try:
+        await queue.enqueue_publish_check(destination_id, when)
+    except Exception:  # Redis down: the reconciler enqueues a check whose time has passed
+        log.warning("could not enqueue the check of destination %s", destination_id, exc_info=True)
 
 
 def _label(conn: PlatformConnection | None) -> str:
