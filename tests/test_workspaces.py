@@ -1,0 +1,64 @@
+"""Several artists per user: listing, creating, switching and deleting workspaces."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from dreamsuite import db as dbmod
+from dreamsuite.models import Goal, Membership, Role, Workspace
+from dreamsuite.services import goals, workspaces
+from dreamsuite.services.scope import AccessDenied, Scope
+from dreamsuite.services.workspaces import WorkspaceError
+from tests.helpers import add_member, make_workspace
+
+
+def test_create_list_and_switch(db):
+    user, ws, _ = make_workspace("manager@example.com")
+    other_user, other_ws, _ = make_workspace("stranger@example.com")
+    second = workspaces.create_workspace(user.id, "  Nova   Blue ", "Europe/Paris")
+    assert (second.name, second.role, second.timezone) == ("Nova Blue", "owner", "Europe/Paris")
+    listed = workspaces.my_workspaces(user.id)
+    assert [(w.id, w.role) for w in listed] == [(ws.id, "owner"), (second.id, "owner")]
+    assert workspaces.switch_to(user.id, second.id).name == "Nova Blue"
+    with pytest.raises(AccessDenied):
+        workspaces.switch_to(user.id, other_ws.id)
+    with pytest.raises(AccessDenied):
+        workspaces.switch_to(user.id, 999_999)
+
+
+def test_member_sees_their_role(db):
+    _, ws, _ = make_workspace("owner@example.com")
+    viewer = add_member(ws.id, "viewer@example.com", Role.viewer)
+    mine = workspaces.create_workspace(viewer.user_id, "My own artist")
+    assert [(w.id, w.role) for w in workspaces.my_workspaces(viewer.user_id)] == [
+        (ws.id, "viewer"), (mine.id, "owner")]
+
+
+@pytest.mark.parametrize("name,tz", [("", "UTC"), ("   ", "UTC"), ("Ok", "Mars/Olympus")])
+def test_create_refuses_bad_input(db, name, tz):
+    user, _, _ = make_workspace("m@example.com")
+    with pytest.raises(WorkspaceError):
+        workspaces.create_workspace(user.id, name, tz)
+    assert len(workspaces.my_workspaces(user.id)) == 1
+
+
+def test_delete_needs_owner_name_and_another_workspace(db):
+    user, ws, scope = make_workspace("m@example.com")
+    with pytest.raises(WorkspaceError, match="only artist workspace"):
+        workspaces.delete_workspace(scope, ws.name)
+    second = workspaces.create_workspace(user.id, "Second")
+    scope2 = Scope(user.id, second.id, Role.owner)
+    goals.create(scope2, None, 1000)
+    editor = add_member(second.id, "e@example.com", Role.editor)
+    with pytest.raises(AccessDenied):
+        workspaces.delete_workspace(editor, "Second")
+    with pytest.raises(WorkspaceError, match="Type the workspace's name"):
+        workspaces.delete_workspace(scope2, "second-ish")
+    workspaces.delete_workspace(scope2, "Second")
+    with dbmod.session() as s:
+        assert s.get(Workspace, second.id) is None
+        assert s.exec(select(Goal).where(Goal.workspace_id == second.id)).all() == []
+        assert s.exec(select(Membership).where(Membership.workspace_id == second.id)).all() == []
+        assert s.get(Workspace, ws.id) is not None
+    assert [w.id for w in workspaces.my_workspaces(user.id)] == [ws.id]
