@@ -67,7 +67,15 @@ class ContentPost(SQLModel, table=True):
 
 class Comment(SQLModel, table=True):
     __tablename__ = "comment"
-    __table_args__ = (UniqueConstraint("workspace_id", "platform", "platform_comment_id"),)
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "platform", "platform_comment_id"),
+        # The inbox's pages: a workspace's comments in or out of the archive, by each sort.
+        Index("ix_comment_inbox_newest", "workspace_id", "archived", "posted_at", "id"),
+        Index("ix_comment_inbox_engaged", "workspace_id", "archived", "likes", "posted_at"),
+        Index("ix_comment_inbox_unanswered", "workspace_id", "archived", "replied", "posted_at"),
+        # The unread badge.
+        Index("ix_comment_inbox_unread", "workspace_id", "archived", "is_read"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     workspace_id: int = Field(foreign_key="workspace.id", index=True, ondelete="CASCADE")
     post_id: int = Field(foreign_key="content_post.id", index=True, ondelete="CASCADE")
