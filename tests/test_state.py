@@ -202,10 +202,11 @@ async def test_a_viewer_gets_a_message_not_an_exception(db, redis_url):
     ob = tab(OnboardingState, token, "/connections")
     await handler(OnboardingState, "check_login")(ob)
     await handler(OnboardingState, "connect")(ob, "sandbox")
-    assert ob.banner == "This needs the editor role; you are viewer." and ob.banner_error and ob.busy_platform == ""
+    # Connecting and disconnecting platforms are the owner's.
+    assert ob.banner == "This needs the owner role; you are viewer." and ob.banner_error and ob.busy_platform == ""
     handler(OnboardingState, "ask_disconnect")(ob, 12345, "Spotify Nova")
     await handler(OnboardingState, "disconnect")(ob)
-    assert ob.banner == "This needs the editor role; you are viewer." and ob.confirm_id == 0
+    assert ob.banner == "This needs the owner role; you are viewer." and ob.confirm_id == 0
 
 
 async def test_login_page_shows_our_message_for_a_signed_note_only(db):

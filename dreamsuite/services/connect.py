@@ -69,8 +69,8 @@ def _connectable(platform: str) -> PlatformAdapter:
 
 
 async def start_connect(scope: Scope, platform: str) -> str:
-    """The authorization URL to send the browser to."""
-    scope.require(Role.editor)
+    """The authorization URL to send the browser to (owners connect platforms)."""
+    scope.require(Role.owner)
     _connectable(platform)
     try:
         url, state, verifier = authorization_url(platform, redirect_uri(platform))
@@ -99,8 +99,8 @@ def _consume_state(platform: str, state: str, user_id: int | None) -> OAuthState
     # Checked after the delete committed: a link that reached the wrong browser is spent.
     if row.user_id != user_id:
         raise WrongBrowser()
-    with db.session() as s:  # still an editor of that workspace (a member removed meanwhile connects nothing)
-        scope_for(s, row.user_id, row.workspace_id, Role.editor)
+    with db.session() as s:  # still an owner of that workspace (a member removed meanwhile connects nothing)
+        scope_for(s, row.user_id, row.workspace_id, Role.owner)
     if row.platform != platform:
         raise ConnectError("This connection link belongs to another platform. Please start connecting again.")
     if row.expires_at < db.utcnow():

@@ -96,8 +96,8 @@ async def quotas_today(cards: list[dict]) -> dict[int, tuple[int, int]]:
 # ------------------------------------------------------------------ disconnecting
 async def disconnect(scope: Scope, connection_id: int, *, delete_history: bool = False) -> bool:
     """Ask the platform to revoke our access (where it can), forget the tokens, and keep the
-    history unless `delete_history`. True when the platform confirmed the revocation."""
-    scope.require(Role.editor)
+    history unless `delete_history`. True when the platform confirmed the revocation. Owners only."""
+    scope.require(Role.owner)
     platform, token, account = await db.run(_tokens_of, scope, connection_id)
     revoked = False
     if token:
