@@ -62,3 +62,64 @@ def test_delete_needs_owner_name_and_another_workspace(db):
         assert s.exec(select(Membership).where(Membership.workspace_id == second.id)).all() == []
         assert s.get(Workspace, ws.id) is not None
     assert [w.id for w in workspaces.my_workspaces(user.id)] == [ws.id]
+
+
+# ------------------------------------------------------------------ the switcher's state
+import dreamsuite.pages  # noqa: E402,F401  (registers the states, see tests/test_state.py)
+from tests.test_state import handler, tab  # noqa: E402
+
+
+@pytest.mark.usefixtures("close_arq_pools")
+async def test_switching_changes_the_scope_of_every_page(db, redis_url):
+    from dreamsuite.services import auth
+    from dreamsuite.state.goals import GoalsState
+    from dreamsuite.state.workspaces import WorkspaceState
+
+    user_id, first_id, token = auth.create_account("manager@example.com", "password1", "First Artist", "UTC")
+    second = workspaces.create_workspace(user_id, "Second Artist", "Europe/Paris")
+    goals.create(Scope(user_id, second.id, Role.owner), None, 5000)
+    _, stranger_ws, _ = make_workspace("stranger@example.com")
+
+    ws_state = tab(WorkspaceState, token)
+    await handler(WorkspaceState, "check_login")(ws_state)
+    assert ws_state.workspace_id == first_id
+    await handler(WorkspaceState, "load")(ws_state)
+    assert ws_state.others == [{"id": str(second.id), "name": "Second Artist", "role": "owner"}]
+
+    await handler(WorkspaceState, "switch")(ws_state, stranger_ws.id)  # not a member: nothing changes
+    assert ws_state.workspace_id == first_id
+
+    await handler(WorkspaceState, "switch")(ws_state, second.id)
+    assert (ws_state.workspace_id, ws_state.workspace_name, ws_state.workspace_pref) == (second.id, "Second Artist", str(second.id))
+    # The next page load keeps the switched workspace, and its handlers read that workspace.
+    await handler(WorkspaceState, "check_login")(ws_state)
+    assert ws_state.workspace_id == second.id
+    g = await ws_state.get_state(GoalsState)
+    await handler(GoalsState, "load")(g)
+    assert (await g._scope()).workspace_id == second.id
+
+
+@pytest.mark.usefixtures("close_arq_pools")
+async def test_new_workspace_dialog_and_delete(db, redis_url):
+    from dreamsuite.services import auth
+    from dreamsuite.state.workspaces import WorkspaceState
+
+    user_id, first_id, token = auth.create_account("manager@example.com", "password1", "First Artist", "UTC")
+    st = tab(WorkspaceState, token)
+    await handler(WorkspaceState, "check_login")(st)
+    handler(WorkspaceState, "set_new_name")(st, "")
+    await handler(WorkspaceState, "create")(st)
+    assert st.create_error and st.workspace_id == first_id
+    handler(WorkspaceState, "set_new_name")(st, "Nova Blue")
+    handler(WorkspaceState, "set_new_timezone")(st, "Europe/Berlin")
+    await handler(WorkspaceState, "create")(st)
+    assert st.workspace_name == "Nova Blue" and st.role == "owner" and st.workspace_id != first_id
+    new_id = st.workspace_id
+
+    handler(WorkspaceState, "set_delete_confirm")(st, "nope")
+    await handler(WorkspaceState, "delete_current")(st)
+    assert st.delete_error and st.workspace_id == new_id
+    handler(WorkspaceState, "set_delete_confirm")(st, "Nova Blue")
+    await handler(WorkspaceState, "delete_current")(st)
+    assert st.workspace_id == first_id
+    assert [w.id for w in workspaces.my_workspaces(user_id)] == [first_id]

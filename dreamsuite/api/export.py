@@ -56,7 +56,9 @@ async def login_of(request: Request) -> Login | None:
     token = session_token(request)
     if not token:
         return None
-    info = await db.run(auth.session_for, token)
+    # The workspace picked in the sidebar (its cookie), while the user is still a member of it.
+    picked = auth.workspace_from_cookie(request.cookies.get(auth.WORKSPACE_COOKIE, ""))
+    info = await db.run(auth.session_for, token, picked)
     if info is None or info.workspace_id is None:
         return None
     try:

@@ -16,9 +16,11 @@ import reflex as rx
 
 from dreamsuite import styles as st
 from dreamsuite.components.forms import plain_form
+from dreamsuite.components.workspace_switcher import create_workspace_dialog, workspace_switcher
 from dreamsuite.state.account import FormPageState
 from dreamsuite.state.auth import LOGOUT_FORM, AuthState
 from dreamsuite.state.notifications import NotificationState as N
+from dreamsuite.state.workspaces import WorkspaceState
 
 NAV = [
     ("Dashboard", "/dashboard", "layout-dashboard"),
@@ -154,15 +156,7 @@ def _account_block() -> rx.Component:
 
 
 def _workspace_block() -> rx.Component:
-    return rx.vstack(
-        rx.text("Workspace", size=st.size_xs, color=st.text_faint),
-        rx.text(AuthState.workspace_name, weight="bold", size=st.size_md, style=st.ellipsis,
-                title=AuthState.workspace_name,
-                data_testid="workspace-name"),
-        spacing="0",
-        width="100%",
-        min_width="0",
-    )
+    return workspace_switcher()
 
 
 def nav_links() -> rx.Component:
@@ -247,11 +241,12 @@ def template(
 ) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
     def decorator(page_content: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
         @rx.page(route=route, title=f"{title} · Dream Suite",
-                 on_load=[AuthState.check_login, N.load, *(on_load or [])])
+                 on_load=[AuthState.check_login, N.load, WorkspaceState.load, *(on_load or [])])
         def page() -> rx.Component:
             return rx.flex(
                 sidebar(),
                 topbar(),
+                create_workspace_dialog(),
                 rx.box(
                     rx.cond(
                         AuthState.is_logged_in,

@@ -2,6 +2,7 @@ import reflex as rx
 
 from dreamsuite import styles as st
 from dreamsuite.components.api_settings import api_settings_section
+from dreamsuite.components.workspace_switcher import delete_workspace_card
 from dreamsuite.components.forms import plain_form
 from dreamsuite.components.layout import template
 from dreamsuite.state.account import AccountState as S
@@ -71,6 +72,7 @@ def account() -> rx.Component:
             **st.narrow_card,
         ),
         api_settings_section(),
+        delete_workspace_card(),
         spacing=st.gap_lg,
         width="100%",
     )

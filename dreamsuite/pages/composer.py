@@ -6,6 +6,7 @@ from dreamsuite.components.cards import empty_state, status_badge
 from dreamsuite.components.composer_preview import previews
 from dreamsuite.components.layout import main_and_side, template
 from dreamsuite.components.media_picker import chosen_media, picker_dialog
+from dreamsuite.components.role_note import role_note
 from dreamsuite.state.composer import ComposerState as S
 
 
@@ -103,9 +104,9 @@ def _post(p) -> rx.Component:
                 rx.text(p.when, size=st.size_sm, weight="medium", data_testid="post-when"),
                 rx.cond(p.media_count > 0, rx.badge(rx.icon("image", size=12), p.media_count, **st.badge_muted)),
                 rx.spacer(),
-                rx.cond(p.editable, rx.link(rx.button("Edit", size="1", variant="soft"),
+                rx.cond(p.editable & S.can_edit, rx.link(rx.button("Edit", size="1", variant="soft"),
                                             href="/composer?post=" + p.id.to_string(), data_testid="post-edit")),
-                rx.cond(p.cancellable, rx.button("Cancel", size="1", variant="ghost", color_scheme="red",
+                rx.cond(p.cancellable & S.can_edit, rx.button("Cancel", size="1", variant="ghost", color_scheme="red",
                                                  on_click=S.cancel(p.id))),
                 align="center", width="100%", spacing=st.gap_sm,
             ),
@@ -123,7 +124,8 @@ def _post(p) -> rx.Component:
 def composer() -> rx.Component:
     return rx.vstack(
         picker_dialog(),
-        main_and_side(_form(), previews()),
+        role_note(S.can_edit),
+        rx.cond(S.can_edit, main_and_side(_form(), previews())),
         rx.heading("Scheduled posts and drafts", size=st.size_xl, padding_top=st.space_sm),
         rx.cond(
             S.posts.length() > 0,

@@ -4,6 +4,7 @@ from dreamsuite import styles as st
 from dreamsuite.components.cards import status_badge
 from dreamsuite.components.confirm import confirm_dialog
 from dreamsuite.components.layout import template
+from dreamsuite.components.role_note import NOT_OWNER, owner_only, role_note
 from dreamsuite.state.auth import AuthState
 from dreamsuite.state.connections import ConnectionsState as S
 
@@ -53,13 +54,14 @@ def _account(c, a) -> rx.Component:
             rx.cond(
                 a.can_sync,
                 rx.button(rx.icon("refresh-cw", size=st.icon_xs), "Sync now", size="2", variant="soft",
-                          loading=a.syncing, on_click=S.sync_now(a.connection_id), data_testid=f"sync-{c.name}"),
+                          loading=a.syncing, on_click=S.sync_now(a.connection_id), disabled=~S.can_edit,
+                          data_testid=f"sync-{c.name}"),
                 rx.button(rx.icon("plug", size=st.icon_xs), "Reconnect", size="2", on_click=S.connect(c.name),
-                          data_testid=f"reconnect-{c.name}"),
+                          **owner_only(S.is_owner), data_testid=f"reconnect-{c.name}"),
             ),
             rx.button("Disconnect", size="2", variant="ghost", color_scheme="gray",
                       on_click=S.ask_disconnect(a.connection_id, c.label + " " + a.username),
-                      data_testid=f"disconnect-{c.name}"),
+                      **owner_only(S.is_owner), data_testid=f"disconnect-{c.name}"),
             spacing=st.gap_sm, wrap="wrap",
         ),
         spacing=st.gap_sm,
@@ -75,14 +77,16 @@ def _action(c) -> rx.Component:
         rx.vstack(
             rx.foreach(c.accounts, lambda a: _account(c, a)),
             rx.cond(c.connectable, rx.button(rx.icon("plus", size=st.icon_xs), "Add another account", size="1",
-                                             variant="ghost", on_click=S.connect(c.name))),
+                                             variant="ghost", on_click=S.connect(c.name),
+                                             **owner_only(S.is_owner))),
             width="100%", spacing=st.gap_sm,
         ),
         rx.cond(
             c.connectable & c.has_api,
             rx.button(rx.icon("plug", size=st.icon_xs), "Connect", size="2",
                       loading=S.busy_platform == c.name,
-                      on_click=S.connect(c.name), data_testid=f"connect-{c.name}"),
+                      on_click=S.connect(c.name), **owner_only(S.is_owner),
+                      data_testid=f"connect-{c.name}"),
         ),
     )
 
@@ -139,6 +143,7 @@ def connections() -> rx.Component:
     return rx.vstack(
         _banner(),
         _confirm(),
+        role_note(S.is_owner, NOT_OWNER),
         rx.text(
             "Connect the platforms you use. Dream Suite reads your numbers once a day — never your "
             "messages — and only posts what you schedule.",

@@ -33,6 +33,8 @@ from dreamsuite.settings import get_settings
 
 # The login cookie (HttpOnly, set only by our HTTP routes; see dreamsuite/api/security.py).
 SESSION_COOKIE = "ds_session"
+# The artist workspace picked last in this browser (a preference: membership is checked on use).
+WORKSPACE_COOKIE = "ds_workspace"
 MIN_PASSWORD = 8
 # argon2 time grows with the input: a megabyte "password" is a cheap way to burn our CPU.
 MAX_PASSWORD = 1000
@@ -148,6 +150,12 @@ def token_from_cookie_header(header: str) -> str:
     return ""
 
 
+def workspace_from_cookie(value: str) -> int | None:
+    """The workspace id a ds_workspace cookie names, None if it names none."""
+    value = (value or "").strip().strip('"')
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
 def _new_session(s: Session, user_id: int) -> str:
     token = urlsafe_token()
     expires = db.utcnow() + timedelta(days=get_settings().session_days)
@@ -195,19 +203,21 @@ def _live_session(s: Session, token: str) -> AuthSession | None:
     return sess
 
 
-def session_for(token: str) -> SessionInfo | None:
-    """The logged-in user and their (first) workspace, or None if the token is unknown/expired."""
+def session_for(token: str, workspace_id: int | None = None) -> SessionInfo | None:
+    """The logged-in user and their workspace, or None if the token is unknown/expired.
+
+    The workspace is `workspace_id` (the one the tab switched to) while the user is a member of
+    it, else their first one."""
     with db.session() as s:
         sess = _live_session(s, token)
         user = s.get(User, sess.user_id) if sess else None
         if user is None:
             return None
-        row = s.exec(
-            select(Membership, Workspace)
-            .join(Workspace, Workspace.id == Membership.workspace_id)
-            .where(Membership.user_id == user.id)
-            .order_by(Membership.id)
-        ).first()
+        mine = (select(Membership, Workspace)
+                .join(Workspace, Workspace.id == Membership.workspace_id)
+                .where(Membership.user_id == user.id))
+        row = s.exec(mine.where(Membership.workspace_id == workspace_id)).first() if workspace_id else None
+        row = row or s.exec(mine.order_by(Membership.id)).first()
         membership, ws = row if row else (None, None)
         return SessionInfo(
             session_id=sess.id, user_id=user.id, email=user.email, name=user.name, timezone=user.timezone,

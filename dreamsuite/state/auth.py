@@ -24,6 +24,8 @@ from dreamsuite.services.scope import Scope
 
 # The classes of the logout forms (components/layout.py, pages/account.py).
 LOGOUT_FORM, LOGOUT_EVERYWHERE_FORM = "logout-form", "logout-everywhere-form"
+# The artist workspace last picked in this browser (auth.WORKSPACE_COOKIE): only a preference,
+# the membership is checked at every use.
 
 
 def to_login_page():
@@ -39,6 +41,9 @@ class AuthState(rx.State):
     workspace_id: int = 0
     workspace_name: str = ""
     role: str = ""
+    # The workspace picked in the sidebar, kept in a cookie so a new tab and the HTTP routes
+    # (exports, media thumbnails) work in it too; "" means the user's first workspace.
+    workspace_pref: str = rx.Cookie("", name=auth.WORKSPACE_COOKIE, path="/", same_site="lax")
     # The login this state tree belongs to (AuthSession.id); 0 before the first check.
     _session_id: int = 0
     # Set when the states were reset under a loaded page: it still holds the old login's values.
@@ -51,6 +56,17 @@ class AuthState(rx.State):
     @rx.var
     def can_edit(self) -> bool:
         return self.role in (Role.owner, Role.editor)
+
+    @rx.var
+    def is_owner(self) -> bool:
+        return self.role == Role.owner
+
+    @rx.var
+    def role_reason(self) -> str:
+        """Why controls are disabled for this role ("" when they are not)."""
+        if self.role == Role.viewer:
+            return "You are a viewer of this workspace: you can read everything, not change it."
+        return ""
 
     @rx.var
     def current_path(self) -> str:
@@ -85,7 +101,8 @@ class AuthState(rx.State):
         return rx.call_script("window.location.reload()") if await self._take_stale() else None
 
     async def _load_session(self) -> bool:
-        info = await db.run(auth.session_for, self._token())
+        wanted = self.workspace_id or auth.workspace_from_cookie(self.workspace_pref)
+        info = await db.run(auth.session_for, self._token(), wanted)
         if info is None or info.workspace_id is None:
             await self._forget_login()
             return False
