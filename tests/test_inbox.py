@@ -127,8 +127,13 @@ def test_pages_cover_every_comment_once_with_the_total(db):
     post = _post(ws.id, "tiktok", "t1", "clip")
     at = datetime(2026, 5, 1, tzinfo=UTC)
     # Equal times and likes: the order must still be total so pages neither repeat nor skip.
-    made = [_comment(ws.id, post, "tiktok", f"k{i}", f"n°{i}", at + timedelta(minutes=i // 3), likes=i % 4)
-            for i in range(23)]
+    made = [_comment(ws.id, post, "tiktok", f"k{i}", f"n°{i}", at + timedelta(minutes=i // 3), likes=i % 4,
+                     replied=i % 5 == 0) for i in range(23)]
+    # What each sort means, worked out here: (key, id) descending for newest, etc.
+    newest = sorted(made, key=lambda c: (made.index(c) // 3, c), reverse=True)
+    expected = {"newest": newest,
+                "engaged": sorted(newest, key=lambda c: made.index(c) % 4, reverse=True),
+                "unanswered": sorted(newest, key=lambda c: made.index(c) % 5 == 0)}
     for sort in inbox.SORTS:
         seen = []
         for n in range(1, 5):
@@ -136,7 +141,7 @@ def test_pages_cover_every_comment_once_with_the_total(db):
             assert (page.total, page.pages) == (23, 3)
             seen += _ids(page)
         # Pages past the end show the last page again.
-        assert len(set(seen[:23])) == 23 and sorted(seen[:23]) == sorted(made) and seen[23:] == seen[20:23]
+        assert seen[:23] == expected[sort] and seen[23:] == seen[20:23]
     assert inbox.list_comments(owner, page=0, per_page=10).page == 1
 
 

@@ -17,7 +17,7 @@ depends_on: Union[str, Sequence[str], None] = None
 INDEXES = {
     'ix_comment_inbox_newest': ['workspace_id', 'archived', 'posted_at', 'id'],
     'ix_comment_inbox_engaged': ['workspace_id', 'archived', 'likes', 'posted_at'],
-    'ix_comment_inbox_unanswered': ['workspace_id', 'archived', 'replied', 'posted_at'],
+    'ix_comment_inbox_unanswered': ['workspace_id', 'archived', 'replied', 'posted_at', 'id'],
     'ix_comment_inbox_unread': ['workspace_id', 'archived', 'is_read'],
 }
 

@@ -72,7 +72,7 @@ class Comment(SQLModel, table=True):
         # The inbox's pages: a workspace's comments in or out of the archive, by each sort.
         Index("ix_comment_inbox_newest", "workspace_id", "archived", "posted_at", "id"),
         Index("ix_comment_inbox_engaged", "workspace_id", "archived", "likes", "posted_at"),
-        Index("ix_comment_inbox_unanswered", "workspace_id", "archived", "replied", "posted_at"),
+        Index("ix_comment_inbox_unanswered", "workspace_id", "archived", "replied", "posted_at", "id"),
         # The unread badge.
         Index("ix_comment_inbox_unread", "workspace_id", "archived", "is_read"),
     )
