@@ -1,0 +1,195 @@
+"""The role matrix: for every service function that changes a workspace, who may call it.
+
+One artist workspace (A) has an owner, an editor and a viewer; a user of another workspace (B,
+"stranger") tries the same things on A's rows with A's ids. Each row of MATRIX names an action
+and the roles allowed to do it. An allowed call succeeds; a refused one raises AccessDenied for
+a member whose role is too low, and for the stranger a refusal of ours (NotFound, or the
+service's own "not in this workspace") that names nothing of A. Either way a refused call leaves
+every row of workspace A as it was.
+
+Viewers read. Editors also compose, schedule, reschedule, cancel, upload, sync, set goals, act on
+insights and set queue times. Owners also connect and disconnect platforms, manage API tokens and
+webhooks, and delete the workspace. Dismissing an insight and marking it read are reading
+(viewers may).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Callable
+
+import pytest
+from sqlmodel import select
+
+from dreamsuite import db as dbmod
+from dreamsuite.models import ALL_MODELS, Insight, Membership, Role, Workspace
+from dreamsuite.services import (
+    api_tokens, calendar, connect, connections, goals, insights, media, post_import, publish, queue_slots, sync,
+    webhooks, workspaces,
+)
+from dreamsuite.services.errors import UserError
+from dreamsuite.services.scope import AccessDenied, Scope, scope_for
+from dreamsuite.settings import get_settings
+from tests.helpers import add_member, connect_sandbox, make_workspace
+from tests.media_files import picture
+
+pytestmark = [pytest.mark.db, pytest.mark.usefixtures("close_arq_pools")]
+
+O, E, V, X = "owner", "editor", "viewer", "stranger"
+ALL_MEMBERS = {O, E, V}
+EDITORS = {O, E}
+OWNERS = {O}
+SECRET = "A's unannounced single"
+
+
+def _later(hours: float) -> datetime:
+    return (datetime.utcnow() + timedelta(hours=hours)).replace(microsecond=0, second=0)
+
+
+@dataclass
+class World:
+    a: Scope  # A's owner
+    scopes: dict[str, Scope]
+    ws_name: str
+    conn: int
+    post: int
+    asset: int
+    goal: int
+    insight: int
+    slot: int
+    token: int
+    hook: int
+
+
+@pytest.fixture
+async def world(db, redis_url, sandbox_url, tmp_path, monkeypatch) -> World:
+    monkeypatch.setenv("MEDIA_DIR", str(tmp_path / "media"))
+    get_settings.cache_clear()
+    owner_user, ws, owner = make_workspace("owner@a.example")
+    conn = await connect_sandbox(owner)
+    editor = add_member(ws.id, "editor@a.example", Role.editor)
+    viewer = add_member(ws.id, "viewer@a.example", Role.viewer)
+    _, _, stranger = make_workspace("stranger@b.example")
+    # The owner manages another artist too, so deleting A is not deleting their last workspace.
+    workspaces.create_workspace(owner_user.id, "Another artist")
+    post = await publish.schedule_post(owner, SECRET, [conn], _later(2), "UTC")
+    asset = media.upload(owner, "a-cover.png", picture())
+    goal = goals.create(owner, None, 1000)
+    with dbmod.session() as s:
+        row = Insight(workspace_id=ws.id, type="growth", title="A grew", message="Up 10%.", dedupe_key="a",
+                      expires_at=dbmod.utcnow() + timedelta(days=7))
+        s.add(row)
+        s.flush()
+        insight = row.id
+    slot = queue_slots.add_slot(owner, 1, 18 * 60)["id"]
+    token = api_tokens.create(owner, "CI", "read")[0]["id"]
+    hook = webhooks.register(owner, "http://localhost:9/hooks/a", ["post.published"])[0]["id"]
+    return World(owner, {O: owner, E: editor, V: viewer, X: stranger}, ws.name, conn, post.id, asset["id"],
+                 goal, insight, slot, token, hook)
+
+
+def snapshot(workspace_id: int) -> dict[str, list[dict[str, Any]]]:
+    """Every row of the workspace, table by table (what a refused call must leave alone)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    with dbmod.session() as s:
+        out["workspace"] = [w.model_dump() for w in s.exec(select(Workspace).where(Workspace.id == workspace_id))]
+        for model in ALL_MODELS:
+            if model is not Workspace and "workspace_id" in model.model_fields:
+                rows = s.exec(select(model).where(model.workspace_id == workspace_id)
+                              .order_by(model.id)).all()
+                out[model.__tablename__] = [r.model_dump() for r in rows]
+    return out
+
+
+# ------------------------------------------------------------------ the actions
+async def _maybe(value):
+    return await value if hasattr(value, "__await__") else value
+
+
+def _csv(w: World) -> bytes:
+    return (f"text,scheduled_at,accounts\r\nImported,{_later(5).isoformat()}Z,{w.conn}\r\n").encode()
+
+
+# name: (call(scope, world), roles allowed, whether A's data visibly changes when allowed,
+#        whether the stranger tries A's ids (True) or first needs a scope in A (False))
+ACTIONS: dict[str, tuple[Callable[[Scope, World], Any], set[str], bool, bool]] = {
+    "schedule post": (lambda s, w: publish.schedule_post(s, "New", [w.conn], _later(3), "UTC"), EDITORS, True, True),
+    "update post": (lambda s, w: publish.update_post(s, w.post, "Changed", [w.conn], _later(4), "UTC"),
+                    EDITORS, True, True),
+    "cancel post": (lambda s, w: publish.cancel_post(s, w.post), EDITORS, True, True),
+    "calendar reschedule": (lambda s, w: calendar.reschedule(s, w.post, _later(6)), EDITORS, True, True),
+    "calendar cancel": (lambda s, w: calendar.cancel(s, w.post), EDITORS, True, True),
+    "import posts": (lambda s, w: post_import.import_posts(s, _csv(w), "p.csv"), EDITORS, True, True),
+    "media upload": (lambda s, w: media.upload(s, "new.png", picture(color=(1, 2, 3))), EDITORS, True, False),
+    "media delete": (lambda s, w: media.delete(s, w.asset), EDITORS, True, True),
+    "connect platform": (lambda s, w: connect.start_connect(s, "sandbox"), OWNERS, True, False),
+    "disconnect platform": (lambda s, w: connections.disconnect(s, w.conn), OWNERS, True, True),
+    "sync now": (lambda s, w: sync.request_sync(s, w.conn), EDITORS, False, True),
+    "goal create": (lambda s, w: goals.create(s, None, 5000), EDITORS, True, False),
+    "goal update": (lambda s, w: goals.update(s, w.goal, 9000, None), EDITORS, True, True),
+    "goal archive": (lambda s, w: goals.archive(s, w.goal), EDITORS, True, True),
+    "insight act on": (lambda s, w: insights.act_on(s, w.insight), EDITORS, True, True),
+    "insight dismiss": (lambda s, w: insights.dismiss(s, w.insight), ALL_MEMBERS, True, True),
+    "insight mark read": (lambda s, w: insights.mark_read(s, w.insight), ALL_MEMBERS, True, True),
+    "queue slot add": (lambda s, w: queue_slots.add_slot(s, 3, 9 * 60), EDITORS, True, False),
+    "queue slot remove": (lambda s, w: queue_slots.remove_slot(s, w.slot), EDITORS, True, True),
+    "api token create": (lambda s, w: api_tokens.create(s, "New", "write"), OWNERS, True, False),
+    "api token revoke": (lambda s, w: api_tokens.revoke(s, w.token), OWNERS, True, True),
+    "webhook register": (lambda s, w: webhooks.register(s, "http://localhost:9/hooks/b", ["post.failed"]),
+                         OWNERS, True, False),
+    "webhook delete": (lambda s, w: webhooks.delete_webhook(s, w.hook), OWNERS, True, True),
+    "workspace delete": (lambda s, w: workspaces.delete_workspace(s, w.ws_name), OWNERS, True, True),
+}
+
+MATRIX = [pytest.param(action, role, role in ACTIONS[action][1], id=f"{action}-{role}")
+          for action in ACTIONS for role in (O, E, V, X)]
+
+
+def test_the_matrix_reads_as_the_issue_says():
+    """The table itself: what each role may do."""
+    allowed = {role: sorted(a for a, (_, roles, _, _) in ACTIONS.items() if role in roles) for role in (O, E, V, X)}
+    assert allowed[O] == sorted(ACTIONS)
+    assert allowed[X] == []
+    assert allowed[V] == ["insight dismiss", "insight mark read"]
+    assert set(allowed[O]) - set(allowed[E]) == {
+        "connect platform", "disconnect platform", "api token create", "api token revoke", "webhook register",
+        "webhook delete", "workspace delete"}
+
+
+@pytest.mark.parametrize("action,role,allowed", MATRIX)
+async def test_role_matrix(world: World, action: str, role: str, allowed: bool):
+    call, _, changes, stranger_uses_ids = ACTIONS[action]
+    ws_id = world.a.workspace_id
+    before = snapshot(ws_id)
+    if role == X and not stranger_uses_ids:
+        # Nothing of A to point at: the stranger cannot even get a scope in A.
+        with dbmod.session() as s, pytest.raises(AccessDenied):
+            scope_for(s, world.scopes[X].user_id, ws_id)
+        assert snapshot(ws_id) == before
+        return
+    scope = world.scopes[role]
+    if allowed:
+        await _maybe(call(scope, world))
+        if changes:
+            assert snapshot(ws_id) != before
+        return
+    with pytest.raises(UserError) as refused:
+        await _maybe(call(scope, world))
+    if role == X:
+        assert not isinstance(refused.value, AccessDenied) or "member" in refused.value.message
+        for secret in (SECRET, "a-cover.png", world.ws_name):
+            assert secret not in refused.value.message  # never a leak of A's data
+    else:
+        assert isinstance(refused.value, AccessDenied), refused.value
+    assert snapshot(ws_id) == before
+
+
+async def test_a_stranger_cannot_switch_into_or_delete_another_workspace(world: World):
+    stranger = world.scopes[X]
+    with pytest.raises(AccessDenied):
+        workspaces.switch_to(stranger.user_id, world.a.workspace_id)
+    forged = Scope(stranger.user_id, world.a.workspace_id, Role.owner)  # a scope never issued
+    with dbmod.session() as s:
+        assert s.exec(select(Membership).where(Membership.user_id == forged.user_id,
+                                               Membership.workspace_id == forged.workspace_id)).first() is None
