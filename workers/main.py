@@ -14,7 +14,7 @@ from dreamsuite import db, queue
 from dreamsuite.settings import get_settings
 from dreamsuite.services import sync, tokens
 from dreamsuite.services.first_comment import JOB_TIMEOUT as FIRST_COMMENT_TIMEOUT
-from workers import analyse, collect, first_comment, maintenance, publish, webhooks
+from workers import analyse, collect, first_comment, inbox, maintenance, publish, webhooks
 
 # Job ids dedupe only while the job or its result exists. Kept collect results outlive a day
 # so the daily `collect:<connection>:<date>` id cannot run twice on the same date (a
@@ -62,6 +62,8 @@ class WorkerSettings:
         # Re-run after an interruption, the comment's claim sends it only if nothing went out.
         func(first_comment.first_comment, name="first_comment", max_tries=3,
              timeout=FIRST_COMMENT_TIMEOUT, keep_result=FIRST_COMMENT_KEEP_RESULT),
+        # A reply from the inbox: its claim (pending → sending) lets a re-run send only if nothing went out.
+        func(inbox.inbox_reply_job, name="inbox_reply", max_tries=3, timeout=120, keep_result=24 * 3600),
         # One try per job (ids webhook:<delivery>:<try>); the database claim keeps two from overlapping.
         func(webhooks.deliver_webhook, name="deliver_webhook", max_tries=1, timeout=60, keep_result=0),
     ]

@@ -10,6 +10,7 @@ from dreamsuite.models.connection import (
     SyncRun,
     SyncStatus,
 )
+from dreamsuite.models.inbox import CommentReply
 from dreamsuite.models.insight import (
     PRIORITY_RANK,
     FollowerAnomaly,
@@ -41,6 +42,7 @@ ALL_MODELS = [
     Notification,
     Insight, Goal, XpEvent, StoredForecast, FollowerAnomaly,
     ApiToken, Webhook, WebhookDelivery,
+    CommentReply,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [
