@@ -193,3 +193,165 @@ async def test_a_stranger_cannot_switch_into_or_delete_another_workspace(world: 
     with dbmod.session() as s:
         assert s.exec(select(Membership).where(Membership.user_id == forged.user_id,
                                                Membership.workspace_id == forged.workspace_id)).first() is None
+
+
+# ------------------------------------------------------------------ the HTTP routes that change things
+APP = "http://app.test"
+V1 = APP + "/api/v1"
+
+
+@pytest.fixture
+def app_origin(monkeypatch):
+    monkeypatch.setenv("APP_URL", APP)
+    get_settings.cache_clear()
+    yield APP
+    get_settings.cache_clear()
+
+
+def _http(cookies: dict[str, str] | None = None, headers: dict[str, str] | None = None):
+    import httpx
+
+    from dreamsuite.api import create_api
+
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=create_api()), base_url=APP,
+                             cookies=cookies or {}, headers=headers or {})
+
+
+IMPORT_ROUTE = [pytest.param(role, status, id=role) for role, status in
+                ((O, 201), (E, 201), (V, 403), (X, 422))]
+
+
+@pytest.mark.parametrize("role,status", IMPORT_ROUTE)
+async def test_import_route_by_role(world: World, app_origin, role: str, status: int):
+    """POST /import/posts with the login cookie of each role. The stranger also sends the cookie that
+    picks workspace A: it is only a preference, so they import into their own workspace, where A's
+    account ids are unknown (422), and A is untouched."""
+    from dreamsuite.services import auth
+
+    before = snapshot(world.a.workspace_id)
+    cookies = {auth.SESSION_COOKIE: auth.new_session(world.scopes[role].user_id),
+               auth.WORKSPACE_COOKIE: str(world.a.workspace_id)}
+    async with _http(cookies, {"origin": APP}) as c:
+        r = await c.post("/import/posts", files={"file": ("p.csv", _csv(world), "text/csv")})
+    assert r.status_code == status, r.text
+    if status == 201:
+        assert snapshot(world.a.workspace_id) != before
+    else:
+        assert snapshot(world.a.workspace_id) == before
+        assert SECRET not in r.text
+
+
+async def test_the_workspace_cookie_picks_a_workspace_of_the_login(world: World, app_origin):
+    """A manager's second artist: with its cookie the import lands there, not in the first."""
+    from dreamsuite.services import auth
+
+    other = next(w for w in workspaces.my_workspaces(world.a.user_id) if w.id != world.a.workspace_id)
+    before = snapshot(world.a.workspace_id)
+    cookies = {auth.SESSION_COOKIE: auth.new_session(world.a.user_id), auth.WORKSPACE_COOKIE: str(other.id)}
+    body = f"text,scheduled_at\r\nDraft idea,{_later(5).isoformat()}Z\r\n".encode()
+    async with _http(cookies, {"origin": APP}) as c:
+        r = await c.post("/import/posts", params={"dry_run": "1"}, files={"file": ("p.csv", body, "text/csv")})
+    assert r.status_code == 200 and snapshot(world.a.workspace_id) == before
+    # The account of workspace A is not an account of the other workspace.
+    async with _http(cookies, {"origin": APP}) as c:
+        r = await c.post("/import/posts", files={"file": ("p.csv", _csv(world), "text/csv")})
+    assert r.status_code == 422 and snapshot(world.a.workspace_id) == before
+
+
+def _token_of(world: World, role: str, token_scope: str = "write") -> str:
+    """A token acting for `role`: made by A's owner and held by that member (as if they made it when
+    they were owner); the stranger's token is their own workspace's."""
+    from sqlalchemy import update
+
+    from dreamsuite.models import ApiToken
+
+    if role == X:
+        return api_tokens.create(world.scopes[X], "theirs", token_scope)[1]
+    row, secret = api_tokens.create(world.a, f"{role} token", token_scope)
+    with dbmod.session() as s:
+        s.exec(update(ApiToken).where(ApiToken.id == row["id"]).values(created_by=world.scopes[role].user_id))
+    return secret
+
+
+V1_WRITES = {
+    "create": lambda c, w: c.post("/posts", json={"content": "From a script", "account_ids": [w.conn],
+                                                  "scheduled_at": _later(7).isoformat() + "Z"}),
+    "update": lambda c, w: c.patch(f"/posts/{w.post}", json={"content": "Edited by a script"}),
+    "cancel": lambda c, w: c.delete(f"/posts/{w.post}"),
+}
+V1_MATRIX = [pytest.param(call, role, scope, id=f"{call}-{role}-{scope}")
+             for call in V1_WRITES for role, scope in ((O, "write"), (E, "write"), (V, "write"), (O, "read"),
+                                                       (X, "write"))]
+
+
+@pytest.mark.parametrize("call,role,token_scope", V1_MATRIX)
+async def test_api_v1_writes_by_token_role(world: World, call: str, role: str, token_scope: str):
+    headers = {"Authorization": f"Bearer {_token_of(world, role, token_scope)}"}
+    before = snapshot(world.a.workspace_id)
+    async with _http(headers=headers) as c:
+        c.base_url = V1
+        r = await V1_WRITES[call](c, world)
+    if role in EDITORS and token_scope == "write":
+        assert r.status_code in (200, 201), r.text
+        return
+    if role == X:
+        assert r.status_code in (404, 422), r.text  # A's ids are nothing to them
+    else:
+        assert r.status_code == 403 and r.json()["error"] == "insufficient_scope", r.text
+    assert SECRET not in r.text
+    snap = snapshot(world.a.workspace_id)
+    for table in ("api_token",):  # using a token notes when it was last used
+        snap.pop(table), before.pop(table)
+    assert snap == before
+
+
+# ------------------------------------------------------------------ state handlers of two pages
+import dreamsuite.pages  # noqa: E402,F401  (registers the states, see tests/test_state.py)
+from tests.test_state import handler, tab  # noqa: E402
+
+STATE_MATRIX = [pytest.param(role, id=role) for role in (O, E, V, X)]
+
+
+async def _tab_for(world: World, role: str, cls):
+    from dreamsuite.services import auth
+
+    st = tab(cls, auth.new_session(world.scopes[role].user_id))
+    await handler(cls, "check_login")(st)
+    if role == X:  # a forged event: the stranger's tab claims workspace A
+        st.workspace_id = world.a.workspace_id
+    return st
+
+
+@pytest.mark.parametrize("role", STATE_MATRIX)
+async def test_goals_page_create_by_role(world: World, role: str):
+    from dreamsuite.state.goals import GoalsState
+
+    before = snapshot(world.a.workspace_id)
+    st = await _tab_for(world, role, GoalsState)
+    st.new_platform, st.new_target = "all", "25000"
+    try:
+        await handler(GoalsState, "create")(st)
+    except AccessDenied:
+        assert role == X
+    if role in EDITORS:
+        assert st.form_ok == "Goal saved." and snapshot(world.a.workspace_id) != before
+    else:
+        assert st.form_ok == "" and snapshot(world.a.workspace_id) == before
+        if role == V:
+            assert st.form_error == "This needs the editor role; you are viewer."
+
+
+@pytest.mark.parametrize("role", STATE_MATRIX)
+async def test_account_page_api_token_by_role(world: World, role: str):
+    from dreamsuite.state.api_settings import ApiSettingsState
+
+    before = snapshot(world.a.workspace_id)
+    st = await _tab_for(world, role, ApiSettingsState)
+    try:
+        await handler(ApiSettingsState, "create_token")(st, {"name": "deploy"})
+    except AccessDenied:
+        assert role == X
+    if role == O:
+        assert st.new_secret and snapshot(world.a.workspace_id) != before
+    else:
+        assert st.new_secret == "" and snapshot(world.a.workspace_id) == before
