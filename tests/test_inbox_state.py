@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import update
+from sqlmodel import select
 
 from dreamsuite import db as dbmod
 from dreamsuite.models import Comment, ContentPost, Membership, Role
@@ -124,3 +125,26 @@ async def test_new_comments_after_a_sync_appear(db, redis_url):
     assert st.total == 1
     await st._on_event({"kind": "sync", "status": "success", "counts": {"comments": 2}})
     assert st.total == 3 and "tiktok" in [c[0] for c in st.platform_choices]
+
+
+async def test_reply_from_the_page_is_queued_and_platforms_without_replies_say_so(db, redis_url):
+    from dreamsuite.models import CommentReply
+
+    ws_id, token = _artist()
+    _seed(ws_id, 1, "x", "drop the date <b>pls</b>")
+    _seed(ws_id, 1, "youtube", "yt comment", start=10)
+    st = await _page(token)
+    by_platform = {c.platform: c for c in st.items}
+    assert by_platform["x"].can_reply and by_platform["x"].no_reply == ""
+    assert not by_platform["youtube"].can_reply
+    assert by_platform["youtube"].no_reply == "YouTube replies cannot be sent from here yet: reply in the YouTube app."
+    handler(InboxState, "open_reply")(st, by_platform["x"].id)
+    handler(InboxState, "set_reply_text")(st, "   ")
+    await handler(InboxState, "send_reply")(st)
+    assert st.notice_error and st.replying_to == by_platform["x"].id  # nothing stored
+    handler(InboxState, "set_reply_text")(st, "Friday!")
+    await handler(InboxState, "send_reply")(st)
+    assert not st.notice_error and st.replying_to == 0
+    assert {c.platform: c.reply_status for c in st.items}["x"] == "Reply queued…"
+    with dbmod.session() as s:
+        assert [(r.text, r.status) for r in s.exec(select(CommentReply)).all()] == [("Friday!", "pending")]

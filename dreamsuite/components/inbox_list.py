@@ -118,15 +118,44 @@ def comment_row(c) -> rx.Component:
                                 word_break="break-word", data_testid="inbox-post-link"),
                         rx.text(c.post_caption, size=st.size_xs, color=st.text_muted, word_break="break-word")),
                 rx.spacer(),
+                rx.cond(S.can_edit & c.can_reply & (S.replying_to != c.id),
+                        rx.button(rx.icon("reply", size=st.icon_xs), "Reply", size="1", variant="ghost",
+                                  on_click=S.open_reply(c.id), data_testid="inbox-reply-open")),
                 rx.cond(S.can_edit & ~c.is_read,
                         rx.button("Mark read", size="1", variant="ghost", on_click=S.mark_one_read(c.id),
                                   data_testid="inbox-mark-one")),
                 align="center", spacing=st.gap_xs, wrap="wrap", width="100%",
             ),
+            _reply(c),
             spacing=st.gap_xs, width="100%",
         ),
         align="start", spacing=st.gap_md, width="100%", padding_y=st.space_md, border_bottom=st.divider,
         key=c.id, data_testid="inbox-comment",
+    )
+
+
+def _reply(c) -> rx.Component:
+    return rx.fragment(
+        rx.cond(c.reply_status != "",
+                rx.text(c.reply_status, size=st.size_xs, color=rx.cond(c.reply_error, st.text_danger, st.text_muted),
+                        data_testid="inbox-reply-status")),
+        rx.cond(S.can_edit & ~c.can_reply,
+                rx.text(c.no_reply, size=st.size_xs, color=st.text_faint, data_testid="inbox-no-reply")),
+        rx.cond(
+            S.replying_to == c.id,
+            rx.vstack(
+                rx.text_area(value=S.reply_text, on_change=S.set_reply_text, placeholder="Your reply",
+                             max_length=2000, width="100%", aria_label="Your reply",
+                             data_testid="inbox-reply-text"),
+                rx.hstack(
+                    rx.button("Send reply", size="2", on_click=S.send_reply, disabled=S.reply_text.strip() == "",
+                              data_testid="inbox-reply-send"),
+                    rx.button("Cancel", size="2", variant="soft", color_scheme="gray", on_click=S.cancel_reply),
+                    spacing=st.gap_sm,
+                ),
+                spacing=st.gap_sm, width="100%",
+            ),
+        ),
     )
 
 

@@ -13,7 +13,7 @@ import reflex as rx
 from dreamsuite import db
 from dreamsuite.models import Role
 from dreamsuite.platforms import platform_label
-from dreamsuite.services import inbox
+from dreamsuite.services import inbox, inbox_reply
 from dreamsuite.services.errors import UserError
 from dreamsuite.services.scope import Scope
 from dreamsuite.state import fmt
@@ -45,15 +45,34 @@ class CommentRow:
     is_reply: bool = False
     post_caption: str = ""
     post_url: str = ""
+    can_reply: bool = False
+    no_reply: str = ""  # why this platform's comments cannot be answered from here
+    reply_status: str = ""  # the last reply asked for here, in words
+    reply_error: bool = False
 
 
-def row(item: inbox.Item, tz: str) -> CommentRow:
+REPLY_WORDS = {"pending": "Reply queued…", "sending": "Reply sending…", "sent": "Reply sent."}
+
+
+def reply_words(last: dict | None) -> tuple[str, bool]:
+    if not last:
+        return "", False
+    if last["status"] in REPLY_WORDS:
+        return REPLY_WORDS[last["status"]], False
+    return last["error"] or "The reply was not sent.", True
+
+
+def row(item: inbox.Item, tz: str, last_reply: dict | None = None) -> CommentRow:
+    words, error = reply_words(last_reply)
     return CommentRow(
         id=item.id, platform=item.platform, platform_label=platform_label(item.platform),
         author=item.author or "Someone", text=item.text, likes=fmt.number(item.likes),
         when=fmt.local_time(item.posted_at, tz, "%d %b %Y, %H:%M"), is_read=item.is_read, replied=item.replied,
         archived=item.archived, hidden=item.hidden, is_reply=item.is_reply, post_caption=item.post_caption,
-        post_url=item.post_url if item.post_url.startswith(("https://", "http://")) else "")
+        post_url=item.post_url if item.post_url.startswith(("https://", "http://")) else "",
+        can_reply=inbox_reply.can_reply(item.platform),
+        no_reply="" if inbox_reply.can_reply(item.platform) else inbox_reply.why_not(item.platform),
+        reply_status=words, reply_error=error)
 
 
 def _day(value: str) -> date | None:
@@ -82,6 +101,8 @@ class InboxState(AuthState):
     post_choices: list[list[str]] = []
     notice: str = ""
     notice_error: bool = False
+    replying_to: int = 0
+    reply_text: str = ""
     _listen_gen: int = 0
 
     @rx.var
@@ -118,8 +139,9 @@ class InboxState(AuthState):
             return
         result = await db.run(inbox.list_comments, scope, filters, self.sort, self.page, PER_PAGE)
         badge = await db.run(inbox.counts, scope)
+        replies = await db.run(inbox_reply.replies_of, scope, [i.id for i in result.items])
         tz = self.user_timezone
-        self.items = [row(i, tz) for i in result.items]
+        self.items = [row(i, tz, (replies.get(i.id) or [None])[-1]) for i in result.items]
         self.total, self.page, self.pages, self.unread = result.total, result.page, result.pages, badge["unread"]
         shown = {r.id for r in self.items}
         self.selected = [i for i in self.selected if i in shown]
@@ -246,6 +268,32 @@ class InboxState(AuthState):
     @rx.event
     async def mark_one_read(self, comment_id: int):
         await self._change(inbox.mark_read, True, [comment_id], "marked read")
+
+    @rx.event
+    def open_reply(self, comment_id: int):
+        self.replying_to, self.reply_text = comment_id, ""
+
+    @rx.event
+    def cancel_reply(self):
+        self.replying_to, self.reply_text = 0, ""
+
+    @rx.event
+    def set_reply_text(self, value: str):
+        self.reply_text = (value or "")[: inbox_reply.MAX_TEXT + 1]
+
+    @rx.event
+    async def send_reply(self):
+        if not self.replying_to:
+            return
+        try:
+            scope = await self._scope(Role.editor)
+            await inbox_reply.reply(scope, self.replying_to, self.reply_text)
+        except UserError as exc:
+            self.notice, self.notice_error = exc.message, True
+            return
+        self.notice, self.notice_error = "Reply queued: it goes out in a moment.", False
+        self.replying_to, self.reply_text = 0, ""
+        await self._reload(scope)
 
     @rx.event
     def dismiss_notice(self):
