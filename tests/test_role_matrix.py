@@ -9,8 +9,8 @@ every row of workspace A as it was.
 
 Viewers read. Editors also compose, schedule, reschedule, cancel, upload, sync, set goals, act on
 insights and set queue times. Owners also connect and disconnect platforms, manage API tokens and
-webhooks, and delete the workspace. Dismissing an insight and marking it read are reading
-(viewers may).
+webhooks, and delete the workspace. Dismissing an insight, marking it read and asking the chat
+are reading (viewers may).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from sqlmodel import select
 from dreamsuite import db as dbmod
 from dreamsuite.models import ALL_MODELS, Insight, Membership, Role, Workspace
 from dreamsuite.services import (
-    api_tokens, calendar, connect, connections, goals, insights, media, post_import, publish, queue_slots, sync,
+    api_tokens, calendar, chat, connect, connections, goals, insights, media, post_import, publish, queue_slots, sync,
     webhooks, workspaces,
 )
 from dreamsuite.services.errors import UserError
@@ -132,6 +132,8 @@ ACTIONS: dict[str, tuple[Callable[[Scope, World], Any], set[str], bool, bool]] =
     "insight act on": (lambda s, w: insights.act_on(s, w.insight), EDITORS, True, True),
     "insight dismiss": (lambda s, w: insights.dismiss(s, w.insight), ALL_MEMBERS, True, True),
     "insight mark read": (lambda s, w: insights.mark_read(s, w.insight), ALL_MEMBERS, True, True),
+    # Asking the chat about the artist's data is reading it (its conversations are the workspace's).
+    "chat conversation": (lambda s, w: chat.create_conversation(s, "Release plan"), ALL_MEMBERS, True, False),
     "queue slot add": (lambda s, w: queue_slots.add_slot(s, 3, 9 * 60), EDITORS, True, False),
     "queue slot remove": (lambda s, w: queue_slots.remove_slot(s, w.slot), EDITORS, True, True),
     "api token create": (lambda s, w: api_tokens.create(s, "New", "write"), OWNERS, True, False),
@@ -151,7 +153,7 @@ def test_the_matrix_reads_as_the_issue_says():
     allowed = {role: sorted(a for a, (_, roles, _, _) in ACTIONS.items() if role in roles) for role in (O, E, V, X)}
     assert allowed[O] == sorted(ACTIONS)
     assert allowed[X] == []
-    assert allowed[V] == ["insight dismiss", "insight mark read"]
+    assert allowed[V] == ["chat conversation", "insight dismiss", "insight mark read"]
     assert set(allowed[O]) - set(allowed[E]) == {
         "connect platform", "disconnect platform", "api token create", "api token revoke", "webhook register",
         "webhook delete", "workspace delete"}
