@@ -179,3 +179,24 @@ async def test_who_may_reply_where(db, redis_url, platform):
     with dbmod.session() as s:
         assert len(s.exec(select(CommentReply)).all()) == 1
     assert other_ws.id != ws.id
+
+
+async def test_the_sweep_requeues_a_lost_reply_and_ends_a_dead_send_as_unknown(db, redis_url, platform):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    _, ws, owner = make_workspace("nova@example.com")
+    cid = _comment(ws.id)
+    lost = inbox_reply.store_reply(owner, cid, "lost in Redis")
+    dead = inbox_reply.store_reply(owner, cid, "the worker died")
+    fresh = inbox_reply.store_reply(owner, cid, "just asked")
+    long_ago = dbmod.utcnow() - timedelta(minutes=10)
+    with dbmod.session() as s:
+        s.exec(update(CommentReply).where(CommentReply.id == lost).values(updated_at=long_ago))
+        s.exec(update(CommentReply).where(CommentReply.id == dead).values(status="sending", updated_at=long_ago))
+    assert await inbox_reply.sweep() == {"requeued": 1, "unknown": 1}
+    assert _reply(dead).status == "unknown" and "worker stopped" in _reply(dead).error
+    await _run_worker()
+    assert _reply(lost).status == "sent" and _reply(fresh).status == "pending"
+    assert [c["text"] for c in platform.calls] == ["lost in Redis"]

@@ -11,3 +11,7 @@ from dreamsuite.services import inbox_reply
 
 async def inbox_reply_job(ctx: dict[str, Any], reply_id: int) -> str:
     return await inbox_reply.send_reply(reply_id, client=ctx.get("http"))
+
+
+async def sweep_replies(ctx: dict[str, Any]) -> dict[str, int]:
+    return await inbox_reply.sweep()

@@ -78,6 +78,7 @@ class WorkerSettings:
         cron(maintenance.tidy, minute=set(range(0, 60, 10)), second={30}, unique=True),
         cron(maintenance.warn_expiring, hour={7}, minute={15}, unique=True),
         cron(webhooks.sweep_webhooks, second={15}, unique=True),
+        cron(inbox.sweep_replies, second={45}, unique=True),
         cron(webhooks.purge_webhook_log, hour={4}, minute={30}, unique=True),
     ]
     redis_settings = queue.redis_settings()

@@ -18,6 +18,7 @@ the others have no comment API at all. The page says so for those.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import httpx
 from sqlalchemy import update
@@ -40,6 +41,11 @@ PENDING, SENDING, SENT, FAILED, UNKNOWN = "pending", "sending", "sent", "failed"
 PLATFORM_WAIT = 5.0
 GATE_WAIT = 30.0
 JOB_TIMEOUT = 120
+# A reply still pending this long lost its job (Redis emptied, enqueue failed after the store): the
+# sweep enqueues it again. One "sending" older than the job's time limit (and a margin) belongs to
+# a run that died without a word: it may have gone out, so it becomes unknown, never resent.
+LOST_PENDING = timedelta(minutes=2)
+STALE_SENDING = timedelta(seconds=JOB_TIMEOUT + 60)
 
 
 def can_reply(platform: str) -> bool:
@@ -190,3 +196,39 @@ async def _end(row: CommentReply, status: str, error: str, platform_reply_id: st
     except Exception:  # stored; a missed live update only delays a refresh
         log.warning("could not announce reply %s", row.id, exc_info=True)
     return status
+
+
+# ---------------------------------------------------------------- the sweep (cron, every minute)
+def _lost(now) -> tuple[list[int], list[tuple[int, int, int]]]:
+    with db.session() as s:
+        pending = s.exec(select(CommentReply.id).where(CommentReply.status == PENDING,
+                                                       CommentReply.updated_at < now - LOST_PENDING)).all()
+        stale = s.exec(select(CommentReply).where(CommentReply.status == SENDING,
+                                                  CommentReply.updated_at < now - STALE_SENDING)).all()
+        dead = []
+        for r in stale:
+            won = s.execute(update(CommentReply).where(CommentReply.id == r.id, CommentReply.status == SENDING)
+                            .values(status=UNKNOWN, updated_at=now,
+                                    error="The worker stopped while sending the reply: check on the platform "
+                                          "before replying again.")
+                            .execution_options(synchronize_session=False)).rowcount
+            if won:
+                dead.append((r.id, r.workspace_id, r.comment_id))
+    return list(pending), dead
+
+
+async def sweep() -> dict[str, int]:
+    """Enqueue replies whose job was lost; end the ones a dead run left sending as unknown."""
+    now = db.utcnow()
+    pending, dead = await db.run(_lost, now)
+    for reply_id, workspace_id, comment_id in dead:
+        try:
+            await events.announce(workspace_id, "inbox", reply_id=reply_id, comment_id=comment_id, status=UNKNOWN)
+        except Exception:
+            log.warning("could not announce reply %s", reply_id, exc_info=True)
+    if pending:
+        p = await queue.pool()
+        stamp = now.strftime("%Y%m%d%H%M")
+        for reply_id in pending:  # a new id each sweep; the claim keeps a reply from going out twice
+            await p.enqueue_job("inbox_reply", reply_id, _job_id=f"{job_id(reply_id)}:{stamp}")
+    return {"requeued": len(pending), "unknown": len(dead)}
