@@ -89,7 +89,10 @@ async def test_switching_changes_the_scope_of_every_page(db, redis_url):
     await handler(WorkspaceState, "switch")(ws_state, stranger_ws.id)  # not a member: nothing changes
     assert ws_state.workspace_id == first_id
 
+    g = await ws_state.get_state(GoalsState)
+    g.new_target, g._listen_gen = "123", 3  # a half-typed form and a live listener of the first artist
     await handler(WorkspaceState, "switch")(ws_state, second.id)
+    assert g.new_target == "" and g._listen_gen == 4  # forgotten; the old listener stops
     assert (ws_state.workspace_id, ws_state.workspace_name, ws_state.workspace_pref) == (second.id, "Second Artist", str(second.id))
     # The next page load keeps the switched workspace, and its handlers read that workspace.
     await handler(WorkspaceState, "check_login")(ws_state)

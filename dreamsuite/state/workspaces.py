@@ -41,9 +41,14 @@ class WorkspaceState(AuthState):
         root = await self.get_state(AuthState)
         # The login is still alive and a member of the new workspace (SessionEnded, AccessDenied).
         await db.run(auth.scope_for_token, self._token(), self._session_id, entry.id)
-        for cls in _user_state_classes():
-            if cls is not WorkspaceState:
-                (await self.get_state(cls)).reset()
+        pages = [await self.get_state(cls) for cls in _user_state_classes() if cls is not WorkspaceState]
+        # A live page's listener of the old workspace stops when its generation moves on (state/live).
+        gens = [getattr(st, "_listen_gen", None) for st in pages]
+        for st in pages:
+            st.reset()
+        for st, gen in zip(pages, gens):
+            if gen is not None:
+                st._listen_gen = gen + 1
         root.workspace_id, root.workspace_name, root.role = entry.id, entry.name, entry.role
         root.workspace_pref = str(entry.id)
         self.creating, self.new_name, self.create_error = False, "", ""
