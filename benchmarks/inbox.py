@@ -2,8 +2,8 @@
 
 One workspace with 100,000 comments over 8 platforms and 400 posts across a year, a fifth read, a
 tenth answered, a twentieth archived (and another workspace with 20,000 comments that must not
-slow it down). Times `list_comments` end to end (the count and the page), the unread badge, and a
-bulk mark-read of 200 ids.
+slow it down). Times `list_comments` end to end (the count and the page), the unread badge, the
+post filter's choices, and a bulk mark-read of 200 ids.
 
     python -m benchmarks.inbox            # SQLite, and PostgreSQL when BENCH_DATABASE_URL is set
 """
@@ -122,6 +122,12 @@ def run(label: str, repeat: int = 7) -> None:
         inbox.counts(scope)
         samples.append(time.perf_counter() - t)
     print(f"[{label}]   {'badge counts (unread, unanswered)':<30} {'':>16}   {_ms(samples)}")
+    samples = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        inbox.posts_with_comments(scope)
+        samples.append(time.perf_counter() - t)
+    print(f"[{label}]   {'post filter choices':<30} {'':>16}   {_ms(samples)}")
     ids = [i.id for i in inbox.list_comments(scope, Filters(), "newest", 1, 200).items]
     samples = []
     for n in range(repeat):
