@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 from arq import create_pool
+from arq.constants import in_progress_key_prefix, job_key_prefix
 from arq.connections import ArqRedis, RedisSettings
 
 from dreamsuite.settings import get_settings
@@ -95,6 +96,36 @@ async def enqueue_publish_check(destination_id: int, when: datetime) -> bool:
     job = await p.enqueue_job("publish_check", destination_id, _job_id=publish_check_job_id(destination_id, when),
                               _defer_until=_aware(when))
     return job is not None
+
+
+async def cancel_publish_job(destination_id: int, attempt: int, due: datetime) -> bool:
+    """Remove a publish job that has not started from the queue (a moved post's old job); True
+    when one was removed. A job already running is left alone."""
+    job_id = publish_job_id(destination_id, attempt, due)
+    p = await pool()
+    if await p.exists(in_progress_key_prefix + job_id):
+        return False
+    async with p.pipeline(transaction=True) as pipe:
+        pipe.zrem(QUEUE_NAME, job_id)
+        pipe.delete(job_key_prefix + job_id)
+        removed, _ = await pipe.execute()
+    return bool(removed)
+
+
+async def forget_publish_jobs(jobs: list[tuple[int, int, datetime]]) -> int:
+    """Take (destination, attempt, due) jobs out of the queue in one round trip: their destinations
+    were claimed by another job's batch, so they would only start and skip. A job already running
+    skips on its own; returns how many were removed."""
+    if not jobs:
+        return 0
+    p = await pool()
+    async with p.pipeline(transaction=False) as pipe:
+        for destination_id, attempt, due in jobs:
+            job_id = publish_job_id(destination_id, attempt, due)
+            pipe.zrem(QUEUE_NAME, job_id)
+            pipe.delete(job_key_prefix + job_id)
+        results = await pipe.execute()
+    return sum(results[::2])
 
 
 def first_comment_job_id(destination_id: int) -> str:

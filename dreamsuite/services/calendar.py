@@ -18,7 +18,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
-from arq.constants import in_progress_key_prefix, job_key_prefix
 from sqlalchemy import update
 from sqlmodel import select
 
@@ -327,14 +326,5 @@ async def _forget_job(dest_id: int, attempt: int, due: datetime) -> None:
 
 
 async def cancel_publish_job(dest_id: int, attempt: int, due: datetime) -> bool:
-    """Remove a publish job that has not started from arq's queue (its id names the due time, see
-    queue.publish_job_id); True when one was removed. A job already running is left alone."""
-    job_id = queue.publish_job_id(dest_id, attempt, due)
-    p = await queue.pool()
-    if await p.exists(in_progress_key_prefix + job_id):
-        return False
-    async with p.pipeline(transaction=True) as pipe:
-        pipe.zrem(queue.QUEUE_NAME, job_id)
-        pipe.delete(job_key_prefix + job_id)
-        removed, _ = await pipe.execute()
-    return bool(removed)
+    """Remove a publish job that has not started (see queue.cancel_publish_job)."""
+    return await queue.cancel_publish_job(dest_id, attempt, due)

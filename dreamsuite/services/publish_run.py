@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import update
+from sqlalchemy import bindparam, or_, update
 from sqlmodel import Session, select
 
 from dreamsuite import db, events, queue
 from dreamsuite.models import (
     ConnectionStatus,
+    DestinationEvent,
     DestinationStatus as DS,
     PlatformConnection,
     PostDestination,
@@ -33,7 +35,7 @@ from dreamsuite.platforms.base import (
 from dreamsuite.services import media, ratelimits, tokens
 from dreamsuite.services.first_comment import after_publish
 from dreamsuite.services.post_checks import text_for
-from dreamsuite.services.post_history import history
+from dreamsuite.services.post_history import history, history_row
 from dreamsuite.services.send_retry import waiting_out_refusals
 from dreamsuite.services import notifications
 
@@ -95,14 +97,18 @@ def _claim_in(s: Session, destination_id: int, now: datetime, batch: int) -> lis
     if not got:
         return []  # done, cancelled, not due, or another worker holds it
     if batch > 1:
-        others = (select(PostDestination.id)
-                  .join(ScheduledPost, ScheduledPost.id == PostDestination.post_id)
-                  .where(PostDestination.status == DS.pending, ScheduledPost.scheduled_at <= now,
-                         PostDestination.id != destination_id)
-                  .order_by(ScheduledPost.scheduled_at, PostDestination.id)
-                  .limit(batch - 1)
-                  .with_for_update(of=PostDestination, skip_locked=True))
-        got += s.execute(claim.where(PostDestination.id.in_(others), PostDestination.status == DS.pending)).all()
+        # Picked first, then claimed: inside `IN (…)` PostgreSQL may run a LIMIT … SKIP LOCKED
+        # subquery more than once and so claim more than the limit.
+        others = list(s.exec(select(PostDestination.id)
+                             .join(ScheduledPost, ScheduledPost.id == PostDestination.post_id)
+                             .where(PostDestination.status == DS.pending, ScheduledPost.scheduled_at <= now,
+                                    PostDestination.id != destination_id)
+                             .order_by(ScheduledPost.scheduled_at, PostDestination.id)
+                             .limit(batch - 1)
+                             .with_for_update(of=PostDestination, skip_locked=True)))
+        if others:
+            got += s.execute(claim.where(PostDestination.id.in_(others),
+                                         PostDestination.status == DS.pending)).all()
     attempts = {dest_id: n for dest_id, n in got}
     rows = {dest_id: (post, conn) for dest_id, post, conn in s.exec(
         select(PostDestination.id, ScheduledPost, PlatformConnection)
@@ -152,6 +158,7 @@ async def publish_destination(destination_id: int, *, client: httpx.AsyncClient 
     claimed = await db.run(_claim, destination_id, db.utcnow(), batch)
     if not claimed:
         return "skipped"
+    await _forget_jobs(claimed[1:])
     own_client = client is None
     client = client or httpx.AsyncClient(timeout=HTTP_TIMEOUT)
     writer = _Writer()
@@ -215,6 +222,15 @@ async def _publish_claimed(claimed: Claimed, client: httpx.AsyncClient, writer: 
     return status
 
 
+async def _forget_jobs(others: list[Claimed]) -> None:
+    """The batch's other destinations have jobs of their own, which would start only to skip:
+    out of the queue with them (each was enqueued under its attempts so far and its due time)."""
+    try:
+        await queue.forget_publish_jobs([(c.destination_id, c.attempts - 1, c.scheduled_at) for c in others])
+    except Exception:  # left in the queue, they skip: the claim, not the queue, decides
+        log.warning("could not take claimed destinations' jobs out of the queue", exc_info=True)
+
+
 class _Writer:
     """A batch's outcomes written together: those that arrive while a write runs go in the next
     one (group commit), so twenty sends cost a few transactions, not twenty."""
@@ -266,31 +282,43 @@ FROM_STATES = {
 def _finish_many(items: list[tuple[int, DS, bool, dict]]) -> dict[int, str]:
     """Each (destination, status, notify, values) recorded in one transaction, from the states
     FROM_STATES allows (else whoever got there first stands); returns each destination's
-    resulting status."""
+    resulting status. Outcomes of one shape go in one executemany UPDATE, their history lines in
+    one INSERT: a burst's writes cost a few statements, not a few per post."""
+    now = db.utcnow()
+    wanted = {destination_id: (status, notify, values) for destination_id, status, notify, values in items}
+    shapes: dict[tuple, list[dict]] = defaultdict(list)
+    for destination_id, (status, _, values) in wanted.items():
+        shapes[(status, tuple(sorted(values)))].append(
+            {"b_id": destination_id, **{f"b_{k}": v for k, v in values.items()}})
+    table = PostDestination.__table__
     out: dict[int, str] = {}
     posts: set[int] = set()
+    events: list[dict] = []
     with db.session() as s:
-        for destination_id, status, notify, values in items:
-            got = s.execute(update(PostDestination)
-                            .where(PostDestination.id == destination_id,
-                                   PostDestination.status.in_(FROM_STATES.get(status, (DS.publishing,))))
-                            .values(status=status, updated_at=db.utcnow(), **values)
-                            .returning(PostDestination.post_id, PostDestination.workspace_id,
-                                       PostDestination.connection_id)
-                            .execution_options(synchronize_session=False)).first()
-            if got is None:  # the reconciler got there first; its verdict stands
-                out[destination_id] = s.exec(select(PostDestination.status)
-                                             .where(PostDestination.id == destination_id)).one()
-                continue
-            post_id, workspace_id, connection_id = got
+        conn = s.connection()
+        for (status, keys), params in shapes.items():
+            conn.execute(table.update()
+                         .where(table.c.id == bindparam("b_id"),  # (no IN: executemany takes no list)
+                                or_(*(table.c.status == st for st in FROM_STATES.get(status, (DS.publishing,)))))
+                         .values(status=status, updated_at=now, **{k: bindparam(f"b_{k}") for k in keys}),
+                         params)
+        for destination_id, current, post_id, workspace_id, connection_id, updated_at in s.exec(
+                select(PostDestination.id, PostDestination.status, PostDestination.post_id,
+                       PostDestination.workspace_id, PostDestination.connection_id, PostDestination.updated_at)
+                .where(PostDestination.id.in_(list(wanted)))):
+            out[destination_id] = current
+            status, notify, values = wanted[destination_id]
+            if current != status or updated_at != now:
+                continue  # the reconciler got there first; its verdict stands
             said = values.get("error") or (values.get("platform_url") or "" if status == DS.published else "")
             if status == DS.processing:
                 said = "Sent; the platform is still processing it"
-            history(s, workspace_id, destination_id, status, said)
+            events.append(history_row(workspace_id, destination_id, status, said, now))
             if notify:
                 _tell(s, workspace_id, connection_id, status, values.get("error", ""))
             posts.add(post_id)
-            out[destination_id] = status
+        if events:
+            conn.execute(DestinationEvent.__table__.insert(), events)
         if posts:
             rollup_many(s, list(posts))  # locked in id order, as the claim locks them
     return out
