@@ -158,11 +158,12 @@ def main() -> int:
         for label, db_url in targets:
             _use_database(db_url)
             asyncio.run(run_suite(label))
-            from benchmarks import chat as chat_bench, collect_write, dashboard, event_loop
+            from benchmarks import chat as chat_bench, collect_write, dashboard, event_loop, inbox
 
             dashboard.run(label)
             chat_bench.run(label)
             collect_write.run(label)
+            inbox.run(label)
             print(f"[{label}] ", end="")
             asyncio.run(event_loop.run())
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

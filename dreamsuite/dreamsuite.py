@@ -3,7 +3,6 @@
 import reflex as rx
 
 from dreamsuite import pages  # noqa: F401 - importing registers every page
-from dreamsuite.pages import inbox as _inbox_page  # noqa: F401 - the comments inbox
 from dreamsuite.admin import build_admin, view_overrides
 from dreamsuite.api import create_api
 from dreamsuite.components.overlay import reconnecting_banner

@@ -25,6 +25,7 @@ from dreamsuite.state.workspaces import WorkspaceState
 NAV = [
     ("Dashboard", "/dashboard", "layout-dashboard"),
     ("Insights", "/insights", "lightbulb"),
+    ("Inbox", "/inbox", "inbox"),
     ("Goals", "/goals", "target"),
     ("Connections", "/connections", "plug"),
     ("Chat", "/chat", "message-circle"),

@@ -89,7 +89,8 @@ def delete_workspace_card() -> rx.Component:
                     rx.text("Deletes ", rx.text.strong(AuthState.workspace_name),
                             " with everything in it: connections, numbers, posts, media, insights, goals, "
                             "API tokens and webhooks, for every member. It cannot be undone. Type the "
-                            "workspace's name to confirm.", size=st.size_sm, color=st.text_muted),
+                            "workspace's name to confirm.", size=st.size_sm, color=st.text_muted,
+                            overflow_wrap="anywhere"),  # a long artist name wraps on a phone
                     rx.input(value=W.delete_confirm, on_change=W.set_delete_confirm,
                              placeholder=AuthState.workspace_name, width="100%", data_testid="delete-workspace-name"),
                     rx.cond(W.delete_error != "", rx.text(W.delete_error, size=st.size_sm, color_scheme="red",

@@ -87,6 +87,9 @@ def _ready(page, name: str) -> None:
         expect(page.get_by_test_id("composer-account").first).to_be_visible()
     elif name == "account":
         expect(page.get_by_test_id("password-submit")).to_be_visible()
+    elif name == "inbox":
+        expect(page.get_by_test_id("inbox-search")).to_be_visible()
+        expect(page.get_by_test_id("inbox-unread-count")).to_be_visible()
     elif name == "goals":  # the sandbox numbers suggest a first goal
         expect(page.get_by_test_id("goal-suggestion")).to_contain_text("Sandbox followers")
         expect(page.get_by_test_id("level-card")).to_be_visible()
@@ -102,7 +105,7 @@ def test_every_page_fits_phones_and_desktop(module_app, new_context):
     seed.notification(module_app.redis_url, me.workspace_id,
                       "Sandbox could not be synced: " + "the-platform-answered-with-a-very-long-error-" * 3)
     pages = {name: f"/{name}" for name in ["dashboard", "insights", "goals", "connections", "chat", "composer",
-                                           "account"]}
+                                           "inbox", "account"]}
 
     for width, height in [DESKTOP, *PHONES]:
         page = new_context(width=width, height=height).new_page()
