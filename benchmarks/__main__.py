@@ -27,12 +27,8 @@ import sys
 import tempfile
 import time
 from datetime import datetime, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DREAMSUITE_SECRET_KEY", "S0m9bH2pZJ1k7rj9x8o0p2ZrWm3dH9q2aQpQ8e4R1cE=")
-os.environ.setdefault("DREAMSUITE_DEMO", "1")  # the benchmark serves the sandbox platform
+from benchmarks import ROOT  # noqa: F401 - the package sets up the benchmarks' environment
 
 
 def _ms(samples: list[float]) -> str:
@@ -48,26 +44,6 @@ async def _timed(fn, n: int) -> list[float]:
         await fn()
         out.append(time.perf_counter() - t)
     return out
-
-
-def _use_database(url: str) -> None:
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import text
-
-    from dreamsuite import db
-    from dreamsuite.settings import get_settings
-
-    if url.startswith("postgresql"):
-        with db.engine_for(url).begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-    os.environ["DATABASE_URL"] = url
-    get_settings.cache_clear()
-    cfg = Config(str(ROOT / "alembic.ini"))
-    cfg.set_main_option("script_location", str(ROOT / "alembic"))
-    cfg.attributes["configure_logger"] = False
-    command.upgrade(cfg, "head")
 
 
 async def run_suite(label: str) -> None:
@@ -145,6 +121,7 @@ def _make_due(post_id: int) -> int:
 
 
 def main() -> int:
+    from benchmarks.database import use_database
     from dreamsuite.platforms.sandbox.serve import serve_sandbox
     from dreamsuite.settings import get_settings
 
@@ -156,7 +133,7 @@ def main() -> int:
         os.environ["SANDBOX_URL"] = url
         get_settings.cache_clear()
         for label, db_url in targets:
-            _use_database(db_url)
+            use_database(db_url)
             asyncio.run(run_suite(label))
             from benchmarks import chat as chat_bench, collect_write, dashboard, event_loop, inbox
 

@@ -138,14 +138,14 @@ def run(label: str, repeat: int = 7) -> None:
 
 
 def main() -> int:
-    from benchmarks.__main__ import _use_database
+    from benchmarks.database import use_database
 
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6391/0")
     targets = [("sqlite", "sqlite:///" + tempfile.mkdtemp() + "/bench.db")]
     if os.environ.get("BENCH_DATABASE_URL"):
         targets.append(("postgresql", os.environ["BENCH_DATABASE_URL"]))
     for label, url in targets:
-        _use_database(url)
+        use_database(url)
         run(label)
     return 0
 

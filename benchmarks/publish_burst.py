@@ -199,12 +199,12 @@ def main() -> None:
     ap.add_argument("--database-url", default=os.environ.get("DATABASE_URL", "sqlite:///" + str(ROOT / "bench.db")))
     args = ap.parse_args()
 
-    from benchmarks.__main__ import _use_database
+    from benchmarks.database import use_database
     from dreamsuite.platforms.sandbox.serve import serve_app
     from dreamsuite.platforms.sandbox.server import create_app
     from dreamsuite.settings import get_settings
 
-    _use_database(args.database_url)
+    use_database(args.database_url)
     with serve_app(create_app(with_control=True)) as sandbox:
         os.environ["SANDBOX_URL"] = sandbox
         get_settings.cache_clear()

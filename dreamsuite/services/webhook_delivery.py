@@ -19,9 +19,10 @@ from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import or_, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
-from dreamsuite import crypto, db
+from dreamsuite import crypto, db, events
 from dreamsuite.models import (
     DeliveryStatus as S, Insight, PostDestination, SyncRun, SyncStatus, Webhook, WebhookDelivery,
 )
@@ -239,3 +240,24 @@ def purge_old(now: datetime | None = None) -> int:
         return s.exec(delete(WebhookDelivery).where(WebhookDelivery.created_at < cutoff,
                                                     WebhookDelivery.status.in_([S.delivered, S.failed]))
                       .execution_options(synchronize_session=False)).rowcount or 0
+
+
+async def on_announce(workspace_id: int, kind: str, data: dict) -> None:
+    """Hears every live update (events.add_listener, below; the worker imports this module):
+    publish and sync outcomes become deliveries. Never raises (the sweep records what this missed)."""
+    if kind not in ("publish", "sync"):
+        return
+    try:
+        if not await wh.workspace_has_hooks(workspace_id):
+            return
+        try:
+            ids = await db.run(wh.record_announced, workspace_id, kind, data)
+        except IntegrityError:  # recorded meanwhile by the sweep: recording again finds it
+            ids = await db.run(wh.record_announced, workspace_id, kind, data)
+        if ids:
+            await enqueue(ids)
+    except Exception as exc:  # noqa: BLE001 - the event is stored; the sweep sends it
+        log.warning("could not record a webhook event (%s): %s", kind, type(exc).__name__)
+
+
+events.add_listener(on_announce)

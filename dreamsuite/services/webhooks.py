@@ -5,8 +5,8 @@ with the webhook's secret (services/webhook_delivery.py sends and retries).
 Events: post.published | post.failed | post.unconfirmed (one account's destination of a post),
 sync.finished (one account's collection, success or failure), insight.created.
 
-They are recorded when the app announces a publish or a sync (events.announce calls
-`on_announce`), and a sweep every minute records whatever no announcement carried (the
+They are recorded when the app announces a publish or a sync (webhook_delivery.on_announce
+listens to events.announce), and a sweep every minute records whatever no announcement carried (the
 reconciler's unconfirmed posts, new insights, an announcement lost to a Redis outage). An event's
 key ("post.published:destination:12") is unique per webhook, so recording twice sends once.
 
@@ -27,10 +27,9 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from dreamsuite import crypto, db, events
+from dreamsuite import crypto, db
 from dreamsuite.models import (
     Insight, PlatformConnection, PostDestination, Role, ScheduledPost, SyncRun, Webhook, WebhookDelivery,
 )
@@ -263,7 +262,7 @@ def record(s: Session, workspace_id: int, event: str, key: str, data: dict,
     return [r.id for r in rows]
 
 
-def _record_announced(workspace_id: int, kind: str, data: dict) -> list[int]:
+def record_announced(workspace_id: int, kind: str, data: dict) -> list[int]:
     with db.session() as s:
         if kind == "publish" and data.get("status") in POST_EVENTS and data.get("destination_id"):
             found = post_event(s, workspace_id, int(data["destination_id"]))
@@ -294,7 +293,7 @@ def _any_hooks(workspace_id: int) -> bool:
                                                Webhook.active == True).limit(1)).first() is not None  # noqa: E712
 
 
-async def _workspace_has_hooks(workspace_id: int) -> bool:
+async def workspace_has_hooks(workspace_id: int) -> bool:
     now = time.monotonic()
     known = _has_hooks.get(workspace_id)
     if known is None or now - known[0] > HOOKS_KNOWN_FOR:
@@ -308,26 +307,3 @@ def forget_known_hooks(workspace_id: int | None = None) -> None:
         _has_hooks.clear()
     else:
         _has_hooks.pop(workspace_id, None)
-
-
-async def on_announce(workspace_id: int, kind: str, data: dict) -> None:
-    """Hears every live update (events.add_listener, below): publish and sync outcomes become
-    deliveries. Never raises (the sweep records what this missed)."""
-    if kind not in ("publish", "sync"):
-        return
-    try:
-        if not await _workspace_has_hooks(workspace_id):
-            return
-        try:
-            ids = await db.run(_record_announced, workspace_id, kind, data)
-        except IntegrityError:  # recorded meanwhile by the sweep: recording again finds it
-            ids = await db.run(_record_announced, workspace_id, kind, data)
-        if ids:
-            from dreamsuite.services.webhook_delivery import enqueue
-
-            await enqueue(ids)
-    except Exception as exc:  # noqa: BLE001 - the event is stored; the sweep sends it
-        log.warning("could not record a webhook event (%s): %s", kind, type(exc).__name__)
-
-
-events.add_listener(on_announce)
