@@ -49,3 +49,23 @@ def empty_state(icon: str, title: str, message: str, action: rx.Component | None
         **st.card,
         data_testid=testid,
     )
+
+
+def dismissable_notice(text, error, on_dismiss, testid: str) -> rx.Component:
+    """The outcome of the last action (green, or red when `error`), with a cross to close it;
+    nothing while `text` is empty."""
+    return rx.cond(
+        text != "",
+        rx.callout(
+            rx.hstack(
+                rx.text(text, data_testid=f"{testid}-text"),
+                rx.spacer(),
+                rx.icon("x", size=st.icon_sm, cursor="pointer", on_click=on_dismiss, flex_shrink="0"),
+                width="100%",
+            ),
+            icon=rx.cond(error, "triangle-alert", "circle-check"),
+            color_scheme=rx.cond(error, "red", "green"),
+            width="100%",
+            data_testid=testid,
+        ),
+    )

@@ -3,28 +3,14 @@
 import reflex as rx
 
 from dreamsuite import styles as st
-from dreamsuite.components.cards import empty_state
+from dreamsuite.components.cards import dismissable_notice, empty_state
 from dreamsuite.components.inbox_list import bulk_bar, comment_row, filter_bar, pager
 from dreamsuite.components.layout import template
 from dreamsuite.state.inbox import InboxState as S
 
 
 def _notice() -> rx.Component:
-    return rx.cond(
-        S.notice != "",
-        rx.callout(
-            rx.hstack(
-                rx.text(S.notice, data_testid="inbox-notice-text"),
-                rx.spacer(),
-                rx.icon("x", size=st.icon_sm, cursor="pointer", on_click=S.dismiss_notice, flex_shrink="0"),
-                width="100%",
-            ),
-            icon=rx.cond(S.notice_error, "triangle-alert", "circle-check"),
-            color_scheme=rx.cond(S.notice_error, "red", "green"),
-            width="100%",
-            data_testid="inbox-notice",
-        ),
-    )
+    return dismissable_notice(S.notice, S.notice_error, S.dismiss_notice, "inbox-notice")
 
 
 def _empty() -> rx.Component:

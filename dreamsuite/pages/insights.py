@@ -1,7 +1,7 @@
 import reflex as rx
 
 from dreamsuite import styles as st
-from dreamsuite.components.cards import empty_state
+from dreamsuite.components.cards import dismissable_notice, empty_state
 from dreamsuite.components.layout import main_and_side, template
 from dreamsuite.components.level import level_card
 from dreamsuite.state.insights import TYPE_CHOICES
@@ -9,21 +9,7 @@ from dreamsuite.state.insights import InsightsState as S
 
 
 def _notice() -> rx.Component:
-    return rx.cond(
-        S.notice != "",
-        rx.callout(
-            rx.hstack(
-                rx.text(S.notice, data_testid="insights-notice-text"),
-                rx.spacer(),
-                rx.icon("x", size=st.icon_sm, cursor="pointer", on_click=S.dismiss_notice, flex_shrink="0"),
-                width="100%",
-            ),
-            icon=rx.cond(S.notice_error, "triangle-alert", "circle-check"),
-            color_scheme=rx.cond(S.notice_error, "red", "green"),
-            width="100%",
-            data_testid="insights-notice",
-        ),
-    )
+    return dismissable_notice(S.notice, S.notice_error, S.dismiss_notice, "insights-notice")
 
 
 def _toolbar() -> rx.Component:
