@@ -218,3 +218,15 @@ def emulators(_emulator_server, monkeypatch) -> Emulators:
     _reset_settings()
     yield Emulators(base, emulators, store)
     _reset_settings()
+
+
+@pytest.fixture
+def app_url(monkeypatch):
+    """APP_URL set to tests.helpers.APP (redirects and origin checks of the HTTP routes)."""
+    from dreamsuite.settings import get_settings
+    from tests.helpers import APP
+
+    monkeypatch.setenv("APP_URL", APP)
+    get_settings.cache_clear()
+    yield APP
+    get_settings.cache_clear()

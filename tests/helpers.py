@@ -11,6 +11,9 @@ from dreamsuite import db as dbmod
 from dreamsuite.models import Membership, Role, User, Workspace
 from dreamsuite.services.scope import Scope
 
+# Where the app says it lives, for tests of its HTTP routes (the `app_url` fixture sets it).
+APP = "http://app.test"
+
 
 def make_workspace(email: str, role: Role = Role.owner, timezone: str = "UTC") -> tuple[User, Workspace, Scope]:
     """A user who is a member of a new workspace (password login is not needed by these tests)."""
@@ -124,3 +127,19 @@ def due_post(scope: Scope, connection_id: int, text: str, media: list) -> int:
         s.add(dest)
         s.flush()
         return dest.id
+
+
+async def run_worker_burst(**overrides) -> None:
+    """Run a real arq worker of ours until the queue is empty (burst), on this test's loop."""
+    from arq.worker import create_worker
+
+    from dreamsuite import queue
+    from workers.main import WorkerSettings
+
+    settings = {"burst": True, "handle_signals": False, "poll_delay": 0.1, "redis_settings": queue.redis_settings(),
+                **overrides}
+    worker = create_worker(WorkerSettings, **settings)
+    try:
+        await worker.async_run()
+    finally:
+        await worker.close()

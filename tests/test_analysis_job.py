@@ -9,26 +9,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from arq.jobs import Job
-from arq.worker import create_worker
 from sqlmodel import select
 
 from dreamsuite import db as dbmod, queue
 from dreamsuite.models import Insight, PlatformConnection, StoredForecast, Workspace, XpEvent
 from dreamsuite.services import analysis
-from tests.helpers import connect_sandbox, control, make_workspace
+from tests.helpers import connect_sandbox, control, make_workspace, run_worker_burst
 from workers import analyse as analyse_job, collect as collect_job, maintenance
-from workers.main import WorkerSettings
 
 pytestmark = [pytest.mark.db, pytest.mark.usefixtures("close_arq_pools")]
-
-
-async def _run_worker() -> None:
-    worker = create_worker(WorkerSettings, burst=True, handle_signals=False, poll_delay=0.1,
-                           redis_settings=queue.redis_settings())
-    try:
-        await worker.async_run()
-    finally:
-        await worker.close()
 
 
 async def _queued(prefix: str) -> dict[str, float]:
@@ -98,7 +87,7 @@ async def test_the_worker_collects_then_analyses_and_stores_forecasts_insights_a
     _, _, scope = make_workspace("worker-analysis@example.com")
     cid = await connect_sandbox(scope)  # queues the first collect
     started = dbmod.utcnow()
-    await _run_worker()  # the collect, then the analysis it asked for
+    await run_worker_burst()  # the collect, then the analysis it asked for
     with dbmod.session() as s:
         forecasts = s.exec(select(StoredForecast).where(StoredForecast.workspace_id == scope.workspace_id)).all()
         xp = s.exec(select(XpEvent).where(XpEvent.workspace_id == scope.workspace_id)).all()
@@ -129,12 +118,12 @@ async def test_a_sync_after_the_analysis_ran_is_analysed_again(db, redis_url, sa
     _, _, scope = make_workspace("again@example.com")
     cid = await connect_sandbox(scope)
     await _away_from_a_window_edge(30)
-    await _run_worker()  # collect + analysis
+    await run_worker_burst()  # collect + analysis
     runs = []
     real = analysis.analyse
     monkeypatch.setattr(analysis, "analyse", lambda ws: runs.append(ws) or real(ws))
     assert await queue.enqueue_collect(cid, dbmod.utcnow().date(), manual=True)
-    await _run_worker()
+    await run_worker_burst()
     assert runs == [scope.workspace_id]
 
 

@@ -16,19 +16,9 @@ from dreamsuite.models import OAuthState, PlatformConnection
 from dreamsuite.platforms.sandbox.consent import approve
 from dreamsuite.services import auth, connect, flash
 from dreamsuite.services.scope import Scope
+from tests.helpers import APP
 
 pytestmark = pytest.mark.usefixtures("close_arq_pools")
-APP = "http://app.test"
-
-
-@pytest.fixture
-def app_url(monkeypatch):
-    from dreamsuite.settings import get_settings
-
-    monkeypatch.setenv("APP_URL", APP)
-    get_settings.cache_clear()
-    yield APP
-    get_settings.cache_clear()
 
 
 def _client() -> TestClient:

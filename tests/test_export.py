@@ -18,23 +18,13 @@ from dreamsuite.services import auth
 from dreamsuite.services.dashboard import dashboard_data
 from dreamsuite.services.export import jsonable, safe_cell, slug
 from dreamsuite.services.scope import Scope
+from tests.helpers import APP
 from tests.seed_metrics import seed_followers, seed_post
 
-APP = "http://app.test"
 END = date(2026, 10, 31)
 START = END - timedelta(days=29)
 RANGE = {"start": START.isoformat(), "end": END.isoformat()}
 EVIL = "=HYPERLINK(\"https://evil.example\",\"click\")"
-
-
-@pytest.fixture
-def app_url(monkeypatch):
-    from dreamsuite.settings import get_settings
-
-    monkeypatch.setenv("APP_URL", APP)
-    get_settings.cache_clear()
-    yield APP
-    get_settings.cache_clear()
 
 
 def _artist(email: str, name: str) -> tuple[Scope, str]:

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from arq.worker import create_worker
 from sqlmodel import select
 
 from dreamsuite import db as dbmod, queue
@@ -21,9 +20,8 @@ from dreamsuite.platforms import youtube as youtube_module
 from dreamsuite.platforms.base import AccountRef, PermanentError
 from dreamsuite.services import first_comment, publish, send_retry, sync, tokens
 from dreamsuite.services.scope import NotFound
-from tests.helpers import connect_sandbox, control, due_post, make_workspace
+from tests.helpers import connect_sandbox, control, due_post, make_workspace, run_worker_burst
 from tests.platform_helpers import connect_platform
-from workers.main import WorkerSettings
 
 pytestmark = [pytest.mark.db, pytest.mark.usefixtures("close_arq_pools")]
 
@@ -129,12 +127,7 @@ async def test_the_sandbox_replays_a_comment_sent_again_with_the_same_key(ws, sa
 async def test_the_worker_runs_the_post_then_its_first_comment(ws, sandbox_url):
     scope, cid = ws
     post_id, dest_id = await _scheduled(scope, cid, "Worker run")
-    worker = create_worker(WorkerSettings, burst=True, handle_signals=False, poll_delay=0.1,
-                           redis_settings=queue.redis_settings())
-    try:
-        await worker.async_run()
-    finally:
-        await worker.close()
+    await run_worker_burst()
     assert _steps(scope, post_id, dest_id)[-1] == "comment_posted"
     assert len(await _sandbox_comments(sandbox_url, cid, _dest(dest_id).platform_post_id)) == 1
     # The job id stays taken: enqueueing again (a publish job re-run) adds nothing.

@@ -12,17 +12,15 @@ import asyncio
 from datetime import UTC, datetime
 
 import pytest
-from arq.worker import create_worker
 from sqlmodel import select
 
-from dreamsuite import db as dbmod, queue
+from dreamsuite import db as dbmod
 from dreamsuite.models import Comment, CommentReply, ContentPost, PlatformConnection, Role
 from dreamsuite.platforms.base import OutcomeUnknown, PlatformError
 from dreamsuite.services import inbox_reply
 from dreamsuite.services.errors import UserError
 from dreamsuite.services.scope import AccessDenied, NotFound
-from tests.helpers import add_member, make_workspace
-from workers.main import WorkerSettings
+from tests.helpers import add_member, make_workspace, run_worker_burst
 
 pytestmark = [pytest.mark.db, pytest.mark.usefixtures("close_arq_pools")]
 
@@ -83,21 +81,12 @@ def _comment_row(comment_id: int) -> Comment:
         return s.get(Comment, comment_id)
 
 
-async def _run_worker() -> None:
-    worker = create_worker(WorkerSettings, burst=True, handle_signals=False, poll_delay=0.1,
-                           redis_settings=queue.redis_settings())
-    try:
-        await worker.async_run()
-    finally:
-        await worker.close()
-
-
 async def test_a_reply_goes_out_once_through_the_worker(db, redis_url, platform):
     _, ws, owner = make_workspace("nova@example.com")
     cid = _comment(ws.id)
     reply_id = await inbox_reply.reply(owner, cid, "  Spring, in Lyon & Tōkyō!  ")
     assert _reply(reply_id).status == inbox_reply.PENDING
-    await _run_worker()
+    await run_worker_burst()
     assert [{k: v for k, v in call.items() if k != "token"} for call in platform.calls] == [
         {"parent": "1700", "text": "Spring, in Lyon & Tōkyō!", "key": f"dreamsuite-reply-{reply_id}",
          "account": f"acct-{ws.id}"}]
@@ -197,6 +186,6 @@ async def test_the_sweep_requeues_a_lost_reply_and_ends_a_dead_send_as_unknown(d
         s.exec(update(CommentReply).where(CommentReply.id == dead).values(status="sending", updated_at=long_ago))
     assert await inbox_reply.sweep() == {"requeued": 1, "unknown": 1}
     assert _reply(dead).status == "unknown" and "worker stopped" in _reply(dead).error
-    await _run_worker()
+    await run_worker_burst()
     assert _reply(lost).status == "sent" and _reply(fresh).status == "pending"
     assert [c["text"] for c in platform.calls] == ["lost in Redis"]

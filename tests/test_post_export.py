@@ -22,23 +22,12 @@ from dreamsuite.services import auth, post_import, publish
 from dreamsuite.services.post_export import post_cell
 from dreamsuite.services.post_file import MAX_BYTES, undefused
 from dreamsuite.services.scope import Scope
-from tests.helpers import add_member
+from tests.helpers import APP, add_member
 from tests.test_post_import import conn
 
 pytestmark = [pytest.mark.db, pytest.mark.usefixtures("close_arq_pools")]
-APP = "http://app.test"
 TOKYO = ZoneInfo("Asia/Tokyo")
 EVIL = '=HYPERLINK("https://evil.example","click")'
-
-
-@pytest.fixture
-def app_url(monkeypatch):
-    from dreamsuite.settings import get_settings
-
-    monkeypatch.setenv("APP_URL", APP)
-    get_settings.cache_clear()
-    yield APP
-    get_settings.cache_clear()
 
 
 def artist(email: str, name: str, tz: str) -> tuple[Scope, str]:

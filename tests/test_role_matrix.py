@@ -31,7 +31,7 @@ from dreamsuite.services import (
 from dreamsuite.services.errors import UserError
 from dreamsuite.services.scope import AccessDenied, Scope, scope_for
 from dreamsuite.settings import get_settings
-from tests.helpers import add_member, connect_sandbox, make_workspace
+from tests.helpers import APP, add_member, connect_sandbox, make_workspace
 from tests.media_files import picture
 
 pytestmark = [pytest.mark.db, pytest.mark.usefixtures("close_arq_pools")]
@@ -198,16 +198,7 @@ async def test_a_stranger_cannot_switch_into_or_delete_another_workspace(world: 
 
 
 # ------------------------------------------------------------------ the HTTP routes that change things
-APP = "http://app.test"
 V1 = APP + "/api/v1"
-
-
-@pytest.fixture
-def app_origin(monkeypatch):
-    monkeypatch.setenv("APP_URL", APP)
-    get_settings.cache_clear()
-    yield APP
-    get_settings.cache_clear()
 
 
 def _http(cookies: dict[str, str] | None = None, headers: dict[str, str] | None = None):
@@ -224,7 +215,7 @@ IMPORT_ROUTE = [pytest.param(role, status, id=role) for role, status in
 
 
 @pytest.mark.parametrize("role,status", IMPORT_ROUTE)
-async def test_import_route_by_role(world: World, app_origin, role: str, status: int):
+async def test_import_route_by_role(world: World, app_url, role: str, status: int):
     """POST /import/posts with the login cookie of each role. The stranger also sends the cookie that
     picks workspace A: it is only a preference, so they import into their own workspace, where A's
     account ids are unknown (422), and A is untouched."""
@@ -243,7 +234,7 @@ async def test_import_route_by_role(world: World, app_origin, role: str, status:
         assert SECRET not in r.text
 
 
-async def test_the_workspace_cookie_picks_a_workspace_of_the_login(world: World, app_origin):
+async def test_the_workspace_cookie_picks_a_workspace_of_the_login(world: World, app_url):
     """A manager's second artist: with its cookie the import lands there, not in the first."""
     from dreamsuite.services import auth
 

@@ -12,14 +12,13 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from arq.worker import create_worker
 from sqlmodel import select
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from dreamsuite import crypto, db as dbm, events, queue
+from dreamsuite import crypto, db as dbm, events
 from dreamsuite.models import (
     Insight, PlatformConnection, PostDestination, Role, ScheduledPost, SyncRun, Webhook, WebhookDelivery,
 )
@@ -27,8 +26,7 @@ from dreamsuite.platforms.sandbox.serve import serve_app
 from dreamsuite.services import sync, webhook_delivery as wd, webhooks as wh
 from dreamsuite.services.errors import UserError
 from dreamsuite.services.scope import AccessDenied, NotFound
-from tests.helpers import add_member, connect_sandbox, due_post, make_workspace
-from workers.main import WorkerSettings
+from tests.helpers import add_member, connect_sandbox, due_post, make_workspace, run_worker_burst
 
 pytestmark = pytest.mark.usefixtures("close_arq_pools")
 
@@ -73,15 +71,6 @@ def _register(scope, r: Receiver, name: str, events_: list[str]) -> int:
     hook, secret = wh.register(scope, f"{r.base}/hooks/{name}", events_)
     r.secrets[name] = secret
     return hook["id"]
-
-
-async def _run_worker() -> None:
-    worker = create_worker(WorkerSettings, burst=True, handle_signals=False, poll_delay=0.05,
-                           redis_settings=queue.redis_settings())
-    try:
-        await worker.async_run()
-    finally:
-        await worker.close()
 
 
 def _deliveries() -> list[WebhookDelivery]:
@@ -152,7 +141,7 @@ async def test_a_failing_receiver_gets_retries_with_backoff_and_a_log(db, redis_
         _register(scope, r, "flaky", ["sync.finished"])
         _register(scope, r, "down", ["sync.finished"])
         await events.announce(ws.id, "sync", connection_id=conn_id, status="success", counts={})
-        await _run_worker()
+        await run_worker_burst(poll_delay=0.05)
     flaky, down = r.of("flaky"), r.of("down")
     assert len(flaky) == 3 and len(down) == 4
     assert all(g["verified"] for g in r.got)
@@ -215,7 +204,7 @@ async def test_the_sweep_records_what_no_announcement_carried(db, redis_url):
         assert await wd.record_missed(ws.id + 1000) == 0  # another workspace's: nothing of this one
         assert await wd.record_missed(ws.id) == 2  # after an analysis: at once, not at the next sweep
         assert await wd.sweep() == 0  # recorded once
-        await _run_worker()
+        await run_worker_burst(poll_delay=0.05)
     assert sorted(g["body"]["type"] for g in r.got) == ["insight.created", "post.unconfirmed"]
     assert all(g["verified"] for g in r.got)
     titles = [g["body"]["data"].get("title") for g in r.got if g["body"]["type"] == "insight.created"]
@@ -232,7 +221,7 @@ async def test_a_delivery_stuck_in_sending_is_tried_again(db, redis_url):
             d.status, d.attempts, d.updated_at = "sending", 1, dbm.utcnow() - timedelta(minutes=10)
             d.next_try_at = dbm.utcnow() - timedelta(minutes=10)
         assert await wd.sweep() == 1
-        await _run_worker()
+        await run_worker_burst(poll_delay=0.05)
     assert len(r.got) == 1 and r.got[0]["verified"]
     assert _deliveries()[0].status == "delivered" and _deliveries()[0].attempts == 2
 

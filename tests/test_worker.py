@@ -14,21 +14,12 @@ from sqlmodel import select
 from dreamsuite import db as dbmod, queue
 from dreamsuite.models import DailyMetric, PostDestination, SyncRun
 from dreamsuite.services import publish, sync
-from tests.helpers import connect_sandbox, control, make_workspace, published_on_sandbox
+from tests.helpers import connect_sandbox, control, make_workspace, published_on_sandbox, run_worker_burst
 from workers import maintenance
 from workers.main import WorkerSettings
 
 pytestmark = [pytest.mark.db, pytest.mark.usefixtures("close_arq_pools")]
 
-
-
-async def _run_worker(**overrides) -> None:
-    worker = create_worker(WorkerSettings, burst=True, handle_signals=False, poll_delay=0.1,
-                           redis_settings=queue.redis_settings(), **overrides)
-    try:
-        await worker.async_run()
-    finally:
-        await worker.close()
 
 
 def _utc_naive(seconds: float = 0) -> datetime:
@@ -46,7 +37,7 @@ async def test_worker_runs_a_deferred_publish_and_a_collect(db, redis_url, sandb
     await queue.enqueue_collect(cid, dbmod.utcnow().date())
     when = _utc_naive(seconds=2)
     post = await publish.schedule_post(scope, "From the worker", [cid], when, "UTC")
-    await _run_worker()
+    await run_worker_burst()
     with dbmod.session() as s:
         dest = s.exec(select(PostDestination).where(PostDestination.post_id == post.id)).one()
         metrics = s.exec(select(DailyMetric)).all()
@@ -62,7 +53,7 @@ async def test_worker_retries_a_rate_limited_collect_after_the_platforms_delay(d
     cid = await connect_sandbox(scope)
     await control(sandbox_url, "fail", status=429, times=1, path="/api/v1/", retry_after=1)
     started = datetime.now()
-    await _run_worker()
+    await run_worker_burst()
     assert [r.status for r in _runs(cid)] == ["failed", "success"]
     assert (datetime.now() - started).total_seconds() >= 1
 
@@ -95,7 +86,7 @@ async def test_maintenance_crons_fan_out_collects_and_reconcile(db, redis_url, s
     await p.flushdb()
     assert await maintenance.daily_collect({}) == 1
     assert await maintenance.reconcile_publishing({}) == 1
-    await _run_worker()
+    await run_worker_burst()
     with dbmod.session() as s:
         dest = s.exec(select(PostDestination).where(PostDestination.post_id == post.id)).one()
     assert dest.status == "published" and len(await published_on_sandbox(sandbox_url, cid)) == 1
@@ -122,14 +113,14 @@ async def test_a_database_error_at_the_claim_only_delays_the_post_until_the_next
         return real_claim(*args)
 
     monkeypatch.setattr(publish_run, "_claim", claim_once_unreachable)
-    await _run_worker()  # the job fails at the claim
+    await run_worker_burst()  # the job fails at the claim
     with dbmod.session() as s:
         dest = s.exec(select(PostDestination).where(PostDestination.post_id == post.id)).one()
     assert len(claims) == 1 and (dest.status, dest.attempts) == ("pending", 0)
     assert await published_on_sandbox(sandbox_url, cid) == []
     # The failed job left nothing behind that would refuse the same job id for a day.
     assert await publish.reconcile() == 1
-    await _run_worker()
+    await run_worker_burst()
     with dbmod.session() as s:
         dest = s.get(PostDestination, dest.id)
     assert len(claims) == 2 and (dest.status, dest.attempts) == ("published", 1)
