@@ -59,7 +59,13 @@ def verify() -> rx.Component:
         "One click and your cockpit is ready.",
         plain_form(
             rx.el.input(type="hidden", name="token", value=VerifyState.token),
-            rx.button("Create my account", type="submit", size="3", width="100%", data_testid="verify-submit"),
+            # Disabled until the page has read the link's code: a click before that would send
+            # no code and be told the link is not valid.
+            rx.button("Create my account", type="submit", size="3", width="100%", data_testid="verify-submit",
+                      disabled=VerifyState.token == ""),
+            rx.cond(rx.State.is_hydrated & (VerifyState.token == ""),
+                    rx.callout("This link is missing its code. Open the link from the email again, "
+                               "or sign up again to get a new one.", **st.callout_error)),
             action=VerifyState.api_url + "/auth/verify",
             width="100%",
         ),

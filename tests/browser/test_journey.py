@@ -33,6 +33,10 @@ def test_new_artist_journey(live_app, page):
     page.fill("#password", "correct horse")
     page.get_by_test_id("signup-submit").click()
     page.wait_for_url(re.compile(r"/signup/sent"))
+    # A link cut short in the mail client: no code, so no button to press, and it says why.
+    page.goto(f"{base}/verify")
+    expect(page.get_by_text("This link is missing its code")).to_be_visible()
+    expect(page.get_by_test_id("verify-submit")).to_be_disabled()
     # The same answer for any email: the link arrives by mail (the app's outbox here).
     page.goto(live_app.link_in_mail_to(email))
     page.get_by_test_id("verify-submit").click()
