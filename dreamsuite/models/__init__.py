@@ -11,6 +11,7 @@ from dreamsuite.models.connection import (
     SyncStatus,
 )
 from dreamsuite.models.inbox import CommentReply
+from dreamsuite.models.invitation import Invitation, InvitationStatus
 from dreamsuite.models.insight import (
     PRIORITY_RANK,
     FollowerAnomaly,
@@ -43,10 +44,11 @@ ALL_MODELS = [
     Insight, Goal, XpEvent, StoredForecast, FollowerAnomaly,
     ApiToken, Webhook, WebhookDelivery,
     CommentReply,
+    Invitation,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [
     "ALL_MODELS", "Role", "ROLE_RANK", "ConnectionStatus", "SyncStatus",
     "PostStatus", "DestinationStatus", "InsightType", "Priority", "PRIORITY_RANK",
-    "TokenScope", "DeliveryStatus",
+    "TokenScope", "DeliveryStatus", "InvitationStatus",
 ]

@@ -58,6 +58,9 @@ class AuthSession(SQLModel, table=True):
     token_hash: str = Field(index=True, unique=True, max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
+    # The artist workspace this login works in (picked in the sidebar), so a reload or a new tab
+    # of the same login stays there; a new login starts at the user's first workspace.
+    workspace_id: int | None = Field(default=None, foreign_key="workspace.id", ondelete="SET NULL")
 
 
 class EmailToken(SQLModel, table=True):
