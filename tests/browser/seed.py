@@ -48,6 +48,36 @@ def artist(name: str = "", password: str = PASSWORD) -> Artist:
     return Artist(email, password, name, user_id, workspace_id)
 
 
+def _member(email: str, password: str, name: str, workspace_id: int, role: str) -> int:
+    from dreamsuite.models import Membership, User
+
+    with db.session() as s:
+        user = User(email=email, name=name, password_hash=auth.hash_password(password), timezone="UTC")
+        s.add(user)
+        s.flush()
+        s.add(Membership(user_id=user.id, workspace_id=workspace_id, role=role))
+        return user.id
+
+
+def member(workspace_id: int, role: str, name: str = "", password: str = PASSWORD) -> Artist:
+    """A user whose only workspace is `workspace_id`, with that role (an invitation accepted)."""
+    name = name or f"Member {uuid.uuid4().hex[:6]}"
+    email = f"member-{uuid.uuid4().hex[:10]}@example.com"
+    user_id = off_loop(_member, email, password, name, workspace_id, role)
+    return Artist(email, password, name, user_id, workspace_id)
+
+
+def join(user_id: int, workspace_id: int, role: str) -> None:
+    """Makes the user a member of another workspace too."""
+    from dreamsuite.models import Membership
+
+    def add() -> None:
+        with db.session() as s:
+            s.add(Membership(user_id=user_id, workspace_id=workspace_id, role=role))
+
+    off_loop(add)
+
+
 def sandbox_account(a: Artist, sandbox_user: str) -> int:
     """Connects the sandbox account `sandbox_user` to the artist's workspace through the real OAuth
     flow (tests.helpers.connect_sandbox); returns the connection id. The test process's APP_URL and
