@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -156,10 +156,10 @@ def workspace_from_cookie(value: str) -> int | None:
     return int(value) if value.isdigit() and len(value) < 12 else None
 
 
-def _new_session(s: Session, user_id: int) -> str:
+def _new_session(s: Session, user_id: int, workspace_id: int | None = None) -> str:
     token = urlsafe_token()
     expires = db.utcnow() + timedelta(days=get_settings().session_days)
-    s.add(AuthSession(user_id=user_id, token_hash=sha256_hex(token), expires_at=expires))
+    s.add(AuthSession(user_id=user_id, token_hash=sha256_hex(token), expires_at=expires, workspace_id=workspace_id))
     return token
 
 
@@ -206,8 +206,8 @@ def _live_session(s: Session, token: str) -> AuthSession | None:
 def session_for(token: str, workspace_id: int | None = None) -> SessionInfo | None:
     """The logged-in user and their workspace, or None if the token is unknown/expired.
 
-    The workspace is `workspace_id` (the one the tab switched to) while the user is a member of
-    it, else their first one."""
+    The workspace is the first of these the user is still a member of: `workspace_id` (the one the
+    tab works in), the one this login last switched to (AuthSession.workspace_id), their first."""
     with db.session() as s:
         sess = _live_session(s, token)
         user = s.get(User, sess.user_id) if sess else None
@@ -216,7 +216,9 @@ def session_for(token: str, workspace_id: int | None = None) -> SessionInfo | No
         mine = (select(Membership, Workspace)
                 .join(Workspace, Workspace.id == Membership.workspace_id)
                 .where(Membership.user_id == user.id))
-        row = s.exec(mine.where(Membership.workspace_id == workspace_id)).first() if workspace_id else None
+        row = None
+        for wanted in dict.fromkeys(w for w in (workspace_id, sess.workspace_id) if w):
+            row = row or s.exec(mine.where(Membership.workspace_id == wanted)).first()
         row = row or s.exec(mine.order_by(Membership.id)).first()
         membership, ws = row if row else (None, None)
         return SessionInfo(
@@ -241,6 +243,15 @@ def scope_for_token(token: str, session_id: int, workspace_id: int, min_role: Ro
         raise AccessDenied("You are not a member of this workspace any more.")
     scope = Scope(user_id=sess.user_id, workspace_id=workspace_id, role=Role(role))
     scope.require(min_role)
+    return scope
+
+
+def enter_workspace(token: str, session_id: int, workspace_id: int) -> Scope:
+    """Make `workspace_id` the one this login works in (a reload or a new tab stays there), after
+    the same checks as `scope_for_token`."""
+    scope = scope_for_token(token, session_id, workspace_id)
+    with db.session() as s:
+        s.exec(update(AuthSession).where(AuthSession.id == session_id).values(workspace_id=workspace_id))
     return scope
 
 
