@@ -306,3 +306,104 @@ def test_deleting_the_workspace_ends_its_invitations(db, outbox):
     workspaces.delete_workspace(owner, ws.name)
     with pytest.raises(InvitationError, match="not valid"):
         invitations.look_up(token)
+
+
+# ------------------------------------------------------------------ the invitation page and its form route
+import dreamsuite.pages  # noqa: E402,F401  (registers the states, see tests/test_state.py)
+from tests.test_state import handler, tab  # noqa: E402
+
+
+async def _invite_page(token: str, session: str = "", query: dict | None = None):
+    from dreamsuite.state.invite import InviteState
+
+    st = tab(InviteState, session, "/invite", {"token": token, **(query or {})})
+    await handler(InviteState, "load")(st)
+    return st
+
+
+@pytest.mark.usefixtures("close_arq_pools")
+async def test_the_page_accepts_for_the_invited_login_and_switches_to_the_workspace(db, redis_url, outbox):
+    from dreamsuite.state.invite import InviteState
+
+    _, ws, owner = make_workspace("owner@example.com")
+    token = _token(invitations.invite(owner, "a@example.com", "editor").link)
+    user_id, own_ws, session = auth.create_account("a@example.com", "password1", "A", "Europe/Paris")
+    st = await _invite_page(token, session)
+    assert (st.refusal, st.ws_name, st.invited_role, st.logged_in_as, st.wrong_user) == (
+        "", ws.name, "editor", "a@example.com", False)
+    assert st.workspace_id == own_ws and _memberships(ws.id) == [(owner.user_id, "owner")]  # nothing on load
+    out = await handler(InviteState, "accept")(st)
+    assert "/dashboard" in str(out)
+    assert (st.workspace_id, st.role) == (ws.id, "editor")
+    # The login works in the new workspace from now on: a new tab of it opens there.
+    assert auth.session_for(session).workspace_id == ws.id
+    again = await _invite_page(token, session)
+    assert "already accepted" in again.refusal
+
+
+@pytest.mark.usefixtures("close_arq_pools")
+async def test_the_page_refuses_another_login_and_sends_the_logged_out_to_log_in(db, redis_url, outbox):
+    from dreamsuite.state.invite import InviteState
+
+    _, ws, owner = make_workspace("owner@example.com")
+    token = _token(invitations.invite(owner, "a@example.com", "viewer").link)
+    _, _, session_b = auth.create_account("b@example.com", "password1", "B", "UTC")
+    st = await _invite_page(token, session_b)
+    assert st.wrong_user and st.logged_in_as == "b@example.com"
+    await handler(InviteState, "accept")(st)  # a forged click
+    assert "for a@example.com, and you are logged in as b@example.com" in st.accept_error
+    assert _memberships(ws.id) == [(owner.user_id, "owner")]
+
+    st = await _invite_page(token)
+    assert st.logged_in_as == "" and st.refusal == "" and st.invited_email == "a@example.com"
+    assert st.login_link == "/login?next=" + "%2Finvite%3Ftoken%3D" + token
+    out = await handler(InviteState, "accept")(st)
+    assert "/login?next=" in str(out)
+
+    from dreamsuite.state.account import LoginState  # the login page keeps the way back
+    login = tab(LoginState, "", "/login", {"next": f"/invite?token={token}"})
+    await handler(LoginState, "load")(login)
+    assert login.next_path == f"/invite?token={token}"
+
+    for bad in ("", "forged"):
+        st = await _invite_page(bad)
+        assert "not valid" in st.refusal
+
+
+def _http():
+    import httpx
+
+    from dreamsuite.api import create_api
+    from tests.helpers import APP
+
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=create_api()), base_url=APP,
+                             headers={"origin": APP})
+
+
+@pytest.mark.usefixtures("close_arq_pools")
+async def test_the_new_account_form_joins_and_logs_in(db, redis_url, outbox, app_url):
+    from dreamsuite.services import flash
+
+    _, ws, owner = make_workspace("owner@example.com")
+    token = _token(invitations.invite(owner, "new@example.com", "editor").link)
+    async with _http() as c:
+        r = await c.post("/auth/invite", data={"token": token, "name": "New", "password": "short"})
+        assert r.status_code == 303 and r.headers["location"].startswith(f"{app_url}/invite?token={token}&flash=")
+        note = flash.read(r.headers["location"].split("flash=", 1)[1])
+        assert "at least 8" in note["message"] and auth.SESSION_COOKIE not in r.cookies
+        c.cookies.set(auth.WORKSPACE_COOKIE, "12345")  # a pick of an earlier login in this browser
+        r = await c.post("/auth/invite", data={"token": token, "name": "New", "password": "password1",
+                                               "timezone": "Europe/Paris"})
+        assert r.status_code == 303 and r.headers["location"] == f"{app_url}/dashboard"
+        session = r.cookies[auth.SESSION_COOKIE]
+        # The earlier pick is forgotten; this login starts where it was invited.
+        cleared = [h for h in r.headers.get_list("set-cookie") if h.startswith(f"{auth.WORKSPACE_COOKIE}=")]
+        assert cleared and "Max-Age=0" in cleared[0]
+        assert auth.session_for(session).workspace_id == ws.id
+        r = await c.post("/auth/invite", data={"token": token, "name": "Again", "password": "password1"})
+        assert "flash=" in r.headers["location"]
+        r = await c.post("/auth/invite", data={"token": token, "name": "X", "password": "password1"},
+                         headers={"origin": "https://evil.example"})
+        assert "/login?flash=" in r.headers["location"]
+    with dbmod.session() as s:
+        assert len(s.exec(select(User).where(User.email == "new@example.com")).all()) == 1

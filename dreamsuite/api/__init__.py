@@ -1,6 +1,6 @@
 """Our own HTTP routes, served by the Reflex backend (passed as `api_transformer`).
 
-- /auth/login|signup|verify|logout   form posts that set or clear the session cookie
+- /auth/login|signup|verify|invite|logout  form posts that set or clear the session cookie
 - /oauth/callback/{platform}         where providers send the browser back after consent
 - /export/dashboard.csv|json, /report  the dashboard's numbers for a range, to download or print
 - /media/<token>, /media/thumb/<id>  media library files: a signed link for platforms, thumbnails for members

@@ -1,5 +1,5 @@
-"""Login, sign-up, the sign-up link and logout: plain form posts that set or clear the
-HttpOnly session cookie, then send the browser on with a 303.
+"""Login, sign-up, the sign-up link, an invitation's new account and logout: plain form posts
+that set or clear the HttpOnly session cookie, then send the browser on with a 303.
 
 Each checks that the form came from our own pages (a cross-site form cannot log someone in
 or out), and answers a failure with a signed note the page turns into one of our messages.
@@ -18,7 +18,7 @@ from dreamsuite import db
 from dreamsuite.api.security import (
     clear_session_cookie, client_address, same_origin, session_token, set_session_cookie,
 )
-from dreamsuite.services import auth, flash, throttle
+from dreamsuite.services import auth, flash, invitations, throttle
 from dreamsuite.services.auth import AuthError
 from dreamsuite.services.mail import MailError
 from dreamsuite.settings import get_settings
@@ -100,6 +100,25 @@ async def verify(request: Request) -> RedirectResponse:
     return response
 
 
+async def invite(request: Request) -> RedirectResponse:
+    """The new-account form on /invite: the account is made for the invited email (the link proves
+    it), joins the workspace and is logged in there."""
+    if not same_origin(request):
+        return _to("/login", kind="error", code="bad_request")
+    form = await _form(request)
+    token = form.get("token", "")[:200]
+    try:
+        _, _, session = await db.run(invitations.sign_up_and_accept, token, form.get("name", ""),
+                                     form.get("password", ""), form.get("timezone", "UTC"))
+    except (AuthError, invitations.InvitationError) as exc:
+        note = {"flash": flash.make("error", message=exc.message, name=form.get("name", "")[:200])}
+        return RedirectResponse(f"{get_settings().app_url}/invite?{urlencode({'token': token, **note})}",
+                                status_code=303)
+    response = RedirectResponse(f"{get_settings().app_url}/dashboard", status_code=303)
+    set_session_cookie(response, session)
+    return response
+
+
 async def logout(request: Request) -> RedirectResponse:
     if not same_origin(request):
         return _to("/login", kind="error", code="bad_request")
@@ -118,5 +137,6 @@ routes = [
     Route("/auth/login", login, methods=["POST"]),
     Route("/auth/signup", signup, methods=["POST"]),
     Route("/auth/verify", verify, methods=["POST"]),
+    Route("/auth/invite", invite, methods=["POST"]),
     Route("/auth/logout", logout, methods=["POST"]),
 ]

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from dreamsuite.services.auth import SESSION_COOKIE
+from dreamsuite.services.auth import SESSION_COOKIE, WORKSPACE_COOKIE
 from dreamsuite.settings import get_settings
 
 
@@ -91,6 +91,9 @@ def set_session_cookie(response: Response, token: str) -> None:
     s = get_settings()
     response.set_cookie(SESSION_COOKIE, token, max_age=s.session_days * 86400, path="/",
                         httponly=True, secure=s.secure_cookies, samesite="lax")
+    # A new login starts in the workspace its session names (the user's first, or the one an
+    # invitation joined), not in the one a previous login of this browser picked last.
+    response.delete_cookie(WORKSPACE_COOKIE, path="/", samesite="lax")
 
 
 def clear_session_cookie(response: Response) -> None:

@@ -32,6 +32,7 @@ NAV = [
     ("Composer", "/composer", "calendar-clock"),
     ("Calendar", "/calendar", "calendar-days"),
     ("Media", "/media", "images"),
+    ("Team", "/team", "users"),
     ("Account", "/account", "user-cog"),
 ]
 

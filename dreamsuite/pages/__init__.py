@@ -1,7 +1,7 @@
 """One module per route; importing them registers the pages."""
 
 from dreamsuite.pages import (account, calendar, chat, composer, connections, dashboard, goals, inbox, index,
-                              insights, login, media, platform, signup)
+                              insights, invite, login, media, platform, signup, team)
 
 __all__ = ["account", "calendar", "chat", "composer", "connections", "dashboard", "goals", "inbox", "index",
-           "insights", "login", "media", "platform", "signup"]
+           "insights", "invite", "login", "media", "platform", "signup", "team"]

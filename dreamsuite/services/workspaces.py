@@ -74,6 +74,18 @@ def create_workspace(user_id: int, name: str, timezone: str = "UTC") -> Workspac
         return WorkspaceEntry(id=ws.id, name=ws.name, role=Role.owner.value, timezone=tz)
 
 
+def ensure_workspace(user_id: int, name: str, timezone: str = "UTC") -> WorkspaceEntry:
+    """The user's first workspace; a new one of their own (named `name`) when they have none left,
+    after being removed from or leaving every other one."""
+    mine = my_workspaces(user_id)
+    if mine:
+        return mine[0]
+    try:
+        return create_workspace(user_id, name or "My artist", timezone)
+    except WorkspaceError:
+        return create_workspace(user_id, "My artist", "UTC")
+
+
 def switch_to(user_id: int, workspace_id: int) -> WorkspaceEntry:
     """The workspace to switch to, only if the user is a member (AccessDenied otherwise, with the
     same message whether the workspace exists or not)."""

@@ -18,7 +18,7 @@ import reflex as rx
 
 from dreamsuite import db
 from dreamsuite.models import Role
-from dreamsuite.services import auth
+from dreamsuite.services import auth, workspaces
 from dreamsuite.services.scope import Scope
 
 
@@ -103,6 +103,10 @@ class AuthState(rx.State):
     async def _load_session(self) -> bool:
         wanted = self.workspace_id or auth.workspace_from_cookie(self.workspace_pref)
         info = await db.run(auth.session_for, self._token(), wanted)
+        if info is not None and info.workspace_id is None:
+            # Removed from (or left) every workspace: one of their own, so the app still opens.
+            await db.run(workspaces.ensure_workspace, info.user_id, info.name or info.email, info.timezone)
+            info = await db.run(auth.session_for, self._token())
         if info is None or info.workspace_id is None:
             await self._forget_login()
             return False

@@ -36,11 +36,12 @@ class WorkspaceState(AuthState):
         self.others = [{"id": str(w.id), "name": w.name, "role": w.role} for w in mine
                        if w.id != self.workspace_id]
 
-    async def _enter(self, entry: workspaces.WorkspaceEntry):
-        """Work in `entry` from now on: the pages' data of the old workspace go, the page reloads."""
+    async def _enter(self, entry: workspaces.WorkspaceEntry, then: str = ""):
+        """Work in `entry` from now on: the pages' data of the old workspace go, the page reloads
+        (or `then` is loaded). The login remembers it, so a reload or a new tab stays there."""
         root = await self.get_state(AuthState)
         # The login is still alive and a member of the new workspace (SessionEnded, AccessDenied).
-        await db.run(auth.scope_for_token, self._token(), self._session_id, entry.id)
+        await db.run(auth.enter_workspace, self._token(), root._session_id, entry.id)
         pages = [await self.get_state(cls) for cls in _user_state_classes() if cls is not WorkspaceState]
         # A live page's listener of the old workspace stops when its generation moves on (state/live).
         gens = [getattr(st, "_listen_gen", None) for st in pages]
@@ -53,6 +54,8 @@ class WorkspaceState(AuthState):
         root.workspace_pref = str(entry.id)
         self.creating, self.new_name, self.create_error = False, "", ""
         self.delete_confirm, self.delete_error = "", ""
+        if then:
+            return rx.call_script(f"window.location.replace({then!r})")
         return rx.call_script("window.location.reload()")
 
     @rx.event
