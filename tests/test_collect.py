@@ -280,5 +280,8 @@ async def test_a_successful_sync_is_announced_to_open_pages(conn_id):
         result = await sync.collect_connection(conn_id)
         # Progress for the Connections page: started, then done with what changed.
         assert await probe.next() == {"kind": "sync", "connection_id": conn_id, "status": "started"}
+        # The inbox hears of the comments that are new (once they are committed).
+        new = await probe.next()
+        assert new["kind"] == "inbox" and 0 < new["new_comments"] <= result["counts"]["comments"]
         assert await probe.next() == {"kind": "sync", "connection_id": conn_id, "status": "success",
                                       "counts": result["counts"]}

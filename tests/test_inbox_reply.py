@@ -3,8 +3,8 @@ worker's job through the adapter with an idempotency key; sent marks the comment
 refusal is failed with the platform's words; a lost answer is unknown and never sent again; a
 second run of the job sends nothing.
 
-The platform is a double standing in for the adapter (neither the sandbox nor the emulators answer
-a reply to a comment yet); everything else — the database, Redis, the arq worker — is real."""
+The platform is a double standing in for the adapter (the emulators' replies are in
+test_inbox_reply_<platform>.py); everything else — the database, Redis, the arq worker — is real."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.db, pytest.mark.usefixtures("close_arq_pools")]
 
 
 class Platform:
-    """What the adapter's `comment()` was asked, and what it answers."""
+    """What the adapter's `reply()` was asked, and what it answers."""
 
     label = "X"
 
@@ -34,8 +34,8 @@ class Platform:
         self.calls: list[dict] = []
         self.answer = answer
 
-    async def comment(self, client, token, platform_post_id, text, account=None, *, idempotency_key=""):
-        self.calls.append({"parent": platform_post_id, "text": text, "key": idempotency_key, "token": token,
+    async def reply(self, client, token, comment_id, text, account=None, *, thread_id="", idempotency_key=""):
+        self.calls.append({"parent": comment_id, "text": text, "key": idempotency_key, "token": token,
                            "account": account.platform_user_id})
         if isinstance(self.answer, BaseException):
             raise self.answer
@@ -150,14 +150,14 @@ async def test_who_may_reply_where(db, redis_url, platform):
     _, ws, owner = make_workspace("nova@example.com")
     _, other_ws, other = make_workspace("other@example.com")
     cid = _comment(ws.id)
-    ig = _comment(ws.id, "instagram", "ig-9")
+    tiktok = _comment(ws.id, "tiktok", "tt-9")
     viewer = add_member(ws.id, "viewer@example.com", Role.viewer)
     with pytest.raises(AccessDenied):
         inbox_reply.store_reply(viewer, cid, "hi")
     with pytest.raises(NotFound):
         inbox_reply.store_reply(other, cid, "hi")  # another workspace's comment
-    with pytest.raises(UserError, match="Instagram replies cannot be sent from here yet"):
-        inbox_reply.store_reply(owner, ig, "hi")
+    with pytest.raises(UserError, match="TikTok replies cannot be sent from here yet"):
+        inbox_reply.store_reply(owner, tiktok, "hi")
     with pytest.raises(UserError, match="Write something"):
         inbox_reply.store_reply(owner, cid, "   ")
     with pytest.raises(UserError, match="limit is 2000"):

@@ -132,12 +132,12 @@ async def test_reply_from_the_page_is_queued_and_platforms_without_replies_say_s
 
     ws_id, token = _artist()
     _seed(ws_id, 1, "x", "drop the date <b>pls</b>")
-    _seed(ws_id, 1, "youtube", "yt comment", start=10)
+    _seed(ws_id, 1, "tiktok", "tt comment", start=10)
     st = await _page(token)
     by_platform = {c.platform: c for c in st.items}
     assert by_platform["x"].can_reply and by_platform["x"].no_reply == ""
-    assert not by_platform["youtube"].can_reply
-    assert by_platform["youtube"].no_reply == "YouTube replies cannot be sent from here yet: reply in the YouTube app."
+    assert not by_platform["tiktok"].can_reply
+    assert by_platform["tiktok"].no_reply == "TikTok replies cannot be sent from here yet: reply in the TikTok app."
     handler(InboxState, "open_reply")(st, by_platform["x"].id)
     handler(InboxState, "set_reply_text")(st, "   ")
     await handler(InboxState, "send_reply")(st)

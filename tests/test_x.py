@@ -59,7 +59,8 @@ async def test_connect_with_pkce_and_basic_auth(x):
     conn = _connection(cid)
     assert conn.status == "active" and conn.username == "nova_lane" and conn.display_name == "Nova Lane"
     assert conn.platform_user_id.isdigit() and conn.details["subscription_type"] == "None"
-    assert set(conn.scopes.split()) == {"tweet.read", "users.read", "tweet.write", "media.write", "offline.access"}
+    assert set(conn.scopes.split()) == {"tweet.read", "users.read", "tweet.write", "media.write",
+                                           "tweet.moderate.write", "offline.access"}
     url = await start_connect(scope, "x")
     query = parse_qs(urlsplit(url).query)
     assert urlsplit(url).path.endswith("/x/web/i/oauth2/authorize")

@@ -65,6 +65,11 @@ def get_adapter(name: str, gate: RateGate | None = None) -> PlatformAdapter:
     return cls(gate)
 
 
+def adapter_class(name: str) -> type[PlatformAdapter] | None:
+    """The platform's adapter class (what it can do, without making one); None when unknown."""
+    return _ADAPTERS.get(name)
+
+
 def account_label(platform: str, username: str = "") -> str:
     """How messages name one connected account: "Instagram (@nova)", "Spotify (Nova Lane)", or
     the bare platform name."""
@@ -104,4 +109,4 @@ _ORDER = ["instagram", "facebook", "spotify", "youtube", "tiktok", "soundcloud",
           "amazon_music", "tidal"]
 CATALOG: list[PlatformCard] = [_card(_ADAPTERS[name]) for name in _ORDER] + [_card(SandboxAdapter)]
 
-__all__ = ["CATALOG", "PlatformCard", "UnknownPlatform", "account_label", "get_adapter", "handle", "platform_label"]
+__all__ = ["CATALOG", "PlatformCard", "UnknownPlatform", "account_label", "adapter_class", "get_adapter", "handle", "platform_label"]

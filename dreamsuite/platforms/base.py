@@ -118,7 +118,8 @@ class CommentData:
     text: str = ""
     likes: int = 0
     parent_platform_id: str = ""
-    hidden: bool = False
+    # None where the platform does not say (X): the flag stored (hidden from the inbox) is kept.
+    hidden: bool | None = False
 
 
 @dataclass
@@ -165,6 +166,11 @@ class PlatformAdapter(HttpMixin):
     # True where the platform's API lets us comment under our own published post (the post's
     # first comment); `comment()` does it.
     can_comment: ClassVar[bool] = False
+    # True where the API lets us answer a fan's comment (`reply()`), and hide or unhide one
+    # (`hide()`); the inbox offers only these. `hide_limits`: what the platform allows, in words.
+    can_reply: ClassVar[bool] = False
+    can_hide: ClassVar[bool] = False
+    hide_limits: ClassVar[str] = ""
     # Maximum post length in characters, when the platform has one.
     max_text_length: ClassVar[int | None] = None
     # Most hashtags a post's text may carry, when the platform caps them (None: no cap).
@@ -237,3 +243,18 @@ class PlatformAdapter(HttpMixin):
         irreversible send like `publish`: a lost answer raises OutcomeUnknown, never a resend.
         `idempotency_key` goes where the platform supports one."""
         raise NotSupported(f"{self.label} takes no comments through its API")
+
+    async def reply(self, client: httpx.AsyncClient, token: str, comment_id: str, text: str,
+                    account: AccountRef | None = None, *, thread_id: str = "", idempotency_key: str = "") -> str:
+        """Answer a comment (`thread_id`: its top-level comment when it is itself a reply); returns the
+        reply's id. Where a reply is a comment under the comment (X, Facebook) this is `comment()`
+        given the comment's id. Irreversible like `comment`: a lost answer raises OutcomeUnknown."""
+        if not self.can_reply:
+            raise NotSupported(f"{self.label} takes no replies through its API")
+        return await self.comment(client, token, comment_id, text, account, idempotency_key=idempotency_key)
+
+    async def hide(self, client: httpx.AsyncClient, token: str, comment_id: str, hidden: bool,
+                   account: AccountRef | None = None) -> None:
+        """Hide a comment from the public (or show it again). Idempotent: asking twice is safe, so a
+        failed try may be retried; returns once the platform confirmed."""
+        raise NotSupported(f"{self.label} does not let apps hide comments")

@@ -54,6 +54,9 @@ class FacebookAdapter(MetaAdapter):
     connectable: ClassVar[bool] = True
     can_publish: ClassVar[bool] = True
     can_comment: ClassVar[bool] = True
+    can_reply: ClassVar[bool] = True  # a comment under the comment, as the Page
+    can_hide: ClassVar[bool] = True
+    hide_limits: ClassVar[str] = "A hidden comment stays visible to its author and their friends."
     max_text_length: ClassVar[int | None] = 63206
     # Page posts: text alone, or one photo or one video (publish() sends one). Photos as JPEG, PNG or
     # GIF up to 10 MB (Meta's Page photo specification, which also lists BMP and TIFF); videos through
@@ -261,6 +264,17 @@ class FacebookAdapter(MetaAdapter):
         if not comment_id:
             raise OutcomeUnknown(f"{self.label} accepted the comment but did not say which it is; check the Page")
         return comment_id
+
+
+    async def hide(self, client: httpx.AsyncClient, token: str, comment_id: str, hidden: bool,
+                   account: AccountRef | None = None) -> None:
+        """`POST /{comment-id}` with `is_hidden=true|false`, as the Page (its token,
+        pages_manage_engagement), answered `{"success": true}` (Graph API Comment reference:
+        https://developers.facebook.com/docs/graph-api/reference/comment/#Updating)."""
+        page_id = self._page(account)
+        page_token = await self.page_token(client, token, page_id, page_id)
+        await self.set_hidden(client, comment_id, page_token, {"is_hidden": "true" if hidden else "false"},
+                              key=page_id, need="pages_manage_engagement")
 
 
 ADAPTER = FacebookAdapter

@@ -59,6 +59,9 @@ class InstagramAdapter(MetaAdapter):
     connectable: ClassVar[bool] = True
     can_publish: ClassVar[bool] = True
     can_comment: ClassVar[bool] = True
+    can_reply: ClassVar[bool] = True
+    can_hide: ClassVar[bool] = True
+    hide_limits: ClassVar[str] = "A hidden comment stays visible to its author."
     max_text_length: ClassVar[int | None] = 2200
     # Instagram's announcement of December 2025: "the number of hashtags that you can include in a
     # caption for a reel or post" goes to five (it was 30).
@@ -307,6 +310,27 @@ class InstagramAdapter(MetaAdapter):
         if not comment_id:
             raise OutcomeUnknown(f"{self.label} accepted the comment but did not say which it is; check the post")
         return comment_id
+
+    async def reply(self, client: httpx.AsyncClient, token: str, comment_id: str, text: str,
+                    account: AccountRef | None = None, *, thread_id: str = "", idempotency_key: str = "") -> str:
+        """`POST /{ig-comment-id}/replies?message=...`, answered `{"id": ...}` (IG Comment Replies
+        reference: https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/
+        ig-comment/replies). Replies hang on top-level comments only: a reply to a reply goes to its
+        thread, as in the app. No idempotency key."""
+        ig = self._ig(account)
+        body = await self.graph(client, f"/{thread_id or comment_id}/replies", token, method="POST", key=ig,
+                                need="instagram_manage_comments", params={"message": text}, sends_effect=True)
+        reply_id = str(body.get("id") or "") if isinstance(body, dict) else ""
+        if not reply_id:
+            raise OutcomeUnknown(f"{self.label} accepted the reply but did not say which it is; check the post")
+        return reply_id
+
+    async def hide(self, client: httpx.AsyncClient, token: str, comment_id: str, hidden: bool,
+                   account: AccountRef | None = None) -> None:
+        """`POST /{ig-comment-id}?hide=true|false`, answered `{"success": true}` (IG Comment reference:
+        https://developers.facebook.com/docs/instagram-platform/instagram-graph-api/reference/ig-comment)."""
+        await self.set_hidden(client, comment_id, token, {"hide": "true" if hidden else "false"},
+                              key=self._ig(account), need="instagram_manage_comments")
 
     async def _container(self, client: httpx.AsyncClient, token: str, ig: str, item: dict, *, caption: str = "",
                          child: bool = False) -> str:

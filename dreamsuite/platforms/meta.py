@@ -243,6 +243,14 @@ class MetaAdapter(PlatformAdapter):
                                  "it and reconnect.")
         return value
 
+    async def set_hidden(self, client: httpx.AsyncClient, comment_id: str, token: str, data: dict, *, key: str,
+                         need: str) -> None:
+        """`POST /{comment-id}` with the platform's hide field, answered `{"success": true}`; anything
+        else is not a confirmation (the call is idempotent: the job tries again)."""
+        body = await self.graph(client, f"/{comment_id}", token, method="POST", data=data, key=key, need=need)
+        if not (isinstance(body, dict) and body.get("success") is True):
+            raise Malformed(f"{self.label} did not confirm the change to the comment")
+
     # ------------------------------------------------------------ answers
     def classify(self, resp: httpx.Response, body: Any) -> PlatformError | None:
         err = body.get("error") if isinstance(body, dict) else None

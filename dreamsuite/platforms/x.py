@@ -46,6 +46,7 @@ POLL_SECONDS = 2.0
 READ = ("tweet.read", "users.read")
 WRITE = ("tweet.read", "tweet.write", "users.read")
 MEDIA = ("media.write",)
+MODERATE = ("tweet.read", "users.read", "tweet.moderate.write")
 USER_FIELDS = "public_metrics,created_at,description,profile_image_url,username,name,verified,subscription_type"
 TWEET_FIELDS = "created_at,public_metrics,entities,attachments,conversation_id"
 REPLY_FIELDS = "created_at,public_metrics,conversation_id,in_reply_to_user_id,referenced_tweets,author_id"
@@ -74,6 +75,11 @@ class XAdapter(PlatformAdapter):
     connectable: ClassVar[bool] = True
     can_publish: ClassVar[bool] = True
     can_comment: ClassVar[bool] = True  # a reply to the post
+    can_reply: ClassVar[bool] = True  # a post replying to the fan's post
+    # Hide replies: only replies in a conversation the account started (X's rule); tweet.moderate.write.
+    can_hide: ClassVar[bool] = True
+    hide_limits: ClassVar[str] = ("X hides only replies to your own posts; a hidden reply stays behind \"View hidden "
+                                  "replies\".")
     max_text_length: ClassVar[int | None] = 280  # longer only for Premium accounts
     # "You may attach up to 4 photos, 1 animated GIF or 1 video in a Post"; JPG, PNG, GIF, WEBP; images
     # up to 5 MB, animated GIFs 15 MB; video on a Post 0.5 s to 20 minutes and 8 GB for accounts without
@@ -99,7 +105,7 @@ class XAdapter(PlatformAdapter):
     def oauth_config(self) -> OAuthConfig:
         return OAuthConfig(
             authorize_url=self.url("web", "/i/oauth2/authorize"), token_url=self.url("api", "/2/oauth2/token"),
-            scopes=["tweet.read", "users.read", "tweet.write", "media.write", "offline.access"],
+            scopes=["tweet.read", "users.read", "tweet.write", "media.write", "tweet.moderate.write", "offline.access"],
             token_auth_method="client_secret_basic",
         )
 
@@ -256,7 +262,8 @@ class XAdapter(PlatformAdapter):
                            author=str(users.get(t.get("author_id")) or t.get("author_id") or ""),
                            text=str(t.get("text") or ""),
                            likes=int((t.get("public_metrics") or {}).get("like_count") or 0),
-                           parent_platform_id="" if parent == root else parent)
+                           parent_platform_id="" if parent == root else parent,
+                           hidden=None)  # posts do not say whether they were hidden: the stored flag stays
 
     @staticmethod
     def _today(me: dict) -> list[MetricDay]:
@@ -309,6 +316,17 @@ class XAdapter(PlatformAdapter):
         if not isinstance(data, dict) or not data.get("id"):
             raise OutcomeUnknown(f"{self.label} accepted the reply without saying which; check the post")
         return str(data["id"])
+
+    async def hide(self, client: httpx.AsyncClient, token: str, comment_id: str, hidden: bool,
+                   account: AccountRef | None = None) -> None:
+        """`PUT /2/tweets/:id/hidden` with `{"hidden": true|false}`, answered `{"data": {"hidden"}}`; only
+        replies to conversations the account started (X API v2, Hide replies:
+        https://docs.x.com/x-api/posts/hide-reply)."""
+        key = account.platform_user_id if account else ""
+        body = await self._api(client, "PUT", f"/2/tweets/{comment_id}/hidden", token, MODERATE, key,
+                               json={"hidden": bool(hidden)})
+        if (body.get("data") or {}).get("hidden") is not bool(hidden):
+            raise Malformed(f"{self.label} did not confirm the change to the reply")
 
     async def _same_reply(self, client: httpx.AsyncClient, token: str, key: str, post_id: str,
                           text: str) -> str | None:

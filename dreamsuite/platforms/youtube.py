@@ -61,6 +61,13 @@ class YouTubeAdapter(PlatformAdapter):
     connectable: ClassVar[bool] = True
     can_publish: ClassVar[bool] = True
     can_comment: ClassVar[bool] = True
+    can_reply: ClassVar[bool] = True
+    # Hiding holds the comment for review (comments.setModerationStatus, heldForReview): it leaves
+    # the video's page and waits under "Held for review" in YouTube Studio; unhiding publishes it
+    # again. Not "rejected", which also hides every reply and is meant for good. YouTube lets only
+    # the owner of the video moderate, and every comment we collect is on the channel's own uploads.
+    can_hide: ClassVar[bool] = True
+    hide_limits: ClassVar[str] = "Hidden comments wait under \"Held for review\" in YouTube Studio."
     max_text_length: ClassVar[int | None] = 5000  # a video description
     # videos.insert: one video per upload, "Maximum file size: 256GB", accepted media video/*.
     # https://developers.google.com/youtube/v3/docs/videos/insert
@@ -333,18 +340,48 @@ class YouTubeAdapter(PlatformAdapter):
         snippet: dict[str, Any] = {"videoId": platform_post_id, "topLevelComment": {"snippet": {"textOriginal": text}}}
         if channel:
             snippet["channelId"] = channel
-        try:
-            thread = await self.request_json(client, "POST", self.url("api", "/youtube/v3/commentThreads"), token,
-                                             sends_effect=True, account_key=key, cost=COMMENT_COST,
-                                             params={"part": "snippet"}, json={"snippet": snippet})
-        except PermissionMissing as exc:
-            raise PermissionMissing(f"{self.label} needs the permission 'youtube.force-ssl' to comment: reconnect "
-                                    f"YouTube and allow it. ({exc.message})", scope=COMMENT,
-                                    status=exc.status) from exc
+        thread = await self._moderate(client, token, key, "/youtube/v3/commentThreads", {"part": "snippet"},
+                                      json={"snippet": snippet}, sends_effect=True)
         thread_id = str(thread.get("id") or "") if isinstance(thread, dict) else ""
         if not thread_id:
             raise OutcomeUnknown(f"{self.label} accepted the comment but did not say which it is; check the video")
         return thread_id
+
+    async def reply(self, client: httpx.AsyncClient, token: str, comment_id: str, text: str,
+                    account: AccountRef | None = None, *, thread_id: str = "", idempotency_key: str = "") -> str:
+        """comments.insert: `POST /youtube/v3/comments?part=snippet` with `{"snippet": {"parentId",
+        "textOriginal"}}`, the parent being the thread's top-level comment (a reply to a reply joins
+        its thread), youtube.force-ssl, 50 units; answers the comment resource
+        (https://developers.google.com/youtube/v3/docs/comments/insert). No idempotency key."""
+        key = account.platform_user_id if account else ""
+        body = {"snippet": {"parentId": thread_id or comment_id, "textOriginal": text}}
+        made = await self._moderate(client, token, key, "/youtube/v3/comments", {"part": "snippet"}, json=body,
+                                    sends_effect=True)
+        reply_id = str(made.get("id") or "") if isinstance(made, dict) else ""
+        if not reply_id:
+            raise OutcomeUnknown(f"{self.label} accepted the reply but did not say which it is; check the video")
+        return reply_id
+
+    async def hide(self, client: httpx.AsyncClient, token: str, comment_id: str, hidden: bool,
+                   account: AccountRef | None = None) -> None:
+        """comments.setModerationStatus: `POST /youtube/v3/comments/setModerationStatus?id=...&
+        moderationStatus=heldForReview|published`, 50 units, answered 204 (https://developers.google.com/
+        youtube/v3/docs/comments/setModerationStatus). See `can_hide` for why heldForReview."""
+        key = account.platform_user_id if account else ""
+        await self._moderate(client, token, key, "/youtube/v3/comments/setModerationStatus",
+                             {"id": comment_id, "moderationStatus": "heldForReview" if hidden else "published"})
+
+    async def _moderate(self, client: httpx.AsyncClient, token: str, key: str, path: str, params: dict, *,
+                        json: dict | None = None, sends_effect: bool = False) -> Any:
+        """A write to comments (youtube.force-ssl, 50 units); a refusal for want of the scope says so."""
+        try:
+            return await self.request_json(client, "POST", self.url("api", path), token, sends_effect=sends_effect,
+                                           account_key=key, cost=COMMENT_COST, params=params,
+                                           **({"json": json} if json is not None else {}))
+        except PermissionMissing as exc:
+            raise PermissionMissing(f"{self.label} needs the permission 'youtube.force-ssl' to comment: reconnect "
+                                    f"YouTube and allow it. ({exc.message})", scope=COMMENT,
+                                    status=exc.status) from exc
 
     async def _media(self, client: httpx.AsyncClient, url: str, mime: str) -> tuple[bytes, str]:
         try:

@@ -8,11 +8,11 @@ one send through the adapter, with an idempotency key where the platform takes o
 refusals waited out (services/send_retry); the outcome is sent (the comment is marked answered),
 failed with the platform's words, or unknown — never sent again.
 
-Which platforms: a reply is a comment whose parent is the comment. X (a reply is a post replying
-to the fan's post) and Facebook (`POST /{comment-id}/comments`) do that with the adapter's
-`comment()` given the comment's id. Instagram (`/{comment-id}/replies`) and YouTube
-(`comments.insert` with a parentId) need calls of their own that the adapters do not make yet;
-the others have no comment API at all. The page says so for those.
+Which platforms: those whose adapter says `can_reply` — X (a reply is a post replying to the
+fan's post), Facebook (`POST /{comment-id}/comments`), Instagram (`POST /{comment-id}/replies`) and
+YouTube (`comments.insert` with a parentId). Instagram and YouTube hang replies on the thread's
+top-level comment, so the adapter is told the thread too. The others have no comment API at all;
+the page says so for those. A reply that ends failed or unknown tells its author (notifications).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from sqlmodel import select
 
 from dreamsuite import db, events, queue
 from dreamsuite.models import Comment, CommentReply, ContentPost, PlatformConnection, Role
-from dreamsuite.platforms import get_adapter, platform_label
+from dreamsuite.platforms import adapter_class, get_adapter, platform_label
 from dreamsuite.platforms.base import HTTP_TIMEOUT, AccountRef, OutcomeUnknown, PlatformError
 from dreamsuite.services import ratelimits, tokens
 from dreamsuite.services.errors import UserError
@@ -35,7 +35,6 @@ from dreamsuite.services.send_retry import waiting_out_refusals
 
 log = logging.getLogger(__name__)
 
-REPLY_PLATFORMS = frozenset({"x", "facebook"})
 MAX_TEXT = 2000
 PENDING, SENDING, SENT, FAILED, UNKNOWN = "pending", "sending", "sent", "failed", "unknown"
 PLATFORM_WAIT = 5.0
@@ -49,7 +48,8 @@ STALE_SENDING = timedelta(seconds=JOB_TIMEOUT + 60)
 
 
 def can_reply(platform: str) -> bool:
-    return platform in REPLY_PLATFORMS
+    cls = adapter_class(platform)
+    return bool(cls and cls.can_reply)
 
 
 def why_not(platform: str) -> str:
@@ -148,8 +148,8 @@ async def send_reply(reply_id: int, *, client: httpx.AsyncClient | None = None) 
         account = AccountRef(conn.platform_user_id, conn.username, dict(conn.details or {}))
         sent = True  # from here on the reply may reach the platform
         reply_platform_id = await waiting_out_refusals(
-            lambda: adapter.comment(client, token, comment.platform_comment_id, row.text, account,
-                                    idempotency_key=idempotency_key(reply_id)),
+            lambda: adapter.reply(client, token, comment.platform_comment_id, row.text, account,
+                                  thread_id=comment.parent_platform_id, idempotency_key=idempotency_key(reply_id)),
             gate_wait=GATE_WAIT, platform_wait=PLATFORM_WAIT)
     except OutcomeUnknown as exc:
         return await _end(row, UNKNOWN, f"The reply may have been sent: check on the platform before replying "

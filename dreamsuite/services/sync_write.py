@@ -14,11 +14,11 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any, Iterable
 
-from sqlalchemy import JSON, String, and_, cast, or_, select
+from sqlalchemy import JSON, String, and_, cast, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from dreamsuite.db import utcnow
+from dreamsuite.db import announce_after_commit, utcnow
 from dreamsuite.models import AudienceSnapshot, Comment, ContentPost, DailyMetric, PlatformConnection
 from dreamsuite.platforms.base import CollectResult
 
@@ -149,10 +149,20 @@ def _write_comments(s: Session, conn: PlatformConnection, result: CollectResult,
     rows = list({c.platform_comment_id: {
         "workspace_id": conn.workspace_id, "platform": conn.platform, "platform_comment_id": c.platform_comment_id,
         "post_id": post_ids[c.platform_post_id], "parent_platform_id": c.parent_platform_id, "author": c.author,
-        "text": c.text, "likes": c.likes, "hidden": c.hidden, "posted_at": _aware(c.posted_at),
+        "text": c.text, "likes": c.likes, "hidden": bool(c.hidden), "posted_at": _aware(c.posted_at),
         # Only for new rows: the update below never touches the artist's own flags.
-        "is_read": False, "archived": False, "replied": False, "updated_at": now,
+        "is_read": False, "archived": False, "replied": False, "updated_at": now, "_says_hidden": c.hidden is not None,
     } for c in result.comments if c.platform_post_id in post_ids}.values())
     compare = ["post_id", "parent_platform_id", "author", "text", "likes", "hidden", "posted_at"]
-    return len(_upsert(s, Comment, rows, ["workspace_id", "platform", "platform_comment_id"], compare))
-
+    # Ids only grow: a written row above the largest id before this write is a new comment.
+    before = s.execute(select(func.max(Comment.id))).scalar() or 0
+    written = []
+    # Where the platform does not say whether a comment is hidden, the stored flag (set when the
+    # artist hid it from the inbox) is left as it is.
+    for says, columns in ((True, compare), (False, [c for c in compare if c != "hidden"])):
+        part = [{k: v for k, v in r.items() if k != "_says_hidden"} for r in rows if r["_says_hidden"] is says]
+        written += _upsert(s, Comment, part, ["workspace_id", "platform", "platform_comment_id"], columns)
+    new = sum(1 for (i,) in written if i > before)
+    if new:  # open inboxes show them (once this transaction commits)
+        announce_after_commit(s, conn.workspace_id, "inbox", new_comments=new)
+    return len(written)

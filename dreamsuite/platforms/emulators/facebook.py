@@ -12,7 +12,8 @@ page_daily_follows_unique, page_daily_unfollows_unique, page_video_views; page_i
 page_fans are errors now), at most 90 days per call. Posts, Page insights, videos and publishing
 need the Page access token: a user token gets (#210). Publishing: POST /feed (message) and POST
 /photos (url + caption) and /videos (file_url + description); POST /{post-id}/comments (message) comments
-as the Page (Page token, pages_manage_engagement).
+as the Page (Page token, pages_manage_engagement), POST /{comment-id}/comments replies under a comment,
+and POST /{comment-id} (is_hidden) hides a fan's comment or shows it again (the collected is_hidden follows).
 """
 
 from __future__ import annotations
@@ -83,11 +84,9 @@ class FacebookEmulator(MetaEmulator):
 
     def _comments(self, account: Account, post: dict) -> list[dict]:
         p = post["_post"]
-        if p is None:
-            return list(post.get("_made") or [])
         pid = self.page_id(account.id)
         out = []
-        for c in self.story_of(account).comments(P, p, self.today()):
+        for c in self.story_of(account).comments(P, p, self.today()) if p is not None else []:
             cid = f"{post['id'].split('_')[1]}_{number_id('comment', account.id, c.id)}"
             who = {"name": account.name, "id": pid} if c.author == "artist" else \
                 {"name": c.author.replace(".", " ").replace("_", " ").title(), "id": number_id("fan", c.author)}
@@ -96,9 +95,12 @@ class FacebookEmulator(MetaEmulator):
             out.append({"id": cid, "message": c.text, "created_time": graph_time(c.created_at), "from": who,
                         "like_count": c.likes, "is_hidden": rng(c.id, "hidden").random() < 0.1, "_parent": parent,
                         "comment_count": 0})
+        out += list(post.get("_made") or [])
+        hidden = self.store.get(f"{P}:hidden:{account.id}", {})  # hidden or shown through the API
         for c in out:
             c["comment_count"] = sum(1 for r in out if r["_parent"] == c["id"])
-        return out + list(post.get("_made") or [])
+            c["is_hidden"] = hidden.get(c["id"], c["is_hidden"])
+        return out
 
     def render_post(self, request: Request, account: Account, post: dict, fields, claims, scopes) -> dict:
         p = post["_post"]
@@ -203,6 +205,12 @@ class FacebookEmulator(MetaEmulator):
                          if head in (p["id"], p.get("video_id"))), None)
             if post is not None:
                 return await self.create_comment(request, caller, claims, account, post)
+        if "_" in head and not head.startswith(pid + "_") and request.method == "POST" and rest in ([], ["comments"]):
+            found = await self.store.call(self._comment_by_id, account, head)
+            if found is not None:
+                if rest:  # a reply: a comment under the comment
+                    return await self.create_comment(request, caller, claims, account, found[0], parent=found[1])
+                return await self.set_hidden(request, caller, claims, account, found[1])
         if head.startswith(pid + "_") and not rest:
             post = next((p for p in await self.store.call(self._posts, account) if p["id"] == head), None)
             if post is not None:
@@ -249,13 +257,44 @@ class FacebookEmulator(MetaEmulator):
                                    f"{(days[-1] + span + timedelta(days=1)).isoformat()}"}}
 
     # ---------------------------------------------------------------- publishing
-    async def create_comment(self, request: Request, caller, claims, account: Account, post: dict) -> Response:
-        """POST /{post-id}/comments (message): a comment as the Page, with its Page token and
-        pages_manage_engagement; answers {"id"}."""
+    def _comment_by_id(self, account: Account, comment_id: str) -> tuple[dict, dict] | None:
+        """(post, comment) of one of the Page's comments."""
+        for post in self._posts(account):
+            for c in self._comments(account, post):
+                if c["id"] == comment_id:
+                    return post, c
+        return None
+
+    def _page_write(self, claims, caller) -> None:
         if claims.kind != "page":
             raise ApiError(self.graph_error(400, 210, "(#210) A page access token is required to request this "
                                                       "resource."))
         self._need(caller.scopes, "pages_manage_engagement")
+
+    async def set_hidden(self, request: Request, caller, claims, account: Account, comment: dict) -> Response:
+        """POST /{comment-id} (is_hidden=true|false): hide a comment on the Page or show it again, as the
+        Page; answers {"success": true}."""
+        self._page_write(claims, caller)
+        p = {k: str(v) for k, v in request.query_params.items()}
+        p.update({k: str(v) for k, v in (await request.form()).items()})
+        value = p.get("is_hidden", "").lower()
+        if value not in ("true", "false"):
+            raise self.bad_param("Param is_hidden must be a boolean")
+        if comment["from"]["id"] == self.page_id(account.id):
+            raise ApiError(self.graph_error(400, 100, "(#100) The Page's own comments cannot be hidden"))
+        await self.store.call(self._remember_hidden, account.id, comment["id"], value == "true")
+        return JSONResponse({"success": True})
+
+    def _remember_hidden(self, account_id: str, comment_id: str, hidden: bool) -> None:
+        found = self.store.get(f"{P}:hidden:{account_id}", {})
+        self.store.put(f"{P}:hidden:{account_id}", {**found, comment_id: hidden})
+
+    async def create_comment(self, request: Request, caller, claims, account: Account, post: dict,
+                             parent: dict | None = None) -> Response:
+        """POST /{post-id}/comments (message): a comment as the Page, with its Page token and
+        pages_manage_engagement; answers {"id"}. On a comment id: a reply under that comment (one
+        level deep: a reply to a reply joins its parent's thread, as on Facebook)."""
+        self._page_write(claims, caller)
         p = {k: str(v) for k, v in request.query_params.items()}
         p.update({k: str(v) for k, v in (await request.form()).items()})
         message = p.get("message", "")
@@ -264,8 +303,8 @@ class FacebookEmulator(MetaEmulator):
         pid = self.page_id(account.id)
         cid = f"{post['id'].split('_')[-1]}_{number_id('api-comment', account.id, secrets.token_hex(8))}"
         comment = {"id": cid, "message": message, "created_time": graph_time(datetime.now(UTC)),
-                   "from": {"name": account.name, "id": pid}, "like_count": 0, "is_hidden": False, "_parent": "",
-                   "comment_count": 0}
+                   "from": {"name": account.name, "id": pid}, "like_count": 0, "is_hidden": False,
+                   "_parent": (parent["_parent"] or parent["id"]) if parent else "", "comment_count": 0}
         await self.store.call(self._add_comment, account.id, post["id"], comment)
         await self.control.after_effect(request.url.path[len(request.scope.get("root_path", "")):])
         return JSONResponse({"id": cid})

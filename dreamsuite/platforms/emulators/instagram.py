@@ -12,7 +12,9 @@ metric_type=total_value; the retired time series (impressions, website_clicks...
 `follower_demographics` by age, gender, country or city and `online_followers` for lifetime; no
 follower numbers below 100 followers. Publishing: POST /media makes a container (images are ready
 at once, videos after a few status polls), POST /media_publish publishes it once; POST
-/{media-id}/comments?message= comments on the account's own media (not on stories).
+/{media-id}/comments?message= comments on the account's own media (not on stories); POST
+/{comment-id}/replies?message= answers a top-level comment; POST /{comment-id}?hide=true|false hides a
+comment or shows it again (the collected `hidden` follows).
 """
 
 from __future__ import annotations
@@ -86,9 +88,10 @@ class InstagramEmulator(MetaEmulator):
         for them page after page)."""
         published = self.store.posts(P, account.id)
         made = self.store.get(f"{P}:comments:{account.id}", {})  # comments made through the API, by media
+        hidden = self.store.get(f"{P}:hidden:{account.id}", {})  # comments hidden or shown through the API
         now = datetime.now(UTC)
         key = (account.id, account.persona, self.today(), tuple(p["id"] for p in published),
-               sum(len(v) for v in made.values()))
+               sum(len(v) for v in made.values()), tuple(sorted(hidden.items())))
         cached = self._cache.get(key)
         if cached and cached[0] > now:
             return cached[1]
@@ -102,6 +105,9 @@ class InstagramEmulator(MetaEmulator):
                 m["comments_count"] = (m.get("comments_count") or 0) + len(made[m["id"]])
         stories = [self._media(account, p) for p in s.stories(P, now)]
         comments = {c["id"]: c for m in media for c in m.get("_comments", [])}
+        for cid, value in hidden.items():
+            if cid in comments:
+                comments[cid]["hidden"] = value
         world = {"story": s, "media": media, "stories": stories, "comments": comments,
                  "by_id": {m["id"]: m for m in media + stories}}
         self._cache = {k: v for k, v in self._cache.items() if v[0] > now}
@@ -253,6 +259,12 @@ class InstagramEmulator(MetaEmulator):
             if rest == ["children"]:
                 return JSONResponse(self.paged(request, self._children(m), f"{head}/children",
                                                lambda c, sub: self.render("IGMedia", c, {}, sub)))
+        if head in world["comments"] and method == "POST" and rest in ([], ["replies"]):
+            self._need(caller.scopes, "instagram_manage_comments")
+            c = world["comments"][head]
+            if rest:
+                return await self.create_reply(request, account, c, world["by_id"].get(c["media"]["id"], {}))
+            return await self.set_hidden(request, account, c)
         if head in world["comments"] and rest in ([], ["replies"]):
             self._need(caller.scopes, "instagram_manage_comments")
             c = world["comments"][head]
@@ -415,6 +427,37 @@ class InstagramEmulator(MetaEmulator):
         await self.store.call(self._add_comment, account.id, m["id"], comment)
         await self.control.after_effect(request.url.path[len(request.scope.get("root_path", "")):])
         return JSONResponse({"id": cid})
+
+    async def create_reply(self, request: Request, account: Account, c: dict, m: dict) -> Response:
+        """POST /{ig-comment-id}/replies?message=...: the account's reply under a top-level comment, {"id"}."""
+        message = (await self._params(request)).get("message", "")
+        if not message.strip():
+            raise self.bad_param("The parameter message is required")
+        if len(message) > 2200:
+            raise ApiError(self.graph_error(400, 100, "(#100) The comment is too long", subcode=2207010))
+        if c["parent_id"]:  # replies are one level deep on Instagram
+            raise ApiError(self.graph_error(400, 100, "(#100) Replies can only be made to top-level comments"))
+        if not m.get("is_comment_enabled", True):
+            raise ApiError(self.graph_error(400, 20, "(#20) Comments on this media are not allowed"))
+        rid = number_id("api-reply", account.id, c["id"], secrets.token_hex(8), digits=17)
+        reply = {"id": rid, "text": message, "timestamp": graph_time(datetime.now(UTC)), "username": account.handle,
+                 "like_count": 0, "hidden": False, "media": dict(c["media"]),
+                 "from": {"id": self.ig_id(account.id), "username": account.handle}, "parent_id": c["id"]}
+        await self.store.call(self._add_comment, account.id, c["media"]["id"], reply)
+        await self.control.after_effect(request.url.path[len(request.scope.get("root_path", "")):])
+        return JSONResponse({"id": rid})
+
+    async def set_hidden(self, request: Request, account: Account, c: dict) -> Response:
+        """POST /{ig-comment-id}?hide=true|false: hide a comment on the account's media (or show it), {"success"}."""
+        value = (await self._params(request)).get("hide", "").lower()
+        if value not in ("true", "false"):
+            raise self.bad_param("Param hide must be a boolean")
+        await self.store.call(self._remember_hidden, account.id, c["id"], value == "true")
+        return JSONResponse({"success": True})
+
+    def _remember_hidden(self, account_id: str, comment_id: str, hidden: bool) -> None:
+        found = self.store.get(f"{P}:hidden:{account_id}", {})
+        self.store.put(f"{P}:hidden:{account_id}", {**found, comment_id: hidden})
 
     def _add_comment(self, account_id: str, media_id: str, comment: dict) -> None:
         made = self.store.get(f"{P}:comments:{account_id}", {})

@@ -18,6 +18,8 @@ API v2 paths we call, in X's documented shapes.
   parentheses and negation.
 - Replies: `POST /2/tweets` with `reply.in_reply_to_tweet_id` answers a post the caller can see
   (400 otherwise); the reply joins that post's conversation and shows up in recent search.
+- Hide replies: `PUT /2/tweets/:id/hidden` {"hidden": bool} (tweet.moderate.write) hides a reply to
+  a conversation the caller started, never their own; `{"data": {"hidden": bool}}`.
 - Media: /2/media/upload/initialize, /{id}/append (multipart, segment_index), /{id}/finalize,
   and GET /2/media/upload?command=STATUS; videos are processed (pending → in_progress →
   succeeded), images are ready at once.
@@ -380,6 +382,36 @@ class XEmulator(Emulator):
                                 "The Post you are replying to has been deleted or is not visible to you.")
         return found
 
+    async def hide_reply(self, request: Request) -> Response:
+        """PUT /2/tweets/:id/hidden {"hidden": bool}: hide a reply to one of the caller's conversations (or
+        show it again); {"data": {"hidden": bool}}. tweet.moderate.write."""
+        caller = await self._caller(request, ("tweet.read", "users.read", "tweet.moderate.write"))
+        try:
+            hidden = (await request.json() or {}).get("hidden")
+        except ValueError:
+            raise ApiError(self.error(400, "invalid_request", "The request body is not valid JSON")) from None
+        if not isinstance(hidden, bool):
+            raise self._invalid("hidden", hidden, "hidden must be true or false")
+        tid, a = request.path_params["id"], caller.account
+        replies = await self.store.call(self._corpus)
+        found = next((t for t in replies[0] if t["id"] == tid), None)
+        if found is None:
+            stored = await self.store.call(self.store.find_post, self.platform, tid)
+            found = stored[1] if stored else None
+        if found is None:
+            raise ApiError(self.error(404, "not_found", f"Could not find tweet with id: [{tid}]."))
+        own = {t["id"] for t in await self.store.call(self._timeline, a, False)}
+        if not found.get("_parent") or found.get("conversation_id") not in own or found.get("author_id") == a.id:
+            raise ApiError(self.error(403, "forbidden", "You can only hide or unhide replies to conversations you "
+                                                        "authored, and not your own replies."))
+        await self.store.call(self._remember_hidden, a.id, tid, hidden)
+        return JSONResponse({"data": {"hidden": hidden}})
+
+    def _remember_hidden(self, account_id: str, tweet_id: str, hidden: bool) -> None:
+        found = set(self.store.get(f"x:hidden:{account_id}", []))
+        found = found | {tweet_id} if hidden else found - {tweet_id}
+        self.store.put(f"x:hidden:{account_id}", sorted(found))
+
     async def media_init(self, request: Request) -> Response:
         caller = await self._caller(request, MEDIA)
         try:
@@ -445,6 +477,7 @@ class XEmulator(Emulator):
             Route("/api/2/users/{id}/tweets", g(self.user_tweets), methods=["GET"]),
             Route("/api/2/tweets/search/recent", g(self.search_recent), methods=["GET"]),
             Route("/api/2/tweets", g(self.create_tweet), methods=["POST"]),
+            Route("/api/2/tweets/{id}/hidden", g(self.hide_reply), methods=["PUT"]),
             Route("/api/2/media/upload/initialize", g(self.media_init), methods=["POST"]),
             Route("/api/2/media/upload/{id}/append", g(self.media_append), methods=["POST"]),
             Route("/api/2/media/upload/{id}/finalize", g(self.media_finalize), methods=["POST"]),

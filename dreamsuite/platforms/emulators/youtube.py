@@ -11,7 +11,8 @@ and the YouTube Analytics API v2 reports, in the shapes of Google's discovery do
   project, reset at midnight Pacific time; past it, 403 `quotaExceeded`. Analytics calls
   have their own quota and cost no Data API units.
 - commentThreads.insert (POST, youtube.force-ssl only, 50 units) adds a top-level comment, listed
-  first by commentThreads.list afterwards.
+  first by commentThreads.list afterwards; comments.insert (a reply) and
+  comments.setModerationStatus (hold or publish) are in emulators/youtube_comments.py.
 - uint64 numbers are JSON strings; a count the owner turned off (comments, ratings) is absent.
 """
 
@@ -33,6 +34,7 @@ from starlette.routing import Route
 from dreamsuite.platforms.emulators import tokens
 from dreamsuite.platforms.emulators.core import ApiError, Emulator, page_token, read_page_token
 from dreamsuite.platforms.emulators.store import Account
+from dreamsuite.platforms.emulators.youtube_comments import CommentWrites
 from dreamsuite.platforms.emulators.youtube_data import VIDEO_PARTS, ChannelData, b64id, iso
 
 AUTH = "https://www.googleapis.com/auth/"
@@ -60,7 +62,7 @@ _REASONS = {
 }
 
 
-class YouTubeEmulator(Emulator):
+class YouTubeEmulator(CommentWrites, Emulator):
     platform = "youtube"
     label = "YouTube"
     scopes = tuple(dict.fromkeys((*READ, *UPLOAD, *ANALYTICS)))
@@ -301,9 +303,12 @@ class YouTubeEmulator(Emulator):
         if not data.comments_enabled(video):
             return self.google_error(403, "commentsDisabled", "youtube.commentThread", "The video identified by the "
                                      "<code>videoId</code> parameter has disabled comments.")
-        threads = [self._only(data.thread(t, self.inline_replies), parts) for t in data.threads(video)]
         made = await self.store.call(self.store.get, f"youtube:threads:{account.id}", [])
-        threads[:0] = [self._only(t, parts) for t in reversed(made) if t["snippet"]["videoId"] == video.id]
+        writes = await self.store.call(self.writes_of, account.id)
+        every = [t for t in reversed(made) if t["snippet"]["videoId"] == video.id]
+        every += [data.thread(t, self.inline_replies) for t in data.threads(video)]
+        listed = (self.moderated(data, t, writes, self.inline_replies) for t in every)
+        threads = [self._only(t, parts) for t in listed if t is not None]
         return JSONResponse(self._list_page(request, threads, "youtube#commentThreadListResponse", 20, 100))
 
     async def insert_thread(self, request: Request) -> Response:
@@ -352,7 +357,8 @@ class YouTubeEmulator(Emulator):
         parts = self._parts(request, {"id", "snippet"})
         parent = request.query_params.get("parentId", "")
         data = await self.data_for(account)
-        replies = data.replies_of(parent)
+        made = await self.store.call(self.store.get, f"youtube:threads:{account.id}", [])
+        replies = self.replies_listed(data, parent, await self.store.call(self.writes_of, account.id), made)
         if replies is None:
             return self.google_error(404, "commentNotFound", "youtube.comment", "The comment could not be found.")
         items = [self._only(r, parts) for r in replies]
@@ -455,6 +461,8 @@ class YouTubeEmulator(Emulator):
             Route(f"{v3}/commentThreads", self.guarded(self.comment_threads), methods=["GET"]),
             Route(f"{v3}/commentThreads", self.guarded(self.insert_thread), methods=["POST"]),
             Route(f"{v3}/comments", self.guarded(self.comments), methods=["GET"]),
+            Route(f"{v3}/comments", self.guarded(self.insert_comment), methods=["POST"]),
+            Route(f"{v3}/comments/setModerationStatus", self.guarded(self.set_moderation), methods=["POST"]),
             Route("/api/upload/youtube/v3/videos", self.guarded(self.upload_start), methods=["POST"]),
             Route("/api/upload/youtube/v3/videos", self.guarded(self.upload_put), methods=["PUT"]),
             Route("/analytics/v2/reports", self.guarded(self.reports), methods=["GET"]),
