@@ -414,7 +414,7 @@ async def test_the_import_card_checks_then_imports_only_a_clean_file(db, redis_u
 
     when = iso(later(3, tz="America/Bogota"))
     await drop(csv_bytes("text,scheduled_at,accounts", f"¡Hola!,{when},x", f"Adiós,{when},x:@nadie"), "mis.csv")
-    assert (st.file_name, st.ready, st.import_label) == ("mis.csv", 0, "Import 0 posts")
+    assert (st.file_name, st.ready, st.import_label) == ("mis.csv", 0, "Import (fix the file first)")
     assert [(p.line, p.field) for p in st.problems] == [("3", "accounts")]
     assert st.summary == "1 of 2 rows are ready. 1 problem to fix; nothing is imported until the file is clean."
     async for _ in handler(S, "import_now")(st):

@@ -60,8 +60,8 @@ def workspace_switcher() -> rx.Component:
                         rx.text(AuthState.role, size=st.size_xs, color=st.text_muted, data_testid="workspace-role"),
                         spacing="0", align="start", min_width="0", flex="1", overflow="hidden",
                     ),
-                    rx.spacer(),
-                    rx.icon("chevrons-up-down", size=st.icon_sm),
+                    # No spacer: beside the name's flex it took half the width and cut short names.
+                    rx.icon("chevrons-up-down", size=st.icon_sm, flex_shrink="0"),
                     variant="ghost", color_scheme="gray", width="100%", height="auto", padding_y=st.space_sm,
                     justify="start", overflow="hidden", data_testid="workspace-switcher",
                 ),

@@ -5,6 +5,7 @@ from dreamsuite.components.calendar_grid import STATUS_COLORS, month_grid, week_
 from dreamsuite.components.calendar_panels import drafts_card, post_dialog, slots_card, suggestions_card
 from dreamsuite.components.layout import template
 from dreamsuite.components.post_import import import_export_card
+from dreamsuite.components.role_note import role_note
 from dreamsuite.state.calendar import CalendarState as S
 from dreamsuite.state.calendar_view import STATUS_CHOICES
 
@@ -82,6 +83,7 @@ def calendar() -> rx.Component:
         _toolbar(),
         _legend(),
         _notice(),
+        role_note(S.can_edit),  # a viewer finds no drag, posting times or import: say why
         rx.cond(S.load_error != "", rx.callout(S.load_error, **st.callout_error, data_testid="calendar-error")),
         rx.cond(
             S.loaded,

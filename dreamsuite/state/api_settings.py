@@ -16,6 +16,7 @@ from dreamsuite.state.fmt import local_time
 
 EVENT_CHOICES = [{"name": k, "label": v} for k, v in webhooks.EVENTS.items()]
 DEFAULT_EVENTS = ["post.published", "post.failed", "post.unconfirmed"]
+NOT_OWNER = "Only the workspace's owner manages API tokens and webhooks."
 
 
 class ApiSettingsState(AuthState):
@@ -86,6 +87,7 @@ class ApiSettingsState(AuthState):
     async def create_token(self, form: dict):
         self.token_error, self.new_secret = "", ""
         if not (scope := await self._owner_scope()):
+            self.token_error = NOT_OWNER  # a page opened before the owner became an editor
             return
         try:
             row, secret = await db.run(api_tokens.create, scope, str(form.get("name", ""))[:200], self.token_scope)
@@ -108,6 +110,7 @@ class ApiSettingsState(AuthState):
     async def add_webhook(self, form: dict):
         self.hook_error, self.new_secret = "", ""
         if not (scope := await self._owner_scope()):
+            self.hook_error = NOT_OWNER
             return
         try:
             row, secret = await db.run(webhooks.register, scope, str(form.get("url", ""))[:2100], self.hook_events)

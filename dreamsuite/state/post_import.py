@@ -62,6 +62,8 @@ class PostImportState(AuthState):
 
     @rx.var
     def import_label(self) -> str:
+        if not self.ready:  # "Import 0 posts" under "1 of 4 rows are ready" read as a contradiction
+            return "Import (fix the file first)"
         return f"Import {self.ready} post{'s' if self.ready != 1 else ''}"
 
     def _show(self, report: ImportReport) -> None:
