@@ -9,8 +9,9 @@ every row of workspace A as it was.
 
 Viewers read. Editors also compose, schedule, reschedule, cancel, upload, sync, set goals, act on
 insights and set queue times. Owners also connect and disconnect platforms, manage API tokens and
-webhooks, and delete the workspace. Dismissing an insight, marking it read and asking the chat
-are reading (viewers may).
+webhooks, invite people, revoke invitations, change members' roles, remove members, and delete
+the workspace. Dismissing an insight, marking it read, asking the chat and listing the members are
+reading (viewers may). Accepting an invitation is for the invited address alone, whatever the role.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from sqlmodel import select
 from dreamsuite import db as dbmod
 from dreamsuite.models import ALL_MODELS, Insight, Membership, Role, Workspace
 from dreamsuite.services import (
-    api_tokens, calendar, chat, connect, connections, goals, insights, media, post_import, publish, queue_slots, sync,
-    webhooks, workspaces,
+    api_tokens, calendar, chat, connect, connections, goals, insights, invitations, media, members, post_import,
+    publish, queue_slots, sync, webhooks, workspaces,
 )
 from dreamsuite.services.errors import UserError
 from dreamsuite.services.scope import AccessDenied, Scope, scope_for
@@ -60,6 +61,7 @@ class World:
     slot: int
     token: int
     hook: int
+    invite: int
 
 
 @pytest.fixture
@@ -85,8 +87,9 @@ async def world(db, redis_url, sandbox_url, tmp_path, monkeypatch) -> World:
     slot = queue_slots.add_slot(owner, 1, 18 * 60)["id"]
     token = api_tokens.create(owner, "CI", "read")[0]["id"]
     hook = webhooks.register(owner, "http://localhost:9/hooks/a", ["post.published"])[0]["id"]
+    invite = invitations.invite(owner, "pending@a.example", "viewer").id
     return World(owner, {O: owner, E: editor, V: viewer, X: stranger}, ws.name, conn, post.id, asset["id"],
-                 goal, insight, slot, token, hook)
+                 goal, insight, slot, token, hook, invite)
 
 
 def snapshot(workspace_id: int) -> dict[str, list[dict[str, Any]]]:
@@ -142,6 +145,11 @@ ACTIONS: dict[str, tuple[Callable[[Scope, World], Any], set[str], bool, bool]] =
                          OWNERS, True, False),
     "webhook delete": (lambda s, w: webhooks.delete_webhook(s, w.hook), OWNERS, True, True),
     "workspace delete": (lambda s, w: workspaces.delete_workspace(s, w.ws_name), OWNERS, True, True),
+    "member list": (lambda s, w: members.list_members(s), ALL_MEMBERS, False, False),
+    "member invite": (lambda s, w: invitations.invite(s, "newcomer@a.example", "editor"), OWNERS, True, False),
+    "invite revoke": (lambda s, w: invitations.revoke(s, w.invite), OWNERS, True, True),
+    "member role change": (lambda s, w: members.change_role(s, w.scopes[E].user_id, "viewer"), OWNERS, True, True),
+    "member remove": (lambda s, w: members.remove_member(s, w.scopes[V].user_id), OWNERS, True, True),
 }
 
 MATRIX = [pytest.param(action, role, role in ACTIONS[action][1], id=f"{action}-{role}")
@@ -153,10 +161,11 @@ def test_the_matrix_reads_as_the_issue_says():
     allowed = {role: sorted(a for a, (_, roles, _, _) in ACTIONS.items() if role in roles) for role in (O, E, V, X)}
     assert allowed[O] == sorted(ACTIONS)
     assert allowed[X] == []
-    assert allowed[V] == ["chat conversation", "insight dismiss", "insight mark read"]
+    assert allowed[V] == ["chat conversation", "insight dismiss", "insight mark read", "member list"]
     assert set(allowed[O]) - set(allowed[E]) == {
         "connect platform", "disconnect platform", "api token create", "api token revoke", "webhook register",
-        "webhook delete", "workspace delete"}
+        "webhook delete", "workspace delete", "member invite", "invite revoke", "member role change",
+        "member remove"}
 
 
 @pytest.mark.parametrize("action,role,allowed", MATRIX)
@@ -180,7 +189,7 @@ async def test_role_matrix(world: World, action: str, role: str, allowed: bool):
         await _maybe(call(scope, world))
     if role == X:
         assert not isinstance(refused.value, AccessDenied) or "member" in refused.value.message
-        for secret in (SECRET, "a-cover.png", world.ws_name):
+        for secret in (SECRET, "a-cover.png", world.ws_name, "editor@a.example", "viewer@a.example"):
             assert secret not in refused.value.message  # never a leak of A's data
     else:
         assert isinstance(refused.value, AccessDenied), refused.value
@@ -348,3 +357,68 @@ async def test_account_page_api_token_by_role(world: World, role: str):
         assert st.new_secret and snapshot(world.a.workspace_id) != before
     else:
         assert st.new_secret == "" and snapshot(world.a.workspace_id) == before
+
+
+# ------------------------------------------------------------------ members and invitations
+@pytest.mark.parametrize("role", STATE_MATRIX)
+async def test_accepting_an_invitation_is_for_the_invited_address_only(world: World, role: str):
+    """A's owner invites the stranger's address: only the stranger gets in with the link; every member of
+    A, whatever their role, is refused and changes nothing."""
+    import re
+
+    stranger_email = "stranger@b.example"
+    link = invitations.invite(world.a, stranger_email, "editor").link
+    token = re.search(r"token=([\w-]+)", link).group(1)
+    before = snapshot(world.a.workspace_id)
+    if role == X:
+        done = invitations.accept(token, world.scopes[X].user_id)
+        assert (done.workspace_id, done.role) == (world.a.workspace_id, "editor")
+        assert snapshot(world.a.workspace_id) != before
+        return
+    with pytest.raises(invitations.InvitationError, match=f"for {stranger_email}"):
+        invitations.accept(token, world.scopes[role].user_id)
+    assert snapshot(world.a.workspace_id) == before
+
+
+@pytest.mark.parametrize("role", STATE_MATRIX)
+async def test_team_page_invite_by_role(world: World, role: str):
+    from dreamsuite.state.team import TeamState
+
+    before = snapshot(world.a.workspace_id)
+    st = await _tab_for(world, role, TeamState)
+    try:
+        await handler(TeamState, "invite")(st, {"email": "newcomer@a.example"})
+    except AccessDenied:
+        assert role == X
+    if role == O:
+        assert "/invite?token=" in st.invite_link and snapshot(world.a.workspace_id) != before
+    else:
+        assert st.invite_link == "" and snapshot(world.a.workspace_id) == before
+        if role != X:
+            assert "Only the workspace's owners" in st.invite_error
+
+
+@pytest.mark.parametrize("role", STATE_MATRIX)
+async def test_team_page_role_change_and_removal_by_role(world: World, role: str):
+    from dreamsuite.state.team import TeamState
+
+    before = snapshot(world.a.workspace_id)
+    st = await _tab_for(world, role, TeamState)
+    for name, args in (("change_role", (str(world.scopes[E].user_id), "viewer")),
+                       ("revoke_invite", (str(world.invite),))):
+        try:
+            await handler(TeamState, name)(st, *args)
+        except AccessDenied:
+            assert role == X
+    handler(TeamState, "ask_remove")(st, str(world.scopes[V].user_id), "viewer")
+    try:
+        await handler(TeamState, "remove")(st)
+    except AccessDenied:
+        assert role == X
+    if role == O:
+        after = snapshot(world.a.workspace_id)
+        assert {m["user_id"]: m["role"] for m in after["membership"]} == {
+            world.a.user_id: "owner", world.scopes[E].user_id: "viewer"}
+        assert [i["status"] for i in after["invitation"]] == ["revoked"]
+    else:
+        assert snapshot(world.a.workspace_id) == before

@@ -126,3 +126,48 @@ async def test_new_workspace_dialog_and_delete(db, redis_url):
     await handler(WorkspaceState, "delete_current")(st)
     assert st.workspace_id == first_id
     assert [w.id for w in workspaces.my_workspaces(user_id)] == [first_id]
+
+
+@pytest.mark.usefixtures("close_arq_pools")
+async def test_the_login_keeps_the_switched_workspace_and_a_new_login_starts_at_the_first(db, redis_url):
+    from dreamsuite.models import AuthSession
+    from dreamsuite.services import auth
+    from dreamsuite.state.workspaces import WorkspaceState
+
+    user_id, first_id, token = auth.create_account("manager@example.com", "password1", "First Artist", "UTC")
+    second = workspaces.create_workspace(user_id, "Second Artist")
+    st = tab(WorkspaceState, token)
+    await handler(WorkspaceState, "check_login")(st)
+    await handler(WorkspaceState, "switch")(st, second.id)
+
+    new_tab = tab(WorkspaceState, token)  # no workspace cookie either: the login remembers
+    await handler(WorkspaceState, "check_login")(new_tab)
+    assert new_tab.workspace_id == second.id
+    await handler(WorkspaceState, "check_login")(st)  # a reload
+    assert st.workspace_id == second.id
+
+    other_login = tab(WorkspaceState, auth.log_in("manager@example.com", "password1"))
+    await handler(WorkspaceState, "check_login")(other_login)
+    assert other_login.workspace_id == first_id
+
+    # A workspace that goes (deleted, or the user removed from it) is forgotten by the login.
+    workspaces.delete_workspace(Scope(user_id, second.id, Role.owner), "Second Artist")
+    with dbmod.session() as s:
+        assert s.exec(select(AuthSession.workspace_id).where(AuthSession.user_id == user_id)).all() == [None, None]
+    fresh = tab(WorkspaceState, token)
+    await handler(WorkspaceState, "check_login")(fresh)
+    assert fresh.workspace_id == first_id
+
+
+def test_a_login_never_works_in_a_workspace_it_is_not_a_member_of(db):
+    from dreamsuite.services import auth
+
+    user_id, first_id, token = auth.create_account("manager@example.com", "password1", "First", "UTC")
+    _, other_ws, _ = make_workspace("stranger@example.com")
+    session_id = auth.session_for(token).session_id
+    with pytest.raises(AccessDenied):
+        auth.enter_workspace(token, session_id, other_ws.id)
+    assert auth.session_for(token).workspace_id == first_id
+    assert auth.session_for(token, other_ws.id).workspace_id == first_id  # a forged pick is ignored
+    with pytest.raises(auth.SessionEnded):
+        auth.enter_workspace(token, session_id + 1, first_id)  # another login's id
