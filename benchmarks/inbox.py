@@ -1,7 +1,7 @@
 """The comments inbox on 100,000 comments: each filter, sort and search page query with its total.
 
 One workspace with 100,000 comments over 8 platforms and 400 posts across a year, a fifth read, a
-tenth answered, a twentieth archived (and another workspace with 20,000 comments that must not
+tenth answered, a twentieth archived, one in fifty hidden (and another workspace with 20,000 comments that must not
 slow it down). Times `list_comments` end to end (the count and the page), the unread badge, the
 post filter's choices, and a bulk mark-read of 200 ids.
 
@@ -56,7 +56,8 @@ def _fill(label: str, comments: int, seed: int):
                 "workspace_id": ws_id, "post_id": pid, "platform": platforms[pid], "platform_comment_id": f"c{i}",
                 "parent_platform_id": f"c{i - 1}" if i and rng.random() < 0.15 else "",
                 "author": f"fan_{rng.randrange(5000)}", "text": " ".join(rng.choices(WORDS, k=rng.randint(2, 14))),
-                "likes": int(rng.paretovariate(1.3)) - 1, "hidden": False, "is_read": rng.random() < 0.2,
+                "likes": int(rng.paretovariate(1.3)) - 1, "hidden": rng.random() < 0.02,
+                "is_read": rng.random() < 0.2,
                 "archived": rng.random() < 0.05, "replied": rng.random() < 0.1,
                 "posted_at": start + timedelta(seconds=rng.randrange(365 * 86400)), "updated_at": now})
             if len(batch) == 5000:
@@ -97,6 +98,7 @@ def run(label: str, repeat: int = 7) -> None:
         ("unread only", Filters(read=False), "newest", 1),
         ("unanswered only", Filters(answered=False), "newest", 1),
         ("archive", Filters(archived=True), "newest", 1),
+        ("hidden only", Filters(hidden=True), "newest", 1),
         ("one platform", Filters(platforms=("youtube",)), "newest", 1),
         ("one post", Filters(post_id=post_ids[123]), "newest", 1),
         ("last 7 days", Filters(since=today - timedelta(days=6), until=today), "newest", 1),

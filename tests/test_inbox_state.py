@@ -148,3 +148,39 @@ async def test_reply_from_the_page_is_queued_and_platforms_without_replies_say_s
     assert {c.platform: c.reply_status for c in st.items}["x"] == "Reply queued…"
     with dbmod.session() as s:
         assert [(r.text, r.status) for r in s.exec(select(CommentReply)).all()] == [("Friday!", "pending")]
+
+
+async def test_hide_from_the_page_says_hiding_until_the_worker_is_done_and_filters_by_hidden(db, redis_url):
+    from dreamsuite.services import inbox_hide
+
+    ws_id, token = _artist()
+    _seed(ws_id, 2, "facebook", "fb {i}")
+    _seed(ws_id, 1, "tiktok", "tt {i}", start=10)
+    st = await _page(token)
+    by_platform = {c.platform: c for c in st.items}
+    fb, tt = by_platform["facebook"], by_platform["tiktok"]
+    assert fb.can_hide and fb.hide_limits and not tt.can_hide
+    assert tt.no_hide == "TikTok does not let apps hide comments: hide it in the TikTok app."
+    await handler(InboxState, "hide_comment")(st, fb.id)
+    shown = next(c for c in st.items if c.id == fb.id)
+    assert shown.hide_pending and shown.hide_status == "Hiding…" and not shown.hidden and not st.notice_error
+    assert await inbox_hide.run(fb.id) == "failed"  # no connection behind these seeded comments
+    await handler(InboxState, "set_hidden")(st, "visible")
+    shown = next(c for c in st.items if c.id == fb.id)
+    assert not shown.hide_pending and shown.hide_error and shown.hide_status.startswith("Not hidden: ")
+    with dbmod.session() as s:
+        s.exec(update(Comment).where(Comment.id == fb.id).values(hidden=True))
+    await handler(InboxState, "set_hidden")(st, "hidden")
+    assert [c.id for c in st.items] == [fb.id] and st.items[0].hidden
+    await handler(InboxState, "clear_filters")(st)
+    assert st.hidden == "all" and len(st.items) == 3
+    await handler(InboxState, "hide_comment")(st, tt.id)
+    assert st.notice_error and "does not let apps hide" in st.notice
+
+
+async def test_viewers_cannot_hide(db, redis_url):
+    ws_id, token = _artist(role=Role.viewer)
+    _seed(ws_id, 1, "facebook")
+    st = await _page(token)
+    await handler(InboxState, "hide_comment")(st, st.items[0].id)
+    assert st.notice_error and not st.items[0].hide_pending

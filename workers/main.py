@@ -12,7 +12,7 @@ from arq.worker import func
 
 from dreamsuite import db, queue
 from dreamsuite.settings import get_settings
-from dreamsuite.services import sync, tokens
+from dreamsuite.services import inbox_hide, sync, tokens
 from dreamsuite.services.first_comment import JOB_TIMEOUT as FIRST_COMMENT_TIMEOUT
 from workers import analyse, collect, first_comment, inbox, maintenance, publish, webhooks
 
@@ -64,6 +64,8 @@ class WorkerSettings:
              timeout=FIRST_COMMENT_TIMEOUT, keep_result=FIRST_COMMENT_KEEP_RESULT),
         # A reply from the inbox: its claim (pending → sending) lets a re-run send only if nothing went out.
         func(inbox.inbox_reply_job, name="inbox_reply", max_tries=3, timeout=120, keep_result=24 * 3600),
+        # Hiding is idempotent: retried. No result kept, so the next click on the comment gets a job.
+        func(inbox.inbox_hide_job, name="inbox_hide", max_tries=inbox_hide.MAX_TRIES, timeout=60, keep_result=0),
         # One try per job (ids webhook:<delivery>:<try>); the database claim keeps two from overlapping.
         func(webhooks.deliver_webhook, name="deliver_webhook", max_tries=1, timeout=60, keep_result=0),
     ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import reflex as rx
 
 from dreamsuite import styles as st
-from dreamsuite.state.inbox import ANSWERED_CHOICES, READ_CHOICES, SHOW_CHOICES, SORT_CHOICES
+from dreamsuite.state.inbox import ANSWERED_CHOICES, HIDDEN_CHOICES, READ_CHOICES, SHOW_CHOICES, SORT_CHOICES
 from dreamsuite.state.inbox import InboxState as S
 
 
@@ -43,6 +43,7 @@ def filter_bar() -> rx.Component:
             _select(READ_CHOICES, S.read, S.set_read, "Read or unread", "inbox-read"),
             _select(ANSWERED_CHOICES, S.answered, S.set_answered, "Answered or not", "inbox-answered"),
             _select(SHOW_CHOICES, S.show, S.set_show, "Inbox or archive", "inbox-show"),
+            _select(HIDDEN_CHOICES, S.hidden, S.set_hidden, "Hidden or visible", "inbox-hidden"),
             rx.hstack(  # each end of the range keeps its label; on a phone "to" goes below "From"
                 rx.hstack(rx.text("From", size=st.size_sm, color=st.text_muted),
                           rx.input(type="date", value=S.since, on_change=S.set_since, aria_label="From",
@@ -123,6 +124,14 @@ def comment_row(c) -> rx.Component:
                 rx.cond(S.can_edit & c.can_reply & (S.replying_to != c.id),
                         rx.button(rx.icon("reply", size=st.icon_xs), "Reply", size="1", variant="ghost",
                                   on_click=S.open_reply(c.id), data_testid="inbox-reply-open")),
+                rx.cond(S.can_edit & c.can_hide & ~c.hide_pending,
+                        rx.cond(c.hidden,
+                                rx.button(rx.icon("eye", size=st.icon_xs), "Unhide", size="1", variant="ghost",
+                                          title=c.hide_limits, on_click=S.unhide_comment(c.id),
+                                          data_testid="inbox-unhide"),
+                                rx.button(rx.icon("eye-off", size=st.icon_xs), "Hide", size="1", variant="ghost",
+                                          title=c.hide_limits, on_click=S.hide_comment(c.id),
+                                          data_testid="inbox-hide"))),
                 rx.cond(S.can_edit & ~c.is_read,
                         rx.button("Mark read", size="1", variant="ghost", on_click=S.mark_one_read(c.id),
                                   data_testid="inbox-mark-one")),
@@ -141,8 +150,13 @@ def _reply(c) -> rx.Component:
         rx.cond(c.reply_status != "",
                 rx.text(c.reply_status, size=st.size_xs, color=rx.cond(c.reply_error, st.text_danger, st.text_muted),
                         data_testid="inbox-reply-status")),
+        rx.cond(c.hide_status != "",
+                rx.text(c.hide_status, size=st.size_xs, color=rx.cond(c.hide_error, st.text_danger, st.text_muted),
+                        data_testid="inbox-hide-status")),
         rx.cond(S.can_edit & ~c.can_reply,
-                rx.text(c.no_reply, size=st.size_xs, color=st.text_faint, data_testid="inbox-no-reply")),
+                rx.text(c.no_reply, size=st.size_xs, color=st.text_faint, data_testid="inbox-no-reply"),
+                rx.cond(S.can_edit & ~c.can_hide,
+                        rx.text(c.no_hide, size=st.size_xs, color=st.text_faint, data_testid="inbox-no-hide"))),
         rx.cond(
             S.replying_to == c.id,
             rx.vstack(

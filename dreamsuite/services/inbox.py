@@ -42,6 +42,7 @@ class Filters:
     read: bool | None = None  # None: read and unread; False: unread only
     answered: bool | None = None  # None: both; False: unanswered only
     archived: bool | None = False  # False: the inbox; True: the archive; None: both
+    hidden: bool | None = None  # None: both; True: hidden from the public only; False: visible only
     search: str = ""  # in the text or the author's name, case-insensitive
 
 
@@ -132,6 +133,8 @@ def _conditions(s: Session, scope: Scope, f: Filters) -> list:
         conds.append(Comment.replied == f.answered)
     if f.archived is not None:
         conds.append(Comment.archived == f.archived)
+    if f.hidden is not None:
+        conds.append(Comment.hidden == f.hidden)
     term = (f.search or "").strip()[:MAX_SEARCH]
     if term:
         fold, fold_py = _fold_fn(s, term)

@@ -1,10 +1,10 @@
 """The comments inbox: one page of the workspace's comments at a time, filtered, searched and
-sorted in the database; checked comments marked read or archived at once by an editor; times in
-the user's timezone; refreshed live when a sync collects comments or another tab changes them."""
+sorted in the database; checked comments marked read or archived at once by an editor; replies and
+hiding handed to the worker, their progress shown on the comment; times in the user's timezone;
+refreshed live when a sync collects new comments or another tab changes them."""
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from datetime import date
 
@@ -13,11 +13,11 @@ import reflex as rx
 from dreamsuite import db
 from dreamsuite.models import Role
 from dreamsuite.platforms import platform_label
-from dreamsuite.services import inbox, inbox_reply
+from dreamsuite.services import inbox, inbox_hide, inbox_reply
 from dreamsuite.services.errors import UserError
 from dreamsuite.services.scope import Scope
-from dreamsuite.state import fmt
 from dreamsuite.state.auth import AuthState, to_login_page
+from dreamsuite.state.inbox_rows import CommentRow, row
 from dreamsuite.state.live import watch_page
 
 log = logging.getLogger(__name__)
@@ -25,54 +25,9 @@ ALL = "all"
 READ_CHOICES = [(ALL, "Read and unread"), ("unread", "Unread"), ("read", "Read")]
 ANSWERED_CHOICES = [(ALL, "Answered or not"), ("unanswered", "Unanswered"), ("answered", "Answered")]
 SHOW_CHOICES = [("inbox", "Inbox"), ("archive", "Archive"), (ALL, "Inbox and archive")]
+HIDDEN_CHOICES = [(ALL, "Hidden or not"), ("visible", "Visible"), ("hidden", "Hidden")]
 SORT_CHOICES = [("newest", "Newest"), ("engaged", "Most liked"), ("unanswered", "Unanswered first")]
 PER_PAGE = 25
-
-
-@dataclasses.dataclass
-class CommentRow:
-    id: int = 0
-    platform: str = ""
-    platform_label: str = ""
-    author: str = ""
-    text: str = ""
-    likes: str = "0"
-    when: str = ""
-    is_read: bool = False
-    replied: bool = False
-    archived: bool = False
-    hidden: bool = False
-    is_reply: bool = False
-    post_caption: str = ""
-    post_url: str = ""
-    can_reply: bool = False
-    no_reply: str = ""  # why this platform's comments cannot be answered from here
-    reply_status: str = ""  # the last reply asked for here, in words
-    reply_error: bool = False
-
-
-REPLY_WORDS = {"pending": "Reply queued…", "sending": "Reply sending…", "sent": "Reply sent."}
-
-
-def reply_words(last: dict | None) -> tuple[str, bool]:
-    if not last:
-        return "", False
-    if last["status"] in REPLY_WORDS:
-        return REPLY_WORDS[last["status"]], False
-    return last["error"] or "The reply was not sent.", True
-
-
-def row(item: inbox.Item, tz: str, last_reply: dict | None = None) -> CommentRow:
-    words, error = reply_words(last_reply)
-    return CommentRow(
-        id=item.id, platform=item.platform, platform_label=platform_label(item.platform),
-        author=item.author or "Someone", text=item.text, likes=fmt.number(item.likes),
-        when=fmt.local_time(item.posted_at, tz, "%d %b %Y, %H:%M"), is_read=item.is_read, replied=item.replied,
-        archived=item.archived, hidden=item.hidden, is_reply=item.is_reply, post_caption=item.post_caption,
-        post_url=item.post_url if item.post_url.startswith(("https://", "http://")) else "",
-        can_reply=inbox_reply.can_reply(item.platform),
-        no_reply="" if inbox_reply.can_reply(item.platform) else inbox_reply.why_not(item.platform),
-        reply_status=words, reply_error=error)
 
 
 def _day(value: str) -> date | None:
@@ -94,6 +49,7 @@ class InboxState(AuthState):
     read: str = ALL
     answered: str = ALL
     show: str = "inbox"
+    hidden: str = ALL
     search: str = ""
     sort: str = "newest"
     selected: list[int] = []
@@ -128,6 +84,7 @@ class InboxState(AuthState):
             read=None if self.read == ALL else self.read == "read",
             answered=None if self.answered == ALL else self.answered == "answered",
             archived={"inbox": False, "archive": True}.get(self.show),
+            hidden=None if self.hidden == ALL else self.hidden == "hidden",
             search=self.search)
 
     async def _reload(self, scope: Scope | None = None) -> None:
@@ -140,8 +97,13 @@ class InboxState(AuthState):
         result = await db.run(inbox.list_comments, scope, filters, self.sort, self.page, PER_PAGE)
         badge = await db.run(inbox.counts, scope)
         replies = await db.run(inbox_reply.replies_of, scope, [i.id for i in result.items])
+        try:
+            hiding = await inbox_hide.states([i.id for i in result.items])
+        except Exception:  # Redis away: the list still shows, without "Hiding…"
+            log.warning("could not read the comments' hiding", exc_info=True)
+            hiding = {}
         tz = self.user_timezone
-        self.items = [row(i, tz, (replies.get(i.id) or [None])[-1]) for i in result.items]
+        self.items = [row(i, tz, (replies.get(i.id) or [None])[-1], hiding.get(i.id)) for i in result.items]
         self.total, self.page, self.pages, self.unread = result.total, result.page, result.pages, badge["unread"]
         shown = {r.id for r in self.items}
         self.selected = [i for i in self.selected if i in shown]
@@ -203,6 +165,11 @@ class InboxState(AuthState):
         await self._refilter()
 
     @rx.event
+    async def set_hidden(self, value: str):
+        self.hidden = value if value in {c[0] for c in HIDDEN_CHOICES} else ALL
+        await self._refilter()
+
+    @rx.event
     async def set_sort(self, value: str):
         self.sort = value if value in inbox.SORTS else "newest"
         await self._refilter()
@@ -214,7 +181,7 @@ class InboxState(AuthState):
 
     @rx.event
     async def clear_filters(self):
-        self.platform = self.post = self.read = self.answered = ALL
+        self.platform = self.post = self.read = self.answered = self.hidden = ALL
         self.since = self.until = self.search = ""
         self.show = "inbox"
         await self._refilter()
@@ -295,6 +262,23 @@ class InboxState(AuthState):
         self.replying_to, self.reply_text = 0, ""
         await self._reload(scope)
 
+    async def _hide(self, comment_id: int, hidden: bool) -> None:
+        try:
+            scope = await self._scope(Role.editor)
+            await inbox_hide.ask(scope, comment_id, hidden)
+        except UserError as exc:
+            self.notice, self.notice_error = exc.message, True
+            return
+        await self._reload(scope)
+
+    @rx.event
+    async def hide_comment(self, comment_id: int):
+        await self._hide(comment_id, True)
+
+    @rx.event
+    async def unhide_comment(self, comment_id: int):
+        await self._hide(comment_id, False)
+
     @rx.event
     def dismiss_notice(self):
         self.notice = ""
@@ -304,6 +288,9 @@ class InboxState(AuthState):
             return
         if ev.get("kind") == "sync":
             await self._load_choices(await self._scope())
+        new = int(ev.get("new_comments") or 0) if ev.get("kind") == "inbox" else 0
+        if new and self.page > 1:  # the first page has them; this one is left where the reader is
+            self.notice, self.notice_error = f"{new:,} new comment{'s' if new != 1 else ''} on the first page.", False
         await self._reload()
 
     @rx.event(background=True)
