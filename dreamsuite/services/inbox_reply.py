@@ -25,10 +25,10 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from dreamsuite import db, events, queue
-from dreamsuite.models import Comment, CommentReply, ContentPost, PlatformConnection, Role
+from dreamsuite.models import Comment, CommentReply, ContentPost, PlatformConnection, Role, User
 from dreamsuite.platforms import adapter_class, get_adapter, platform_label
 from dreamsuite.platforms.base import HTTP_TIMEOUT, AccountRef, OutcomeUnknown, PlatformError
-from dreamsuite.services import ratelimits, tokens
+from dreamsuite.services import notifications, ratelimits, tokens
 from dreamsuite.services.errors import UserError
 from dreamsuite.services.scope import Scope, get_scoped
 from dreamsuite.services.send_retry import waiting_out_refusals
@@ -169,7 +169,7 @@ async def send_reply(reply_id: int, *, client: httpx.AsyncClient | None = None) 
     return await _end(row, SENT, "", str(reply_platform_id))
 
 
-def _finish(reply_id: int, status: str, error: str, platform_reply_id: str = "") -> str:
+def _finish(reply_id: int, status: str, error: str, platform_reply_id: str = "", *, notify: bool = False) -> str:
     with db.session() as s:
         r = s.get(CommentReply, reply_id)
         if r is None:
@@ -178,8 +178,22 @@ def _finish(reply_id: int, status: str, error: str, platform_reply_id: str = "")
         if status == SENT:
             s.exec(update(Comment).where(Comment.id == r.comment_id)
                    .values(replied=True, is_read=True, updated_at=db.utcnow()))
+        elif notify:
+            _tell_author(s, r)
         s.add(r)
     return status
+
+
+def _tell_author(s, r: CommentReply) -> None:
+    """The bell of the reply's workspace, naming its author (notifications are per workspace), with the
+    platform's words: the author left the page long ago when a job ends this way."""
+    comment, author = s.get(Comment, r.comment_id), s.get(User, r.user_id) if r.user_id else None
+    who = f"{author.name or author.email}'s reply" if author else "A reply"
+    fan = f" to {comment.author}" if comment and comment.author else ""
+    where = platform_label(comment.platform) if comment else "the platform"
+    quoted = r.text if len(r.text) <= 60 else r.text[:59].rstrip() + "…"
+    notifications.notify(s, r.workspace_id, "reply_failed" if r.status == FAILED else "reply_unknown",
+                         f"{who}{fan} on {where} (“{quoted}”): {r.error}", link="/inbox")
 
 
 def _release(reply_id: int) -> None:
@@ -190,7 +204,7 @@ def _release(reply_id: int) -> None:
 
 
 async def _end(row: CommentReply, status: str, error: str, platform_reply_id: str = "") -> str:
-    await db.run(_finish, row.id, status, error, platform_reply_id)
+    await db.run(_finish, row.id, status, error, platform_reply_id, notify=True)
     try:
         await events.announce(row.workspace_id, "inbox", reply_id=row.id, comment_id=row.comment_id, status=status)
     except Exception:  # stored; a missed live update only delays a refresh
@@ -213,6 +227,9 @@ def _lost(now) -> tuple[list[int], list[tuple[int, int, int]]]:
                                           "before replying again.")
                             .execution_options(synchronize_session=False)).rowcount
             if won:
+                r.status, r.error = UNKNOWN, "The worker stopped while sending the reply: check on the platform " \
+                                             "before replying again."
+                _tell_author(s, r)
                 dead.append((r.id, r.workspace_id, r.comment_id))
     return list(pending), dead
 
