@@ -30,8 +30,9 @@ def _secret_once() -> rx.Component:
 
 def _token_row(t: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.text(t["name"], weight="medium"), rx.text(t["prefix"], "…", size=st.size_xs,
-                                                                     color=st.text_muted, font_family="monospace")),
+        # A name of one long word wraps: it would otherwise widen the table past a phone's edge.
+        rx.table.cell(rx.text(t["name"], weight="medium", overflow_wrap="anywhere"),
+                      rx.text(t["prefix"], "…", size=st.size_xs, color=st.text_muted, font_family="monospace")),
         rx.table.cell(rx.badge(t["scope"], color_scheme=rx.cond(t["scope"] == "write", "orange", "gray"))),
         rx.table.cell(rx.text(t["last_used"], size=st.size_sm)),
         rx.table.cell(rx.cond(
@@ -78,15 +79,23 @@ def _hook_row(h: rx.Var) -> rx.Component:
 
 
 def _delivery_row(d: rx.Var) -> rx.Component:
+    """One delivery as lines that wrap (a five-column table scrolled sideways on a phone); the
+    receiver's error is its own words, shown as text."""
     colour = rx.match(d["status"], ("delivered", "green"), ("failed", "red"), ("sending", "blue"), "amber")
-    return rx.table.row(
-        rx.table.cell(rx.text(d["when"], size=st.size_xs)),
-        rx.table.cell(rx.text(d["event"], size=st.size_xs)),
-        rx.table.cell(rx.badge(d["status"], color_scheme=colour)),
-        rx.table.cell(rx.text(d["attempts"], " ", rx.cond(d["code"] != "", "· HTTP " + d["code"], ""),
-                              size=st.size_xs)),
-        rx.table.cell(rx.text(d["error"], rx.cond(d["next"] != "", " Next try " + d["next"] + ".", ""),
-                              size=st.size_xs, color=st.text_muted)),
+    return rx.vstack(
+        rx.hstack(
+            rx.badge(d["status"], color_scheme=colour),
+            rx.text(d["event"], size=st.size_xs, weight="medium"),
+            rx.text(d["when"], size=st.size_xs, color=st.text_muted, white_space="nowrap"),
+            rx.text(d["attempts"], rx.cond(d["attempts"] == "1", " try", " tries"),
+                    rx.cond(d["code"] != "", " · HTTP " + d["code"], ""), size=st.size_xs, color=st.text_muted),
+            spacing=st.gap_sm, align="center", wrap="wrap",
+        ),
+        rx.cond((d["error"] != "") | (d["next"] != ""),
+                rx.text(d["error"], rx.cond(d["next"] != "", " Next try " + d["next"] + ".", ""), size=st.size_xs,
+                        color=st.text_muted, overflow_wrap="anywhere", data_testid="webhook-delivery-error")),
+        spacing=st.gap_xs, width="100%", min_width="0", padding_y=st.space_sm, border_bottom=st.divider,
+        data_testid="webhook-delivery",
     )
 
 
@@ -111,8 +120,7 @@ def _webhooks_card() -> rx.Component:
             rx.hstack(rx.text("Latest deliveries", weight="medium", size=st.size_md),
                       rx.button(rx.icon("refresh-cw", size=14), size="1", variant="ghost", on_click=S.refresh,
                                 aria_label="Refresh the deliveries"), align="center"),
-            rx.box(rx.table.root(rx.table.body(rx.foreach(S.deliveries, _delivery_row)), size="1", width="100%"),
-                   overflow_x="auto", width="100%"),
+            rx.vstack(rx.foreach(S.deliveries, _delivery_row), spacing="0", width="100%"),
             spacing=st.gap_sm, width="100%",
         )),
         spacing=st.gap_md, width="100%",

@@ -112,6 +112,26 @@ def _victim() -> tuple[seed.Artist, int, int]:
     return them, conn, post_id
 
 
+def _deliveries(workspace_id: int) -> None:
+    """A delivery log as a hostile receiver leaves it: its answer (HTML, a long line) kept as the error."""
+    from sqlmodel import select
+
+    from dreamsuite import db
+    from dreamsuite.models import Webhook, WebhookDelivery
+
+    with db.session() as s:
+        hook = s.exec(select(Webhook.id).where(Webhook.workspace_id == workspace_id)).one()
+        now = datetime.now(ZoneInfo("UTC"))
+        for i, (status, code, error) in enumerate([
+                ("failed", 500, f"HTTP 500: {XSS} " + "x" * 400),
+                ("pending", 418, "https://receiver.example/" + "long-path-without-a-space-" * 15),
+                ("delivered", 200, "")]):
+            s.add(WebhookDelivery(workspace_id=workspace_id, webhook_id=hook, event="post.failed",
+                                  event_key=f"walk:{i}", attempts=3, status=status, response_code=code,
+                                  error=error[:500], next_try_at=now + timedelta(minutes=5) if status == "pending"
+                                  else None))
+
+
 def _csv(*rows: str) -> bytes:
     return ("text,scheduled_at,accounts\n" + "\n".join(rows) + "\n").encode()
 
@@ -190,6 +210,21 @@ def test_hostile_input_on_the_new_pages(module_app, new_context, width, height):
     page.get_by_test_id("add-webhook").click()
     expect(page.get_by_test_id("new-secret")).to_contain_text("whsec_")
     expect(page.get_by_text(f"http://localhost/{XSS}").first).to_be_visible()
+    # A token named with one long word, and the delivery log of a receiver answering with HTML.
+    token_name.fill("w" * 100)
+    page.get_by_test_id("create-token").click()
+    expect(page.get_by_role("cell").filter(has_text="w" * 100)).to_have_count(1)
+    seed.off_loop(_deliveries, me.workspace_id)
+    page.get_by_role("button", name="Refresh the deliveries").click() if page.get_by_role(
+        "button", name="Refresh the deliveries").count() else page.reload()
+    expect(page.get_by_text("Latest deliveries")).to_be_visible()
+    log = page.get_by_test_id("webhook-delivery")
+    expect(log).to_have_count(3)
+    expect(log.first).to_contain_text("delivered")
+    expect(log.nth(1)).to_contain_text("3 tries · HTTP 418")
+    expect(log.nth(1).get_by_test_id("webhook-delivery-error")).to_contain_text("Next try")
+    expect(log.last.get_by_test_id("webhook-delivery-error")).to_contain_text(f"HTTP 500: {XSS}")
+    assert_fits(page, f"the account page's tokens and deliveries at {width}px")
 
     confirm = page.get_by_test_id("delete-workspace-name")
     _force(page, "delete-workspace-name", HUGE)
