@@ -40,6 +40,7 @@ ERROR_TTL = 24 * 3600
 MAX_TRIES = 5
 BACKOFF = (5, 20, 60, 180)  # seconds before tries 2.. when the platform said no wait
 LONGEST_WAIT = 900
+FOLLOW_UP_SECONDS = 3
 # Deletes the asked value only if no newer click replaced it while the platform was asked.
 _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
 
@@ -98,7 +99,11 @@ async def ask(scope: Scope, comment_id: int, hidden: bool) -> None:
         await r.set(_asked_key(comment_id), asked, ex=PENDING_TTL)
         await r.delete(_error_key(comment_id))
         p = await queue.pool()
-        await p.enqueue_job("inbox_hide", comment_id, _job_id=job_id(comment_id))  # None: one is queued already
+        if await p.enqueue_job("inbox_hide", comment_id, _job_id=job_id(comment_id)) is None:
+            # One is queued or running and reads this ask; a run just finishing may have read the
+            # one before, so a follow-up looks once more (it finds nothing left when all is done).
+            await p.enqueue_job("inbox_hide", comment_id, _job_id=f"{job_id(comment_id)}:again",
+                                _defer_by=FOLLOW_UP_SECONDS)
     except Exception as exc:
         log.warning("could not queue hiding comment %s", comment_id, exc_info=True)
         try:
