@@ -88,12 +88,13 @@ def _count(model_name: str, workspace_id: int) -> int:
         return s.exec(select(func.count()).select_from(model).where(model.workspace_id == workspace_id)).one()
 
 
-def _victim() -> tuple[seed.Artist, int, int]:
-    """Another artist with a sandbox account and a scheduled post: (artist, connection id, post id)."""
+def _victim() -> tuple[seed.Artist, int, int, int]:
+    """Another artist with a sandbox account, a scheduled post and a picture in their library:
+    (artist, connection id, post id, media id)."""
     from sqlmodel import select
 
     from dreamsuite import db
-    from dreamsuite.models import PlatformConnection, ScheduledPost
+    from dreamsuite.models import MediaAsset, PlatformConnection, ScheduledPost
 
     them = seed.artist("Victim Artist")
     seed.numbers(them.workspace_id, ["Victim caption"])
@@ -104,12 +105,14 @@ def _victim() -> tuple[seed.Artist, int, int]:
                 PlatformConnection.workspace_id == them.workspace_id)).one()
             p = ScheduledPost(workspace_id=them.workspace_id, content="Victim: unreleased single",
                               timezone="Europe/Paris", scheduled_at=datetime.now(ZoneInfo("UTC")) + timedelta(days=5))
-            s.add(p)
+            picture = MediaAsset(workspace_id=them.workspace_id, sha256="0" * 64, filename="cover.jpg",
+                                 mime="image/jpeg", size_bytes=1000, width=1080, height=1080, storage_key="x/cover.jpg")
+            s.add_all([p, picture])
             s.flush()
-            return conn, p.id
+            return conn, p.id, picture.id
 
-    conn, post_id = seed.off_loop(post)
-    return them, conn, post_id
+    conn, post_id, media_id = seed.off_loop(post)
+    return them, conn, post_id, media_id
 
 
 def _deliveries(workspace_id: int) -> None:
@@ -147,7 +150,7 @@ def test_hostile_input_on_the_new_pages(module_app, new_context, width, height):
     me = seed.artist(f"Hostile {width}")
     seed.numbers(me.workspace_id, ["Mine"])
     seed.off_loop(_seed_comments, me.workspace_id)
-    victim, victim_conn, victim_post = _victim()
+    victim, victim_conn, victim_post, victim_media = _victim()
     page = new_context(width=width, height=height).new_page()
     dialogs = _guard(page)
     log_in(page, base, me.email, me.password)
@@ -258,6 +261,12 @@ def test_hostile_input_on_the_new_pages(module_app, new_context, width, height):
     _no_injected(page)
     assert_fits(page, f"the import problems at {width}px")
     snap(page, f"hostile-import-{width}")
+    page.get_by_role("button", name="Choose another file").click()
+    # Another artist's picture, by its library id: not found here.
+    _upload(page, "theirs.csv", f"text,scheduled_at,accounts,media\nWith their cover,{when},sandbox,{victim_media}\n"
+            .encode())
+    expect(problems.filter(has_text="not in this workspace's media library")).to_have_count(1)
+    expect(page.get_by_test_id("import-submit")).to_be_disabled()
     page.get_by_role("button", name="Choose another file").click()
     _upload(page, "clean.csv", _csv(f'"{XSS} **bold**",{when},sandbox'))
     expect(page.get_by_test_id("import-preview")).to_contain_text(f"{XSS} **bold**")
