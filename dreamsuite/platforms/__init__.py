@@ -109,4 +109,5 @@ _ORDER = ["instagram", "facebook", "spotify", "youtube", "tiktok", "soundcloud",
           "amazon_music", "tidal"]
 CATALOG: list[PlatformCard] = [_card(_ADAPTERS[name]) for name in _ORDER] + [_card(SandboxAdapter)]
 
-__all__ = ["CATALOG", "PlatformCard", "UnknownPlatform", "account_label", "adapter_class", "get_adapter", "handle", "platform_label"]
+__all__ = ["CATALOG", "PlatformCard", "UnknownPlatform", "account_label", "adapter_class", "get_adapter", "handle",
+           "platform_label"]

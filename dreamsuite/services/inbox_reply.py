@@ -45,6 +45,7 @@ JOB_TIMEOUT = 120
 # a run that died without a word: it may have gone out, so it becomes unknown, never resent.
 LOST_PENDING = timedelta(minutes=2)
 STALE_SENDING = timedelta(seconds=JOB_TIMEOUT + 60)
+DEAD_SEND = "The worker stopped while sending the reply: check on the platform before replying again."
 
 
 def can_reply(platform: str) -> bool:
@@ -222,13 +223,10 @@ def _lost(now) -> tuple[list[int], list[tuple[int, int, int]]]:
         dead = []
         for r in stale:
             won = s.execute(update(CommentReply).where(CommentReply.id == r.id, CommentReply.status == SENDING)
-                            .values(status=UNKNOWN, updated_at=now,
-                                    error="The worker stopped while sending the reply: check on the platform "
-                                          "before replying again.")
+                            .values(status=UNKNOWN, updated_at=now, error=DEAD_SEND)
                             .execution_options(synchronize_session=False)).rowcount
             if won:
-                r.status, r.error = UNKNOWN, "The worker stopped while sending the reply: check on the platform " \
-                                             "before replying again."
+                r.status, r.error = UNKNOWN, DEAD_SEND
                 _tell_author(s, r)
                 dead.append((r.id, r.workspace_id, r.comment_id))
     return list(pending), dead
