@@ -266,6 +266,13 @@ class FacebookAdapter(MetaAdapter):
         return comment_id
 
 
+    async def reply(self, client: httpx.AsyncClient, token: str, comment_id: str, text: str,
+                    account: AccountRef | None = None, *, thread_id: str = "", idempotency_key: str = "") -> str:
+        """A comment under the comment (`POST /{comment-id}/comments`, as `comment()` does). Facebook's
+        threads are one level deep: a reply to a reply goes under the thread's top-level comment."""
+        return await self.comment(client, token, thread_id or comment_id, text, account,
+                                  idempotency_key=idempotency_key)
+
     async def hide(self, client: httpx.AsyncClient, token: str, comment_id: str, hidden: bool,
                    account: AccountRef | None = None) -> None:
         """`POST /{comment-id}` with `is_hidden=true|false`, as the Page (its token,
