@@ -14,30 +14,44 @@ ROLES_NOTE = ("Viewers read everything. Editors also compose, schedule and reply
               "disconnect platforms, manage members and delete the workspace.")
 
 
+def _role_select(value, on_change, label, testid: str, size: str = "2") -> rx.Component:
+    # The trigger is the element on the page: the label and the test id belong on it.
+    return rx.select.root(
+        rx.select.trigger(aria_label=label, data_testid=testid),
+        rx.select.content(*[rx.select.item(r, value=r) for r in ROLES]),
+        value=value, on_change=on_change, size=size,
+    )
+
+
 def _role_cell(m) -> rx.Component:
     return rx.cond(
         S.is_owner,
-        rx.select(ROLES, value=m["role"], on_change=lambda role: S.change_role(m["user_id"], role), size="1",
-                  data_testid="member-role"),
+        _role_select(m["role"], lambda role: S.change_role(m["user_id"], role), "Role of " + m["name"],
+                     "member-role", size="1"),
         rx.badge(m["role"], variant="soft", color_scheme="gray", data_testid="member-role-badge"),
     )
 
 
 def _member(m) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(rx.vstack(
+    # A row that wraps (not a table): on a phone the role and Remove go under the name.
+    return rx.flex(
+        rx.vstack(
             rx.text(m["name"], rx.cond(m["me"] != "", " (you)", ""), weight="medium", overflow_wrap="anywhere"),
             rx.text(m["email"], size=st.size_xs, color=st.text_muted, overflow_wrap="anywhere"),
-            spacing="0", min_width="0",
-        )),
-        rx.table.cell(_role_cell(m)),
-        rx.table.cell(rx.text(m["joined"], size=st.size_sm, white_space="nowrap")),
-        rx.table.cell(rx.cond(
-            S.is_owner & (m["me"] == ""),
-            rx.button("Remove", size="1", color_scheme="red", variant="soft",
-                      on_click=S.ask_remove(m["user_id"], m["name"]), data_testid="member-remove"),
-        )),
-        data_testid="member-row",
+            rx.text("joined ", m["joined"], size=st.size_xs, color=st.text_muted),
+            spacing="0", min_width="0", flex="1 1 14rem",
+        ),
+        rx.hstack(
+            _role_cell(m),
+            rx.cond(
+                S.is_owner & (m["me"] == ""),
+                rx.button("Remove", size="1", color_scheme="red", variant="soft",
+                          on_click=S.ask_remove(m["user_id"], m["name"]), data_testid="member-remove"),
+            ),
+            spacing=st.gap_sm, align="center", flex_shrink="0",
+        ),
+        wrap="wrap", align="center", justify="between", spacing=st.gap_sm, width="100%", padding_y=st.space_sm,
+        border_bottom=st.divider, data_testid="member-row",
     )
 
 
@@ -48,11 +62,7 @@ def _members_card() -> rx.Component:
         role_note(S.is_owner, NOT_OWNER_NOTE, testid="team-role-note"),
         rx.cond(S.team_error != "", rx.callout(S.team_error, **st.callout_error, data_testid="team-error")),
         rx.cond(S.team_ok != "", rx.callout(S.team_ok, **st.callout_ok, data_testid="team-ok")),
-        rx.box(rx.table.root(
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in ("Person", "Role", "Joined", "")])),
-            rx.table.body(rx.foreach(S.people, _member)),
-            width="100%", size="1",
-        ), overflow_x="auto", width="100%"),
+        rx.vstack(rx.foreach(S.people, _member), spacing="0", width="100%"),
         rx.button("Leave this workspace", variant="soft", color_scheme="gray", size="1",
                   on_click=S.set_leaving(True), data_testid="team-leave"),
         spacing=st.gap_md, width="100%",
@@ -89,7 +99,7 @@ def _pending(p) -> rx.Component:
         ),
         rx.button("Revoke", size="1", color_scheme="red", variant="soft", on_click=S.revoke_invite(p["id"]),
                   data_testid="invite-revoke"),
-        align="center", width="100%", padding_y=st.gap_xs, border_bottom=st.divider, data_testid="invite-row",
+        align="center", width="100%", padding_y=st.space_xs, border_bottom=st.divider, data_testid="invite-row",
     )
 
 
@@ -103,7 +113,7 @@ def _invite_card() -> rx.Component:
                      on_change=S.set_invite_email, max_length=320, required=True, width="100%",
                      data_testid="invite-email"),
             rx.hstack(
-                rx.select(ROLES, value=S.invite_role, on_change=S.set_invite_role, data_testid="invite-role"),
+                _role_select(S.invite_role, S.set_invite_role, "Their role", "invite-role"),
                 rx.button(rx.icon("send", size=st.icon_sm), "Invite", type="submit", data_testid="invite-submit"),
                 spacing=st.gap_sm, wrap="wrap",
             ),

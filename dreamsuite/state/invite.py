@@ -8,7 +8,9 @@ to /auth/invite, which sets the session cookie.
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 import reflex as rx
 
@@ -39,6 +41,7 @@ class InviteState(AuthState):
     form_error: str = ""
     name: str = ""
     browser_timezone: str = "UTC"
+    _expires_at: datetime | None = None
 
     @rx.var
     def api_url(self) -> str:
@@ -55,7 +58,7 @@ class InviteState(AuthState):
     @rx.event
     async def load(self):
         self.token = self.router.url.query_parameters.get("token", "")[:200]
-        self.accept_error = ""
+        self.accept_error, self._expires_at = "", None
         note = flash.read(self.router.url.query_parameters.get("flash", ""))
         self.form_error = str(note.get("message", "")) if note and note.get("k") == "error" else ""
         self.name = str((note or {}).get("name", ""))[:200]
@@ -71,15 +74,26 @@ class InviteState(AuthState):
             self.refusal = ""
             self.ws_name, self.invited_role, self.invited_email = view.workspace_name, view.role, view.email
             self.invited_by = view.invited_by
-            self.expires = local_time(view.expires_at, self.user_timezone if logged_in else "UTC",
-                                      "%d %b %Y, %H:%M" + ("" if logged_in else " UTC"))
+            self._expires_at = view.expires_at
+            self._show_expiry(self.user_timezone if logged_in else "")
         self.checked = True
         if not logged_in:
             return rx.call_script(TZ_SCRIPT, callback=InviteState.set_browser_timezone)
 
+    def _show_expiry(self, tz: str) -> None:
+        """In the user's timezone; logged out, in the browser's (named, since it is only a guess)."""
+        if self._expires_at is None:
+            return
+        try:
+            ZoneInfo(tz)
+        except Exception:  # empty, unknown or malformed
+            tz = "UTC"
+        self.expires = local_time(self._expires_at, tz) + ("" if self.logged_in_as else f" ({tz})")
+
     @rx.event
     def set_browser_timezone(self, tz: str):
         self.browser_timezone = str(tz or "UTC")[:64]
+        self._show_expiry(self.browser_timezone)
 
     @rx.event
     async def accept(self):
