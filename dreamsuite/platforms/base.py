@@ -171,6 +171,10 @@ class PlatformAdapter(HttpMixin):
     can_reply: ClassVar[bool] = False
     can_hide: ClassVar[bool] = False
     hide_limits: ClassVar[str] = ""
+    # Posts a platform accepts per account through its API, as (posts, window in seconds), each a
+    # moving window: the publisher holds a post back until it fits (services/ratelimits), so the
+    # platform never has to refuse it.
+    posting_limits: ClassVar[tuple[tuple[int, int], ...]] = ()
     # Maximum post length in characters, when the platform has one.
     max_text_length: ClassVar[int | None] = None
     # Most hashtags a post's text may carry, when the platform caps them (None: no cap).

@@ -59,6 +59,9 @@ class InstagramAdapter(MetaAdapter):
     connectable: ClassVar[bool] = True
     can_publish: ClassVar[bool] = True
     can_comment: ClassVar[bool] = True
+    # "100 API-published posts within a 24-hour moving period" (content_publishing_limit); a
+    # carousel counts as one.
+    posting_limits: ClassVar[tuple[tuple[int, int], ...]] = ((100, 86_400),)
     can_reply: ClassVar[bool] = True
     can_hide: ClassVar[bool] = True
     hide_limits: ClassVar[str] = "A hidden comment stays visible to its author."

@@ -64,6 +64,8 @@ class TikTokAdapter(PlatformAdapter):
     connectable: ClassVar[bool] = True
     can_publish: ClassVar[bool] = True
     max_text_length: ClassVar[int | None] = 2200
+    # "Each user access_token is limited to 6 requests per minute" on the post init endpoint.
+    posting_limits: ClassVar[tuple[tuple[int, int], ...]] = ((6, 60),)
     # Direct Post of one video (publish() posts videos, not photo posts): 3 s to 10 minutes, up to 4 GB
     # (TikTok's "Video restrictions" of the Content Posting API, beside its media transfer guide).
     # https://developers.tiktok.com/doc/content-posting-api-media-transfer-guide

@@ -75,6 +75,8 @@ class XAdapter(PlatformAdapter):
     connectable: ClassVar[bool] = True
     can_publish: ClassVar[bool] = True
     can_comment: ClassVar[bool] = True  # a reply to the post
+    # POST /2/tweets: 100 requests per 15 minutes per user.
+    posting_limits: ClassVar[tuple[tuple[int, int], ...]] = ((100, 900),)
     can_reply: ClassVar[bool] = True  # a post replying to the fan's post
     # Hide replies: only replies in a conversation the account started (X's rule); tweet.moderate.write.
     can_hide: ClassVar[bool] = True

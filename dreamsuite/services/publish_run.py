@@ -29,8 +29,8 @@ from dreamsuite.models import (
 )
 from dreamsuite.platforms import account_label, get_adapter
 from dreamsuite.platforms.base import (
-    HTTP_TIMEOUT, AccountRef, AuthExpired, OutcomeUnknown, PlatformError, PublishRequest, RateLimited, Throttled,
-    TransientError,
+    HTTP_TIMEOUT, AccountRef, AuthExpired, OutcomeUnknown, PlatformError, ProcessingFailed, PublishRequest,
+    RateLimited, Throttled, TransientError,
 )
 from dreamsuite.services import media, ratelimits, tokens
 from dreamsuite.services.first_comment import after_publish
@@ -260,9 +260,23 @@ class _Writer:
 async def _send(adapter, client: httpx.AsyncClient, token: str, claimed: Claimed):
     """Send, waiting out short refusals inside the job (services/send_retry); a longer wait goes up
     to the caller, which re-enqueues: a re-enqueue costs arq's polling and two more transactions."""
-    return await waiting_out_refusals(
-        lambda: adapter.publish(client, token, claimed.request, account=claimed.account),
-        gate_wait=IN_JOB_WAIT, platform_wait=IN_JOB_WAIT)
+    return await waiting_out_refusals(lambda: _within_posting_limits(adapter, client, token, claimed),
+                                      gate_wait=IN_JOB_WAIT, platform_wait=IN_JOB_WAIT)
+
+
+async def _within_posting_limits(adapter, client: httpx.AsyncClient, token: str, claimed: Claimed):
+    """One send, in its place among the account's posts of the platform's window (held back with
+    Throttled when there is none). A refusal before acceptance gives the place back; a send that
+    may have gone out keeps it, as the platform may have counted it."""
+    account, key = claimed.account.platform_user_id, f"dest-{claimed.destination_id}"
+    await ratelimits.reserve_post(claimed.platform, account, key)
+    try:
+        return await adapter.publish(client, token, claimed.request, account=claimed.account)
+    except (OutcomeUnknown, ProcessingFailed):
+        raise
+    except PlatformError:
+        await ratelimits.release_post(claimed.platform, account, key)
+        raise
 
 
 def _finish(destination_id: int, status: DS, *, notify: bool = False, **values) -> str:

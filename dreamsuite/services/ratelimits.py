@@ -95,7 +95,7 @@ if n > tonumber(ARGV[1]) then
 end
 return {0, n}
 """
-_scripts: dict[int, object] = {}
+_scripts: dict = {}
 
 
 def _enter_script(r: aioredis.Redis):
@@ -169,6 +169,83 @@ class RedisGate:
                 await _redis().set(f"ratelimit:inflight:{platform}", 0)
         except (RedisError, OSError) as exc:
             log.warning("rate gate unavailable (%s) after a %s call", type(exc).__name__, platform)
+
+
+# A post's place in each of the account's posting windows (a sorted set of post -> time sent per
+# window), taken only if every window has room, in one step: two workers cannot both take the
+# last place. Redis's clock, so every worker counts on the same one. Returns {0, 0}, or the
+# milliseconds until the account has room again and which window holds it back.
+_RESERVE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local wait, full = 0, 0
+for i, key in ipairs(KEYS) do
+  local limit, window = tonumber(ARGV[2 * i]), tonumber(ARGV[2 * i + 1])
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
+  if not redis.call('ZSCORE', key, ARGV[1]) and redis.call('ZCARD', key) >= limit then
+    local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
+    local until_room = tonumber(oldest[2]) + window - now
+    if until_room > wait then wait, full = until_room, i end
+  end
+end
+if wait > 0 then return {wait, full} end
+for i, key in ipairs(KEYS) do
+  redis.call('ZADD', key, now, ARGV[1])
+  redis.call('PEXPIRE', key, tonumber(ARGV[2 * i + 1]))
+end
+return {0, 0}
+"""
+
+
+def _posting_keys(platform: str, account: str, limits) -> list[str]:
+    return [f"ratelimit:posts:{platform}:{account}:{window}" for _, window in limits]
+
+
+def _in_words(seconds: int) -> str:
+    for unit, one, name in ((3600, "an hour", "hours"), (60, "a minute", "minutes"), (1, "a second", "seconds")):
+        if seconds % unit == 0:
+            return one if seconds == unit else f"{seconds // unit} {name}"
+    return f"{seconds} seconds"
+
+
+async def reserve_post(platform: str, account: str, post_key: str) -> None:
+    """Take the post's place in the account's posting windows (the adapter's `posting_limits`), or
+    raise Throttled with the wait until one frees: nothing is sent, so waiting never gives up.
+    The same post asking again keeps its one place. Without Redis the post goes ahead."""
+    limits = get_adapter(platform).posting_limits
+    if not limits:
+        return
+    args: list = [post_key]
+    for count, window in limits:
+        args += [count, window * 1000]
+    try:
+        r = _redis()
+        script = _scripts.get(("reserve", id(r)))
+        if script is None:
+            script = _scripts[("reserve", id(r))] = r.register_script(_RESERVE)
+        wait_ms, full = await script(keys=_posting_keys(platform, account, limits), args=args)
+    except (RedisError, OSError) as exc:
+        log.warning("posting limits unavailable (%s): sending to %s without them", type(exc).__name__, platform)
+        return
+    if wait_ms > 0:
+        count, window = limits[int(full) - 1]
+        raise Throttled(f"{get_adapter(platform).label} takes at most {count} posts per account in "
+                        f"{_in_words(window)} through its API; this one goes out when the account has room again",
+                        retry_after=math.ceil(int(wait_ms) / 1000))
+
+
+async def release_post(platform: str, account: str, post_key: str) -> None:
+    """Give the post's places back: the platform refused it before accepting anything."""
+    limits = get_adapter(platform).posting_limits
+    if not limits:
+        return
+    try:
+        async with _redis().pipeline(transaction=False) as pipe:
+            for key in _posting_keys(platform, account, limits):
+                pipe.zrem(key, post_key)
+            await pipe.execute()
+    except (RedisError, OSError) as exc:
+        log.warning("posting limits unavailable (%s) after a refused %s post", type(exc).__name__, platform)
 
 
 def _full(platform: str) -> Throttled:
