@@ -43,7 +43,8 @@ def _wrong_user() -> rx.Component:
 
 def _logged_out() -> rx.Component:
     return rx.vstack(
-        rx.link(rx.button("I have an account: log in to accept", size="3", width="100%", variant="soft"),
+        rx.text("Already on Dream Suite?", size=st.size_sm),
+        rx.link(rx.button("Log in to accept", size="3", width="100%", variant="soft"),
                 href=S.login_link, width="100%", data_testid="invite-login"),
         rx.divider(),
         rx.text("New to Dream Suite? Create your account for ", rx.text.strong(S.invited_email), ":",

@@ -336,6 +336,15 @@ def test_team_and_invitation_pages_look_right_at_each_width(module_app, new_cont
         expect(owner_page.get_by_test_id("invite-row")).to_have_count(2)
         snap(owner_page, f"team-owner-{width}")
         assert_fits(owner_page, f"the owner's team page at {width}px")
+        # The link to copy, then withdrawn: it stops working at once.
+        extra = f"phone.{width}@example.com"
+        extra_link = _invite(owner_page, extra, "viewer")
+        snap(owner_page, f"team-link-shown-{width}")
+        assert_fits(owner_page, f"the link to copy at {width}px")
+        owner_page.get_by_test_id("invite-row").filter(has_text=extra).get_by_test_id("invite-revoke").click()
+        expect(owner_page.get_by_test_id("team-ok")).to_have_text("Invitation withdrawn: its link no longer works.")
+        expect(owner_page.get_by_test_id("invite-link")).to_have_count(0)
+        expect(owner_page.get_by_test_id("invite-row")).to_have_count(2)
 
         viewer_page = new_context(width=width, height=height).new_page()
         log_in(viewer_page, base, viewer.email, viewer.password)
@@ -364,6 +373,9 @@ def test_team_and_invitation_pages_look_right_at_each_width(module_app, new_cont
         expect(other.get_by_test_id("invite-wrong-user")).to_be_visible()
         snap(other, f"invite-wrong-user-{width}")
         assert_fits(other, f"the invitation, wrong user, at {width}px")
+
+        other.goto(extra_link)
+        expect(other.get_by_test_id("invite-refused")).to_contain_text("This invitation was withdrawn")
 
         other.goto(used_link)
         expect(other.get_by_test_id("invite-refused")).to_contain_text("already accepted")
