@@ -93,6 +93,9 @@ def _ready(page, name: str) -> None:
     elif name == "goals":  # the sandbox numbers suggest a first goal
         expect(page.get_by_test_id("goal-suggestion")).to_contain_text("Sandbox followers")
         expect(page.get_by_test_id("level-card")).to_be_visible()
+    elif name == "team":
+        expect(page.get_by_test_id("member-row")).to_have_count(1)
+        expect(page.get_by_test_id("invite-email")).to_be_visible()
     elif name == "insights":
         expect(page.get_by_test_id("insights-empty")).to_be_visible()
         expect(page.get_by_test_id("level-card")).to_be_visible()
@@ -105,7 +108,7 @@ def test_every_page_fits_phones_and_desktop(module_app, new_context):
     seed.notification(module_app.redis_url, me.workspace_id,
                       "Sandbox could not be synced: " + "the-platform-answered-with-a-very-long-error-" * 3)
     pages = {name: f"/{name}" for name in ["dashboard", "insights", "goals", "connections", "chat", "composer",
-                                           "inbox", "account"]}
+                                           "inbox", "team", "account"]}
 
     for width, height in [DESKTOP, *PHONES]:
         page = new_context(width=width, height=height).new_page()
@@ -132,7 +135,7 @@ def test_every_page_fits_phones_and_desktop(module_app, new_context):
             visible(page, "menu").click()
             drawer = page.get_by_test_id("nav-drawer")
             expect(drawer).to_be_visible()
-            for label in ["dashboard", "insights", "goals", "connections", "chat", "composer", "account"]:
+            for label in ["dashboard", "insights", "goals", "connections", "chat", "composer", "team", "account"]:
                 expect(drawer.get_by_test_id(f"nav-{label}")).to_be_visible()
             expect(drawer.get_by_test_id("logout")).to_be_visible()
             assert_ellipsis_inside(page, drawer.get_by_test_id("workspace-name"), drawer, f"drawer at {width}px")
