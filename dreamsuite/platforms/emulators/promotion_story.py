@@ -1,0 +1,148 @@
+"""The promotion story the Meta Ads and Shopify emulators tell, deterministic per artist (seeded by
+the persona) over the last 180 days: an always-on video campaign whose first creative fatigues
+(its click rate decays as the same people see it again and again), a release push around day 95-130
+that sells, a broad-interests test that spends and sells almost nothing, and a merch drop (a tour
+hoodie) on days 150-168 whose orders arrive in the shop tagged with the campaign's UTM.
+
+Amounts are integers of the currency's minor unit here; the emulators write them as the platforms
+do (decimal strings).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+DAYS = 180
+
+
+@dataclass(frozen=True)
+class PlannedAd:
+    key: str
+    name: str
+    kind: str  # the creative's object_type
+    adset: str
+    adset_name: str
+    campaign: str
+    campaign_name: str
+    objective: str
+    first: int  # day index it runs from (0 = 179 days ago) ...
+    last: int  # ... to, inclusive
+    spend: int  # daily spend in cents (before the weekday swing)
+    ctr: float
+    cvr: float  # purchases per click
+    basket: int  # cents per purchase
+    fatigues: bool = False
+
+
+_C = {"release": ("Release push — Night Drive", "OUTCOME_SALES", 95, 130),
+      "always_on": ("Always-on — Studio diaries", "OUTCOME_AWARENESS", 0, DAYS - 1),
+      "broad_test": ("Broad interests test", "OUTCOME_TRAFFIC", 40, 110),
+      "merch": ("Merch drop — Tour hoodie", "OUTCOME_SALES", 150, 168)}
+_PLAN = (  # campaign, ad set, ad set name, ad, ad name, creative kind, spend, ctr, cvr, basket, fatigues
+    ("release", "fans", "Fans & lookalikes", "teaser", "Night Drive teaser 15s", "VIDEO", 2400, .021, .045, 1299,
+     False),
+    ("release", "fans", "Fans & lookalikes", "cover", "Cover art carousel", "SHARE", 1600, .016, .035, 1299, False),
+    ("release", "retarget", "Listeners retargeting", "presave", "Pre-save reminder", "SHARE", 900, .030, .060, 1299,
+     False),
+    ("always_on", "broad", "Music fans 18-34", "studio_a", "Studio diary #1", "VIDEO", 800, .028, .004, 1299, True),
+    ("always_on", "broad", "Music fans 18-34", "studio_b", "Studio diary #2", "VIDEO", 500, .015, .004, 1299, False),
+    ("broad_test", "interests", "Broad interests", "generic", "Generic banner", "SHARE", 1800, .009, .0005, 1299,
+     False),
+    ("merch", "buyers", "Past buyers & fans", "hoodie", "Hoodie lookbook", "SHARE", 3000, .024, .020, 5500, False),
+)
+PLAN: tuple[PlannedAd, ...] = tuple(
+    PlannedAd(key=ad, name=name, kind=kind, adset=adset, adset_name=adset_name, campaign=c, campaign_name=_C[c][0],
+              objective=_C[c][1], first=_C[c][2], last=_C[c][3], spend=spend, ctr=ctr, cvr=cvr, basket=basket,
+              fatigues=fatigues)
+    for c, adset, adset_name, ad, name, kind, spend, ctr, cvr, basket, fatigues in _PLAN)
+
+
+@dataclass(frozen=True)
+class AdNumbers:
+    day: date
+    ad: PlannedAd
+    spend: int
+    impressions: int
+    reach: int
+    clicks: int
+    purchases: int
+    value: int
+
+
+def _rng(*parts: object) -> random.Random:
+    return random.Random(int.from_bytes(hashlib.sha256("|".join(map(str, parts)).encode()).digest()[:8], "big"))
+
+
+def start(today: date) -> date:
+    return today - timedelta(days=DAYS - 1)
+
+
+def ad_days(persona: str, today: date, scale: float = 1.0) -> list[AdNumbers]:
+    """Every ad's numbers for every day it ran, oldest first; `scale` multiplies money (JPY: 1 yen
+    per cent would be too little, so the emulator passes 1.5 for a yen account)."""
+    out, first_day = [], start(today)
+    for i in range(DAYS):
+        day = first_day + timedelta(days=i)
+        swing = 1.15 if day.weekday() >= 5 else 1.0
+        for ad in PLAN:
+            if not ad.first <= i <= ad.last:
+                continue
+            r, age = _rng(persona, ad.key, day), i - ad.first
+            spend = int(ad.spend * swing * r.uniform(0.85, 1.15) * scale)
+            impressions = int(spend / scale / r.uniform(6.0, 9.0) * 10)  # a CPM of 6-9 a thousand
+            ctr = ad.ctr * (math.exp(-age / 35) * 0.85 + 0.15) if ad.fatigues else ad.ctr * r.uniform(0.9, 1.1)
+            frequency = 1.1 + (age / 25 if ad.fatigues else age / 120)
+            clicks = int(impressions * ctr)
+            purchases = sum(1 for _ in range(clicks) if r.random() < ad.cvr)
+            value = sum(int(ad.basket * scale * r.choice((1, 1, 1, 2))) for _ in range(purchases))
+            out.append(AdNumbers(day, ad, spend, impressions, max(1, int(impressions / frequency)), clicks, purchases,
+                                 value))
+    return out
+
+
+@dataclass(frozen=True)
+class PlannedOrder:
+    number: int
+    day: date
+    hour: int
+    items: tuple[tuple[str, str, int, int], ...]  # (sku, title, quantity, unit price in cents)
+    customer: int
+    utm: tuple[str, str, str] | None  # (source, medium, campaign)
+    referrer: str
+
+
+PRODUCTS = (("NDV-LP", "Night Drive — vinyl LP", 2999), ("NDV-CD", "Night Drive — CD", 1299),
+            ("HOOD-TOUR", "Tour hoodie", 5500), ("TEE-LOGO", "Logo tee", 2500))
+
+
+def orders(persona: str, today: date) -> list[PlannedOrder]:
+    """The shop's orders, oldest first: a trickle from search and direct visits, more in the release
+    week, and the hoodie drop, much of it arriving from the Meta ads (utm_source=facebook)."""
+    out, first_day, n = [], start(today), 1000
+    for i in range(DAYS):
+        day, r = first_day + timedelta(days=i), _rng(persona, "orders", first_day + timedelta(days=i))
+        release, drop = 95 <= i <= 130, 150 <= i <= 168
+        extra = (r.randint(2, 5) if release else 0) + (r.randint(4, 9) if drop else 0)
+        for _ in range(r.choice((0, 0, 1, 1, 2)) + extra):
+            n += 1
+            if drop and r.random() < 0.7:
+                items, campaign = [("HOOD-TOUR", "Tour hoodie", r.choice((1, 1, 2)), 5500)], "merch_drop_tour_hoodie"
+            elif release and r.random() < 0.6:
+                sku, title, price = PRODUCTS[r.choice((0, 1))]
+                items, campaign = [(sku, title, 1, price)], "release_push_night_drive"
+            else:
+                sku, title, price = r.choice(PRODUCTS)
+                items, campaign = [(sku, title, 1, price)], ""
+            if r.random() < 0.25:
+                sku, title, price = PRODUCTS[3]
+                items.append((sku, title, 1, price))
+            paid = campaign and r.random() < 0.8
+            utm = ("facebook", "paid_social", campaign) if paid else None
+            referrer = ("https://l.facebook.com/" if paid else r.choice(("https://www.google.com/", "", "",
+                                                                         "https://www.instagram.com/")))
+            out.append(PlannedOrder(n, day, r.randint(0, 23), tuple(items), r.randint(1, 400), utm, referrer))
+    return out
