@@ -31,7 +31,7 @@ def test_a_spend_spike_and_a_cpa_jump_are_found_on_their_day_and_nothing_else():
         others = got - {("meta", "spend", START + timedelta(days=SPIKE), "spike"),
                         ("meta", "cpa", START + timedelta(days=JUMP), "spike")}
         assert len(others) <= 2, (seed, others)  # at 3.5 noise units, about one a year per series
-        assert not any(d.weekday() >= 5 for _, _, d, _ in others)  # busy weekends are normal
+        assert not any(d.weekday() >= 5 and k == "spike" for _, _, d, k in others)  # busy weekends are normal
         assert not any(START + timedelta(days=30) <= d <= START + timedelta(days=32) for _, _, d, _ in got)
 
 
@@ -39,6 +39,6 @@ def test_money_of_an_anomaly_and_since():
     found = pa.promotion_anomalies(workspace(1), since=START + timedelta(days=SPIKE))
     spike = next(a for a in found if a.metric == "spend")
     assert spike.day == START + timedelta(days=SPIKE) and spike.currency == "EUR"
-    assert spike.value.amount > Decimal("2.3") * spike.expected.amount
+    assert spike.value.amount > Decimal("1.8") * spike.expected.amount  # one of two creatives tripled
     assert spike.to_dict()["value"]["currency"] == "EUR"
     assert all(a.day >= START + timedelta(days=SPIKE) for a in found)
