@@ -10,7 +10,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from dreamsuite.platforms.emulators import meta_ads
+from dreamsuite.platforms.emulators import meta_ads, shopify
 from dreamsuite.platforms.emulators.store import Account, EmulatorStore
 from dreamsuite.platforms.sandbox.serve import serve_app
 from dreamsuite.settings import get_settings
@@ -35,7 +35,7 @@ class Promotion:
 @pytest.fixture(scope="session")
 def _promotion_server(tmp_path_factory):
     store = EmulatorStore(tmp_path_factory.mktemp("promotion") / "emulators.db")
-    emulators = {m.EMULATOR.platform: m.EMULATOR(store) for m in (meta_ads,)}
+    emulators = {m.EMULATOR.platform: m.EMULATOR(store) for m in (meta_ads, shopify)}
     app = Starlette(routes=[Mount(f"/{n}", app=e.app(with_control=True)) for n, e in emulators.items()])
     with serve_app(app) as base:
         yield base, store, emulators

@@ -171,6 +171,33 @@ class Order:
     referring_site: str = ""
     landing_page: str = ""
     cancelled: bool = False
+    more_items: bool = False  # the order has more line items than were read (the total is still whole)
+
+
+@dataclass
+class OrderDay:
+    """A day's orders in one currency, credited to the utm_source they came with ("" when none)."""
+
+    day: date
+    currency: str
+    utm_source: str
+    orders: int
+    revenue: Decimal
+
+
+def order_days(orders: list[Order], tz: Any = None) -> list[OrderDay]:
+    """Orders summed per day (in `tz`, the shop's zone, when given), currency and source; cancelled
+    orders left out."""
+    out: dict[tuple[date, str, str], OrderDay] = {}
+    for o in orders:
+        if o.cancelled:
+            continue
+        day = (o.created_at.astimezone(tz) if tz else o.created_at).date()
+        key = (day, o.currency, o.utm_source)
+        found = out.setdefault(key, OrderDay(day, o.currency, o.utm_source, 0, Decimal(0)))
+        found.orders += 1
+        found.revenue += o.total
+    return sorted(out.values(), key=lambda d: (d.day, d.currency, d.utm_source))
 
 
 @dataclass
