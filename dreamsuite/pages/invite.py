@@ -72,7 +72,7 @@ def _logged_out() -> rx.Component:
 @rx.page(route="/invite", title="Invitation · Dream Suite", on_load=S.load)
 def invite() -> rx.Component:
     return auth_card(
-        "You are invited",
+        rx.cond(S.checked & (S.refusal != ""), "This invitation cannot be used", "You are invited"),
         "Work on an artist's career together.",
         rx.cond(
             ~S.checked,

@@ -78,7 +78,7 @@ def _link_once() -> rx.Component:
                 rx.hstack(
                     rx.button(rx.icon("copy", size=14), "Copy", size="1", variant="soft",
                               on_click=[rx.set_clipboard(S.invite_link), rx.toast("Copied")]),
-                    rx.button("Done", size="1", variant="ghost", on_click=S.forget_link),
+                    rx.button("Done", size="1", variant="soft", color_scheme="gray", on_click=S.forget_link),
                     spacing=st.gap_sm,
                 ),
                 spacing=st.gap_sm, width="100%",

@@ -357,6 +357,7 @@ def test_team_and_invitation_pages_look_right_at_each_width(module_app, new_cont
         out = new_context(width=width, height=height).new_page()
         out.goto(right_link)
         expect(out.get_by_test_id("invite-signup")).to_be_visible()
+        expect(out.get_by_role("heading", level=1)).to_have_text("You are invited")
         snap(out, f"invite-logged-out-{width}")
         assert_fits(out, f"the invitation, logged out, at {width}px")
 
@@ -379,6 +380,7 @@ def test_team_and_invitation_pages_look_right_at_each_width(module_app, new_cont
 
         other.goto(used_link)
         expect(other.get_by_test_id("invite-refused")).to_contain_text("already accepted")
+        expect(other.get_by_role("heading", level=1)).to_have_text("This invitation cannot be used")
         snap(other, f"invite-used-{width}")
         assert_fits(other, f"the used invitation at {width}px")
         for p in (owner_page, viewer_page, out, mine, other):
