@@ -7,17 +7,19 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 import pytest
 
 from dreamsuite.platforms import meta, meta_ads as module
 from dreamsuite.platforms.base import AccountRef, AuthExpired, Malformed, PermissionMissing, RateLimited
+from dreamsuite.platforms.emulators.consent import approve
 from dreamsuite.platforms.emulators.meta_ads import MetaAdsEmulator
 from dreamsuite.platforms.emulators.promotion_story import ad_days
 from dreamsuite.platforms.meta_ads import MetaAdsAdapter
 from dreamsuite.platforms.promotion_base import PROMOTION_CHANNELS, from_minor, minor_unit, money, promotion_channel
+from dreamsuite.settings import get_settings
 from tests.promotion_helpers import _promotion_server, client, promotion  # noqa: F401 - fixtures
 
 GRAPH = f"/graph/{meta.GRAPH_VERSION}"
@@ -184,6 +186,20 @@ async def test_a_malformed_answer_is_malformed(ads, client, monkeypatch):
     with pytest.raises(Malformed, match="decimal string"):
         await MetaAdsAdapter().collect_ads(client, token, AccountRef(platform_user_id=act),
                                            since=datetime.now(UTC).date())
+
+
+async def test_facebook_login_gives_a_long_lived_token_that_reads_the_ad_account(promotion, client):
+    adapter, settings = MetaAdsAdapter(), get_settings()
+    config, credentials = adapter.oauth_config(), settings.platform_credentials("meta_ads")
+    redirect = f"{settings.api_url}/oauth/callback/meta_ads"
+    asked = {"client_id": credentials[0], "redirect_uri": redirect, "response_type": "code", "state": "s1",
+             "scope": config.scope_separator.join(config.scopes)}
+    answer = await approve(f"{config.authorize_url}?{urlencode(asked)}", account_name="Nova Lane")
+    short = await adapter.exchange_code(client, answer["code"], "", redirect, credentials)
+    long = await adapter.after_token(client, short, credentials)
+    assert long.expires_at - datetime.now(UTC) > timedelta(days=55) and "ads_read" in long.scope.split(",")
+    profile = await adapter.fetch_profile(client, long.access_token)
+    assert profile.platform_user_id.startswith("act_") and profile.display_name == "Nova Lane ads"
 
 
 async def test_the_profile_is_the_active_ad_account(ads, client):
