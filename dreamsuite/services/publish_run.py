@@ -147,6 +147,19 @@ def _media(s: Session, post: ScheduledPost) -> list[dict]:
     return media.publish_items(post.workspace_id, items, s)
 
 
+# Per event loop (a worker process has one; tests race threads with loops of their own): the
+# destinations its batches are sending now, and the lock its claims take turns on.
+_processes: dict[int, tuple[set[int], asyncio.Lock]] = {}
+
+
+def _this_process() -> tuple[set[int], asyncio.Lock]:
+    key = id(asyncio.get_running_loop())
+    here = _processes.get(key)
+    if here is None:
+        here = _processes[key] = (set(), asyncio.Lock())
+    return here
+
+
 async def publish_destination(destination_id: int, *, client: httpx.AsyncClient | None = None,
                               batch: int = 1) -> str:
     """Publish one destination if it is still pending; returns its resulting status (or "skipped").
@@ -155,17 +168,33 @@ async def publish_destination(destination_id: int, *, client: httpx.AsyncClient 
     A failure at the claim (the database unreachable) changes nothing: the destination stays
     pending and the reconciler sends it on its next pass.
     """
-    claimed = await db.run(_claim, destination_id, db.utcnow(), batch)
+    sending, claiming = _this_process()
+    if destination_id in sending:
+        return "skipped"  # one of this process's batches is sending it now: no trip to the database
+    # One claim at a time per process: a burst's jobs then make a few full batches instead of
+    # dozens of small claims fighting over the same rows (each costs the same few statements).
+    async with claiming:
+        if destination_id in sending:
+            return "skipped"
+        claimed = await db.run(_claim, destination_id, db.utcnow(), batch)
+        sending.update(c.destination_id for c in claimed)
     if not claimed:
         return "skipped"
     await _forget_jobs(claimed[1:])
     own_client = client is None
     client = client or httpx.AsyncClient(timeout=HTTP_TIMEOUT)
     writer = _Writer()
+
+    async def one(c: Claimed) -> str:
+        try:
+            return await _publish_claimed(c, client, writer)
+        finally:  # before a retry's job can start (it is deferred): that job must claim it again
+            sending.discard(c.destination_id)
+
     try:
-        results = await asyncio.gather(*(_publish_claimed(c, client, writer) for c in claimed),
-                                       return_exceptions=True)
+        results = await asyncio.gather(*(one(c) for c in claimed), return_exceptions=True)
     finally:
+        sending.difference_update(c.destination_id for c in claimed)
         if own_client:
             await client.aclose()
     for result in results:  # a bug or a cancellation: each send recorded its own state first
