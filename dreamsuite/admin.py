@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 from typing import Any, Sequence
 
-import anyio
 from jinja2 import DictLoader, PackageLoader, PrefixLoader
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.requests import Request
@@ -231,7 +231,8 @@ class ComputedView(SafeModelView):
         if ids:
             names = list(self.computed)
             stmt = select(self.model.id, *self.computed.values()).where(self.model.id.in_(ids))
-            result = await anyio.to_thread.run_sync(request.state.session.execute, stmt)
+            # Off the event loop, as starlette-admin runs its own sync session's queries.
+            result = await run_in_threadpool(request.state.session.execute, stmt)
             _numbers(request).update({row[0]: dict(zip(names, row[1:])) for row in result.all()})
         return rows
 
