@@ -5,7 +5,9 @@ import sys
 
 from tests.conftest import ROOT
 
-MODULES = ["growth", "engagement", "timing", "anomalies", "forecast", "crossplatform", "goals", "xp"]
+MODULES = ["growth", "engagement", "timing", "anomalies", "forecast", "crossplatform", "goals", "xp",
+           "money", "promotion_data", "promotion_memory", "promotion_fatigue", "promotion_anomalies",
+           "promotion_forecast", "promotion_pacing", "promotion_actions", "promotion_hitrate", "promotion_brain"]
 FORBIDDEN = ["reflex", "sqlmodel", "sqlalchemy", "httpx", "redis", "arq", "dreamsuite.settings", "dreamsuite.db",
              "statsmodels"]  # statsmodels only once a forecast is made, in the worker
 
