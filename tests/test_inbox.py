@@ -13,7 +13,7 @@ from dreamsuite import db as dbmod
 from dreamsuite.models import Comment, ContentPost, Role
 from dreamsuite.services import inbox
 from dreamsuite.services.inbox import Filters
-from dreamsuite.services.scope import AccessDenied
+from dreamsuite.services.scope import AccessDenied, NotFound
 from tests.helpers import add_member, make_workspace
 
 pytestmark = [pytest.mark.db, pytest.mark.usefixtures("redis_url")]
@@ -160,8 +160,11 @@ def test_bulk_read_and_archive_ignore_foreign_ids_and_refuse_viewers(db):
     assert _ids(inbox.list_comments(owner)) == [ids["reply"]]
     assert inbox.counts(owner) == {"unread": 0, "unanswered": 1}
     assert inbox.archive(owner, [ids["utc_evening"]], archived=False).changed == 1
-    # The other workspace's owner cannot touch ours either.
-    assert inbox.archive(other, [ids["reply"]]).ignored == [ids["reply"]]
+    # The other workspace's owner cannot touch ours either: nothing of theirs named, refused.
+    with pytest.raises(NotFound):
+        inbox.archive(other, [ids["reply"]])
+    with dbmod.session() as s:
+        assert s.get(Comment, ids["reply"]).archived is False
     viewer = add_member(ws.id, "viewer@example.com", Role.viewer)
     assert inbox.list_comments(viewer).total == 2  # viewers read
     for change in (inbox.mark_read, inbox.archive):

@@ -8,8 +8,8 @@ service's own "not in this workspace") that names nothing of A. Either way a ref
 every row of workspace A as it was.
 
 Viewers read. Editors also compose, schedule, reschedule, cancel, upload, sync, set goals, act on
-insights and set queue times. Owners also connect and disconnect platforms, manage API tokens and
-webhooks, invite people, revoke invitations, change members' roles, remove members, and delete
+insights, set queue times, and reply to, hide, mark read and archive fans' comments. Owners also
+connect and disconnect platforms, manage API tokens and webhooks, invite people, revoke invitations, change members' roles, remove members, and delete
 the workspace. Dismissing an insight, marking it read, asking the chat and listing the members are
 reading (viewers may). Accepting an invitation is for the invited address alone, whatever the role.
 """
@@ -24,10 +24,10 @@ import pytest
 from sqlmodel import select
 
 from dreamsuite import db as dbmod
-from dreamsuite.models import ALL_MODELS, Insight, Membership, Role, Workspace
+from dreamsuite.models import ALL_MODELS, Comment, ContentPost, Insight, Membership, Role, Workspace
 from dreamsuite.services import (
-    api_tokens, calendar, chat, connect, connections, goals, insights, invitations, media, members, post_import,
-    publish, queue_slots, sync, webhooks, workspaces,
+    api_tokens, calendar, chat, connect, connections, goals, inbox, inbox_hide, inbox_reply, insights, invitations,
+    media, members, post_import, publish, queue_slots, sync, webhooks, workspaces,
 )
 from dreamsuite.services.errors import UserError
 from dreamsuite.services.scope import AccessDenied, Scope, scope_for
@@ -62,6 +62,7 @@ class World:
     token: int
     hook: int
     invite: int
+    comment: int  # a fan's comment on A's Facebook post (a platform that takes replies and hiding)
 
 
 @pytest.fixture
@@ -88,8 +89,18 @@ async def world(db, redis_url, sandbox_url, tmp_path, monkeypatch) -> World:
     token = api_tokens.create(owner, "CI", "read")[0]["id"]
     hook = webhooks.register(owner, "http://localhost:9/hooks/a", ["post.published"])[0]["id"]
     invite = invitations.invite(owner, "pending@a.example", "viewer").id
+    with dbmod.session() as s:
+        fb_post = ContentPost(workspace_id=ws.id, platform="facebook", platform_post_id="fb-1", caption=SECRET,
+                              posted_at=dbmod.utcnow())
+        s.add(fb_post)
+        s.flush()
+        row = Comment(workspace_id=ws.id, post_id=fb_post.id, platform="facebook", platform_comment_id="fb-1_c1",
+                      author="A fan", text="When is the tour?", posted_at=dbmod.utcnow())
+        s.add(row)
+        s.flush()
+        comment = row.id
     return World(owner, {O: owner, E: editor, V: viewer, X: stranger}, ws.name, conn, post.id, asset["id"],
-                 goal, insight, slot, token, hook, invite)
+                 goal, insight, slot, token, hook, invite, comment)
 
 
 def snapshot(workspace_id: int) -> dict[str, list[dict[str, Any]]]:
@@ -150,6 +161,12 @@ ACTIONS: dict[str, tuple[Callable[[Scope, World], Any], set[str], bool, bool]] =
     "invite revoke": (lambda s, w: invitations.revoke(s, w.invite), OWNERS, True, True),
     "member role change": (lambda s, w: members.change_role(s, w.scopes[E].user_id, "viewer"), OWNERS, True, True),
     "member remove": (lambda s, w: members.remove_member(s, w.scopes[V].user_id), OWNERS, True, True),
+    "inbox mark read": (lambda s, w: inbox.mark_read(s, [w.comment]), EDITORS, True, True),
+    "inbox archive": (lambda s, w: inbox.archive(s, [w.comment]), EDITORS, True, True),
+    "inbox reply": (lambda s, w: inbox_reply.store_reply(s, w.comment, "Thanks!"), EDITORS, True, True),
+    # An allowed ask writes a Redis key and queues a job; the comment changes once the platform agrees.
+    "inbox hide": (lambda s, w: inbox_hide.ask(s, w.comment, True), EDITORS, False, True),
+    "inbox unhide": (lambda s, w: inbox_hide.ask(s, w.comment, False), EDITORS, False, True),
 }
 
 MATRIX = [pytest.param(action, role, role in ACTIONS[action][1], id=f"{action}-{role}")

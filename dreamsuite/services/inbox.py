@@ -23,7 +23,7 @@ from sqlmodel import select
 from dreamsuite import db
 from dreamsuite.models import Comment, ContentPost, Role, Workspace
 from dreamsuite.services.errors import UserError
-from dreamsuite.services.scope import Scope
+from dreamsuite.services.scope import NotFound, Scope
 
 SORTS = ("newest", "engaged", "unanswered")
 PER_PAGE = 50
@@ -251,6 +251,8 @@ def _set(scope: Scope, ids: Iterable, column: str, value: bool) -> Changed:
                        .values({column: value, "updated_at": db.utcnow()}))
         if found:
             db.announce_after_commit(s, scope.workspace_id, "inbox", change=column, count=len(found))
+    if wanted and not found:  # some ids are gone (reported back); none at all is a refusal
+        raise NotFound("None of those comments are in this workspace (they may have been deleted).")
     return Changed(changed=len(found), ignored=[i for i in wanted if i not in found])
 
 
