@@ -143,6 +143,7 @@ def main() -> int:
             inbox.run(label)
             print(f"[{label}] ", end="")
             asyncio.run(event_loop.run())
+    __import__("benchmarks.promotion_brain").promotion_brain.run()  # pure analytics: no database, run once
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS) of the benchmark process: {peak:.0f} MiB")
     return 0

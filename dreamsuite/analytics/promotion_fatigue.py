@@ -61,20 +61,25 @@ class Fatigue:
 
 def _change_point(ctr: np.ndarray, w: np.ndarray, t: np.ndarray, lo: int) -> int:
     """Index s ≥ lo that best splits `ctr` (on days `t`, gaps included) into a flat start and a
-    decline (hinge or step)."""
+    decline (hinge or step): weighted least squares of a line on each model's one regressor,
+    every candidate s at once."""
     n = len(ctr)
-    best, at = np.inf, lo
-    for s in range(lo, n - 1):
-        for hinge in (True, False):
-            x = np.column_stack([np.ones(n), np.maximum(t - t[s] + 1, 0) if hinge else (t >= t[s]).astype(float)])
-            sw = np.sqrt(w)
-            coef, *_ = np.linalg.lstsq(x * sw[:, None], ctr * sw, rcond=None)
-            if coef[1] >= 0:  # a rise is not fatigue
-                continue
-            sse = float(np.sum(w * (ctr - x @ coef) ** 2))
-            if sse < best - 1e-15:
-                best, at = sse, s
-    return at
+    cand = np.arange(lo, n - 1)
+    if not len(cand):
+        return lo
+    W, wy = w.sum(), w * ctr
+    my = wy.sum() / W
+    syy = float(np.dot(wy, ctr) - W * my * my)
+    best_sse = np.full(len(cand), np.inf)
+    ts = t[cand][:, None]
+    for x in (np.maximum(t[None, :] - ts + 1, 0), (t[None, :] >= ts).astype(float)):  # hinge, step
+        mx = x @ w / W
+        sxx = (x * x) @ w - W * mx * mx
+        sxy = x @ wy - W * mx * my
+        with np.errstate(divide="ignore", invalid="ignore"):
+            sse = np.where((sxx > 1e-12) & (sxy < 0), syy - sxy * sxy / sxx, np.inf)  # a rise is not fatigue
+        best_sse = np.minimum(best_sse, sse)
+    return int(cand[np.argmin(best_sse)]) if np.isfinite(best_sse).any() else lo
 
 
 def fatigue(rows, rates: RateTable | None = None) -> list[Fatigue]:
