@@ -65,7 +65,7 @@ def workspace(seed: int = 7):
     month = TODAY.replace(day=1)
     end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     budgets = [Budget(f"{ch}-month", Money(Decimal(amount), cur), month, end, channel=ch)
-               for (ch, cur), amount in zip(CHANNELS, ("9000", "8000", "8500"))]
+               for (ch, cur), amount in zip(CHANNELS, ("40000", "60000", "30000"))]
     return rows, orders, rates, budgets, planted
 
 

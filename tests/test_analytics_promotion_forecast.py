@@ -78,3 +78,18 @@ def test_pacing_projects_the_end_and_the_day_the_money_runs_out():
                      today=nov + timedelta(days=20))
     assert r.status == "not started" and r.projected is None
     assert pp.pacing([], [budget], today=nov + timedelta(days=20))[0].daily_rate == Money(Decimal(0), "EUR")
+
+
+def test_a_dollar_budget_counts_dollars_as_billed_even_when_the_brain_works_in_euros():
+    from dreamsuite.analytics.money import RateTable
+    from dreamsuite.analytics.promotion_data import ad_frame
+
+    nov = date(2026, 11, 1)
+    rows = [ad(nov + timedelta(days=i), "10.00", "google", "USD") for i in range(10)]
+    rows += [ad(nov + timedelta(days=i), "9.00", "google", "EUR") for i in range(10)]  # a second account
+    rates = RateTable("EUR", {(nov + timedelta(days=i), "USD"): Decimal("0.90") for i in range(10)})
+    budget = Budget("g", Money(Decimal("500"), "USD"), nov, date(2026, 11, 30), channel="google")
+    (p,) = pp.pacing(ad_frame(rows, rates), [budget], today=nov + timedelta(days=10), rates=rates)
+    assert p.spent == Money(Decimal("200.00"), "USD") and p.unconverted == []  # 100 $ + 90 € at 0.90
+    (q,) = pp.pacing(rows, [budget], today=nov + timedelta(days=10))
+    assert q.spent == Money(Decimal("100.00"), "USD") and q.unconverted == ["EUR"]

@@ -186,7 +186,7 @@ def shift_budgets(df: pd.DataFrame, today: date) -> list[Action]:
             out.append(Action(
                 stable_key("shift_budget", target, best), "shift_budget", target, impact, "medium" if sure else "low",
                 {"from": ch, "to": best, "amount_per_day": move.to_dict(), "marginal_roas_from": m["marginal_roas"],
-                 "marginal_roas_to": fits[best]["marginal_roas"], "fit_from": m, "fit_to": fits[best],
+                 "marginal_roas_to": fits[best]["marginal_roas"], "fit_from": _fit(m, cur), "fit_to": _fit(fits[best], cur),
                  "window_days": RESPONSE_DAYS},
                 f"Move {fmt(move)}/day from {ch} to {best}: marginal ROAS {fits[best]['marginal_roas']:.1f} vs "
                 f"{m['marginal_roas']:.1f}, about {fmt(impact)} more revenue a day."))
@@ -232,6 +232,14 @@ def budget_actions(paces: list[Pacing]) -> list[Action]:
         if impact.amount <= 0:
             continue
         target = f"budget:{p.budget}"
+        if p.status == "spent":
+            out.append(Action(
+                stable_key("slow_budget", target, f"{p.start.isoformat()}/{p.end.isoformat()}"), "slow_budget",
+                target, p.daily_rate, "high", {"spent": p.spent.to_dict(), "amount": p.amount.to_dict(),
+                                               "daily_rate": p.daily_rate.to_dict(), "days_left": p.days_left},
+                f"Stop spending on budget {p.budget}: {fmt(p.spent)} of {fmt(p.amount)} already spent, still "
+                f"{fmt(p.daily_rate)} a day with {p.days_left} days to go."))
+            continue
         when = f", runs out on {p.runs_out_on:%b} {p.runs_out_on.day}" if p.runs_out_on else ""
         out.append(Action(
             stable_key("slow_budget", target, f"{p.start.isoformat()}/{p.end.isoformat()}"), "slow_budget", target,
@@ -268,6 +276,10 @@ def rank(actions: list[Action], df: pd.DataFrame, today: date) -> tuple[list[Act
         out.append(Action(a.key, a.kind, a.target, a.impact, a.confidence, ev, a.sentence, a.impact_per,
                           round(value(a), 6)))
     return out, ranked_by
+
+
+def _fit(m: dict, cur: str) -> dict:
+    return {**m, "spend_per_day": Money.minor(m["spend_per_day"], cur).to_dict()}
 
 
 def _d(m: Money | None) -> dict | None:

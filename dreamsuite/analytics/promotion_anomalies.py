@@ -26,6 +26,8 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import pandas as pd
+
 from dreamsuite.analytics.anomalies import MIN_HISTORY, MIN_SAME_WEEKDAY, baseline
 from dreamsuite.analytics.money import Money, RateTable, minor_units
 from dreamsuite.analytics.promotion_data import ad_frame
@@ -66,7 +68,7 @@ def promotion_anomalies(rows, since: date | None = None, rates: RateTable | None
     out = []
     for (channel, cur), t in channel_days(rows, rates).items():
         if since is not None:  # only the baseline's weeks before `since` are needed
-            t = t[t.index >= (since - timedelta(days=WINDOW + 7)).isoformat()]
+            t = t[t.index >= pd.Timestamp(since - timedelta(days=WINDOW + 7))]
         scale = 10 ** minor_units(cur)
         days = t.index.date
         spend = [(d, 100 * math.log(s / scale)) for d, s in zip(days, t["spend"].to_numpy()) if s > 0]

@@ -62,7 +62,7 @@ def brain(rows, orders=None, today: date | None = None, budgets: list[Budget] | 
     tired = fatigue(past)
     odd = promotion_anomalies(past, since=today - timedelta(days=ANOMALY_DAYS))
     fc = promotion_forecast(past, today, orders=od)
-    paces = pacing(frame, budgets or [], today)
+    paces = pacing(frame, budgets or [], today, rates)
     candidates = pause_creatives(df, tired, today) + shift_budgets(df, today) + anomaly_actions(odd, df, today)
     candidates += budget_actions(paces)
     actions, ranked_by = rank(candidates, df, today)

@@ -59,14 +59,15 @@ class Budget:
 
 
 COLUMNS = ("day", "channel", "campaign", "creative", "currency", "spend", "revenue", "impressions", "clicks",
-           "conversions", "frequency")
+           "conversions", "frequency", "billed_currency", "billed_spend")
 
 
 @dataclass(frozen=True, eq=False)
 class AdFrame:
     """The rows as a table: day (datetime64), channel, campaign, creative, currency, spend and
     revenue (int64 minor units of `currency`), impressions, clicks, conversions (int64),
-    frequency (float, NaN when not reported). `base` is the currency all rows were converted
+    frequency (float, NaN when not reported), and billed_currency, billed_spend: the row's own
+    currency and spend before any conversion. `base` is the currency all rows were converted
     to, or None when they keep their own."""
     df: pd.DataFrame
     base: str | None = None
@@ -83,6 +84,7 @@ def ad_frame(rows: Sequence[DailyAdRow] | AdFrame, rates: RateTable | None = Non
     rows = list(rows or ())
     base = rates.base.upper() if rates else None
     spend, revenue, currency = [], [], []
+    spend0, currency0 = [], []  # as billed, when converted: budgets are in their own currency
     cache: dict[tuple[date, str], Decimal] = {}
     for r in rows:
         cur = r.currency.upper()
@@ -100,6 +102,8 @@ def ad_frame(rows: Sequence[DailyAdRow] | AdFrame, rates: RateTable | None = Non
         spend.append(_minor(Decimal(r.spend) * rate, k))
         revenue.append(_minor(Decimal(r.revenue) * rate, k))
         currency.append(base)
+        spend0.append(_minor(Decimal(r.spend), minor_units(cur)))
+        currency0.append(cur)
     df = pd.DataFrame({
         "day": pd.to_datetime(pd.Series([r.day for r in rows], dtype="object")).astype("datetime64[ns]"),
         "channel": pd.Series([r.channel for r in rows], dtype="object"),
@@ -112,6 +116,8 @@ def ad_frame(rows: Sequence[DailyAdRow] | AdFrame, rates: RateTable | None = Non
         "clicks": np.asarray([r.clicks for r in rows], dtype=np.int64),
         "conversions": np.asarray([r.conversions for r in rows], dtype=np.int64),
         "frequency": np.asarray([np.nan if r.frequency is None else float(r.frequency) for r in rows], dtype=float),
+        "billed_currency": pd.Series(currency0 if base else currency, dtype="object"),
+        "billed_spend": np.asarray(spend0 if base else spend, dtype=np.int64),
     }, columns=list(COLUMNS))
     return AdFrame(df, base)
 

@@ -25,7 +25,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from dreamsuite.analytics.money import Money, RateTable, ratio
+from dreamsuite.analytics.money import Money, RateTable, cpa, ratio
 from dreamsuite.analytics.promotion_data import AdFrame, ad_frame, window
 
 MIN_CONVERSIONS = 10
@@ -144,7 +144,7 @@ def memory(rows, level: str = "creative", start: date | None = None, end: date |
         p = Performance(
             level, str(getattr(r, key_col)), r.channel, cur, Money.minor(r.spend, cur), Money.minor(r.revenue, cur),
             int(r.impressions), int(r.clicks), int(r.conversions), int(r.days), ratio(r.revenue, r.spend),
-            Money.minor(r.spend / r.conversions, cur) if r.conversions else None, ratio(r.clicks, r.impressions, 6),
+            cpa(Money.minor(r.spend, cur), int(r.conversions)), ratio(r.clicks, r.impressions, 6),
             _num(roas_lo[i]) if spend[i] > 0 and clicks[i] > 0 else None,
             _num(roas_hi[i]) if spend[i] > 0 and clicks[i] > 0 else None, "judged" if ok else "too early")
         perf.append(p)

@@ -4,8 +4,10 @@ the day the money runs out.
 "So far" is up to the close of the day before `today`: today's numbers are still arriving
 and would read as a slow day. The pace is the average of the last `RATE_DAYS` (7) complete
 days of the period (fewer at its start): a whole week, so a busy weekend neither speeds nor
-slows the projection. Spend in another currency than the budget's counts only through a
-rate table; without one it is left out and named in `unconverted`.
+slows the projection. Spend billed in the budget's currency counts as billed (even when the
+brain converted everything to another base currency); spend billed in another currency
+counts only through a rate table, at each day's rate; without one it is left out and named
+in `unconverted`.
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 import pandas as pd
 
-from dreamsuite.analytics.money import Money, RateTable
+from dreamsuite.analytics.money import Money, RateTable, minor_units
 from dreamsuite.analytics.promotion_data import Budget, ad_frame
 
 RATE_DAYS = 7
@@ -52,10 +54,29 @@ class Pacing:
 
 def pacing(rows, budgets: list[Budget], today: date, rates: RateTable | None = None) -> list[Pacing]:
     df = ad_frame(rows, rates).df
-    return [_one(df, b, today) for b in budgets or ()]
+    return [_one(df, b, today, rates) for b in budgets or ()]
 
 
-def _one(df: pd.DataFrame, b: Budget, today: date) -> Pacing:
+def _in_currency(scoped: pd.DataFrame, cur: str, rates: RateTable | None) -> tuple[pd.Series, list[str]]:
+    """Daily spend of `scoped` in `cur` (minor units): as billed when billed in it, else through
+    the base currency at each day's rates; and the currencies that had no rate."""
+    same = scoped["billed_currency"] == cur
+    daily = scoped[same].groupby("day")["billed_spend"].sum()
+    other = scoped[~same]
+    if other.empty:
+        return daily, []
+    if rates is None:
+        return daily, sorted(set(other["billed_currency"]))
+    k = minor_units(cur)
+    conv = {}
+    for (day, c), g in other.groupby(["day", "billed_currency"]):
+        per = rates.rate(day.date(), c) / rates.rate(day.date(), cur)  # one unit of c in cur
+        amount = sum(Decimal(int(v)).scaleb(-minor_units(c)) for v in g["billed_spend"]) * per
+        conv[day] = conv.get(day, 0) + int(amount.scaleb(k).to_integral_value(ROUND_HALF_EVEN))
+    return daily.add(pd.Series(conv, dtype="int64"), fill_value=0).astype("int64"), []
+
+
+def _one(df: pd.DataFrame, b: Budget, today: date, rates: RateTable | None = None) -> Pacing:
     cur = b.amount.currency
     close = min(today - timedelta(days=1), b.end)  # the last complete day counted
     mask = (df["day"] >= pd.Timestamp(b.start)) & (df["day"] <= pd.Timestamp(close))
@@ -63,10 +84,7 @@ def _one(df: pd.DataFrame, b: Budget, today: date) -> Pacing:
         mask &= df["channel"] == b.channel
     if b.campaign_id is not None:
         mask &= df["campaign"] == b.campaign_id
-    scoped = df[mask]
-    unconverted = sorted(set(scoped["currency"]) - {cur})
-    scoped = scoped[scoped["currency"] == cur]
-    daily = scoped.groupby("day")["spend"].sum()
+    daily, unconverted = _in_currency(df[mask], cur, rates)
     spent = Money.minor(int(daily.sum()), cur)
     total_days = (b.end - b.start).days + 1
     gone = max(0, min(total_days, (today - b.start).days))  # complete days of the period
