@@ -101,6 +101,16 @@ def test_with_a_rate_everything_is_one_currency_and_ranked_by_money():
     got = run(with_rates=True)
     assert got.currency == "EUR" and got.ranked_by == "impact"
     assert {a.impact.currency for a in got.actions} == {"EUR"}
+    # A budget in dollars stays in dollars; its action is ranked at the day's rate.
+    rows, orders, _ = workspace()
+    usd = Budget("yt", Money(Decimal("1000"), "USD"), START + timedelta(days=80), START + timedelta(days=109),
+                 channel="google")
+    rates = RateTable("EUR", {(START + timedelta(days=i), "USD"): Decimal("0.9") for i in range(DAYS + 5)})
+    mixed = brain(rows, orders, TODAY, [usd], rates)
+    slow = next(a for a in mixed.actions if a.target == "budget:yt")
+    assert slow.impact.currency == "USD" and mixed.ranked_by == "impact in EUR"
+    assert slow.rank_value == pytest.approx(float(slow.impact.amount) * 0.9, abs=0.01)
+    assert [a.rank_value for a in mixed.actions] == sorted((a.rank_value for a in mixed.actions), reverse=True)
     amounts = [a.impact.amount for a in got.actions]
     assert amounts == sorted(amounts, reverse=True)
 

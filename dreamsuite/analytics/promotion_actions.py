@@ -39,7 +39,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from dreamsuite.analytics.money import Money, minor_units
+from dreamsuite.analytics.money import Money, RateTable, minor_units
 from dreamsuite.analytics.promotion_anomalies import SpendAnomaly
 from dreamsuite.analytics.promotion_fatigue import Fatigue
 from dreamsuite.analytics.promotion_pacing import Pacing
@@ -252,11 +252,15 @@ def budget_actions(paces: list[Pacing]) -> list[Action]:
     return out
 
 
-def rank(actions: list[Action], df: pd.DataFrame, today: date) -> tuple[list[Action], str]:
+def rank(actions: list[Action], df: pd.DataFrame, today: date, rates: RateTable | None = None
+         ) -> tuple[list[Action], str]:
     """One action per target (the most valuable; the others named in its evidence), ranked."""
     currencies = {a.impact.currency for a in actions}
     if len(currencies) <= 1:
         ranked_by, value = "impact", lambda a: float(a.impact.amount)
+    elif rates is not None:  # a budget in its own currency beside converted findings
+        ranked_by = f"impact in {rates.base.upper()}"
+        value = lambda a: float(rates.convert(a.impact, today - timedelta(days=1)).amount)  # noqa: E731
     else:
         recent = _since(df, today, RECENT_DAYS).groupby("currency")["spend"].sum()
         daily = {c: float(recent.get(c, 0)) / RECENT_DAYS / 10 ** minor_units(c) for c in currencies}

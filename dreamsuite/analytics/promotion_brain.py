@@ -65,7 +65,7 @@ def brain(rows, orders=None, today: date | None = None, budgets: list[Budget] | 
     paces = pacing(frame, budgets or [], today, rates)
     candidates = pause_creatives(df, tired, today) + shift_budgets(df, today) + anomaly_actions(odd, df, today)
     candidates += budget_actions(paces)
-    actions, ranked_by = rank(candidates, df, today)
+    actions, ranked_by = rank(candidates, df, today, rates)
     notes = []
     currencies = sorted(set(df["currency"]))
     if frame.base is None and len(currencies) > 1:
