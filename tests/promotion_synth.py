@@ -47,7 +47,8 @@ def creative(rng: random.Random, *, channel: str = "meta", campaign: str = "c1",
         conv = _binomial(rng, clicks, (cvr_at or {}).get(i, cvr))
         revenue = sum(aov * rng.uniform(0.7, 1.3) for _ in range(conv))
         out.append(DailyAdRow(d, channel, campaign, creative_id, currency, money(s, places), impressions, clicks,
-                              conv, money(revenue, places), int(impressions / freq), round(freq, 3) if impressions else None))
+                              conv, money(revenue, places), int(impressions / freq),
+                              round(freq, 3) if impressions else None))
     return out
 
 

@@ -56,7 +56,8 @@ def workspace():
 
 def test_marginal_roas_recovers_the_planted_elasticity():
     rows = concave(random.Random(3), "tiktok", "EUR", k=3.4 * 100 ** 0.1, b=0.9, spend=100)
-    daily = pd.DataFrame({"spend": [float(r.spend) * 100 for r in rows], "revenue": [float(r.revenue) * 100 for r in rows]},
+    daily = pd.DataFrame({"spend": [float(r.spend) * 100 for r in rows],
+                          "revenue": [float(r.revenue) * 100 for r in rows]},
                          index=pd.DatetimeIndex([r.day for r in rows]))
     m = pa.marginal_roas(daily.tail(56))
     assert abs(m["elasticity"] - 0.9) < 0.15 and abs(m["marginal_roas"] - 3.1) < 0.5

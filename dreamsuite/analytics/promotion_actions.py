@@ -181,12 +181,14 @@ def shift_budgets(df: pd.DataFrame, today: date) -> list[Action]:
             unit = 10 ** minor_units(cur)
             amount = max(unit, round(SHIFT_SHARE * m["spend_per_day"] / unit) * unit)  # whole units a day
             move, impact = Money.minor(amount, cur), Money.minor(amount * gap, cur)
-            sure = max(m["elasticity_se"], fits[best]["elasticity_se"]) < 0.25 and min(m["days"], fits[best]["days"]) >= 42
+            sure = (max(m["elasticity_se"], fits[best]["elasticity_se"]) < 0.25
+                    and min(m["days"], fits[best]["days"]) >= 42)
             target = f"channel:{ch}/{cur}"
             out.append(Action(
                 stable_key("shift_budget", target, best), "shift_budget", target, impact, "medium" if sure else "low",
                 {"from": ch, "to": best, "amount_per_day": move.to_dict(), "marginal_roas_from": m["marginal_roas"],
-                 "marginal_roas_to": fits[best]["marginal_roas"], "fit_from": _fit(m, cur), "fit_to": _fit(fits[best], cur),
+                 "marginal_roas_to": fits[best]["marginal_roas"], "fit_from": _fit(m, cur),
+                 "fit_to": _fit(fits[best], cur),
                  "window_days": RESPONSE_DAYS},
                 f"Move {fmt(move)}/day from {ch} to {best}: marginal ROAS {fits[best]['marginal_roas']:.1f} vs "
                 f"{m['marginal_roas']:.1f}, about {fmt(impact)} more revenue a day."))
@@ -265,7 +267,8 @@ def rank(actions: list[Action], df: pd.DataFrame, today: date, rates: RateTable 
         recent = _since(df, today, RECENT_DAYS).groupby("currency")["spend"].sum()
         daily = {c: float(recent.get(c, 0)) / RECENT_DAYS / 10 ** minor_units(c) for c in currencies}
         ranked_by = "impact as a share of the currency's daily spend (no rate between currencies)"
-        value = lambda a: float(a.impact.amount) / daily[a.impact.currency] if daily[a.impact.currency] else 0.0  # noqa: E731
+        value = lambda a: (float(a.impact.amount) / daily[a.impact.currency]  # noqa: E731
+                           if daily[a.impact.currency] else 0.0)
     best: dict[str, Action] = {}
     also: dict[str, list[str]] = {}
     order = lambda a: (-value(a), CONFIDENCE_ORDER[a.confidence], a.key)  # noqa: E731

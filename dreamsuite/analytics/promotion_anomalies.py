@@ -72,7 +72,8 @@ def promotion_anomalies(rows, since: date | None = None, rates: RateTable | None
         scale = 10 ** minor_units(cur)
         days = t.index.date
         spend = [(d, 100 * math.log(s / scale)) for d, s in zip(days, t["spend"].to_numpy()) if s > 0]
-        cpa = [(d, 100 * math.log(s / c / scale)) for d, s, c in zip(days, t["spend"].to_numpy(), t["conversions"].to_numpy())
+        cpa = [(d, 100 * math.log(s / c / scale))
+               for d, s, c in zip(days, t["spend"].to_numpy(), t["conversions"].to_numpy())
                if c >= MIN_CPA_CONVERSIONS]
         for metric, series in (("spend", spend), ("cpa", cpa)):
             for d, v, e, score in _scan(series, since, threshold):

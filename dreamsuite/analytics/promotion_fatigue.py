@@ -139,7 +139,8 @@ def fatigue(rows, rates: RateTable | None = None) -> list[Fatigue]:
         f1 = float(np.nanmean(fn)) if np.isfinite(fn).any() else None
         out.append(Fatigue(
             df["channel"].iat[a], df["creative"].iat[a], df["campaign"].iat[last], days[a], days[a + s], days[a + det],
-            round(float(base[a]), 6), round(float(now[last]), 6), round((float(now[last]) / float(base[a]) - 1) * 100, 1),
+            round(float(base[a]), 6), round(float(now[last]), 6),
+            round((float(now[last]) / float(base[a]) - 1) * 100, 1),
             None if f0 is None else round(f0, 2), None if f1 is None else round(f1, 2),
             round((f1 / f0 - 1) * 100, 1) if f0 and f1 is not None else None, bool(down[last]), days[last]))
     return sorted(out, key=lambda f: (not f.ongoing, f.drop_pct, f.channel, f.creative))

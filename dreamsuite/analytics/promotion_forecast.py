@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pandas as pd
 
@@ -67,7 +68,7 @@ def money_forecast(series: list[tuple[date, float]], metric: str, currency: str,
         return None
     m = lambda x: Money(str(x), currency)  # noqa: E731 - floats from the model, rounded as money
     pts = [(d, m(mean), m(lo), m(hi)) for d, mean, lo, hi in f.points]
-    tot = lambda i: Money(str(round(sum(float(p[i].amount) for p in pts), minor_units(currency))), currency)  # noqa: E731
+    tot = lambda i: Money(sum((p[i].amount for p in pts), Decimal(0)), currency)  # noqa: E731 - exact: already rounded
     return MoneyForecast(metric, currency, source, f.method, level, pts, tot(1), tot(2), tot(3))
 
 

@@ -47,7 +47,8 @@ class HitRate:
 
 def _ratio(a: PastAction) -> float | None:
     if a.observed.currency != a.predicted.currency:
-        raise CurrencyMismatch(f"action {a.key}: predicted in {a.predicted.currency}, observed in {a.observed.currency}")
+        raise CurrencyMismatch(
+            f"action {a.key}: predicted in {a.predicted.currency}, observed in {a.observed.currency}")
     return float(a.observed.amount / a.predicted.amount) if a.predicted.amount else None
 
 
