@@ -140,6 +140,12 @@ def test_login_sets_an_httponly_cookie_and_logout_clears_it(db, redis_url, app_u
     assert f'{auth.SESSION_COOKIE}=""' in res.headers["set-cookie"] and "Max-Age=0" in res.headers["set-cookie"]
     assert auth.session_for(token) is None
 
+    # Logging out can land on a page of ours (an invitation to accept as someone else), never elsewhere.
+    for back, lands in (("/invite?token=abc", "/invite?token=abc"), ("//evil.example/x", "/dashboard"),
+                        ("https://evil.example", "/dashboard")):
+        res = _post(client, "/auth/logout", {"next": back})
+        assert res.status_code == 303 and res.headers["location"] == f"{APP}{lands}"
+
 
 @pytest.mark.db
 def test_wrong_password_returns_to_the_form_with_our_message(db, redis_url, app_url):

@@ -41,6 +41,10 @@ def test_sign_up_creates_user_workspace_membership_and_session(db):
     "email,password,tz,message",
     [
         ("not-an-email", "longenough", "UTC", "valid email"),
+        ("<img/src=x/onerror=alert(1)>@example.com", "longenough", "UTC", "valid email"),
+        ('"quoted"@example.com', "longenough", "UTC", "valid email"),
+        ("two words@example.com", "longenough", "UTC", "valid email"),
+        ("nova@localhost", "longenough", "UTC", "valid email"),
         ("a@b.co", "short", "UTC", "at least 8"),
         ("a@b.co", "x" * 1001, "UTC", "limited to 1,000"),
         ("a@b.co", "longenough", "Mars/Olympus", "timezone we do not know"),
@@ -208,3 +212,8 @@ def test_the_session_cookie_is_read_from_a_raw_cookie_header():
     header = 'theme=dark; broken="; ds_session=abc-123_x; other=1'
     assert auth.token_from_cookie_header(header) == "abc-123_x"
     assert auth.token_from_cookie_header("") == "" and auth.token_from_cookie_header("ds_sessionx=1") == ""
+
+
+@pytest.mark.parametrize("email", ["nova+tour@example.com", "josé@exämple.de", "a.b-c_d@sub.example.co.uk"])
+def test_addresses_people_use_are_accepted(db, email):
+    auth.create_account(email, "longenough", "X", "UTC")

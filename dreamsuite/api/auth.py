@@ -128,7 +128,8 @@ async def logout(request: Request) -> RedirectResponse:
         await db.run(auth.log_out_everywhere, token)
     else:
         await db.run(auth.log_out, token)
-    response = RedirectResponse(f"{get_settings().app_url}/login", status_code=303)
+    back = _next_path(form["next"]) if form.get("next") else "/login"
+    response = RedirectResponse(f"{get_settings().app_url}{back}", status_code=303)
     clear_session_cookie(response)
     return response
 

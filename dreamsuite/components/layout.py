@@ -126,9 +126,19 @@ def bell() -> rx.Component:
     )
 
 
-def logout_button() -> rx.Component:
+def logout_button(back_to: rx.Var | str | None = None) -> rx.Component:
     # A real form post (the route clears the HttpOnly cookie and ends the session), sent once
     # the tab has forgotten the login (AuthState.log_out).
+    if back_to is not None:
+        # Landing on a page of ours instead of the login form (an invitation to accept as someone
+        # else): a plain post; that page finds the login gone and starts clean.
+        return plain_form(
+            rx.el.input(type="hidden", name="next", value=back_to),
+            rx.button(rx.icon("log-out", size=st.icon_sm), "Log out", type="submit", variant="soft",
+                      color_scheme="gray", width="100%", data_testid="logout"),
+            action=FormPageState.api_url + "/auth/logout",
+            width="100%",
+        )
     return plain_form(
         rx.button(rx.icon("log-out", size=st.icon_sm), "Log out", type="submit", variant="soft", color_scheme="gray",
                   width="100%", on_click=[rx.prevent_default, AuthState.log_out(False)], data_testid="logout"),

@@ -34,9 +34,9 @@ def _accept() -> rx.Component:
 def _wrong_user() -> rx.Component:
     return rx.vstack(
         rx.callout("This invitation is for " + S.invited_email + ", and you are logged in as " + S.logged_in_as
-                   + ". Log out, then open the link again to accept it with the invited address, or ask the owner "
+                   + ". Log out to accept it here with the invited address, or ask the owner "
                    "to invite " + S.logged_in_as + ".", **st.callout_error, data_testid="invite-wrong-user"),
-        logout_button(),
+        logout_button(back_to=S.back_here),
         spacing=st.gap_md, width="100%",
     )
 

@@ -52,6 +52,11 @@ class InviteState(AuthState):
         return "/login?next=" + quote(f"/invite?token={self.token}", safe="")
 
     @rx.var
+    def back_here(self) -> str:
+        """Where logging out from this page lands: this invitation again, to accept it as someone else."""
+        return f"/invite?token={quote(self.token, safe='')}"
+
+    @rx.var
     def wrong_user(self) -> bool:
         return bool(self.logged_in_as and self.invited_email and self.logged_in_as != self.invited_email)
 

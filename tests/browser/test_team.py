@@ -211,6 +211,14 @@ def test_a_link_for_one_address_is_refused_to_another_login(module_app, new_cont
     # The invitation is still open for the person it names.
     page.reload()
     expect(page.get_by_test_id("invite-row").filter(has_text=invited)).to_have_count(1)
+    # Logging out from the refusal comes back to the invitation, ready for the invited address.
+    other.goto(link)
+    expect(other.get_by_test_id("invite-wrong-user")).to_be_visible()
+    with other.expect_navigation():
+        visible(other, "logout").click()
+    assert re.search(r"/invite/?\?token=", other.url), other.url
+    expect(other.get_by_test_id("invite-login")).to_be_visible()
+    expect(other.get_by_test_id("invite-wrong-user")).to_have_count(0)
 
 
 def test_owner_changes_roles_removes_a_member_and_keeps_the_last_owner(module_app, new_context):
