@@ -17,8 +17,10 @@ Impacts:
   revenue ≈ k·spend^b fitted on log revenue against log spend with weekday effects removed
   (a busy Saturday raises both, which is the week's rhythm, not the response to money), so
   marginal ROAS = b × average ROAS (the derivative of k·s^b at today's spend). Moving 20 % of
-  the weaker channel's daily spend gains (marginal ROAS gap) × amount a day. The fit is
-  observational, so its confidence is at most "medium".
+  the weaker channel's daily spend gains (marginal ROAS gap) × amount a day. Only proposed
+  when the gap is at least 0.5 and twice its standard error: a channel whose spend barely
+  moved from day to day has an elasticity the data cannot tell, and no move is advised on
+  it. The fit is observational, so its confidence is at most "medium".
 - check_spend / review_cpa (an anomaly of the last 3 days): the money above the usual for
   that weekday, for the day it happened.
 - slow_budget (a budget that will be overspent or run out early): the daily spend above the
@@ -32,6 +34,7 @@ a euro and a dollar share without a rate — and `ranked_by` says which.
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -176,19 +179,21 @@ def shift_budgets(df: pd.DataFrame, today: date) -> list[Action]:
         best = max(fits, key=lambda c: (fits[c]["marginal_roas"], c))
         for ch, m in sorted(fits.items()):
             gap = fits[best]["marginal_roas"] - m["marginal_roas"]
-            if ch == best or gap < MIN_GAP:
+            # The gap's own uncertainty, from each elasticity's standard error (× its average ROAS).
+            to = fits[best]
+            gap_se = math.hypot(m["elasticity_se"] * m["avg_roas"], to["elasticity_se"] * to["avg_roas"])
+            if ch == best or gap < max(MIN_GAP, 2 * gap_se):
                 continue
             unit = 10 ** minor_units(cur)
             amount = max(unit, round(SHIFT_SHARE * m["spend_per_day"] / unit) * unit)  # whole units a day
             move, impact = Money.minor(amount, cur), Money.minor(amount * gap, cur)
-            sure = (max(m["elasticity_se"], fits[best]["elasticity_se"]) < 0.25
-                    and min(m["days"], fits[best]["days"]) >= 42)
+            sure = gap >= 3 * gap_se and min(m["days"], fits[best]["days"]) >= 42
             target = f"channel:{ch}/{cur}"
             out.append(Action(
                 stable_key("shift_budget", target, best), "shift_budget", target, impact, "medium" if sure else "low",
                 {"from": ch, "to": best, "amount_per_day": move.to_dict(), "marginal_roas_from": m["marginal_roas"],
                  "marginal_roas_to": fits[best]["marginal_roas"], "fit_from": _fit(m, cur),
-                 "fit_to": _fit(fits[best], cur),
+                 "fit_to": _fit(fits[best], cur), "gap_standard_error": round(gap_se, 3),
                  "window_days": RESPONSE_DAYS},
                 f"Move {fmt(move)}/day from {ch} to {best}: marginal ROAS {fits[best]['marginal_roas']:.1f} vs "
                 f"{m['marginal_roas']:.1f}, about {fmt(impact)} more revenue a day."))
