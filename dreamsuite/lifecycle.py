@@ -28,8 +28,14 @@ async def app_startup():
     # A key that cannot read the stored tokens would fail every sync: refuse to start instead
     # (an error here stops the server before it serves anything).
     await db.run(check_key_at_startup)
+    from dreamsuite.dreamsuite import app  # imported by now: it registered this task
+    from dreamsuite.state import failover
+
+    heartbeat = failover.install(app)
     settle_memory()
     yield
+    if heartbeat is not None:
+        heartbeat.cancel()
 
 
 def settle_memory() -> None:

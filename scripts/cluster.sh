@@ -28,7 +28,7 @@ export TRUSTED_PROXY_HOPS="${TRUSTED_PROXY_HOPS:-1}"
 export DREAMSUITE_DEMO="${DREAMSUITE_DEMO:-1}"
 export MOUNT_SANDBOX="${MOUNT_SANDBOX:-0}"
 if [ "$DREAMSUITE_DEMO" = 1 ]; then export EMULATOR_URL="${EMULATOR_URL:-$API_URL/emulators}"; fi
-logs="run/cluster"
+logs="${CLUSTER_LOGS:-run/cluster}"
 mkdir -p "$logs"
 
 python -c "from dreamsuite.crypto import fernet; fernet()"  # one token key for every process
@@ -81,5 +81,6 @@ cat <<MSG
   Logs: $logs/   —   Ctrl-C stops everything.
 
 MSG
-wait -n "${pids[@]}" || true
-echo "a process stopped; see $logs/" >&2
+# A process that dies leaves the others serving (the balancer routes around a dead backend,
+# the other workers take the queue): the cluster runs until it is stopped.
+wait

@@ -3,6 +3,7 @@ cluster, a tab followed across processes, pools that fit the server, the balance
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import os
 import re
@@ -64,6 +65,31 @@ async def test_a_tab_whose_socket_is_on_another_process_is_still_followed(redis_
     finally:
         await here.close()
         await there.close()
+
+
+async def test_a_tab_reconnecting_after_its_process_died_keeps_its_token(redis_url):
+    """Its token (and so its state) stays; a tab copied while the first process lives gets a new one."""
+    import redis.asyncio as aioredis
+    from reflex.utils.token_manager import RedisTokenManager
+
+    from dreamsuite.state import failover
+
+    dead, alive, survivor = (RedisTokenManager(aioredis.from_url(redis_url)) for _ in range(3))
+    app = types.SimpleNamespace(event_namespace=types.SimpleNamespace(_token_manager=survivor))
+    beats = [failover.install(app), asyncio.create_task(failover._beat(alive))]
+    try:
+        # Its process was killed a moment ago: its alive key has not expired yet.
+        await dead.redis.set(failover.alive_key(dead.instance_id), b"1", ex=1)
+        await dead.link_token_to_sid("tab-a", "sid-1")
+        assert await survivor.link_token_to_sid("tab-a", "sid-2") is None
+        await alive.link_token_to_sid("tab-b", "sid-3")  # a live tab, copied
+        assert await survivor.link_token_to_sid("tab-b", "sid-4") not in (None, "tab-b")
+        assert await survivor.redis.exists(failover.alive_key(survivor.instance_id))
+    finally:
+        for beat in beats:
+            beat.cancel()
+        for m in (dead, alive, survivor):
+            await m.close()
 
 
 # ------------------------------------------------------------------ database connections
