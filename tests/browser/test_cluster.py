@@ -46,15 +46,25 @@ def _fresh_database(test_url: str) -> str:
     return url
 
 
-def _two_free_ports() -> int:
+def _free_block(size: int) -> int:
+    """The first of `size` consecutive free ports (balancer, static server, the backends)."""
     while True:
-        port = free_port()
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port + 1))
-                return port
-            except OSError:
-                continue
+        first, held = free_port(), []
+        try:
+            for port in range(first, first + size):
+                s = socket.socket()
+                held.append(s)
+                s.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+        finally:
+            for s in held:
+                s.close()
+
+
+def _logs(folder: Path) -> str:
+    return "\n".join(f"--- {f.name}\n{f.read_text()[-1500:]}" for f in sorted(folder.glob("*.log")))
 
 
 class Cluster:
@@ -87,10 +97,11 @@ def cluster(_redis_server, tmp_path_factory):
     redis_url = f"{_redis_server.rsplit('/', 1)[0]}/{os.environ.get('TEST_REDIS_DB', '9')}"
     redis_sync.Redis.from_url(redis_url).flushdb()
     tmp = tmp_path_factory.mktemp("cluster")
-    port, first_backend = free_port(), _two_free_ports()
+    port = _free_block(4)
+    first_backend = port + 2
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "DATABASE_URL": db_url, "REDIS_URL": redis_url, "PORT": str(port),
-           "STATIC_PORT": str(free_port()), "BACKEND_PORT": str(first_backend), "APP_URL": base,
+           "STATIC_PORT": str(port + 1), "BACKEND_PORT": str(first_backend), "APP_URL": base,
            "CLUSTER_LOGS": str(tmp / "logs"), "EMULATOR_DB": str(tmp / "emulators.db"),
            "MAIL_DIR": str(tmp / "mail"), "DREAMSUITE_DEMO": "1", "DREAMSUITE_MODEL": "offline",
            "DB_LOOP_GUARD": "raise", "DB_POOL_SIZE": "4"}
@@ -102,7 +113,7 @@ def cluster(_redis_server, tmp_path_factory):
         deadline = time.monotonic() + STARTUP_SECONDS
         while "Ctrl-C stops everything" not in out.read_text():
             if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the cluster did not start:\n{out.read_text()[-3000:]}")
+                pytest.fail(f"the cluster did not start:\n{out.read_text()[-1500:]}\n{_logs(tmp / 'logs')}")
             time.sleep(1)
         with pytest.MonkeyPatch.context() as mp:
             mp.setenv("DATABASE_URL", db_url)
@@ -111,11 +122,12 @@ def cluster(_redis_server, tmp_path_factory):
             yield Cluster(base, tmp / "logs", [first_backend, first_backend + 1], db_url, redis_url)
     finally:
         get_settings.cache_clear()
-        os.killpg(proc.pid, signal.SIGTERM)  # the script stops everything it started
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)  # the script stops everything it started
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
 
 
 def _until(check, seconds: float = 20):
