@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import types
 from datetime import UTC, datetime, timedelta
 
@@ -90,6 +91,26 @@ async def test_a_tab_reconnecting_after_its_process_died_keeps_its_token(redis_u
             beat.cancel()
         for m in (dead, alive, survivor):
             await m.close()
+
+
+def test_a_figure_in_a_tabs_state_unpickles_unchanged_without_plotlys_validators():
+    import pickle
+
+    import plotly.graph_objects as go
+
+    import dreamsuite.state  # noqa: F401 - registers the figures' pickling
+
+    fig = go.Figure([go.Scatter(x=list(range(90)), y=list(range(90)), name=f"p{i}") for i in range(6)])
+    fig.update_layout(height=320, legend={"orientation": "h"})
+    data = pickle.dumps(fig)
+    start = time.perf_counter()
+    copies = [pickle.loads(data) for _ in range(10)]
+    each = (time.perf_counter() - start) / 10
+    assert all(isinstance(c, go.Figure) and c.to_dict() == fig.to_dict() for c in copies)
+    copies[0].update_layout(height=200)  # still a working figure
+    assert copies[0].layout.height == 200 and fig.layout.height == 320
+    # Through plotly's validators this took ~100 ms here; without them under 1 ms.
+    assert each < 0.02, f"{each * 1000:.1f} ms per figure"
 
 
 # ------------------------------------------------------------------ database connections
