@@ -53,24 +53,28 @@ start() {  # start NAME COMMAND...: its own process group, so reflex's granian g
   echo "$!" >"$logs/$name.pid"
 }
 
+ready() {  # ready PORT: until the backend answers /ping (health), or a process stopped
+  for _ in $(seq 600); do
+    curl -fs "http://127.0.0.1:$1/ping" >/dev/null 2>&1 && return 0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || { echo "a process stopped; see $logs/"; exit 1; }; done
+    sleep 0.5
+  done
+  echo "the app process on port $1 did not answer; see $logs/"; exit 1
+}
+
+echo "==> starting $backends app processes, one after the other (health: /ping on each)"
 ports=()
 for i in $(seq "$backends"); do
   p=$((first_backend + i - 1)); ports+=("$p")
+  # One at a time: each `reflex run` clears the local state folder as it starts, and two at once
+  # trip over each other's files.
   start "app$i" reflex run --env prod --backend-only --backend-port "$p" --backend-host 127.0.0.1 --loglevel warning
+  ready "$p"
 done
 for i in $(seq "$workers"); do start "worker$i" arq workers.main.WorkerSettings; done
 start static uvicorn --factory dreamsuite.cluster:static_app --host 127.0.0.1 --port "$static_port" --log-level warning
 python -m dreamsuite.cluster haproxy "$port" "$static_port" "${ports[@]}" >"$logs/haproxy.cfg"
 start haproxy haproxy -db -f "$logs/haproxy.cfg"
-
-echo "==> waiting for $backends app processes (health: /ping on each, /healthz through the balancer)"
-for p in "${ports[@]}"; do
-  for _ in $(seq 600); do
-    curl -fs "http://127.0.0.1:$p/ping" >/dev/null 2>&1 && break
-    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || { echo "a process stopped; see $logs/"; exit 1; }; done
-    sleep 0.5
-  done
-done
 for _ in $(seq 40); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
 curl -fs "http://127.0.0.1:$port/healthz" >/dev/null || { echo "the balancer does not answer; see $logs/haproxy.log"; exit 1; }
 if [ "$DREAMSUITE_DEMO" = 1 ]; then echo "==> seeding the demo artist"; python -m dreamsuite.seed; fi
