@@ -1,5 +1,5 @@
 # The two commands: `make run` and `make test`. Everything installs into this folder.
-.PHONY: run test install migrate seed worker bench clean
+.PHONY: run test install migrate seed worker bench clean cluster
 
 run:
 	@scripts/run.sh
@@ -8,7 +8,11 @@ test:
 	@scripts/test.sh
 
 install:
-	@scripts/install.sh --redis --chromium
+	@scripts/install.sh --redis --chromium --haproxy
+
+# Several app processes and workers behind HAProxy on DATABASE_URL (PostgreSQL) and REDIS_URL.
+cluster:
+	@scripts/cluster.sh $(BACKENDS) $(WORKERS)
 
 migrate: install
 	@.venv/bin/alembic upgrade head

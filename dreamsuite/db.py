@@ -70,9 +70,15 @@ def engine_for(url: str) -> Engine:
             cur.close()
 
         return eng
-    threads = get_settings().db_threads
-    # As many connections as threads may ask for one at once, so no thread waits on the pool.
-    return create_engine(url, pool_pre_ping=True, pool_size=threads, max_overflow=4)
+    size, overflow = pool_limits()
+    return create_engine(url, pool_pre_ping=True, pool_size=size, max_overflow=overflow)
+
+
+def pool_limits() -> tuple[int, int]:
+    """(pool size, overflow) of this process's PostgreSQL pool. By default as many connections
+    as database threads may ask for one at once, so no thread waits on the pool."""
+    s = get_settings()
+    return (s.db_pool_size or s.db_threads), s.db_max_overflow
 
 
 def get_engine() -> Engine:

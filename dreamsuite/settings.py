@@ -92,6 +92,11 @@ class Settings(BaseSettings):
     # address inside our network is refused (server-side request forgery).
     webhook_allow_private: bool = False
     db_loop_guard: Literal["raise", "warn", "off"] = "raise"
+    # PostgreSQL connections one process keeps (0: one per database thread) and may open beyond
+    # them at a peak. Every app process and worker has its own pool: backends × (pool + overflow)
+    # + workers × (pool + overflow) must stay under the server's max_connections.
+    db_pool_size: int = 0
+    db_max_overflow: int = 4
     # A pause after each piece of a chat answer (ms): lets tests press Stop mid-answer. 0 in use.
     chat_chunk_delay_ms: int = 0
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything Dream Suite needs into the project folder (idempotent, quiet when done):
 # uv in .tools/py, the locked Python packages in .venv, bun (Reflex's JS runtime) in .tools/bin,
-# and, with --system, the Debian packages redis-server and chromium when they are missing.
+# and the Debian packages asked for (--redis, --chromium, --haproxy) when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export UV_PYTHON_DOWNLOADS=never
@@ -38,5 +38,7 @@ for want in "$@"; do
       command -v redis-server >/dev/null || { echo "==> installing redis-server (apt)"; apt_install redis-server; } ;;
     --chromium)
       [ -x /usr/bin/chromium ] || { echo "==> installing chromium (apt)"; apt_install chromium; } ;;
+    --haproxy)
+      command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || { echo "==> installing haproxy (apt)"; apt_install haproxy; } ;;
   esac
 done

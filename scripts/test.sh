@@ -4,7 +4,7 @@
 # (TEST_DATABASE_URL, or a server on 127.0.0.1:5432 with database `test`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install.sh --redis --chromium
+scripts/install.sh --redis --chromium --haproxy
 export PATH="$PWD/.tools/bin:$PWD/.venv/bin:$PATH"
 
 if [ -z "${TEST_REDIS_URL:-}" ]; then

@@ -1,8 +1,10 @@
 """Shared plumbing for live pages: follow `events.listen` while the tab shows the page.
 
 A background task cannot see the tab close, so it wakes every few seconds and stops when
-the tab's socket is gone, the tab moved to another page, or a newer listener replaced it
-(one listener per tab and page).
+the tab's socket is gone from every app process, the tab moved to another page, or a newer
+listener replaced it (one listener per tab and page; the counter lives in the tab's state, so in
+Redis when several processes serve the app, and a tab that reconnects to another process
+starts a listener there that retires the old one).
 """
 
 from __future__ import annotations
@@ -21,13 +23,16 @@ log = logging.getLogger(__name__)
 TICK_SECONDS = 5.0
 
 
-def tab_connected(client_token: str) -> bool:
+async def tab_connected(client_token: str) -> bool:
+    """Whether the tab still has a websocket on any app process: with several processes (Reflex
+    state in Redis) its socket may have moved to another one, and this one's updates reach it
+    through Reflex's forwarding; only a tab gone everywhere ends its watcher."""
     app_module = sys.modules.get("dreamsuite.dreamsuite")
     ns = getattr(getattr(app_module, "app", None), "event_namespace", None)
     if ns is None:  # not running under the Reflex server (unit tests)
         return True
     try:
-        return client_token in ns.token_to_sid
+        return await ns._token_manager.is_token_connected(client_token)
     except Exception:  # pragma: no cover - token manager internals differ
         return True
 
@@ -76,7 +81,7 @@ async def watch_page(state, path: str | None, kinds: set[str], on_event) -> bool
     async for ev in follow(workspace_id):
         async with state:
             left = path is not None and state.router.url.path.rstrip("/") != path
-            if state._listen_gen != gen or left or not tab_connected(client_token):
+            if state._listen_gen != gen or left or not await tab_connected(client_token):
                 return False
             if ev is not None and ev.get("kind") in kinds:
                 try:

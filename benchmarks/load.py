@@ -1,0 +1,243 @@
+"""Load on the cluster: simulated users, each a browser tab speaking Reflex's event protocol
+(Engine.IO 4 / Socket.IO over one websocket, as the compiled frontend does), doing a mix of
+what people do: open the dashboard (hydrate and its on_load), change its range, ask the chat a
+question, type in the composer. Event round trip = the event sent → the state update that shows it
+done (the dashboard's data in, the chat's answer complete, the composer's text echoed), through
+HAProxy.
+
+    DATABASE_URL=postgresql://… REDIS_URL=redis://… .venv/bin/python -m benchmarks.load \
+        [--users 50,200,500] [--backends 1,2] [--seconds 20] [--port 8600]
+
+Starts scripts/cluster.sh once per backend count (two workers each, the demo artist seeded) and
+runs every user count against it in the same run. The clients run on the same machine as the
+cluster and take some of its CPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import statistics
+import subprocess
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+from wsproto import ConnectionType, WSConnection
+from wsproto.events import AcceptConnection, CloseConnection, Message, Ping, Request, TextMessage
+
+ROOT = Path(__file__).resolve().parent.parent
+STATE = "reflex___state____state"
+AUTH = f"{STATE}.dreamsuite___state___auth____auth_state"
+DASHBOARD = f"{AUTH}.dreamsuite___state___dashboard____dashboard_state"
+CHAT = f"{AUTH}.dreamsuite___state___chat____chat_state"
+COMPOSER = f"{AUTH}.dreamsuite___state___composer____composer_state"
+QUESTIONS = ["How did my followers grow this week?", "When should I post?", "What was my most liked post last month?",
+             "Compare my platforms", "How is Instagram doing?"]
+# One "think" pause between a user's actions, seconds (people read before they click).
+THINK = (1.0, 3.0)
+RAMP_SECONDS = 10.0
+NS = "/_event"
+
+
+class Tab:
+    """One browser tab: a websocket to /_event with the session cookie, Socket.IO on top."""
+
+    def __init__(self, base: str, cookie: str):
+        self.base, self.cookie, self.token = base, cookie, str(uuid.uuid4())
+        self.ws = WSConnection(ConnectionType.CLIENT)
+        self.updates: asyncio.Queue[dict] = asyncio.Queue()
+        self._connected = asyncio.Event()
+        self._buf: list[str] = []
+
+    async def open(self) -> None:
+        parts = urlsplit(self.base)
+        self.reader, self.writer = await asyncio.open_connection(parts.hostname, parts.port)
+        self.writer.write(self.ws.send(Request(
+            host=parts.netloc, target=f"{NS}/?token={self.token}&EIO=4&transport=websocket",
+            extra_headers=[(b"cookie", self.cookie.encode()), (b"origin", self.base.encode())])))
+        self._reader_task = asyncio.create_task(self._read())
+        await asyncio.wait_for(self._connected.wait(), 30)
+
+    async def close(self) -> None:
+        self._reader_task.cancel()
+        self.writer.close()
+
+    def _send_text(self, text: str) -> None:
+        self.writer.write(self.ws.send(Message(data=text)))
+
+    async def emit(self, name: str, payload: dict, path: str) -> None:
+        event = {"name": name, "payload": payload, "handler": None,
+                 "router_data": {"pathname": path, "asPath": path, "query": {}}}
+        self._send_text(f"42{NS}," + json.dumps(["event", event]))
+        await self.writer.drain()
+
+    async def _read(self) -> None:
+        while data := await self.reader.read(65536):
+            self.ws.receive_data(data)
+            for ev in self.ws.events():
+                if isinstance(ev, AcceptConnection):
+                    continue
+                if isinstance(ev, Ping):
+                    self.writer.write(self.ws.send(ev.response()))
+                elif isinstance(ev, CloseConnection):
+                    return
+                elif isinstance(ev, TextMessage):
+                    self._buf.append(ev.data)
+                    if ev.message_finished:
+                        self._packet("".join(self._buf))
+                        self._buf = []
+
+    def _packet(self, text: str) -> None:
+        if text.startswith("0"):  # Engine.IO open: join the namespace
+            self._send_text(f"40{NS},")
+        elif text == "2":  # Engine.IO ping
+            self._send_text("3")
+        elif text.startswith(f"40{NS}"):
+            self._connected.set()
+        elif text.startswith(f"42{NS},"):
+            name, update = json.loads(text[len(NS) + 3:])[:2]
+            if name == "event":
+                self.updates.put_nowait(update)
+
+    async def round_trip(self, name: str, payload: dict, path: str, done: tuple[str, object],
+                         timeout: float = 30) -> float:
+        """Seconds from sending the event to the state update that shows it done: `done` is a
+        (var, value) pair, as the page would render it (the data loaded, the answer finished)."""
+        while not self.updates.empty():
+            self.updates.get_nowait()
+        start = time.perf_counter()
+        await self.emit(name, payload, path)
+        var, value = done
+        while True:
+            update = await asyncio.wait_for(self.updates.get(), timeout)
+            if any(d.get(var, not value) == value for d in update.get("delta", {}).values()):
+                return time.perf_counter() - start
+
+
+@dataclass
+class Results:
+    times: dict[str, list[float]] = field(default_factory=dict)
+    errors: int = 0
+    error_kinds: dict[str, int] = field(default_factory=dict)
+
+    def add(self, action: str, seconds: float) -> None:
+        self.times.setdefault(action, []).append(seconds)
+
+    def fail(self, exc: BaseException) -> None:
+        self.errors += 1
+        kind = type(exc).__name__
+        self.error_kinds[kind] = self.error_kinds.get(kind, 0) + 1
+
+    def all(self) -> list[float]:
+        return [t for ts in self.times.values() for t in ts]
+
+
+async def user(base: str, cookie: str, until: float, results: Results, rng: random.Random) -> None:
+    tab = Tab(base, cookie)
+    try:
+        await tab.open()
+        results.add("dashboard", await tab.round_trip(f"{STATE}.hydrate_and_load", {}, "/dashboard",
+                                                      ("is_hydrated_rx_state_", True)))
+        while time.monotonic() < until:
+            await asyncio.sleep(rng.uniform(*THINK))
+            pick = rng.random()
+            if pick < 0.5:
+                action = ("range", DASHBOARD + ".set_preset", {"value": rng.choice(["7", "30", "90"])}, "/dashboard",
+                          ("loading_rx_state_", False))
+            elif pick < 0.75:
+                action = ("chat", CHAT + ".ask", {"question": rng.choice(QUESTIONS)}, "/chat",
+                          ("streaming_rx_state_", False))
+            else:
+                text = "New single out Friday " * rng.randint(1, 5)
+                action = ("composer", COMPOSER + ".set_content", {"value": text}, "/composer",
+                          ("content_rx_state_", text))
+            results.add(action[0], await tab.round_trip(*action[1:]))
+    except (Exception, asyncio.TimeoutError) as exc:  # noqa: BLE001 - counted, the run goes on
+        results.fail(exc)
+    finally:
+        if hasattr(tab, "writer"):
+            await tab.close()
+
+
+def login_cookie(base: str, email: str, password: str) -> str:
+    r = httpx.post(f"{base}/auth/login", data={"email": email, "password": password},
+                   headers={"origin": base}, follow_redirects=False, timeout=30)
+    cookie = "; ".join(f"{k}={v}" for k, v in r.cookies.items())
+    if not cookie:
+        raise SystemExit(f"login failed: {r.status_code} {r.headers.get('location')}")
+    return cookie
+
+
+async def run_level(base: str, cookie: str, users: int, seconds: float) -> Results:
+    results = Results()
+    until = time.monotonic() + RAMP_SECONDS + seconds
+    rng = random.Random(users)
+    # Users arrive over the first seconds, as they would, not in one instant; then they all work.
+    tasks = []
+    for i in range(users):
+        tasks.append(asyncio.create_task(user(base, cookie, until, results, random.Random(rng.random()))))
+        await asyncio.sleep(RAMP_SECONDS / users)
+    await asyncio.gather(*tasks)
+    return results
+
+
+def pct(values: list[float], p: float) -> float:
+    return statistics.quantiles(values, n=100)[int(p) - 1] * 1000 if len(values) > 1 else float("nan")
+
+
+def start_cluster(backends: int, port: int) -> tuple[subprocess.Popen, Path]:
+    logs = ROOT / "run" / f"load-{backends}"
+    out = logs.with_suffix(".log")
+    logs.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "PORT": str(port), "APP_URL": f"http://127.0.0.1:{port}", "CLUSTER_LOGS": str(logs),
+           "DREAMSUITE_DEMO": "1"}
+    proc = subprocess.Popen([str(ROOT / "scripts" / "cluster.sh"), str(backends), "2"], cwd=ROOT, env=env,
+                            stdout=out.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 600
+    while "Ctrl-C stops everything" not in out.read_text():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"the cluster did not start:\n{out.read_text()[-2000:]}")
+        time.sleep(1)
+    return proc, logs
+
+
+def stop_cluster(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(60)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--users", default="50,200,500")
+    ap.add_argument("--backends", default="1,2")
+    ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--port", type=int, default=8600)
+    args = ap.parse_args()
+    print(f"{os.cpu_count()} cores; clients, balancer, backends, workers, PostgreSQL and Redis on one machine")
+    print("backends | users | events | errors | p50 ms | p95 ms | p99 ms | per action p95 ms")
+    for backends in [int(b) for b in args.backends.split(",")]:
+        proc, _ = start_cluster(backends, args.port)
+        try:
+            base = f"http://127.0.0.1:{args.port}"
+            cookie = login_cookie(base, "demo@dreamsuite.app", "dreamsuite-demo")
+            for users in [int(u) for u in args.users.split(",")]:
+                r = asyncio.run(run_level(base, cookie, users, args.seconds))
+                times = r.all()
+                per = ", ".join(f"{a} {pct(ts, 95):.0f}" for a, ts in sorted(r.times.items()))
+                errs = f"{r.errors} {r.error_kinds}" if r.errors else "0"
+                print(f"{backends} | {users} | {len(times)} | {errs} | {pct(times, 50):.0f} | {pct(times, 95):.0f} | "
+                      f"{pct(times, 99):.0f} | {per}", flush=True)
+        finally:
+            stop_cluster(proc)
+
+
+if __name__ == "__main__":
+    main()
