@@ -111,7 +111,14 @@ def comment_row(c) -> rx.Component:
                 align="center", spacing=st.gap_sm, wrap="wrap", width="100%",
             ),
             rx.text(c.text, size=st.size_md, white_space="pre-wrap", word_break="break-word",
+                    # A long comment is cut to six lines until asked for whole.
+                    style=rx.cond(c.is_long & ~S.expanded.contains(c.id),
+                                  {"display": "-webkit-box", "-webkit-line-clamp": "6", "-webkit-box-orient": "vertical",
+                                   "overflow": "hidden"}, {}),
                     data_testid="inbox-text"),
+            rx.cond(c.is_long,
+                    rx.button(rx.cond(S.expanded.contains(c.id), "Show less", "Show more"), size="1",
+                              variant="ghost", on_click=S.toggle_expanded(c.id), data_testid="inbox-more")),
             rx.hstack(
                 rx.icon("heart", size=st.icon_xs, color=st.text_faint),
                 rx.text(c.likes, size=st.size_xs, color=st.text_faint),

@@ -53,6 +53,7 @@ class InboxState(AuthState):
     search: str = ""
     sort: str = "newest"
     selected: list[int] = []
+    expanded: list[int] = []  # long comments shown whole
     platform_choices: list[list[str]] = []
     post_choices: list[list[str]] = []
     notice: str = ""
@@ -195,6 +196,11 @@ class InboxState(AuthState):
     def toggle(self, comment_id: int, checked: bool):
         rest = [i for i in self.selected if i != comment_id]
         self.selected = [*rest, comment_id] if checked else rest
+
+    @rx.event
+    def toggle_expanded(self, comment_id: int):
+        rest = [i for i in self.expanded if i != comment_id]
+        self.expanded = rest if len(rest) < len(self.expanded) else [*rest, comment_id]
 
     @rx.event
     def toggle_all(self, checked: bool):

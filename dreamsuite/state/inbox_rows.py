@@ -17,6 +17,7 @@ class CommentRow:
     platform_label: str = ""
     author: str = ""
     text: str = ""
+    is_long: bool = False  # shown cut to a few lines, with "Show more"
     likes: str = "0"
     when: str = ""
     is_read: bool = False
@@ -58,13 +59,21 @@ def hide_words(state: dict | None) -> tuple[bool, str, bool]:
     return False, state["error"], bool(state["error"])
 
 
+# Past this, a comment would push the rest of the page down a screen or more on a phone.
+LONG_CHARS, LONG_LINES = 600, 8
+
+
+def is_long(text: str) -> bool:
+    return len(text) > LONG_CHARS or text.count("\n") >= LONG_LINES
+
+
 def row(item: inbox.Item, tz: str, last_reply: dict | None = None, hiding: dict | None = None) -> CommentRow:
     words, error = reply_words(last_reply)
     pending, hide_status, hide_error = hide_words(hiding)
     hideable = inbox_hide.can_hide(item.platform)
     return CommentRow(
         id=item.id, platform=item.platform, platform_label=platform_label(item.platform),
-        author=item.author or "Someone", text=item.text, likes=fmt.number(item.likes),
+        author=item.author or "Someone", text=item.text, is_long=is_long(item.text), likes=fmt.number(item.likes),
         when=fmt.local_time(item.posted_at, tz, "%d %b %Y, %H:%M"), is_read=item.is_read, replied=item.replied,
         archived=item.archived, hidden=item.hidden, is_reply=item.is_reply, post_caption=item.post_caption,
         post_url=item.post_url if item.post_url.startswith(("https://", "http://")) else "",

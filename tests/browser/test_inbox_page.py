@@ -98,6 +98,16 @@ def test_filters_search_sort_bulk_changes_and_hostile_text(module_app, new_conte
     for tag in ["img", "strong", "em", "a", "script"]:
         expect(listed.locator(tag)).to_have_count(0)
     expect(_row(page, LONG_AUTHOR[:40]).get_by_test_id("inbox-text")).to_have_text(LONG_TEXT)
+    # A long comment is cut to a few lines until asked for whole; a short one has nothing to show.
+    long_row = _row(page, LONG_AUTHOR[:40])
+    cut = long_row.get_by_test_id("inbox-text").bounding_box()["height"]
+    assert cut < 200, cut
+    long_row.get_by_test_id("inbox-more").click()
+    expect(long_row.get_by_test_id("inbox-more")).to_have_text("Show less")
+    assert long_row.get_by_test_id("inbox-text").bounding_box()["height"] > 3 * cut
+    long_row.get_by_test_id("inbox-more").click()
+    expect(long_row.get_by_test_id("inbox-more")).to_have_text("Show more")
+    expect(_row(page, "onerror").get_by_test_id("inbox-more")).to_have_count(0)
     expect(_row(page, "DJ 🔥🔥")).to_contain_text("🔥🔥🔥 fire track 🎧")
     assert page.evaluate("() => document.querySelectorAll('img[src=\"x\"]').length") == 0
     # The long author and the long text wrap inside the page.
