@@ -80,9 +80,12 @@ class Settings(BaseSettings):
     db_threads: int = 12
     # Jobs one worker runs at once (publishing and collection mostly wait on the network).
     worker_max_jobs: int = 40
-    # Due destinations one publish job claims and sends together (one claim, writes grouped):
-    # a burst of posts due at one second costs a few transactions, not three per post.
-    publish_batch: int = 20
+    # Due destinations one publish job claims and sends together (one claim, writes grouped),
+    # batch after batch while more is due: a burst of posts due at one second costs a few
+    # transactions, not three per post.
+    publish_batch: int = 50
+    # Batches one publish job claims at most, one after the other while more is due.
+    publish_drain_rounds: int = 20
     # Calls in flight to one platform across every worker. A courtesy cap: what holds an account
     # back is its own cooldown and quota, read from the platform's answers (services/ratelimits).
     # It only guards against a runaway fan-out: at 20 ms a call, 64 in flight is some 3,000 calls

@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from dreamsuite import db as dbmod, queue
 from dreamsuite.models import DestinationStatus as DS, PostDestination, ScheduledPost
-from dreamsuite.services import publish
+from dreamsuite.services import publish, publish_run
 from tests.helpers import connect_sandbox, make_workspace, published_on_sandbox
 
 pytestmark = [pytest.mark.db, pytest.mark.usefixtures("close_arq_pools")]
@@ -51,7 +51,9 @@ async def _queued() -> set[str]:
     return {k.decode() for k in await p.zrange(queue.QUEUE_NAME, 0, -1)}
 
 
-async def test_a_job_sends_other_due_destinations_with_its_own_and_takes_their_jobs_out(accounts, sandbox_url):
+async def test_a_job_sends_other_due_destinations_with_its_own_and_takes_their_jobs_out(accounts, sandbox_url,
+                                                                                         monkeypatch):
+    monkeypatch.setattr(publish_run, "DRAIN_ROUNDS", 1)  # one batch: what a batch takes, and no more
     scope, cids = accounts
     due = await _due(scope, cids, 7)
     later = await _due(scope, cids, 1, seconds=3600)
@@ -72,6 +74,22 @@ async def test_a_job_sends_other_due_destinations_with_its_own_and_takes_their_j
         assert await publish.publish_destination(d, batch=4) == "skipped"
     texts = [p["caption"] for cid in cids for p in await published_on_sandbox(sandbox_url, cid)]
     assert sorted(texts) == sorted(f"Lote {due.index(d)} ✓" for d in taken)
+
+
+async def test_a_job_drains_what_is_due_batch_after_batch(accounts, sandbox_url):
+    scope, cids = accounts
+    due = await _due(scope, cids, 11)
+    later = await _due(scope, cids, 1, seconds=3600)
+    # Batches of 4: the job's own and three more, then 4, then the last 3 (a short batch ends it).
+    assert await publish.publish_destination(due[0], batch=4) == DS.published
+    st = _statuses(due + later)
+    assert [st[d] for d in due] == [DS.published] * 11 and st[later[0]] == DS.pending
+    queued = await _queued()
+    # Every other job left the queue (the job's own is arq's to remove when it ends).
+    assert not any(job.startswith(tuple(f"publish:{d}:" for d in due[1:])) for job in queued)
+    assert any(job.startswith(f"publish:{later[0]}:") for job in queued)
+    texts = [p["caption"] for cid in cids for p in await published_on_sandbox(sandbox_url, cid)]
+    assert sorted(texts) == sorted(f"Lote {i} ✓" for i in range(11))
 
 
 async def test_a_destination_due_in_a_moment_waits_for_its_own_job(accounts):

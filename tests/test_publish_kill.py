@@ -27,9 +27,10 @@ POSTS, ACCOUNTS = 24, 4
 
 
 def _worker() -> subprocess.Popen:
-    # Small batches and few jobs at once, so that when the first worker dies some posts are out,
-    # some in flight (claimed in batches of three) and some not yet claimed.
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "WORKER_MAX_JOBS": "2", "PUBLISH_BATCH": "3"}
+    # Small batches (one per job, not drained) and few jobs at once, so that when the first worker
+    # dies some posts are out, some in flight (claimed in batches of three) and some not yet claimed.
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "WORKER_MAX_JOBS": "2", "PUBLISH_BATCH": "3",
+           "PUBLISH_DRAIN_ROUNDS": "1"}
     return subprocess.Popen([str(ROOT / ".venv" / "bin" / "arq"), "workers.main.WorkerSettings"], cwd=ROOT,
                             env=env, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

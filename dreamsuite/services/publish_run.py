@@ -38,6 +38,7 @@ from dreamsuite.services.post_checks import text_for
 from dreamsuite.services.post_history import history, history_row
 from dreamsuite.services.send_retry import waiting_out_refusals
 from dreamsuite.services import notifications
+from dreamsuite.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,9 @@ STUCK_AFTER = timedelta(minutes=10)
 RECONCILE_GRACE = timedelta(seconds=20)
 # A post the platform is still processing is first looked at after this (publish_check).
 FIRST_CHECK = timedelta(seconds=30)
+# Batches one publish job claims at most, one after the other while what is due keeps coming
+# (settings: publish_drain_rounds); set here to override it (tests).
+DRAIN_ROUNDS: int | None = None
 # A job may fire a moment before scheduled_at (clock skew between hosts): still fine.
 EARLY_GRACE = timedelta(seconds=5)
 
@@ -75,13 +79,14 @@ class Claimed:
     first_comment: bool  # the post has one: after_publish looks further
 
 
-def _claim(destination_id: int, now: datetime, batch: int = 1) -> list[Claimed]:
+def _claim(destination_id: int | None, now: datetime, batch: int = 1) -> list[Claimed]:
     """pending → publishing in conditional UPDATEs: only one caller ever gets a row. First the
     job's own destination (due, or within EARLY_GRACE of it: clock skew between hosts); then, with
     `batch` > 1, up to batch - 1 more destinations already due (never early), passing over rows
     another worker is claiming this instant (SKIP LOCKED on PostgreSQL; SQLite has one writer).
     Their own jobs find them taken and skip. The same transaction reads what the sends need,
-    tokens included, and notes the step in each destination's history."""
+    tokens included, and notes the step in each destination's history. Without a destination of
+    its own (a job draining what is due), only destinations already due."""
     with db.session() as s:
         return _claim_in(s, destination_id, now, batch)
 
@@ -92,23 +97,27 @@ def _claim_in(s: Session, destination_id: int, now: datetime, batch: int) -> lis
              .values(status=DS.publishing, attempts=PostDestination.attempts + 1, updated_at=now)
              .returning(PostDestination.id, PostDestination.attempts)
              .execution_options(synchronize_session=False))
-    got = s.execute(claim.where(PostDestination.id == destination_id, PostDestination.status == DS.pending,
-                                PostDestination.post_id.in_(due_posts))).all()
-    if not got:
-        return []  # done, cancelled, not due, or another worker holds it
-    if batch > 1:
+    got = []
+    if destination_id is not None:
+        got = s.execute(claim.where(PostDestination.id == destination_id, PostDestination.status == DS.pending,
+                                    PostDestination.post_id.in_(due_posts))).all()
+        if not got:
+            return []  # done, cancelled, not due, or another worker holds it
+    if batch > len(got):
         # Picked first, then claimed: inside `IN (…)` PostgreSQL may run a LIMIT … SKIP LOCKED
         # subquery more than once and so claim more than the limit.
         others = list(s.exec(select(PostDestination.id)
                              .join(ScheduledPost, ScheduledPost.id == PostDestination.post_id)
                              .where(PostDestination.status == DS.pending, ScheduledPost.scheduled_at <= now,
-                                    PostDestination.id != destination_id)
+                                    PostDestination.id != (destination_id or 0))
                              .order_by(ScheduledPost.scheduled_at, PostDestination.id)
-                             .limit(batch - 1)
+                             .limit(batch - len(got))
                              .with_for_update(of=PostDestination, skip_locked=True)))
         if others:
             got += s.execute(claim.where(PostDestination.id.in_(others),
                                          PostDestination.status == DS.pending)).all()
+    if not got:
+        return []
     attempts = {dest_id: n for dest_id, n in got}
     rows = {dest_id: (post, conn) for dest_id, post, conn in s.exec(
         select(PostDestination.id, ScheduledPost, PlatformConnection)
@@ -171,19 +180,10 @@ async def publish_destination(destination_id: int, *, client: httpx.AsyncClient 
     sending, claiming = _this_process()
     if destination_id in sending:
         return "skipped"  # one of this process's batches is sending it now: no trip to the database
-    # One claim at a time per process: a burst's jobs then make a few full batches instead of
-    # dozens of small claims fighting over the same rows (each costs the same few statements).
-    async with claiming:
-        if destination_id in sending:
-            return "skipped"
-        claimed = await db.run(_claim, destination_id, db.utcnow(), batch)
-        sending.update(c.destination_id for c in claimed)
-    if not claimed:
-        return "skipped"
-    await _forget_jobs(claimed[1:])
     own_client = client is None
     client = client or httpx.AsyncClient(timeout=HTTP_TIMEOUT)
     writer = _Writer()
+    tasks: list[asyncio.Future] = []
 
     async def one(c: Claimed) -> str:
         try:
@@ -191,10 +191,36 @@ async def publish_destination(destination_id: int, *, client: httpx.AsyncClient 
         finally:  # before a retry's job can start (it is deferred): that job must claim it again
             sending.discard(c.destination_id)
 
+    async def take(own: int | None) -> int:
+        # One claim at a time per process: a burst's jobs then make a few full batches instead of
+        # dozens of small claims fighting over the same rows (each costs the same few statements).
+        async with claiming:
+            if own is not None and own in sending:
+                return 0
+            claimed = await db.run(_claim, own, db.utcnow(), batch)
+            sending.update(c.destination_id for c in claimed)
+            tasks.extend(asyncio.ensure_future(one(c)) for c in claimed)  # sending starts now
+        await _forget_jobs(claimed if own is None else claimed[1:])
+        return len(claimed)
+
     try:
-        results = await asyncio.gather(*(one(c) for c in claimed), return_exceptions=True)
+        claimed_now = await take(destination_id)
+        if not claimed_now:
+            return "skipped"
+        # A full batch means more is due: this job goes on claiming what is due, batch after
+        # batch while the first ones are sent, instead of leaving each batch to the next job
+        # the queue happens to start (a burst then waits on the queue's polling, not on sends).
+        rounds = 1
+        most = DRAIN_ROUNDS or get_settings().publish_drain_rounds
+        while batch > 1 and claimed_now == batch and rounds < most:
+            rounds += 1
+            try:
+                claimed_now = await take(None)
+            except Exception:  # the database away: what is claimed goes out; the rest waits its job
+                log.warning("could not claim more due destinations", exc_info=True)
+                break
+        results = await asyncio.gather(*tasks, return_exceptions=True)
     finally:
-        sending.difference_update(c.destination_id for c in claimed)
         if own_client:
             await client.aclose()
     for result in results:  # a bug or a cancellation: each send recorded its own state first
