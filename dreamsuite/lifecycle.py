@@ -20,7 +20,7 @@ log = logging.getLogger("dreamsuite")
 
 
 @contextlib.asynccontextmanager
-async def app_startup():
+async def app_startup(app=None):
     # Runs in every app process, and only work that belongs to one process belongs here: with
     # several processes it runs once per process. Anything once per cluster (daily collection,
     # reconciling, sweeps) is an arq cron whose job id names the moment, so however many
@@ -28,10 +28,10 @@ async def app_startup():
     # A key that cannot read the stored tokens would fail every sync: refuse to start instead
     # (an error here stops the server before it serves anything).
     await db.run(check_key_at_startup)
-    from dreamsuite.dreamsuite import app  # imported by now: it registered this task
     from dreamsuite.state import failover
 
-    heartbeat = failover.install(app)
+    # Reflex hands its lifespan tasks the app when they take an `app` argument.
+    heartbeat = failover.install(app) if app is not None else None
     settle_memory()
     yield
     if heartbeat is not None:

@@ -24,7 +24,6 @@ import time
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
-from zoneinfo import ZoneInfo
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -35,18 +34,16 @@ from dreamsuite.platforms.emulators import tokens
 from dreamsuite.platforms.emulators.core import ApiError, Emulator, page_token, read_page_token
 from dreamsuite.platforms.emulators.store import Account
 from dreamsuite.platforms.emulators.youtube_comments import CommentWrites
-from dreamsuite.platforms.emulators.youtube_data import VIDEO_PARTS, ChannelData, b64id, iso
+from dreamsuite.platforms.emulators.youtube_data import (
+    AUTH, COMMENT, COMMENT_COST, PACIFIC, VIDEO_PARTS, ChannelData, b64id, iso,
+)
 
-AUTH = "https://www.googleapis.com/auth/"
 READ = (AUTH + "youtube.readonly", AUTH + "youtube", AUTH + "youtube.force-ssl", AUTH + "youtubepartner")
 UPLOAD = (AUTH + "youtube.upload", AUTH + "youtube", AUTH + "youtube.force-ssl")
-COMMENT = (AUTH + "youtube.force-ssl",)  # commentThreads.insert takes this scope only
 ANALYTICS = (AUTH + "yt-analytics.readonly", AUTH + "yt-analytics-monetary.readonly", AUTH + "youtube",
              AUTH + "youtube.readonly", AUTH + "youtubepartner")
-PACIFIC = ZoneInfo("America/Los_Angeles")
 DAILY_QUOTA = 10_000
 INSERT_COST = 1600
-COMMENT_COST = 50
 
 _STATUS = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED", 404: "NOT_FOUND",
            429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE"}

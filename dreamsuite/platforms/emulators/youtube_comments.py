@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from dreamsuite.platforms.emulators.core import ApiError
-from dreamsuite.platforms.emulators.youtube_data import ChannelData, b64id, iso
+from dreamsuite.platforms.emulators.youtube_data import COMMENT, COMMENT_COST, PACIFIC, ChannelData, b64id, iso
 
 MODERATION = ("heldForReview", "published", "rejected")
 MAX_TEXT = 10_000
@@ -73,8 +73,6 @@ class CommentWrites:
 
     # ---------------------------------------------------------------- comments.insert
     async def insert_comment(self, request: Request) -> Response:
-        from dreamsuite.platforms.emulators.youtube import COMMENT, COMMENT_COST, PACIFIC
-
         account = await self._user(request, COMMENT, cost=COMMENT_COST)
         parts = self._parts(request, {"id", "snippet"})
         try:
@@ -122,8 +120,6 @@ class CommentWrites:
 
     # ---------------------------------------------------------------- comments.setModerationStatus
     async def set_moderation(self, request: Request) -> Response:
-        from dreamsuite.platforms.emulators.youtube import COMMENT, COMMENT_COST
-
         account = await self._user(request, COMMENT, cost=COMMENT_COST)
         q = request.query_params
         ids = [i for i in q.get("id", "").split(",") if i]

@@ -13,10 +13,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property, lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from dreamsuite.platforms.emulators.store import Account
 from dreamsuite.platforms.emulators.story import Comment, Post, Story, rng, story
 
+AUTH = "https://www.googleapis.com/auth/"
+COMMENT = (AUTH + "youtube.force-ssl",)  # commentThreads.insert takes this scope only
+COMMENT_COST = 50  # quota units of a comment written
+PACIFIC = ZoneInfo("America/Los_Angeles")  # where YouTube's quota day turns
 VIDEO_PARTS = ("id", "snippet", "contentDetails", "statistics", "status", "processingDetails", "player",
                "topicDetails", "recordingDetails", "localizations")
 ANALYTICS_LAG_DAYS = 2  # day rows stop a couple of days before today
