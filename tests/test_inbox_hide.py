@@ -18,19 +18,17 @@ from dreamsuite.services import inbox, inbox_hide, sync
 from dreamsuite.services.errors import UserError
 from dreamsuite.services.scope import AccessDenied, NotFound
 from tests.helpers import add_member, make_workspace, run_worker_burst
-from tests.platform_helpers import connect_platform
+from tests.platform_helpers import collected_comments
 
 pytestmark = [pytest.mark.db, pytest.mark.usefixtures("close_arq_pools")]
 GRAPH = f"/graph/{meta.GRAPH_VERSION}"
 
 
 async def _collected(platform: str):
-    _, _, scope = make_workspace("nova@example.com")
-    cid = await connect_platform(scope, platform, "Nova Lane")
-    await sync.collect_connection(cid)
+    scope, cid, comments = await collected_comments(platform)
     # Connecting queued its first sync and an analysis half a minute later: not what these tests run.
     await (await queue.pool()).delete(queue.QUEUE_NAME)
-    return scope, cid, _comments(scope.workspace_id)
+    return scope, cid, comments
 
 
 def _comments(ws_id: int) -> list[Comment]:

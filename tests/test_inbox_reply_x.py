@@ -8,14 +8,12 @@ to it as X refuses a deleted or hidden post; the refusal is kept with X's words.
 from __future__ import annotations
 
 import pytest
-from sqlmodel import select
 
 from dreamsuite import db as dbmod
 from dreamsuite.models import Comment, CommentReply
 from dreamsuite.platforms import x as x_module
-from dreamsuite.services import inbox_reply, sync
-from tests.helpers import make_workspace
-from tests.platform_helpers import connect_platform
+from dreamsuite.services import inbox_reply
+from tests.platform_helpers import collected_comments
 
 pytestmark = [pytest.mark.db, pytest.mark.usefixtures("close_arq_pools")]
 
@@ -23,11 +21,7 @@ pytestmark = [pytest.mark.db, pytest.mark.usefixtures("close_arq_pools")]
 @pytest.fixture
 async def collected(db, redis_url, emulators, monkeypatch):
     monkeypatch.setattr(x_module, "POLL_SECONDS", 0.0)
-    _, _, scope = make_workspace("nova@example.com")
-    cid = await connect_platform(scope, "x", "Nova Lane")
-    await sync.collect_connection(cid)
-    with dbmod.session() as s:
-        comments = s.exec(select(Comment).where(Comment.workspace_id == scope.workspace_id)).all()
+    scope, _, comments = await collected_comments("x")
     return scope, comments, emulators
 
 

@@ -15,8 +15,7 @@ from sqlmodel import select
 from dreamsuite import db as dbmod
 from dreamsuite.models import Comment, CommentReply
 from dreamsuite.services import inbox_reply, sync
-from tests.helpers import make_workspace
-from tests.platform_helpers import connect_platform
+from tests.platform_helpers import collected_comments
 
 pytestmark = [pytest.mark.db, pytest.mark.usefixtures("close_arq_pools")]
 INSERT = "/api/youtube/v3/comments"
@@ -24,12 +23,7 @@ INSERT = "/api/youtube/v3/comments"
 
 @pytest.fixture
 async def collected(db, redis_url, emulators):
-    _, _, scope = make_workspace("nova@example.com")
-    cid = await connect_platform(scope, "youtube", "Nova Lane")
-    await sync.collect_connection(cid)
-    with dbmod.session() as s:
-        comments = s.exec(select(Comment).where(Comment.workspace_id == scope.workspace_id)
-                          .order_by(Comment.id)).all()
+    scope, cid, comments = await collected_comments("youtube")
     return scope, cid, comments, emulators
 
 
