@@ -9,9 +9,7 @@ Screenshots go to /tmp/shots/ and artifacts/screens/ (hostile-*.png)."""
 from __future__ import annotations
 
 import re
-import shutil
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,26 +18,12 @@ from playwright.sync_api import expect
 from tests.browser import seed
 from tests.browser.conftest import log_in
 from tests.browser.test_inbox_page import _seed_comments
-from tests.browser.test_layout import SCREENS, assert_fits, shot
+from tests.browser.test_layout import assert_fits, guard_dialogs, snap
 
 pytestmark = pytest.mark.browser
 
 XSS = "<img src=x onerror=alert(1)>"
 HUGE = "ab " * 1667  # 5,001 characters
-SHOTS = Path("/tmp/shots")
-
-
-def snap(page, name: str) -> None:
-    shot(page, name)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(SCREENS / f"{name}.png", SHOTS / f"{name}.png")
-
-
-def _guard(page) -> list[str]:
-    """Every dialog a page opens (none should), dismissed."""
-    seen: list[str] = []
-    page.on("dialog", lambda d: (seen.append(d.message), d.dismiss()))
-    return seen
 
 
 def _no_injected(page) -> None:
@@ -152,7 +136,7 @@ def test_hostile_input_on_the_new_pages(module_app, new_context, width, height):
     seed.off_loop(_seed_comments, me.workspace_id)
     _, victim_conn, victim_post, victim_media = _victim()
     page = new_context(width=width, height=height).new_page()
-    dialogs = _guard(page)
+    dialogs = guard_dialogs(page)
     log_in(page, base, me.email, me.password)
 
     # --- /inbox: the search and a reply.

@@ -6,6 +6,7 @@ Screenshots of each page at each width go to artifacts/screens/ (look at them)."
 from __future__ import annotations
 
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.browser
 APP_BEHIND_PROXY = True
 
 SCREENS = Path(ROOT) / "artifacts" / "screens"
+SHOTS = Path("/tmp/shots")
 PHONES = [(360, 740), (390, 844)]
 DESKTOP = (1400, 900)
 # 80 characters without a space: nothing may wrap it, so it must be cut with an ellipsis.
@@ -71,6 +73,20 @@ def assert_ellipsis_inside(page, locator, container, where: str) -> None:
 def shot(page, name: str) -> None:
     SCREENS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True, animations="disabled")
+
+
+def snap(page, name: str) -> None:
+    """A screenshot kept in artifacts/screens and copied to /tmp/shots, where they are looked at."""
+    shot(page, name)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shutil.copy(SCREENS / f"{name}.png", SHOTS / f"{name}.png")
+
+
+def guard_dialogs(page) -> list[str]:
+    """Every dialog a page opens (none should), dismissed."""
+    seen: list[str] = []
+    page.on("dialog", lambda d: (seen.append(d.message), d.dismiss()))
+    return seen
 
 
 def _ready(page, name: str) -> None:

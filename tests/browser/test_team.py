@@ -8,36 +8,20 @@ Screenshots: artifacts/screens/team-*.png and invite-*.png (also copied to /tmp/
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.browser import seed
 from tests.browser.conftest import log_in
-from tests.browser.test_layout import DESKTOP, SCREENS, assert_fits, shot, visible
+from tests.browser.test_layout import DESKTOP, assert_fits, guard_dialogs, snap, visible
 
 pytestmark = pytest.mark.browser
 
-SHOTS = Path("/tmp/shots")
 HOSTILE = "<img src=x onerror=alert(1)>"
 INVALID_EMAIL = "Please enter a valid email address."
 NOT_A_MEMBER_ANY_MORE = "You are not a member of this workspace any more."
 ONLY_OWNER = "You are this workspace's only owner"
-
-
-def snap(page, name: str) -> None:
-    shot(page, name)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(SCREENS / f"{name}.png", SHOTS / f"{name}.png")
-
-
-def _guard(page) -> list[str]:
-    """Every dialog a page opens (none should), dismissed."""
-    seen: list[str] = []
-    page.on("dialog", lambda d: (seen.append(d.message), d.dismiss()))
-    return seen
 
 
 def _pick(page, trigger, option: str) -> None:
@@ -279,7 +263,7 @@ def test_hostile_emails_and_names_stay_text(module_app, new_context):
     owner = seed.artist(HOSTILE + " <b>Owner</b>")
     seed.member(owner.workspace_id, "viewer", name="<script>alert(2)</script>Mallory")
     page = new_context().new_page()
-    dialogs = _guard(page)
+    dialogs = guard_dialogs(page)
     _team_as_owner(page, base, owner)
     expect(_row(page, "Mallory")).to_contain_text("<script>alert(2)</script>Mallory")
     expect(_row(page, "(you)")).to_contain_text(HOSTILE + " <b>Owner</b>")
@@ -299,7 +283,7 @@ def test_hostile_emails_and_names_stay_text(module_app, new_context):
     # The owner's HTML name and workspace name are text on the invitation page too.
     link = _invite(page, "guest.hostile@example.com", "viewer")
     guest = new_context().new_page()
-    guest_dialogs = _guard(guest)
+    guest_dialogs = guard_dialogs(guest)
     guest.goto(link)
     expect(guest.get_by_test_id("invite-offer")).to_contain_text(f"{HOSTILE} <b>Owner</b> invited")
     guest.goto(f"{base}/invite?token={HOSTILE}")
