@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from dreamsuite.platforms import get_adapter
+from dreamsuite.platforms import adapter_class, get_adapter
 from dreamsuite.platforms.base import Throttled
 from dreamsuite.platforms.http import Usage
 from dreamsuite import redisconn
@@ -212,7 +212,8 @@ async def reserve_post(platform: str, account: str, post_key: str) -> None:
     """Take the post's place in the account's posting windows (the adapter's `posting_limits`), or
     raise Throttled with the wait until one frees: nothing is sent, so waiting never gives up.
     The same post asking again keeps its one place. Without Redis the post goes ahead."""
-    limits = get_adapter(platform).posting_limits
+    cls = adapter_class(platform)  # what it allows, without making an adapter on every send
+    limits = cls.posting_limits if cls else ()
     if not limits:
         return
     args: list = [post_key]
@@ -229,14 +230,15 @@ async def reserve_post(platform: str, account: str, post_key: str) -> None:
         return
     if wait_ms > 0:
         count, window = limits[int(full) - 1]
-        raise Throttled(f"{get_adapter(platform).label} takes at most {count} posts per account in "
+        raise Throttled(f"{cls.label} takes at most {count} posts per account in "
                         f"{_in_words(window)} through its API; this one goes out when the account has room again",
                         retry_after=math.ceil(int(wait_ms) / 1000))
 
 
 async def release_post(platform: str, account: str, post_key: str) -> None:
     """Give the post's places back: the platform refused it before accepting anything."""
-    limits = get_adapter(platform).posting_limits
+    cls = adapter_class(platform)
+    limits = cls.posting_limits if cls else ()
     if not limits:
         return
     try:
