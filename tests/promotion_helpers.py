@@ -10,10 +10,16 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from dreamsuite.platforms.emulators import meta_ads, shopify
+from importlib import import_module
+from importlib.util import find_spec
+
 from dreamsuite.platforms.emulators.store import Account, EmulatorStore
 from dreamsuite.platforms.sandbox.serve import serve_app
 from dreamsuite.settings import get_settings
+
+
+# The promotion channels' emulator modules (emulators/<name>.py with EMULATOR), served together.
+PROMOTION_EMULATORS = ("meta_ads", "google_ads", "tiktok_ads", "shopify")
 
 
 class Promotion:
@@ -35,7 +41,9 @@ class Promotion:
 @pytest.fixture(scope="session")
 def _promotion_server(tmp_path_factory):
     store = EmulatorStore(tmp_path_factory.mktemp("promotion") / "emulators.db")
-    emulators = {m.EMULATOR.platform: m.EMULATOR(store) for m in (meta_ads, shopify)}
+    modules = [import_module(f"dreamsuite.platforms.emulators.{n}") for n in PROMOTION_EMULATORS
+               if find_spec(f"dreamsuite.platforms.emulators.{n}") is not None]
+    emulators = {m.EMULATOR.platform: m.EMULATOR(store) for m in modules}
     app = Starlette(routes=[Mount(f"/{n}", app=e.app(with_control=True)) for n, e in emulators.items()])
     with serve_app(app) as base:
         yield base, store, emulators

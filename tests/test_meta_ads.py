@@ -227,5 +227,5 @@ def test_money_and_minor_units():
         money(0.1, "USD")
     with pytest.raises(Malformed):
         money("NaN", "USD")
-    assert set(PROMOTION_CHANNELS) == {"meta_ads", "shopify"}
+    assert set(PROMOTION_CHANNELS) == {"meta_ads", "google_ads", "tiktok_ads", "shopify"}
     assert isinstance(promotion_channel("meta_ads"), MetaAdsAdapter)

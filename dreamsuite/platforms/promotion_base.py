@@ -26,7 +26,8 @@ from babel.numbers import UnknownCurrencyError, get_currency_precision
 from dreamsuite.platforms.base import Malformed, PlatformAdapter
 
 # name -> module under platforms/ (each with ADAPTER), imported on first use.
-PROMOTION_MODULES = {"meta_ads": "meta_ads", "shopify": "shopify"}
+PROMOTION_MODULES = {"meta_ads": "meta_ads", "google_ads": "google_ads", "tiktok_ads": "tiktok_ads",
+                     "shopify": "shopify"}
 
 
 @lru_cache(maxsize=512)
