@@ -14,11 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 from typing import Iterable, Mapping
 
-# ISO 4217 minor units where they are not 2 (the common ones an artist is paid or billed in).
-_MINOR = {"JPY": 0, "KRW": 0, "ISK": 0, "CLP": 0, "VND": 0, "HUF": 2, "BHD": 3, "KWD": 3, "JOD": 3,
-          "OMR": 3, "TND": 3}
+from babel.numbers import UnknownCurrencyError, get_currency_precision
+
 RATE_LOOKBACK = 7  # days a rate may be carried forward (weekends and holidays have no fixing)
 
 
@@ -30,8 +30,14 @@ class MissingRate(LookupError):
     """No rate for a currency on or shortly before a day."""
 
 
+@lru_cache(maxsize=512)
 def minor_units(currency: str) -> int:
-    return _MINOR.get(currency.upper(), 2)
+    """Digits after the decimal point of a currency: ISO 4217 as CLDR (babel) gives it — the same
+    table the connectors round with (platforms/promotion_base.minor_unit); 2 when unknown."""
+    try:
+        return int(get_currency_precision(currency.upper()))
+    except (UnknownCurrencyError, ValueError, AttributeError):
+        return 2
 
 
 def quantize(amount: Decimal | int | str, currency: str) -> Decimal:

@@ -25,6 +25,17 @@ from dreamsuite.models.insight import (
 from dreamsuite.models.media import MediaAsset
 from dreamsuite.models.metrics import AudienceSnapshot, Comment, ContentPost, DailyMetric
 from dreamsuite.models.notification import Notification
+from dreamsuite.models.promotion import (
+    ActionStatus,
+    AdCampaign,
+    AdCreative,
+    AdDailyMetric,
+    BrainRun,
+    ChannelKind,
+    MerchDaily,
+    PromotionAction,
+    PromotionChannel,
+)
 from dreamsuite.models.publishing import (
     DestinationEvent,
     DestinationStatus,
@@ -45,10 +56,11 @@ ALL_MODELS = [
     ApiToken, Webhook, WebhookDelivery,
     CommentReply,
     Invitation,
+    PromotionChannel, AdCampaign, AdCreative, AdDailyMetric, MerchDaily, BrainRun, PromotionAction,
 ]
 
 __all__ = [m.__name__ for m in ALL_MODELS] + [
     "ALL_MODELS", "Role", "ROLE_RANK", "ConnectionStatus", "SyncStatus",
     "PostStatus", "DestinationStatus", "InsightType", "Priority", "PRIORITY_RANK",
-    "TokenScope", "DeliveryStatus", "InvitationStatus",
+    "TokenScope", "DeliveryStatus", "InvitationStatus", "ChannelKind", "ActionStatus",
 ]
