@@ -1,0 +1,34 @@
+"""The promotion brain's top actions as feed insights (pure: action rows in, drafts out).
+
+An action's insight is named by its stable key, so the same finding on the next days is one
+insight, not one a day; urgent ones (an anomaly of the last 3 days, a creative judged with high
+confidence to be burning money) also make one notification, when the action is first found.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from dreamsuite.insights.drafts import Draft
+
+TOP = 3  # actions of a run shown in the feed
+TITLES = {"pause_creative": "Pause a tired creative", "shift_budget": "Move ad budget to the channel that earns more",
+          "check_spend": "Unusual ad spend", "review_cpa": "A sale cost far more than usual",
+          "slow_budget": "A budget is running out too fast"}
+URGENT_KINDS = ("check_spend", "review_cpa")  # anomalies: the brain only proposes those of the last 3 days
+
+
+def urgent(kind: str, confidence: str, impact: Decimal) -> bool:
+    return impact > 0 and (kind in URGENT_KINDS or (kind == "pause_creative" and confidence == "high"))
+
+
+def draft(key: str, kind: str, target: str, sentence: str, impact: Decimal, currency: str, confidence: str,
+          evidence: dict[str, Any]) -> Draft:
+    priority = "urgent" if urgent(kind, confidence, impact) else "high" if confidence == "high" else "medium"
+    return Draft(type="promotion", priority=priority, title=TITLES.get(kind, "A promotion action"), message=sentence,
+                 dedupe_key=f"promotion:{key}", actions=("Open Promotion to accept or dismiss it",),
+                 sources=({"table": "ad_daily_metric", "target": target, "action_key": key},),
+                 figures={"impact_per_day": str(impact), "currency": currency, "confidence": confidence,
+                          "kind": kind, "target": target, "evidence": evidence},
+                 expires_in_days=7)
