@@ -14,7 +14,7 @@ from dreamsuite import db, queue
 from dreamsuite.settings import get_settings
 from dreamsuite.services import inbox_hide, sync, tokens
 from dreamsuite.services.first_comment import JOB_TIMEOUT as FIRST_COMMENT_TIMEOUT
-from workers import analyse, collect, first_comment, inbox, maintenance, publish, webhooks
+from workers import analyse, collect, first_comment, inbox, maintenance, promotion, publish, webhooks
 
 # Job ids dedupe only while the job or its result exists. Kept collect results outlive a day
 # so the daily `collect:<connection>:<date>` id cannot run twice on the same date (a
@@ -68,6 +68,12 @@ class WorkerSettings:
         func(inbox.inbox_hide_job, name="inbox_hide", max_tries=inbox_hide.MAX_TRIES, timeout=60, keep_result=0),
         # One try per job (ids webhook:<delivery>:<try>); the database claim keeps two from overlapping.
         func(webhooks.deliver_webhook, name="deliver_webhook", max_tries=1, timeout=60, keep_result=0),
+        # Like collect: the day's id stays taken for a day after it ran (a re-run cron is a no-op).
+        func(promotion.collect_promotion, name="collect_promotion", max_tries=promotion.MAX_TRIES, timeout=600),
+        # A brain run rewrites its own rows and skips identical inputs: a retry is harmless. No result
+        # kept, so a collect that lands after the day's run gets a run of its own.
+        func(promotion.promotion_brain, name="promotion_brain", max_tries=promotion.BRAIN_TRIES, timeout=300,
+             keep_result=0),
     ]
     # Cron times are UTC whatever the machine's timezone is.
     timezone = timezone.utc
@@ -75,6 +81,8 @@ class WorkerSettings:
         cron(maintenance.daily_collect, hour={3}, minute={0}, unique=True),
         # Two hours after the collection fan-out; job ids fold it into any analysis already queued.
         cron(analyse.daily_analyse, hour={5}, minute={0}, unique=True),
+        # Ad accounts and shops half an hour after the social fan-out; each brain waits for its collects.
+        cron(promotion.daily_promotion, hour={3}, minute={30}, unique=True),
         # Every minute, half a minute off the due seconds (posts are due on whole minutes mostly).
         cron(maintenance.reconcile_publishing, second={30}, unique=True),
         cron(maintenance.tidy, minute=set(range(0, 60, 10)), second={30}, unique=True),
