@@ -13,6 +13,9 @@ from typing import Any
 from dreamsuite.insights.drafts import Draft
 
 TOP = 3  # actions of a run shown in the feed
+# Stored as the insight's type string. Not (yet) an InsightType member: the feed's type filter
+# (state/insights.py TYPE_LABELS) indexes a label for every member and has none for it.
+TYPE = "promotion"
 TITLES = {"pause_creative": "Pause a tired creative", "shift_budget": "Move ad budget to the channel that earns more",
           "check_spend": "Unusual ad spend", "review_cpa": "A sale cost far more than usual",
           "slow_budget": "A budget is running out too fast"}
@@ -26,7 +29,7 @@ def urgent(kind: str, confidence: str, impact: Decimal) -> bool:
 def draft(key: str, kind: str, target: str, sentence: str, impact: Decimal, currency: str, confidence: str,
           evidence: dict[str, Any]) -> Draft:
     priority = "urgent" if urgent(kind, confidence, impact) else "high" if confidence == "high" else "medium"
-    return Draft(type="promotion", priority=priority, title=TITLES.get(kind, "A promotion action"), message=sentence,
+    return Draft(type=TYPE, priority=priority, title=TITLES.get(kind, "A promotion action"), message=sentence,
                  dedupe_key=f"promotion:{key}", actions=("Open Promotion to accept or dismiss it",),
                  sources=({"table": "ad_daily_metric", "target": target, "action_key": key},),
                  figures={"impact_per_day": str(impact), "currency": currency, "confidence": confidence,

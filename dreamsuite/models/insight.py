@@ -17,7 +17,6 @@ class InsightType(StrEnum):
     strategy = "strategy"
     trend = "trend"
     goal = "goal"
-    promotion = "promotion"  # the promotion brain's actions (services/promotion_runs.py)
 
 
 class Priority(StrEnum):
