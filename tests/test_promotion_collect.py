@@ -157,3 +157,35 @@ async def test_a_token_about_to_end_is_refreshed_first(meta_ads, client):
     assert crypto.decrypt(ch.access_token_enc) != token
     assert ch.token_expires_at.replace(tzinfo=UTC) - datetime.now(UTC) > timedelta(days=30)
     assert (await collect_channel(cid, client=client))["status"] == "success"
+
+
+async def test_after_an_outage_the_gap_is_read_again(meta_ads, client):
+    promotion, emulator, account, act, ws_id = meta_ads
+    cid = _channel(ws_id, "meta_ads", act, emulator.grant(account.id))
+    with dbmod.session() as s:
+        ch = s.get(PromotionChannel, cid)
+        ch.last_synced_at, ch.timezone = datetime.now(UTC) - timedelta(days=40), "UTC"
+    result = await collect_channel(cid, client=client)
+    today = datetime.now(UTC).date()
+    assert result["since"] == (today - timedelta(days=40 + REVISED_DAYS - 1)).isoformat()
+    story = [n for n in ad_days(account.persona, today) if n.day >= today - timedelta(days=40 + REVISED_DAYS - 1)]
+    assert _ad_totals(cid)[0] == sum(n.spend for n in story)
+
+
+async def test_a_channel_removed_while_collecting_is_skipped(meta_ads, client, monkeypatch):
+    promotion, emulator, account, act, ws_id = meta_ads
+    cid = _channel(ws_id, "meta_ads", act, emulator.grant(account.id))
+    from dreamsuite.platforms.meta_ads import MetaAdsAdapter
+
+    real = MetaAdsAdapter.collect_ads
+
+    async def then_removed(self, *args, **kwargs):
+        report = await real(self, *args, **kwargs)
+        with dbmod.session() as s:
+            s.delete(s.get(PromotionChannel, cid))
+        return report
+
+    monkeypatch.setattr(MetaAdsAdapter, "collect_ads", then_removed)
+    result = await collect_channel(cid, client=client)
+    assert result["status"] == "skipped" and "no longer exists" in result["reason"]
+    assert _ad_totals(cid)[3] == 0

@@ -9,8 +9,9 @@ is called outside any transaction, and what it returned is written in one transa
   notification;
 - RateLimited / TransientError → raised, for the worker to retry (after the platform's delay).
 
-Incremental: the first collect reads `FIRST_DAYS` (180) days; later ones re-read the last
-`REVISED_DAYS` (28), the span over which attribution windows still revise a day's numbers.
+Incremental: the first collect reads `FIRST_DAYS` (180) days; later ones re-read the
+`REVISED_DAYS` (28) up to the last success's day, the span over which attribution windows still
+revise a day's numbers (a daily collect: the last 28 days; after an outage, the gap as well).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from dreamsuite.platforms import UnknownPlatform
 from dreamsuite.platforms.promotion_base import promotion_channel
 from dreamsuite.services import ratelimits
 from dreamsuite.services.notifications import notify
-from dreamsuite.services.promotion_store import store_ads, store_orders, zone
+from dreamsuite.services.promotion_store import ChannelGone, store_ads, store_orders, zone
 from dreamsuite.services.tokens import CredentialsUnreadable
 from dreamsuite.settings import get_settings
 
@@ -92,6 +93,8 @@ async def _collect(channel_id: int, client: httpx.AsyncClient | None, since: dat
         await db.run(_fail, channel_id, exc.message, notify_=True)
         await _announce(ws_id, channel_id, status="failed", error=exc.message)
         return {"status": "failed", "channel_id": channel_id, "workspace_id": ws_id, "error": exc.message}
+    except ChannelGone as exc:  # disconnected while its numbers were on the way: nothing to keep
+        return {"status": "skipped", "channel_id": channel_id, "workspace_id": ws_id, "reason": str(exc)}
     except BaseException as exc:
         await db.run(_fail, channel_id, f"Collecting failed unexpectedly: {type(exc).__name__}")
         raise
@@ -147,9 +150,14 @@ def _begin(channel_id: int, since: date | None) -> dict[str, Any]:
         if ch.status in SKIP_STATUSES:
             return {"status": "skipped", "reason": f"channel is {ch.status}; reconnect it to collect again",
                     "workspace_id": ch.workspace_id}
-        today = db.utcnow().astimezone(zone(ch.timezone)).date()
+        tz = zone(ch.timezone)
+        today = db.utcnow().astimezone(tz).date()
         if since is None:
-            since = today - timedelta(days=(REVISED_DAYS if ch.last_synced_at else FIRST_DAYS) - 1)
+            # The revised span before the last success (a channel that could not collect for a
+            # while catches up on its gap too), never further back than a first fill.
+            last = _aware(ch.last_synced_at).astimezone(tz).date() if ch.last_synced_at else None
+            since = max(today - timedelta(days=FIRST_DAYS - 1),
+                        min(today, last) - timedelta(days=REVISED_DAYS - 1) if last else date.min)
         details = dict(ch.details or {})
         return {"workspace_id": ch.workspace_id, "kind": ch.kind, "since": since,
                 "refreshable": bool(ch.refresh_token_enc),
