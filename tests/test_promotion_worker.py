@@ -10,8 +10,10 @@ import pytest
 from sqlmodel import select
 
 from dreamsuite import crypto, db as dbmod, queue
-from dreamsuite.models import BrainRun, PromotionChannel
-from tests.helpers import make_workspace, run_worker_burst
+from dreamsuite.models import BrainRun, PromotionChannel, Role
+from dreamsuite.services.promotion_queue import CollectRefused, request_collect
+from dreamsuite.services.scope import AccessDenied, NotFound
+from tests.helpers import add_member, make_workspace, run_worker_burst
 from tests.promotion_helpers import _promotion_server, promotion  # noqa: F401 - fixtures
 from workers import promotion as jobs
 from workers.main import WorkerSettings
@@ -71,3 +73,20 @@ async def test_the_daily_run_collects_every_channel_then_runs_each_brain_once(db
     assert [r.workspace_id for r in runs] == [ws.id]  # one run, for the workspace with channels
     assert runs[0].computed_at > max(c.last_synced_at for c in channels)  # after both collects
     assert "hit_rate" in runs[0].outputs and runs[0].outputs["actions"]
+
+
+async def test_collect_now_is_for_editors_of_the_workspace_and_once_a_minute(db, redis_url):
+    _, ws, owner = make_workspace("now@example.com")
+    _, _, stranger = make_workspace("stranger@example.com")
+    cid = _channel(ws.id, "meta_ads", "act_9", "token")
+    gone = _channel(ws.id, "meta_ads", "act_10", "token", status="expired")
+    assert await request_collect(owner, cid) is True
+    assert await request_collect(owner, cid) is False  # a double click: the job already queued
+    with pytest.raises(AccessDenied):
+        await request_collect(add_member(ws.id, "viewer@example.com", Role.viewer), cid)
+    with pytest.raises(NotFound):
+        await request_collect(stranger, cid)
+    with pytest.raises(CollectRefused, match="expired"):
+        await request_collect(owner, gone)
+    queued = [j.decode() for j in await (await queue.pool()).zrange(queue.QUEUE_NAME, 0, -1)]
+    assert len(queued) == 1 and queued[0].startswith(f"promotion_collect:{cid}:") and ":manual:" in queued[0]

@@ -22,6 +22,7 @@ from sqlmodel import select
 from dreamsuite import db, queue
 from dreamsuite.models import ConnectionStatus, PromotionChannel
 from dreamsuite.services import promotion_collect
+from dreamsuite.services.promotion_queue import collect_job_id, enqueue_brain, enqueue_collect
 from dreamsuite.services.promotion_runs import run_brain
 from workers.collect import backoff
 
@@ -33,14 +34,6 @@ WAIT_SECONDS = 90  # between looks at the workspace's collects: at most an hour 
 BRAIN_DELAY = 60  # the daily brain job first looks once the collects had time to start
 PENDING = {JobStatus.deferred, JobStatus.queued, JobStatus.in_progress}
 SKIP = [ConnectionStatus.revoked, ConnectionStatus.expired]
-
-
-def collect_job_id(channel_id: int, day: date) -> str:
-    return f"promotion_collect:{channel_id}:{day.isoformat()}"
-
-
-def brain_job_id(workspace_id: int, day: date) -> str:
-    return f"promotion_brain:{workspace_id}:{day.isoformat()}"
 
 
 async def _redis(ctx: dict[str, Any]):
@@ -64,8 +57,7 @@ async def collect_promotion(ctx: dict[str, Any], channel_id: int) -> dict[str, A
         raise Retry(defer=backoff(job_try)) from exc
     if result.get("status") == "success":
         try:
-            await (await _redis(ctx)).enqueue_job("promotion_brain", result["workspace_id"],
-                                                  _job_id=brain_job_id(result["workspace_id"], _today()))
+            await enqueue_brain(result["workspace_id"], _today(), redis=await _redis(ctx))
         except Exception:  # noqa: BLE001 - the daily run catches up
             log.warning("could not ask for the brain run of workspace %s", result["workspace_id"], exc_info=True)
     return result
@@ -95,9 +87,8 @@ async def daily_promotion(ctx: dict[str, Any]) -> dict[str, int]:
     by_workspace = await db.run(_collectable)
     for ws_id, channel_ids in by_workspace.items():
         for cid in channel_ids:
-            collects += await redis.enqueue_job("collect_promotion", cid, _job_id=collect_job_id(cid, day)) is not None
-        brains += await redis.enqueue_job("promotion_brain", ws_id, _job_id=brain_job_id(ws_id, day),
-                                          _defer_by=BRAIN_DELAY) is not None
+            collects += await enqueue_collect(cid, day, redis=redis)
+        brains += await enqueue_brain(ws_id, day, delay=BRAIN_DELAY, redis=redis)
     return {"collects": collects, "brains": brains}
 
 
