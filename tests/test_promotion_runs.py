@@ -10,6 +10,7 @@ import json
 import random
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import delete
@@ -138,6 +139,7 @@ async def test_the_top_actions_reach_the_feed_and_an_urgent_one_notifies_once(ar
         notes = s.exec(select(Notification).where(Notification.workspace_id == ws_id)).all()
     keys = {a.key: a for a in _actions(ws_id).values()}
     assert 1 <= len(feed) <= 3 and all(i.type == "promotion" for i in feed)
+    assert any(i.priority == "urgent" and i.figures["expected_gain_per_day"].endswith(" USD") for i in feed)
     assert {i.dedupe_key.removeprefix("promotion:") for i in feed} <= set(keys)
     assert any(n.kind == "promotion" and "Check google spend" in n.message for n in notes)
     await run_brain(ws_id, TODAY + timedelta(days=1))
@@ -224,3 +226,12 @@ def test_orders_are_credited_by_their_source_and_counted_in_the_hash(db):
                                      DailyOrders(day, "EUR", 3, Decimal("65.50"), "meta")]
     put_orders(ws.id, shop, [DailyOrders(day, "EUR", 1, Decimal("1.00"), "tiktok")])
     assert _inputs(ws.id, TODAY)[2] != digest
+
+
+async def test_today_is_the_workspaces_own_date(db):
+    _, ws, _ = make_workspace("kiritimati@example.com", timezone="Pacific/Kiritimati")  # UTC+14
+    put_ad_rows(ws.id, [_flat(START, "one", "10.00", "20.00")])
+    run_id = await run_brain(ws.id)
+    with dbmod.session() as s:
+        run = s.get(BrainRun, run_id)
+    assert run.today == datetime.now(ZoneInfo("Pacific/Kiritimati")).date() and run.outputs["actions"] == []

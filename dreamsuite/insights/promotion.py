@@ -8,8 +8,6 @@ confidence to be burning money) also make one notification, when the action is f
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
-
 from dreamsuite.insights.drafts import Draft
 
 TOP = 3  # actions of a run shown in the feed
@@ -26,12 +24,11 @@ def urgent(kind: str, confidence: str, impact: Decimal) -> bool:
     return impact > 0 and (kind in URGENT_KINDS or (kind == "pause_creative" and confidence == "high"))
 
 
-def draft(key: str, kind: str, target: str, sentence: str, impact: Decimal, currency: str, confidence: str,
-          evidence: dict[str, Any]) -> Draft:
+def draft(key: str, kind: str, target: str, sentence: str, impact: Decimal, currency: str, confidence: str) -> Draft:
     priority = "urgent" if urgent(kind, confidence, impact) else "high" if confidence == "high" else "medium"
+    # Figures as the feed shows them ("value — name"); the full evidence stays on the action.
     return Draft(type=TYPE, priority=priority, title=TITLES.get(kind, "A promotion action"), message=sentence,
                  dedupe_key=f"promotion:{key}", actions=("Open Promotion to accept or dismiss it",),
-                 sources=({"table": "ad_daily_metric", "target": target, "action_key": key},),
-                 figures={"impact_per_day": str(impact), "currency": currency, "confidence": confidence,
-                          "kind": kind, "target": target, "evidence": evidence},
+                 sources=({"table": "ad_daily_metric", "what": target, "action_key": key},),
+                 figures={"expected_gain_per_day": f"{impact} {currency}", "confidence": confidence},
                  expires_in_days=7)

@@ -189,7 +189,7 @@ def _feed(s: Session, workspace_id: int, run_id: int, new_keys: set[str]) -> Non
         impact = from_minor(a.impact_minor, a.impact_currency)
         if len(drafts) < promo_insights.TOP:
             drafts.append(promo_insights.draft(a.key, a.kind, a.target, a.sentence, impact, a.impact_currency,
-                                               a.confidence, dict(a.evidence or {})))
+                                               a.confidence))
         if a.key in new_keys and promo_insights.urgent(a.kind, a.confidence, impact):
             notify(s, workspace_id, "promotion", a.sentence, link=LINK)
     insights.store(s, workspace_id, drafts)
