@@ -17,6 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # The sandbox's well-known demo secret: refused outside demo mode.
 DEMO_SANDBOX_SECRET = "sandbox-secret"
 DEMO_EMULATOR_SECRET = "emulator-demo-secret"
+# The developer token the Google Ads emulator accepts when none is configured (demo and tests).
+DEMO_GOOGLE_ADS_DEVELOPER_TOKEN = "emulator-demo-developer-token"
 
 
 class Settings(BaseSettings):
@@ -53,6 +55,9 @@ class Settings(BaseSettings):
     mount_emulators: bool | None = None
     emulator_secret: str = DEMO_EMULATOR_SECRET
     emulator_db: str = str(ROOT / "run" / "emulators.db")
+    # Google Ads asks every call for the app's developer token (API Center of a manager account),
+    # besides the user's OAuth token; it is a secret, never logged.
+    google_ads_developer_token: str = ""
     # The media library: files on local disk under MEDIA_DIR, or in an S3-compatible store
     # when S3_BUCKET is set (S3_ENDPOINT_URL for MinIO, R2 and the like; AWS without it).
     media_dir: str = str(ROOT / "media")

@@ -29,6 +29,7 @@ from dreamsuite.platforms.base import (
     PermissionMissing, PlatformAdapter, PlatformError, Profile, PublishRequest, PublishResult, RateLimited,
     TransientError,
 )
+from dreamsuite.platforms.google_oauth import GOOGLE_OAUTH_HOSTS, google_oauth_config
 from dreamsuite.platforms.media_rules import GB, MediaRules
 from dreamsuite.platforms.http import Usage
 
@@ -77,7 +78,7 @@ class YouTubeAdapter(PlatformAdapter):
     daily_quota: ClassVar[int] = 10_000
     quota_timezone: ClassVar[str] = "America/Los_Angeles"
     hosts: ClassVar[dict[str, str]] = {
-        "accounts": "https://accounts.google.com", "oauth2": "https://oauth2.googleapis.com",
+        **GOOGLE_OAUTH_HOSTS,
         "api": "https://youtube.googleapis.com", "analytics": "https://youtubeanalytics.googleapis.com"}
     unavailable_metrics: ClassVar[dict[str, str]] = {
         "impressions": "Thumbnail impressions and their click-through rate are only in YouTube Studio, not in "
@@ -89,12 +90,7 @@ class YouTubeAdapter(PlatformAdapter):
         return f"https://www.youtube.com/@{username}" if username else ""
 
     def oauth_config(self) -> OAuthConfig:
-        return OAuthConfig(
-            authorize_url=self.url("accounts", "/o/oauth2/v2/auth"), token_url=self.url("oauth2", "/token"),
-            scopes=[READ, ANALYTICS, UPLOAD, COMMENT],
-            # Offline access gives a refresh token; prompt=consent gives it again on a reconnect.
-            extra_authorize_params={"access_type": "offline", "prompt": "consent"},
-        )
+        return google_oauth_config(self, [READ, ANALYTICS, UPLOAD, COMMENT])
 
     # ------------------------------------------------------------ Google's errors
     def classify(self, resp: httpx.Response, body: Any) -> PlatformError | None:

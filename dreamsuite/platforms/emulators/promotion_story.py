@@ -146,3 +146,49 @@ def orders(persona: str, today: date) -> list[PlannedOrder]:
                                                                          "https://www.instagram.com/")))
             out.append(PlannedOrder(n, day, r.randint(0, 23), tuple(items), r.randint(1, 400), utm, referrer))
     return out
+
+
+# ---------------------------------------------------------------- Google Ads (YouTube and Search)
+# The same artist on Google: YouTube in-stream ads pushing the release (days 90-135) whose sales grow
+# only with the square root of spend (the same fans see the ad again), so each extra dollar returns
+# far less than on Meta, and a small search campaign on the artist's name that sells merch all along.
+# `objective` holds the campaign's advertising_channel_type, `kind` the ad's type, `adset` its ad group.
+_G_C = {"g_release": ("YouTube — Night Drive release", "VIDEO", 90, 135),
+        "g_brand": ("Search — artist name", "SEARCH", 0, DAYS - 1)}
+_GOOGLE_PLAN = (  # campaign, ad group, its name, ad, ad name, ad type, spend, ctr, cvr, basket
+    ("g_release", "g_instream", "Music fans 18-34 — in-stream", "g_instream_30", "Night Drive — in-stream 30s",
+     "VIDEO_RESPONSIVE_AD", 2600, .008, .050, 1299),
+    ("g_release", "g_instream", "Music fans 18-34 — in-stream", "g_bumper_6", "Night Drive — bumper 6s",
+     "VIDEO_BUMPER_AD", 1200, .004, .030, 1299),
+    ("g_brand", "g_brand_terms", "Artist name", "g_brand_rsa", "Official merch — responsive search ad",
+     "RESPONSIVE_SEARCH_AD", 300, .080, .040, 4000),
+)
+GOOGLE_PLAN: tuple[PlannedAd, ...] = tuple(
+    PlannedAd(key=ad, name=name, kind=kind, adset=group, adset_name=group_name, campaign=c,
+              campaign_name=_G_C[c][0], objective=_G_C[c][1], first=_G_C[c][2], last=_G_C[c][3], spend=spend,
+              ctr=ctr, cvr=cvr, basket=basket)
+    for c, group, group_name, ad, name, kind, spend, ctr, cvr, basket in _GOOGLE_PLAN)
+# Thousand-impression prices (in the currency's major unit) by channel: video is cheap, search dear.
+_GOOGLE_CPM = {"VIDEO": (6.0, 10.0), "SEARCH": (40.0, 60.0)}
+
+
+def google_ad_days(persona: str, today: date, scale: float = 1.0) -> list[AdNumbers]:
+    """Every Google ad's numbers for every day it ran, oldest first (reach is not reported: 0).
+    Daily spend swings widely (budgets and auctions), so spend and sales can be compared."""
+    out, first_day = [], start(today)
+    for i in range(DAYS):
+        day = first_day + timedelta(days=i)
+        for ad in GOOGLE_PLAN:
+            if not ad.first <= i <= ad.last:
+                continue
+            r = _rng(persona, "google", ad.key, day)
+            level = r.uniform(0.5, 1.5)
+            spend = int(ad.spend * level * scale)
+            impressions = int(spend / scale / r.uniform(*_GOOGLE_CPM[ad.objective]) * 10)
+            clicks = int(impressions * ad.ctr * r.uniform(0.9, 1.1))
+            # Video saturates: doubling the spend buys about 1.4 times the sales.
+            cvr = ad.cvr / math.sqrt(level) if ad.objective == "VIDEO" else ad.cvr
+            purchases = sum(1 for _ in range(clicks) if r.random() < cvr)
+            value = sum(int(ad.basket * scale * r.choice((1, 1, 1, 2))) for _ in range(purchases))
+            out.append(AdNumbers(day, ad, spend, impressions, 0, clicks, purchases, value))
+    return out
