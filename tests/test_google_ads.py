@@ -5,6 +5,7 @@ Google's quota, token, developer-token and customer refusals."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -183,6 +184,22 @@ async def test_resource_exhausted_waits_the_retry_delay_google_gives(ads, client
         await GoogleAdsAdapter().collect_ads(client, token, ref)
     assert info.value.retry_after == 37 and info.value.said and info.value.status == 429
     assert "Too many requests" in info.value.message
+
+
+async def test_an_error_that_ends_a_stream_is_not_taken_for_the_end_of_the_rows(ads, client):
+    promotion, emulator, account, ref, token = ads
+    quota = {"error": {"code": 429, "status": "RESOURCE_EXHAUSTED", "message": "Resource has been exhausted.",
+                       "details": [{"@type": "type.googleapis.com/google.ads.googleads.v24.errors.GoogleAdsFailure",
+                                    "errors": [{"errorCode": {"quotaError": "RESOURCE_EXHAUSTED"},
+                                                "message": "Too many requests.",
+                                                "details": {"quotaErrorDetails": {"rateScope": "DEVELOPER",
+                                                                                  "retryDelay": "12.5s"}}}]}]}}
+    body = json.dumps([{"results": [_row()], "fieldMask": "campaign.id", "requestId": "r"}, quota])
+    await promotion.control("google_ads", "fail", status=200, times=1, body=body,
+                            path=f"/api/{API_VERSION}/customers/{ref.platform_user_id}/{STREAM}")
+    with pytest.raises(RateLimited) as info:
+        await GoogleAdsAdapter().collect_ads(client, token, ref)
+    assert info.value.retry_after == 12.5 and info.value.status == 429
 
 
 async def test_an_expired_token_refreshes_through_the_standard_grant(ads, client):

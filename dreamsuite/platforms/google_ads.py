@@ -141,9 +141,9 @@ class GoogleAdsAdapter(PromotionChannel):
         c = rows[0].get("customer") if rows else None
         if not isinstance(c, dict) or not c.get("id") or not c.get("currencyCode"):
             raise Malformed(f"{self.label} sent a customer without its id or currency")
-        return AdAccount(id=_digits(str(c["id"])), name=str(c.get("descriptiveName") or ""),
-                         currency=str(c["currencyCode"]).upper(), timezone=str(c.get("timeZone") or "")), \
-            bool(c.get("manager"))
+        acct = AdAccount(id=_digits(str(c["id"])), name=str(c.get("descriptiveName") or ""),
+                         currency=str(c["currencyCode"]).upper(), timezone=str(c.get("timeZone") or ""))
+        return acct, bool(c.get("manager"))
 
     async def fetch_profile(self, client: httpx.AsyncClient, token: str) -> Profile:
         ids = await self.customer_ids(client, token)

@@ -5,9 +5,9 @@ paths; refresh tokens are not rotated), `customers:listAccessibleCustomers` and
 - GAQL: `SELECT <fields> FROM <resource> [WHERE <conditions joined by AND>] [ORDER BY ...] [LIMIT n]`
   over `customer`, `campaign` (campaign_budget attributed) and `ad_group_ad` (ad_group, campaign,
   segments.date and metrics attributed). A field the resource cannot select is refused with
-  Google's QueryError. Conditions: `segments.date BETWEEN 'a' AND 'b'`, `DURING LAST_30_DAYS` is not
-  served; `field = 'v'`, `!=`, `IN ('a', 'b')` on selected attributes. Selecting segments.date needs
-  a date filter, as on Google.
+  Google's QueryError. Conditions: `segments.date BETWEEN 'a' AND 'b'` (not DURING), and
+  `field = 'v'`, `!=`, `IN ('a', 'b')`, `NOT IN` on the resource's fields. Selecting segments.date
+  (or metrics of ads) needs a date filter, as on Google.
 - searchStream answers a JSON array of batches `{results, fieldMask, requestId}`, `batch_size` rows
   each (Google: up to 10,000; tests lower it). Fields camelCase, int64 as strings, money in micros,
   conversions and conversionsValue as JSON doubles, zero-metric ad-days left out.
@@ -276,7 +276,7 @@ class GoogleAdsEmulator(Emulator):
                 raise self._query_error("QUERY_ERROR", f"Error in query: cannot read the condition '{part.strip()}'.")
             if c[1] not in SELECTABLE[resource]:
                 raise self._query_error("UNRECOGNIZED_FIELD", f"Unrecognized field in the query: '{c[1]}'.")
-            values = re.findall(r"'([^']*)'", c[3])
+            values = [q or bare for q, bare in re.findall(r"'([^']*)'|([\w.-]+)", c[3])]  # 'ENABLED' or 123
             conditions.append((c[1], c[2].upper(), values))
         if "segments.date" in fields and span is None:
             raise self._query_error("EXPECTED_FILTERS_ON_DATE_RANGE", "Filters on date/week/month/quarter/year date "
