@@ -5,6 +5,7 @@ and an urgent one notifies once; nothing crosses workspaces."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import random
@@ -235,3 +236,11 @@ async def test_today_is_the_workspaces_own_date(db):
     with dbmod.session() as s:
         run = s.get(BrainRun, run_id)
     assert run.today == datetime.now(ZoneInfo("Pacific/Kiritimati")).date() and run.outputs["actions"] == []
+
+
+async def test_two_runs_at_once_keep_one_row_per_action(artist):
+    ws_id, scope = artist
+    first, second = await asyncio.gather(run_brain(ws_id, TODAY), run_brain(ws_id, TODAY))
+    with dbmod.session() as s:
+        keys = [a.key for a in s.exec(select(PromotionAction).where(PromotionAction.workspace_id == ws_id))]
+    assert len(keys) == len(set(keys)) >= 3 and first and second

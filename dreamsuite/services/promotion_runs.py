@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from dreamsuite import db
@@ -131,6 +132,18 @@ def plain(x: Any) -> Any:
 
 
 def _record(workspace_id: int, today: date, digest: str, result: BrainResult, took: int) -> int:
+    # Two runs of one workspace at once (the daily job and one asked for) may both insert a new
+    # action's key: the loser's transaction is run again, and then finds that row and updates it.
+    for attempt in (1, 2):
+        try:
+            return _record_once(workspace_id, today, digest, result, took)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _record_once(workspace_id: int, today: date, digest: str, result: BrainResult, took: int) -> int:
     with db.session() as s:
         run = BrainRun(workspace_id=workspace_id, today=today, inputs_hash=digest, duration_ms=took,
                        outputs=plain(result.to_dict()))
