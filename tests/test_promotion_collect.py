@@ -6,6 +6,7 @@ refreshed first."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -189,3 +190,12 @@ async def test_a_channel_removed_while_collecting_is_skipped(meta_ads, client, m
     result = await collect_channel(cid, client=client)
     assert result["status"] == "skipped" and "no longer exists" in result["reason"]
     assert _ad_totals(cid)[3] == 0
+
+
+async def test_two_collects_at_once_store_the_story_once(meta_ads, client):
+    promotion, emulator, account, act, ws_id = meta_ads
+    cid = _channel(ws_id, "meta_ads", act, emulator.grant(account.id))
+    results = await asyncio.gather(collect_channel(cid, client=client), collect_channel(cid, client=client))
+    assert [r["status"] for r in results] == ["success", "success"]
+    story = ad_days(account.persona, datetime.now(UTC).date())
+    assert _ad_totals(cid)[:2] == (sum(n.spend for n in story), sum(n.value for n in story))
