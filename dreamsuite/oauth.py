@@ -17,10 +17,11 @@ from authlib.integrations.httpx_client._compat import httpx2
 
 import httpx
 
-from dreamsuite.platforms import get_adapter
+from dreamsuite.platforms import UnknownPlatform, get_adapter
 from dreamsuite.platforms.base import (
-    HTTP_TIMEOUT, OAuthConfig, PlatformError, RateLimited, TokenSet, TransientError,
+    HTTP_TIMEOUT, OAuthConfig, PlatformAdapter, PlatformError, RateLimited, TokenSet, TransientError,
 )
+from dreamsuite.platforms.promotion_base import PROMOTION_MODULES, promotion_channel
 from dreamsuite.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -44,8 +45,19 @@ class OAuthError(Exception):
         self.transient = transient
 
 
+def oauth_adapter(platform: str) -> PlatformAdapter:
+    """The adapter of a social platform or of a promotion channel (an ad account's login): both
+    registries authorise the same way, and their names never overlap."""
+    try:
+        return get_adapter(platform)
+    except UnknownPlatform:
+        if platform in PROMOTION_MODULES:
+            return promotion_channel(platform)
+        raise
+
+
 def _client(platform: str, redirect_uri: str | None = None) -> tuple[AsyncOAuth2Client, OAuthConfig, str]:
-    adapter = get_adapter(platform)
+    adapter = oauth_adapter(platform)
     cfg = adapter.oauth_config()
     creds = _credentials(platform)
     client = AsyncOAuth2Client(
@@ -104,7 +116,7 @@ def _map(exc: Exception, label: str, step: str) -> OAuthError:
 def _credentials(platform: str) -> tuple[str, str]:
     creds = get_settings().platform_credentials(platform)
     if not creds:
-        label = get_adapter(platform).label
+        label = oauth_adapter(platform).label
         raise OAuthError(f"{label} is not configured: set {platform.upper()}_CLIENT_ID and _CLIENT_SECRET.")
     return creds
 
@@ -112,7 +124,7 @@ def _credentials(platform: str) -> tuple[str, str]:
 async def exchange_code(platform: str, code: str, code_verifier: str, redirect_uri: str) -> TokenSet:
     """Trade the callback's code for tokens: the standard grant, or the platform's own way, then
     the platform's last step (e.g. Meta's long-lived token)."""
-    adapter = get_adapter(platform)
+    adapter = oauth_adapter(platform)
     creds = _credentials(platform)
     try:
         async with httpx.AsyncClient(timeout=HTTP_TIMEOUT) as http:
@@ -138,7 +150,7 @@ async def _standard_exchange(platform: str, code: str, code_verifier: str, redir
 async def refresh(platform: str, refresh_token: str) -> TokenSet:
     """New tokens from the stored refresh token (a platform that refreshes the access token
     itself, like Meta, stores that token as its refresh token)."""
-    adapter = get_adapter(platform)
+    adapter = oauth_adapter(platform)
     if not refresh_token:
         raise OAuthError("No refresh token is stored: reconnect the account.", error="invalid_grant")
     creds = _credentials(platform)

@@ -1,6 +1,10 @@
 """Connecting platform accounts: start the OAuth dance and finish it (listing and disconnecting
 accounts is services/connections.py).
 
+The dance is the same for a social account and for a promotion channel (an ad account's login,
+services/promotion_connect.py); a `ConnectTarget` says what differs: which adapters may be
+connected, the role it takes, where the account is stored and what follows.
+
 The `state` and PKCE verifier stay server-side (oauth_state, verifier encrypted); the
 callback consumes the state exactly once before anything else happens, and completes only
 for the same logged-in user who started it: an authorization link sent to someone else
@@ -11,8 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import httpx
 from sqlalchemy import delete
@@ -68,10 +74,24 @@ def _connectable(platform: str) -> PlatformAdapter:
     return adapter
 
 
-async def start_connect(scope: Scope, platform: str) -> str:
+@dataclass(frozen=True)
+class ConnectTarget:
+    """What an authorization becomes: `adapter` checks the name and gives its adapter (or raises
+    ConnectError), `role` is the least role that may connect, `store(workspace_id, platform,
+    profile, tokens)` upserts the row (database threads) and returns its id, `after(workspace_id,
+    row_id, platform)` starts the first collect."""
+
+    adapter: Callable[[str], PlatformAdapter]
+    role: Role
+    store: Callable[[int, str, Profile, TokenSet], int]
+    after: Callable[[int, int, str], Awaitable[None]]
+
+
+async def start_connect(scope: Scope, platform: str, target: ConnectTarget | None = None) -> str:
     """The authorization URL to send the browser to (owners connect platforms)."""
-    scope.require(Role.owner)
-    _connectable(platform)
+    target = target or SOCIAL
+    scope.require(target.role)
+    target.adapter(platform)
     try:
         url, state, verifier = authorization_url(platform, redirect_uri(platform))
     except OAuthError as exc:
@@ -88,7 +108,7 @@ def _remember(scope: Scope, platform: str, state: str, verifier: str) -> None:
                          code_verifier_enc=crypto.encrypt(verifier), expires_at=now + STATE_TTL))
 
 
-def _consume_state(platform: str, state: str, user_id: int | None) -> OAuthState:
+def _consume_state(platform: str, state: str, user_id: int | None, role: Role = Role.owner) -> OAuthState:
     """Delete the pending authorization and return it; whoever deletes it first wins."""
     with db.session() as s:
         row = s.exec(select(OAuthState).where(OAuthState.state == state)).first() if state else None
@@ -99,8 +119,8 @@ def _consume_state(platform: str, state: str, user_id: int | None) -> OAuthState
     # Checked after the delete committed: a link that reached the wrong browser is spent.
     if row.user_id != user_id:
         raise WrongBrowser()
-    with db.session() as s:  # still an owner of that workspace (a member removed meanwhile connects nothing)
-        scope_for(s, row.user_id, row.workspace_id, Role.owner)
+    with db.session() as s:  # still allowed in that workspace (a member removed meanwhile connects nothing)
+        scope_for(s, row.user_id, row.workspace_id, role)
     if row.platform != platform:
         raise ConnectError("This connection link belongs to another platform. Please start connecting again.")
     if row.expires_at < db.utcnow():
@@ -119,10 +139,12 @@ def _denied_message(label: str, params: dict) -> str:
     return f"{label} did not connect the account. Please try again."
 
 
-async def complete_connect(platform: str, params: dict, user_id: int | None) -> ConnectResult:
+async def complete_connect(platform: str, params: dict, user_id: int | None,
+                           target: ConnectTarget | None = None) -> ConnectResult:
     """The callback: `params` are the query parameters the platform redirected back with,
     `user_id` the user whose session the callback request carried (None: no session)."""
-    adapter = _connectable(platform)
+    target = target or SOCIAL
+    adapter = target.adapter(platform)
     state = str(params.get("state") or "")
     if params.get("error_reason") and not params.get("error"):  # Deezer says error_reason=user_denied
         params = {**params, "error": "access_denied" if params["error_reason"] == "user_denied" else "refused"}
@@ -132,7 +154,7 @@ async def complete_connect(platform: str, params: dict, user_id: int | None) -> 
         # The provider's own words stay in the log: the URL is not ours to repeat.
         log.info("%s authorization ended with %r", platform, str(params.get("error"))[:100])
         raise ConnectError(_denied_message(adapter.label, params))
-    pending = await db.run(_consume_state, platform, state, user_id)
+    pending = await db.run(_consume_state, platform, state, user_id, target.role)
     code = str(params.get("code") or "")
     if not code:
         raise ConnectError(f"{adapter.label} did not send an authorization code. Please try again.")
@@ -147,9 +169,9 @@ async def complete_connect(platform: str, params: dict, user_id: int | None) -> 
         raise ConnectError(exc.message) from exc
     except PlatformError as exc:
         raise ConnectError(f"Connected, but {adapter.label} did not return the profile: {exc.message}") from exc
-    connection_id = await db.run(_upsert, pending.workspace_id, platform, profile, tokens)
-    log.info("connected %s account for workspace %s (connection %s)", platform, pending.workspace_id, connection_id)
-    await _after_connect(pending.workspace_id, connection_id, platform)
+    connection_id = await db.run(target.store, pending.workspace_id, platform, profile, tokens)
+    log.info("connected %s account for workspace %s (row %s)", platform, pending.workspace_id, connection_id)
+    await target.after(pending.workspace_id, connection_id, platform)
     return ConnectResult(pending.workspace_id, connection_id, platform, profile.username)
 
 
@@ -178,32 +200,47 @@ def _find(s: Session, workspace_id: int, platform: str, user_id: str) -> Platfor
         PlatformConnection.platform_user_id == user_id)).first()
 
 
-def _upsert(workspace_id: int, platform: str, profile: Profile, tokens: TokenSet) -> int:
-    for attempt in range(2):  # a concurrent callback may insert the same account between our read and write
+def upsert(find: Callable[[Session], Any], make: Callable[[], Any], apply: Callable[[Any], None]) -> int:
+    """Update the row `find` gives, or insert `make()`'s, then `apply` to it; its id. A concurrent
+    callback may insert the same account between our read and write: then once more, as an update."""
+    for attempt in range(2):
         try:
             with db.session() as s:
-                row = _find(s, workspace_id, platform, profile.platform_user_id)
+                row = find(s)
                 if row is None:
-                    row = PlatformConnection(workspace_id=workspace_id, platform=platform,
-                                             platform_user_id=profile.platform_user_id)
-                _apply(row, profile, tokens)
+                    row = make()
+                apply(row)
                 s.add(row)
                 s.flush()
-                return row.id  # type: ignore[return-value]
+                return row.id
         except IntegrityError:
             if attempt:
                 raise
     raise AssertionError("unreachable")
 
 
+def _upsert(workspace_id: int, platform: str, profile: Profile, tokens: TokenSet) -> int:
+    return upsert(lambda s: _find(s, workspace_id, platform, profile.platform_user_id),
+                  lambda: PlatformConnection(workspace_id=workspace_id, platform=platform,
+                                             platform_user_id=profile.platform_user_id),
+                  lambda row: _apply(row, profile, tokens))
+
+
+async def best_effort(step: Awaitable[Any], what: str) -> None:
+    """A step after the account is saved (first collect, live update): Redis being down or slow
+    only delays it (the daily cron collects), never loses the connection."""
+    try:
+        await asyncio.wait_for(step, REDIS_TIMEOUT)
+    except Exception as exc:  # noqa: BLE001 - the account is saved; only this step waits
+        log.warning("could not %s: %s", what, type(exc).__name__)
+
+
 async def _after_connect(workspace_id: int, connection_id: int, platform: str) -> None:
     """First sync and live update, best effort: the daily cron collects if Redis is down."""
-    try:
-        await asyncio.wait_for(queue.enqueue_collect(connection_id, db.utcnow().date()), REDIS_TIMEOUT)
-    except Exception as exc:  # noqa: BLE001 - the connection is saved; only the first sync waits
-        log.warning("could not enqueue first sync of connection %s: %s", connection_id, type(exc).__name__)
-    try:
-        await asyncio.wait_for(events.announce(workspace_id, "connection", connection_id=connection_id,
-                                               platform=platform, status="connected"), REDIS_TIMEOUT)
-    except Exception as exc:  # noqa: BLE001
-        log.warning("could not announce connection %s: %s", connection_id, type(exc).__name__)
+    await best_effort(queue.enqueue_collect(connection_id, db.utcnow().date()),
+                      f"enqueue first sync of connection {connection_id}")
+    await best_effort(events.announce(workspace_id, "connection", connection_id=connection_id, platform=platform,
+                                      status="connected"), f"announce connection {connection_id}")
+
+
+SOCIAL = ConnectTarget(adapter=_connectable, role=Role.owner, store=_upsert, after=_after_connect)
