@@ -68,6 +68,15 @@ async def test_google_oauth_connects_and_the_profile_is_the_customer(promotion, 
     assert isinstance(promotion_channel("google_ads"), GoogleAdsAdapter)
 
 
+async def test_disconnecting_revokes_the_grant_at_google(ads, client):
+    promotion, emulator, account, ref, token = ads
+    adapter = GoogleAdsAdapter()
+    assert await adapter.revoke(client, token, ref) is True
+    with pytest.raises(AuthExpired):  # every token of the grant is refused now
+        await adapter.customer_ids(client, token)
+    assert await adapter.revoke(client, token, ref) is False  # nothing left to withdraw
+
+
 async def test_the_whole_customer_is_collected_and_adds_up_to_the_story(ads, client):
     promotion, emulator, account, ref, token = ads
     report = await GoogleAdsAdapter().collect_ads(client, token, ref)

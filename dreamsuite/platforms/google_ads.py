@@ -39,7 +39,7 @@ from dreamsuite.platforms.base import (
     AccountRef, AuthExpired, Malformed, OAuthConfig, PermanentError, PermissionMissing, PlatformError, Profile,
     RateLimited, TransientError,
 )
-from dreamsuite.platforms.google_oauth import GOOGLE_OAUTH_HOSTS, google_oauth_config
+from dreamsuite.platforms.google_oauth import GOOGLE_OAUTH_HOSTS, google_oauth_config, google_revoke
 from dreamsuite.platforms.http import retry_after
 from dreamsuite.platforms.promotion_base import (
     Ad, AdAccount, AdDay, AdSet, AdsReport, Campaign, Creative, PromotionChannel, count, money,
@@ -101,6 +101,9 @@ class GoogleAdsAdapter(PromotionChannel):
 
     def oauth_config(self) -> OAuthConfig:
         return google_oauth_config(self, self.scopes)
+
+    async def revoke(self, client: httpx.AsyncClient, token: str, account: AccountRef) -> bool:
+        return await google_revoke(self, client, token, account.platform_user_id)
 
     # ------------------------------------------------------------ calls
     def _headers(self, login_customer_id: str = "") -> dict[str, str]:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import httpx
+
 from dreamsuite.platforms.base import OAuthConfig
 from dreamsuite.platforms.http import HttpMixin
 
@@ -20,3 +22,13 @@ def google_oauth_config(adapter: HttpMixin, scopes: Iterable[str]) -> OAuthConfi
         # Offline access gives a refresh token; prompt=consent gives it again on a reconnect.
         extra_authorize_params={"access_type": "offline", "prompt": "consent"},
     )
+
+
+async def google_revoke(adapter: HttpMixin, client: httpx.AsyncClient, token: str, key: str) -> bool:
+    """Google's revocation endpoint: revoking the access token ends the whole grant."""
+    resp = await adapter.send(client, "POST", adapter.url("oauth2", "/revoke"), cost=0, account_key=key,
+                              data={"token": token})
+    if resp.status_code == 400:  # already expired or revoked: nothing left to withdraw
+        return False
+    adapter.parse_response(resp)
+    return True

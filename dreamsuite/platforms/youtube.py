@@ -29,7 +29,7 @@ from dreamsuite.platforms.base import (
     PermissionMissing, PlatformAdapter, PlatformError, Profile, PublishRequest, PublishResult, RateLimited,
     TransientError,
 )
-from dreamsuite.platforms.google_oauth import GOOGLE_OAUTH_HOSTS, google_oauth_config
+from dreamsuite.platforms.google_oauth import GOOGLE_OAUTH_HOSTS, google_oauth_config, google_revoke
 from dreamsuite.platforms.media_rules import GB, MediaRules
 from dreamsuite.platforms.http import Usage
 
@@ -140,13 +140,7 @@ class YouTubeAdapter(PlatformAdapter):
         return body
 
     async def revoke(self, client: httpx.AsyncClient, token: str, account: AccountRef) -> bool:
-        """Google's revocation endpoint: revoking the access token ends the whole grant."""
-        resp = await self.send(client, "POST", self.url("oauth2", "/revoke"), cost=0,
-                               account_key=account.platform_user_id, data={"token": token})
-        if resp.status_code == 400:  # already expired or revoked: nothing left to withdraw
-            return False
-        self.parse_response(resp)
-        return True
+        return await google_revoke(self, client, token, account.platform_user_id)
 
     # ------------------------------------------------------------ connect
     async def _channel(self, client: httpx.AsyncClient, token: str, key: str) -> dict:

@@ -1,5 +1,5 @@
-"""The Google Ads API's REST interface, emulated: Google's OAuth 2 (the core's server on Google's
-paths; refresh tokens are not rotated), `customers:listAccessibleCustomers` and
+"""The Google Ads API's REST interface, emulated: Google's OAuth 2 (emulators/google_oauth.py, as
+for YouTube), `customers:listAccessibleCustomers` and
 `customers/{id}/googleAds:searchStream` with enough GAQL for what the connector asks.
 
 - GAQL: `SELECT <fields> FROM <resource> [WHERE <conditions joined by AND>] [ORDER BY ...] [LIMIT n]`
@@ -26,7 +26,6 @@ keeps what each API call sent.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import secrets
 from datetime import date
@@ -39,7 +38,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from dreamsuite.platforms.emulators import tokens
-from dreamsuite.platforms.emulators.core import ApiError, Emulator
+from dreamsuite.platforms.emulators.core import ApiError
+from dreamsuite.platforms.emulators.google_oauth import GoogleOAuthEmulator
 from dreamsuite.platforms.emulators.promotion_story import GOOGLE_PLAN, AdNumbers, google_ad_days, start
 from dreamsuite.platforms.emulators.store import Account
 from dreamsuite.platforms.promotion_base import minor_unit
@@ -84,24 +84,16 @@ def path_of(field: str) -> list[str]:
     return [camel(p) for p in field.split(".")]
 
 
-class GoogleAdsEmulator(Emulator):
+class GoogleAdsEmulator(GoogleOAuthEmulator):
     platform = P
     label = "Google Ads"
     scopes = (ADWORDS,)
-    authorize_path = "/accounts/o/oauth2/v2/auth"
-    token_path = "/oauth2/token"
-    access_ttl = 3599
-    rotates_refresh = False  # Google keeps one refresh token per grant
-    token_prefix = "ya29"
 
     def __init__(self, store):
         super().__init__(store)
         self.batch_size = MAX_BATCH
         self.token_access = "basic"  # or "test": a developer token not yet approved for live accounts
         self.requests: list[dict[str, Any]] = []
-
-    def new_account_id(self, name: str) -> str:
-        return str(secrets.randbelow(9 * 10**20) + 10**20)  # a Google account id (sub)
 
     # ---------------------------------------------------------------- Google's envelope
     def failure(self, status: int, category: str, code: str, message: str, details: dict | None = None,
@@ -144,15 +136,6 @@ class GoogleAdsEmulator(Emulator):
             wait = headers.get("Retry-After", "")
             return self.rate_limited(int(wait) if wait.isdigit() else 30)
         return super()._injected(status, headers)
-
-    async def _grant_refresh(self, form) -> Response:
-        # Google answers a refresh with a new access token only: the refresh token stays as it was.
-        response = await super()._grant_refresh(form)
-        if response.status_code != 200:
-            return response
-        body = json.loads(response.body)
-        body.pop("refresh_token", None)
-        return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
     # ---------------------------------------------------------------- customers
     def customer_id(self, account: Account) -> str:

@@ -2,9 +2,9 @@
 and the YouTube Analytics API v2 reports, in the shapes of Google's discovery documents
 (youtube.v3.json, youtubeAnalytics.v2.json).
 
-- OAuth: /o/oauth2/v2/auth and /token. A refresh token only with `access_type=offline`, and
-  only on the first consent unless `prompt=consent`; a refresh answers without a new refresh
-  token (Google does not rotate them).
+- OAuth: Google's, shared with the other Google emulators (emulators/google_oauth.py): a refresh
+  token only with `access_type=offline`, and only on the first consent unless `prompt=consent`;
+  a refresh answers without a new refresh token (Google does not rotate them).
 - Errors: `{"error": {"code", "message", "errors": [{"message", "domain", "reason"}], "status"}}`;
   an insufficient scope also says which scopes would do in WWW-Authenticate.
 - Quota: every Data API call costs units (list 1, videos.insert 1600), 10,000 a day for the
@@ -20,18 +20,17 @@ from __future__ import annotations
 
 import json
 import secrets
-import time
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import urlencode
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from dreamsuite.platforms.emulators import tokens
-from dreamsuite.platforms.emulators.core import ApiError, Emulator, page_token, read_page_token
+from dreamsuite.platforms.emulators.core import ApiError, page_token, read_page_token
+from dreamsuite.platforms.emulators.google_oauth import GoogleOAuthEmulator
 from dreamsuite.platforms.emulators.store import Account
 from dreamsuite.platforms.emulators.youtube_comments import CommentWrites
 from dreamsuite.platforms.emulators.youtube_data import (
@@ -59,16 +58,10 @@ _REASONS = {
 }
 
 
-class YouTubeEmulator(CommentWrites, Emulator):
+class YouTubeEmulator(CommentWrites, GoogleOAuthEmulator):
     platform = "youtube"
     label = "YouTube"
     scopes = tuple(dict.fromkeys((*READ, *UPLOAD, *ANALYTICS)))
-    authorize_path = "/accounts/o/oauth2/v2/auth"
-    token_path = "/oauth2/token"
-    pkce = "optional"
-    access_ttl = 3599
-    rotates_refresh = False
-    token_prefix = "ya29"
     # Replies a comment thread carries inline; the rest only through comments.list?parentId=.
     inline_replies = 5
     # Status reads an upload answers "uploaded" (processing) before "processed".
@@ -78,9 +71,6 @@ class YouTubeEmulator(CommentWrites, Emulator):
         super().__init__(store)
         self.quota_limit = DAILY_QUOTA
         self._units: dict[str, int] = {}
-
-    def new_account_id(self, name: str) -> str:
-        return str(secrets.randbelow(9 * 10**20) + 10**20)  # a Google account id (sub)
 
     # ---------------------------------------------------------------- Google's envelopes
     def google_error(self, status: int, reason: str, domain: str, message: str,
@@ -99,73 +89,6 @@ class YouTubeEmulator(CommentWrites, Emulator):
     def rate_limited(self, retry_after: int) -> Response:
         return self.google_error(429, "rateLimitExceeded", "usageLimits",
                                  "Resource has been exhausted (e.g. check quota).", {"Retry-After": str(retry_after)})
-
-    # ---------------------------------------------------------------- OAuth quirks
-    def _validate(self, params) -> tuple[dict[str, str], str]:
-        p, problem = super()._validate(params)
-        p["access_type"] = str(params.get("access_type", "") or "online")
-        p["prompt"] = str(params.get("prompt", ""))
-        if not problem and p["access_type"] not in ("online", "offline"):
-            problem = f"Invalid access_type {p['access_type']!r}: use online or offline."
-        return p, problem
-
-    async def authorize_submit(self, request: Request) -> Response:
-        form = await request.form()
-        response = await super().authorize_submit(request)
-        code = dict(parse_qsl(urlsplit(response.headers.get("location", "")).query)).get("code")
-        claims = tokens.verify(self.secret, code, self.platform, "code") if code else None
-        if claims is not None:
-            granted = f"youtube:granted:{claims.account}"
-            first = await self.store.call(self.store.get, granted) is None
-            consent = "consent" in str(form.get("prompt", "")).split()
-            offline = form.get("access_type") == "offline" and (consent or first)
-            await self.store.call(self.store.put, granted, True)
-            await self.store.call(self.store.put, f"youtube:offline:{claims.nonce}", offline)
-        return response
-
-    @staticmethod
-    def _without_refresh(response: Response) -> Response:
-        if response.status_code != 200:
-            return response
-        body = json.loads(response.body)
-        body.pop("refresh_token", None)
-        return JSONResponse(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
-
-    async def _grant_code(self, form) -> Response:
-        claims = tokens.verify(self.secret, str(form.get("code", "")), self.platform, "code")
-        offline = bool(claims and await self.store.call(self.store.pop, f"youtube:offline:{claims.nonce}"))
-        response = await super()._grant_code(form)
-        return response if offline else self._without_refresh(response)
-
-    async def _grant_refresh(self, form) -> Response:
-        claims = tokens.verify(self.secret, str(form.get("refresh_token", "")), self.platform, "refresh")
-        if claims is not None and await self._revoked(claims.account, claims.exp - self.refresh_ttl):
-            return self.oauth_error("invalid_grant", "Token has been expired or revoked.")
-        return self._without_refresh(await super()._grant_refresh(form))
-
-    async def revoke(self, request: Request) -> Response:
-        """Revoking either token ends the whole grant (its access and refresh tokens)."""
-        form = await request.form()
-        token = str(form.get("token") or request.query_params.get("token", ""))
-        for kind, ttl in (("access", self.access_ttl), ("refresh", self.refresh_ttl)):
-            claims = tokens.verify(self.secret, token, self.platform, kind)
-            if claims is not None:
-                break
-        if claims is None or await self._revoked(claims.account, claims.exp - ttl):
-            return self.oauth_error("invalid_token", "Token expired or revoked")
-        await self.store.call(self.store.put, f"youtube:revoked:{claims.account}", time.time())
-        return JSONResponse({})
-
-    async def _revoked(self, account: str, issued: int) -> bool:
-        at = await self.store.call(self.store.get, f"youtube:revoked:{account}")
-        return at is not None and issued < at
-
-    async def caller(self, request: Request, *, need: str | None = None, app_token_ok: bool = False):
-        found = await super().caller(request, need=need, app_token_ok=app_token_ok)
-        claims = tokens.verify(self.secret, found.token, self.platform, "access")
-        if claims and await self._revoked(claims.account, claims.exp - self.access_ttl):
-            raise ApiError(self.error(401, "invalid_token", ""))
-        return found
 
     # ---------------------------------------------------------------- quota and callers
     def _charge(self, units: int) -> None:
@@ -451,7 +374,6 @@ class YouTubeEmulator(CommentWrites, Emulator):
     def api_routes(self) -> list[Route]:
         v3 = "/api/youtube/v3"
         return [
-            Route("/oauth2/revoke", self.revoke, methods=["POST"]),
             Route(f"{v3}/channels", self.guarded(self.channels), methods=["GET"]),
             Route(f"{v3}/playlistItems", self.guarded(self.playlist_items), methods=["GET"]),
             Route(f"{v3}/videos", self.guarded(self.videos), methods=["GET"]),
