@@ -1,5 +1,5 @@
-"""Collecting promotion channels end to end over real HTTP against the Meta Ads and Shopify
-emulators: the stored numbers are the emulator story's sums to the cent, a second collect re-reads
+"""Collecting promotion channels end to end over real HTTP against the Meta Ads, Shopify and
+Google Ads emulators: the stored numbers are the emulator story's sums to the cent, a second collect re-reads
 only the last 28 days and stores the same, an expired grant marks the channel and notifies once,
 a rate limit becomes the job's retry after the platform's own delay, a token near its end is
 refreshed first."""
@@ -17,8 +17,9 @@ from sqlmodel import select
 
 from dreamsuite import crypto, db as dbmod
 from dreamsuite.models import AdCreative, AdDailyMetric, MerchDaily, Notification, PromotionChannel
-from dreamsuite.platforms import meta
-from dreamsuite.platforms.base import RateLimited
+from dreamsuite.platforms import google_ads, meta
+from dreamsuite.platforms.base import AccountRef, RateLimited
+from dreamsuite.platforms.emulators import tokens
 from dreamsuite.platforms.emulators.promotion_story import ad_days, orders as story_orders
 from dreamsuite.services.promotion_collect import REVISED_DAYS, collect_channel
 from tests.helpers import make_workspace
@@ -199,3 +200,24 @@ async def test_two_collects_at_once_store_the_story_once(meta_ads, client):
     assert [r["status"] for r in results] == ["success", "success"]
     story = ad_days(account.persona, datetime.now(UTC).date())
     assert _ad_totals(cid)[:2] == (sum(n.spend for n in story), sum(n.value for n in story))
+
+
+async def test_a_google_ads_channel_past_its_token_refreshes_with_the_standard_grant_and_collects(
+        db, redis_url, close_arq_pools, promotion, client):
+    account, emulator = promotion.account("google_ads"), promotion["google_ads"]
+    customer = emulator.customer_id(account)
+    _, ws, _ = make_workspace("google@example.com")
+    expired = emulator.grant(account.id, ttl=-5)
+    refresh = tokens.sign(emulator.secret, "google_ads", account.id, "refresh", google_ads.ADWORDS, 3600, "ya29")
+    cid = _channel(ws.id, "google_ads", customer, expired, refresh=refresh, details={"customer_id": customer},
+                   expires_at=datetime.now(UTC) - timedelta(minutes=1))
+    result = await collect_channel(cid, client=client)
+    assert result["status"] == "success", result
+    ch = _get(cid)
+    assert crypto.decrypt(ch.access_token_enc) != expired and crypto.decrypt(ch.refresh_token_enc) == refresh
+    direct = await google_ads.GoogleAdsAdapter().collect_ads(client, crypto.decrypt(ch.access_token_enc),
+                                                             AccountRef(customer, details={"customer_id": customer}),
+                                                             since=datetime.fromisoformat(result["since"]).date())
+    spend, revenue, _, rows = _ad_totals(cid)
+    assert rows > 0 and spend == sum(int(d.spend.scaleb(2)) for d in direct.days)
+    assert revenue == sum(int(d.revenue.scaleb(2)) for d in direct.days) and ch.currency == direct.account.currency

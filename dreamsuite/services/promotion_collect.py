@@ -25,7 +25,7 @@ from authlib.integrations.httpx_client import AsyncOAuth2Client
 
 from dreamsuite import crypto, db, events, locks
 from dreamsuite.models import ConnectionStatus, PromotionChannel
-from dreamsuite.oauth import OAuthError, _map, _token_set
+from dreamsuite.oauth import TIMEOUT as OAUTH_TIMEOUT, OAuthError, _map, _token_set
 from dreamsuite.platforms.base import (
     HTTP_TIMEOUT, AccountRef, AuthExpired, PlatformError, RateLimited, TokenSet, TransientError,
 )
@@ -276,7 +276,7 @@ async def _refresh_grant(adapter, client: httpx.AsyncClient, refresh_token: str)
             return own
         cfg = adapter.oauth_config()
         async with AsyncOAuth2Client(client_id=creds[0], client_secret=creds[1],
-                                     token_endpoint_auth_method=cfg.token_auth_method, timeout=HTTP_TIMEOUT) as oauth:
+                                     token_endpoint_auth_method=cfg.token_auth_method, timeout=OAUTH_TIMEOUT) as oauth:
             token = await oauth.refresh_token(cfg.token_url, refresh_token=refresh_token)
     except OAuthError:
         raise
