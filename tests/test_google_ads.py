@@ -1,7 +1,8 @@
 """Google Ads end to end over real HTTP against its emulator: Google's OAuth, the accessible
 customer and its currency, campaigns, ads and daily metrics read with GAQL through searchStream (its
-batches all read), micros to exact Decimals in the customer's currency, fractional conversions, and
-Google's quota, token, developer-token and customer refusals."""
+batches all read), micros to exact Decimals in the customer's currency, fractional conversions,
+Google's quota, token, developer-token and customer refusals; and the app's collect storing it all
+(the only tests here that need the database)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from authlib.integrations.httpx_client import AsyncOAuth2Client
+from sqlalchemy import func
+from sqlmodel import select
 
+from dreamsuite import crypto, db as dbmod
+from dreamsuite.models import AdDailyMetric, PromotionChannel
 from dreamsuite.platforms import google_ads as module
 from dreamsuite.platforms.base import AccountRef, AuthExpired, Malformed, PermanentError, PermissionMissing, RateLimited
 from dreamsuite.platforms.emulators import tokens
@@ -21,7 +26,9 @@ from dreamsuite.platforms.emulators.google_ads import GoogleAdsEmulator
 from dreamsuite.platforms.emulators.promotion_story import ad_days, google_ad_days
 from dreamsuite.platforms.google_ads import API_VERSION, GoogleAdsAdapter, micros, whole_conversions
 from dreamsuite.platforms.promotion_base import promotion_channel
+from dreamsuite.services.promotion_collect import collect_channel
 from dreamsuite.settings import DEMO_GOOGLE_ADS_DEVELOPER_TOKEN, get_settings
+from tests.helpers import make_workspace
 from tests.promotion_helpers import _promotion_server, client, promotion  # noqa: F401 - fixtures
 
 STREAM = "googleAds:searchStream"
@@ -343,3 +350,40 @@ def test_micros_refuse_what_is_not_an_int64():
     for bad in ("1.5", 1.5, None, True, ""):
         with pytest.raises(Malformed):
             micros(bad, "USD")
+
+
+# ---------------------------------------------------------------- through the app's collect (database)
+def _channel(ws_id: int, external_id: str, token: str, *, refresh: str = "", expires_at: datetime | None = None) -> int:
+    with dbmod.session() as s:
+        ch = PromotionChannel(workspace_id=ws_id, kind="google_ads", external_id=external_id, name=external_id,
+                              access_token_enc=crypto.encrypt(token),
+                              refresh_token_enc=crypto.encrypt(refresh) if refresh else "",
+                              token_expires_at=expires_at, details={"customer_id": external_id})
+        s.add(ch)
+        s.flush()
+        return ch.id
+
+
+@pytest.fixture
+def stored(db, redis_url, close_arq_pools, ads):
+    promotion, emulator, account, ref, token = ads
+    _, ws, _ = make_workspace("google-ads@example.com")
+    return promotion, emulator, account, ref, token, ws.id
+
+
+async def test_the_app_stores_a_google_ads_customer_as_the_story_adds_up(stored, client):
+    promotion, emulator, account, ref, token, ws_id = stored
+    await promotion.control("google_ads", "customer", account=account.id, currency="JPY", time_zone="Asia/Tokyo")
+    cid = _channel(ws_id, ref.platform_user_id, token)
+    result = await collect_channel(cid, client=client)
+    assert result["status"] == "success", result
+    story = google_ad_days(account.persona, datetime.now(UTC).date(), 1.5)
+    with dbmod.session() as s:
+        spend, revenue, clicks = s.exec(select(func.sum(AdDailyMetric.spend_minor), func.sum(AdDailyMetric.revenue_minor),
+                                               func.sum(AdDailyMetric.clicks))
+                                        .where(AdDailyMetric.channel_id == cid)).one()
+        ch = s.get(PromotionChannel, cid)
+    assert (int(spend), int(revenue), int(clicks)) == (sum(n.spend for n in story), sum(n.value for n in story),
+                                                       sum(n.clicks for n in story))
+    assert (ch.status, ch.currency, ch.timezone) == ("active", "JPY", "Asia/Tokyo")
+
