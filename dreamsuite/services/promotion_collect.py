@@ -69,6 +69,7 @@ async def _collect(channel_id: int, client: httpx.AsyncClient | None, since: dat
     if "status" in begun:
         return begun
     ws_id, kind, since = begun["workspace_id"], begun["kind"], begun["since"]
+    await _announce(ws_id, channel_id, status="started")
     adapter = promotion_channel(kind, _gate(kind))
     own_client = client is None
     client = client or httpx.AsyncClient(timeout=HTTP_TIMEOUT)

@@ -155,6 +155,7 @@ def _record_once(workspace_id: int, today: date, digest: str, result: BrainResul
         run.outputs = {**run.outputs, "hit_rate": plain(rate.to_dict()), "measured": measured}
         s.add(run)
         _feed(s, workspace_id, run.id, new_keys)
+        db.announce_after_commit(s, workspace_id, "promotion", brain_run_id=run.id)
         return run.id
 
 
