@@ -275,6 +275,8 @@ async def test_another_customer_is_refused(ads, client):
     promotion, emulator, account, ref, token = ads
     with pytest.raises(PermanentError, match="no access to this Google Ads account"):
         await GoogleAdsAdapter().collect_ads(client, token, AccountRef(platform_user_id="1234567890"))
+    with pytest.raises(PermanentError, match="not a Google Ads customer id"):  # never spliced into a path
+        await GoogleAdsAdapter().collect_ads(client, token, AccountRef(platform_user_id="../v1/customers/1"))
 
 
 async def test_malformed_answers_are_malformed(ads, client, monkeypatch):
@@ -379,9 +381,9 @@ async def test_the_app_stores_a_google_ads_customer_as_the_story_adds_up(stored,
     assert result["status"] == "success", result
     story = google_ad_days(account.persona, datetime.now(UTC).date(), 1.5)
     with dbmod.session() as s:
-        spend, revenue, clicks = s.exec(select(func.sum(AdDailyMetric.spend_minor), func.sum(AdDailyMetric.revenue_minor),
-                                               func.sum(AdDailyMetric.clicks))
-                                        .where(AdDailyMetric.channel_id == cid)).one()
+        m = AdDailyMetric
+        spend, revenue, clicks = s.exec(select(func.sum(m.spend_minor), func.sum(m.revenue_minor), func.sum(m.clicks))
+                                        .where(m.channel_id == cid)).one()
         ch = s.get(PromotionChannel, cid)
     assert (int(spend), int(revenue), int(clicks)) == (sum(n.spend for n in story), sum(n.value for n in story),
                                                        sum(n.clicks for n in story))

@@ -113,16 +113,19 @@ class GoogleAdsAdapter(PromotionChannel):
         return headers
 
     async def customer_ids(self, client: httpx.AsyncClient, token: str) -> list[str]:
-        body = await self.request_json(client, "GET", self.url("api", f"/{API_VERSION}/customers:listAccessibleCustomers"),
-                                       token, headers=self._headers())
+        url = self.url("api", f"/{API_VERSION}/customers:listAccessibleCustomers")
+        body = await self.request_json(client, "GET", url, token, headers=self._headers())
         names = body.get("resourceNames", []) if isinstance(body, dict) else None
-        if not isinstance(names, list) or not all(isinstance(n, str) and n.startswith("customers/") for n in names):
+        if not isinstance(names, list) or not all(isinstance(n, str) and n.startswith("customers/")
+                                                  and n[len("customers/"):].isdigit() for n in names):
             raise Malformed(f"{self.label} sent a list of accessible customers we could not read")
-        return [_digits(n.split("/", 1)[1]) for n in names]
+        return [n[len("customers/"):] for n in names]
 
     async def search(self, client: httpx.AsyncClient, token: str, customer_id: str, query: str,
                      login_customer_id: str = "") -> AsyncIterator[dict]:
         """Every row a GAQL query returns, batch after batch of the one searchStream answer."""
+        if not customer_id.isdigit():
+            raise PermanentError(f"{customer_id[:20]!r} is not a Google Ads customer id: connect the account again.")
         body = await self.request_json(
             client, "POST", self.url("api", f"/{API_VERSION}/customers/{customer_id}/googleAds:searchStream"),
             token, account_key=customer_id, headers=self._headers(login_customer_id), json={"query": query})
@@ -185,26 +188,20 @@ class GoogleAdsAdapter(PromotionChannel):
         acct, _ = await self.account(client, token, cid, login)
         cur = acct.currency
         report = AdsReport(account=acct)
+        groups: dict[str, AdSet] = {}
+        creatives: dict[str, Creative] = {}  # an ad shared by two ad groups is one creative
         try:
             async for row in self.search(client, token, cid, CAMPAIGN_QUERY, login):
-                c, budget = row["campaign"], row.get("campaignBudget") or {}
-                report.campaigns.append(Campaign(
-                    id=str(c["id"]), name=str(c.get("name") or ""), objective=str(c.get("advertisingChannelType") or ""),
-                    status=str(c.get("status") or ""),
-                    daily_budget=micros(budget["amountMicros"], cur, "budget") if budget.get("amountMicros") else None))
-            groups: dict[str, AdSet] = {}
+                report.campaigns.append(_campaign(row, cur))
             async for row in self.search(client, token, cid, AD_QUERY, login):
-                ad, group, campaign_id = row["adGroupAd"]["ad"], row["adGroup"], str(row["campaign"]["id"])
-                groups.setdefault(str(group["id"]), AdSet(id=str(group["id"]), name=str(group.get("name") or ""),
-                                                          campaign_id=campaign_id, status=str(group.get("status") or "")))
-                report.ads.append(Ad(id=str(ad["id"]), name=str(ad.get("name") or ""), adset_id=str(group["id"]),
-                                     campaign_id=campaign_id, creative_id=str(ad["id"]),
-                                     status=str(row["adGroupAd"].get("status") or "")))
-                report.creatives.append(Creative(id=str(ad["id"]), name=str(ad.get("name") or ""),
-                                                 object_type=str(ad.get("type") or "")))
-            report.adsets = list(groups.values())
+                ad, group = _ad(row)
+                groups.setdefault(group.id, group)
+                creatives.setdefault(ad.id, Creative(id=ad.id, name=ad.name,
+                                                     object_type=str(row["adGroupAd"]["ad"].get("type") or "")))
+                report.ads.append(ad)
         except (KeyError, TypeError, AttributeError) as exc:
-            raise Malformed(f"{self.label} sent a campaign or ad we could not read: {type(exc).__name__} {exc}") from exc
+            raise Malformed(f"{self.label} sent an ad object we could not read: {type(exc).__name__} {exc}") from exc
+        report.adsets, report.creatives = list(groups.values()), list(creatives.values())
         until = until or datetime.now(UTC).date()
         begin = since or until - timedelta(days=HISTORY_DAYS - 1)
         query = METRICS_QUERY.format(since=begin.isoformat(), until=until.isoformat())
@@ -272,6 +269,24 @@ class GoogleAdsAdapter(PromotionChannel):
             first = next((e for d in _failures(err) for e in d.get("errors") or [] if isinstance(e, dict)), None)
             return str((first or {}).get("message") or err.get("message") or err.get("status") or "")[:300]
         return super().error_message(resp)
+
+
+# ---------------------------------------------------------------- rows
+def _campaign(row: dict, currency: str) -> Campaign:
+    c, budget = row["campaign"], row.get("campaignBudget") or {}
+    return Campaign(id=str(c["id"]), name=str(c.get("name") or ""),
+                    objective=str(c.get("advertisingChannelType") or ""), status=str(c.get("status") or ""),
+                    daily_budget=micros(budget["amountMicros"], currency, "budget") if budget.get("amountMicros")
+                    else None)
+
+
+def _ad(row: dict) -> tuple[Ad, AdSet]:
+    """An ad_group_ad row as our ad (its own id as its creative's) and its ad group."""
+    ad, group, campaign_id = row["adGroupAd"]["ad"], row["adGroup"], str(row["campaign"]["id"])
+    return (Ad(id=str(ad["id"]), name=str(ad.get("name") or ""), adset_id=str(group["id"]), campaign_id=campaign_id,
+               creative_id=str(ad["id"]), status=str(row["adGroupAd"].get("status") or "")),
+            AdSet(id=str(group["id"]), name=str(group.get("name") or ""), campaign_id=campaign_id,
+                  status=str(group.get("status") or "")))
 
 
 # ---------------------------------------------------------------- numbers
