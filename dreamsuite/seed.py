@@ -13,6 +13,11 @@ Spotify and TikTok only today's numbers, so their history grows with each daily 
 Then two goals (30,000 Instagram followers in five months, 10,000 YouTube subscribers in two)
 and the analysis a sync would trigger: forecasts, unusual days, insights and XP.
 
+Promotion: Nova Lane's ad accounts (Meta Ads, Google Ads, TikTok Ads, each whose connector and
+emulator exist) connect through the same real OAuth flows, and the shop through its domain and
+an Admin API token (the emulated shop grants it as Shopify grants a custom app's); each channel's
+180 days are collected and the brain runs once, so the Promotion page has its story.
+
 Idempotent: a second run finds the demo user and its connections and only collects again.
 When the app is not running, the emulators are served here for the moment, on the same store,
 so the accounts and tokens stay valid for the app's own emulators.
@@ -23,7 +28,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import secrets
 import sys
+import time
+from importlib.util import find_spec
+from urllib.parse import urlencode
 
 from sqlmodel import select
 
@@ -37,6 +46,8 @@ DEMO_PASSWORD = "dreamsuite-demo"
 DEMO_ARTIST = "Nova Lane"
 DEMO_TIMEZONE = "Europe/Berlin"
 DEMO_PLATFORMS = ("instagram", "youtube", "spotify", "tiktok", "facebook")
+DEMO_AD_PLATFORMS = ("meta_ads", "google_ads", "tiktok_ads")
+DEMO_SHOP = "nova-lane.myshopify.com"
 
 log = logging.getLogger("dreamsuite.seed")
 
@@ -81,7 +92,70 @@ async def _connect_and_collect(scope: Scope, live: dict[str, int]) -> dict[str, 
             cid = (await connect.complete_connect(platform, params, scope.user_id)).connection_id
         result = await sync.collect_connection(cid)
         results[platform] = f"{result.get('status')} {result.get('counts', result.get('error', ''))}"
+    results.update(await _promotion(scope))
     return results
+
+
+def _demo_ready(kind: str) -> bool:
+    """The channel's connector and its emulator both exist (Google and TikTok Ads may come later)."""
+    from dreamsuite.services import promotion_connect
+
+    return promotion_connect.available(kind) and find_spec(f"dreamsuite.platforms.emulators.{kind}") is not None
+
+
+async def _promotion(scope: Scope) -> dict[str, str]:
+    """Connect the demo's ad accounts and shop (those not live yet), collect each, run the brain."""
+    from dreamsuite.models import ConnectionStatus
+    from dreamsuite.platforms.emulators.consent import approve
+    from dreamsuite.services import promotion_connect as pc
+
+    begun = time.perf_counter()
+    usable = (ConnectionStatus.active, ConnectionStatus.expiring, ConnectionStatus.error)
+    live = {c["kind"]: c["id"] for c in await pc.list_channels(scope) if c["status"] in usable}
+    for kind in DEMO_AD_PLATFORMS:
+        if kind not in live and _demo_ready(kind):
+            params = await approve(await pc.start_connect(scope, kind), account_name=DEMO_ARTIST)
+            live[kind] = (await pc.finish_connect(kind, params, scope.user_id)).connection_id
+    if "shopify" not in live and _demo_ready("shopify"):
+        live["shopify"] = await pc.connect_shop(scope, DEMO_SHOP, await _shop_token())
+    from dreamsuite.services.promotion_collect import collect_channel
+    from dreamsuite.services.promotion_runs import run_brain
+
+    results = {}
+    connected = time.perf_counter()
+    for kind, cid in live.items():
+        at = time.perf_counter()
+        result = await collect_channel(cid)
+        said = result.get("counts", result.get("error", result.get("reason", "")))
+        results[kind] = f"{result.get('status')} {said} ({time.perf_counter() - at:.1f} s)"
+    at = time.perf_counter()
+    run_id = await run_brain(scope.workspace_id)
+    results["promotion"] = (f"brain run {run_id} ({time.perf_counter() - at:.1f} s); connecting took "
+                            f"{connected - begun:.1f} s, the promotion part {time.perf_counter() - begun:.1f} s")
+    return results
+
+
+async def _shop_token() -> str:
+    """The demo shop's Admin API token, granted by the emulated shop as Shopify grants a custom
+    app's on install (its OAuth, answered like a browser); a real artist pastes theirs."""
+    import httpx
+
+    from dreamsuite.platforms.emulators.consent import approve
+    from dreamsuite.platforms.shopify import ShopifyAdapter
+
+    settings = get_settings()
+    store = settings.platform_url("shopify", "store", f"https://{DEMO_SHOP}")
+    client_id, secret = settings.platform_credentials("shopify") or ("", "")
+    redirect = f"{settings.api_url}/oauth/callback/shopify"
+    asked = {"client_id": client_id, "redirect_uri": redirect, "response_type": "code",
+             "scope": ",".join(ShopifyAdapter.scopes), "state": secrets.token_urlsafe(16)}
+    params = await approve(f"{store}/admin/oauth/authorize?{urlencode(asked)}", account_name=DEMO_ARTIST)
+    async with httpx.AsyncClient(timeout=10) as client:
+        answer = await client.post(f"{store}/admin/oauth/access_token", data={
+            "grant_type": "authorization_code", "client_id": client_id, "client_secret": secret, "code": params["code"],
+            "redirect_uri": redirect})
+    answer.raise_for_status()
+    return str(answer.json()["access_token"])
 
 
 async def seed() -> str:

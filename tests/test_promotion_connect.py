@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 
 from dreamsuite import crypto, db as dbm
 from dreamsuite.api import create_api
-from dreamsuite.models import AdDailyMetric, OAuthState, PromotionChannel, Role
+from dreamsuite.models import AdDailyMetric, MerchDaily, OAuthState, PromotionChannel, Role
 from dreamsuite.platforms.emulators.consent import approve
 from dreamsuite.platforms.sandbox.serve import free_port
 from dreamsuite.services import auth, flash, promotion_connect as pc
@@ -243,3 +243,28 @@ def test_every_kind_is_listed_with_what_it_reads():
     assert list(kinds) == ["meta_ads", "google_ads", "tiktok_ads", "shopify"]
     assert kinds["meta_ads"]["available"] and kinds["meta_ads"]["oauth"] and "ad account" in kinds["meta_ads"]["reads"]
     assert kinds["shopify"]["available"] and not kinds["shopify"]["oauth"] and kinds["shopify"]["label"] == "Shopify"
+
+
+# ------------------------------------------------------------------ the demo
+async def test_the_seed_connects_and_collects_the_demo_channels_once(db, redis_url, emulators):
+    from dreamsuite import seed
+    from dreamsuite.models import BrainRun
+
+    _, scope, _ = await dbm.run(seed._demo_scope)
+    first = await seed._promotion(scope)
+    rows = {c.kind: c for c in channels()}
+    expected = {k for k in ("meta_ads", "google_ads", "tiktok_ads", "shopify") if seed._demo_ready(k)}
+    assert {"meta_ads", "shopify"} <= expected and set(rows) == expected, first
+    assert all(rows[k].status == "active" and rows[k].last_synced_at and rows[k].workspace_id == scope.workspace_id
+               for k in rows)
+    assert rows["shopify"].external_id == seed.DEMO_SHOP
+    with dbm.session() as s:
+        ad_days = dict(s.exec(select(AdDailyMetric.channel_id, func.count(func.distinct(AdDailyMetric.day)))
+                              .group_by(AdDailyMetric.channel_id)).all())
+        first_sale, last_sale = s.exec(select(func.min(MerchDaily.day), func.max(MerchDaily.day))).one()
+        runs = s.exec(select(func.count()).select_from(BrainRun)).one()
+    assert all(ad_days[rows[k].id] >= 150 for k in expected - {"shopify"})  # about 180 days of ads
+    assert (last_sale - first_sale).days >= 170 and runs == 1  # the shop's 180 days (not every day sells)
+    # Again: the same channels, collected again, nothing duplicated.
+    await seed._promotion(scope)
+    assert {c.kind: c.id for c in channels()} == {k: c.id for k, c in rows.items()}

@@ -18,8 +18,10 @@ from dreamsuite.platforms.emulators.core import Emulator
 from dreamsuite.platforms.emulators.store import EmulatorStore
 from dreamsuite.settings import DEMO_EMULATOR_SECRET, get_settings
 
-# The platforms that have an emulator module here (emulators/<name>.py with EMULATOR).
-PLATFORMS = ("instagram", "facebook", "spotify", "youtube", "tiktok", "soundcloud", "x", "deezer")
+# The platforms that have an emulator module here (emulators/<name>.py with EMULATOR): the social
+# platforms, then the promotion channels (ad accounts and the shop); one not written yet is skipped.
+PLATFORMS = ("instagram", "facebook", "spotify", "youtube", "tiktok", "soundcloud", "x", "deezer",
+             "meta_ads", "google_ads", "tiktok_ads", "shopify")
 
 
 def emulator_classes() -> dict[str, type[Emulator]]:
