@@ -271,6 +271,29 @@ async def test_a_cancelled_customer_and_a_missing_scope_are_told_apart(ads, clie
     assert info.value.scope == module.ADWORDS
 
 
+async def test_an_agency_login_reaches_the_artists_customer_through_its_manager_account(ads, client):
+    promotion, emulator, account, ref, token = ads
+    await promotion.control("google_ads", "customer", account=account.id, manager=True)
+    manager = emulator.manager_id(account)
+    adapter = GoogleAdsAdapter()
+    assert await adapter.customer_ids(client, token) == [manager]
+    profile = await adapter.fetch_profile(client, token)
+    assert profile.platform_user_id == ref.platform_user_id and profile.details["login_customer_id"] == manager
+    assert profile.display_name == "Nova Lane — Google Ads" and profile.details["customers"] == [ref.platform_user_id]
+    assert "customer_client.level = 1" in emulator.requests[-1]["query"]
+    emulator.requests.clear()
+    account_ref = AccountRef(platform_user_id=profile.platform_user_id, details=profile.details)
+    report = await adapter.collect_ads(client, token, account_ref)
+    assert len(report.days) == len(google_ad_days(account.persona, datetime.now(UTC).date()))
+    assert {r["login_customer_id"] for r in emulator.requests} == {manager}
+    with pytest.raises(PermanentError, match="no access to this Google Ads account"):  # without naming the manager
+        await adapter.collect_ads(client, token, ref)
+    with pytest.raises(PermanentError, match="Metrics cannot be requested for a manager"):
+        async for _ in adapter.search(client, token, manager, module.METRICS_QUERY.format(
+                since="2026-11-01", until="2026-11-02"), manager):
+            pass
+
+
 async def test_another_customer_is_refused(ads, client):
     promotion, emulator, account, ref, token = ads
     with pytest.raises(PermanentError, match="no access to this Google Ads account"):

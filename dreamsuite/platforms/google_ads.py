@@ -8,7 +8,8 @@ campaigns (with their budget), the ads (with their ad group and campaign), and e
 metrics over the whole window at once (searchStream has no pages: the answer is a JSON array of
 batches `{results, fieldMask, requestId}`, all read). Every call carries the app's developer token
 (settings: GOOGLE_ADS_DEVELOPER_TOKEN) and, for a customer reached through a manager account, its
-`login-customer-id`.
+`login-customer-id` (an agency's login reaches a manager account, whose `customer_client` links
+name the customers it manages).
 
 Numbers: int64 fields are JSON strings, money is in micros (1,000,000 per currency unit) and
 becomes an exact Decimal rounded once to the currency's minor unit; `conversions` and
@@ -55,6 +56,10 @@ MICROS = Decimal(1_000_000)
 
 CUSTOMER_QUERY = ("SELECT customer.id, customer.descriptive_name, customer.currency_code, customer.time_zone, "
                   "customer.manager, customer.status FROM customer")
+# A manager account (an agency's) has no ads: the customers it manages directly are read instead.
+CLIENTS_QUERY = ("SELECT customer_client.id, customer_client.descriptive_name, customer_client.currency_code, "
+                 "customer_client.time_zone, customer_client.manager, customer_client.status FROM customer_client "
+                 "WHERE customer_client.level = 1")
 CAMPAIGN_QUERY = ("SELECT campaign.id, campaign.name, campaign.status, campaign.advertising_channel_type, "
                   "campaign_budget.amount_micros FROM campaign")
 AD_QUERY = ("SELECT ad_group_ad.ad.id, ad_group_ad.ad.name, ad_group_ad.ad.type, ad_group_ad.status, ad_group.id, "
@@ -152,26 +157,38 @@ class GoogleAdsAdapter(PromotionChannel):
         return acct, bool(c.get("manager"))
 
     async def fetch_profile(self, client: httpx.AsyncClient, token: str) -> Profile:
-        ids = await self.customer_ids(client, token)
-        found: list[AdAccount] = []
+        """The first enabled customer with ads of its own the login reaches, directly or as the client
+        of a manager account (then every call names the manager in login-customer-id)."""
+        found: list[tuple[AdAccount, str]] = []  # (customer, the manager it is reached through or "")
         refused: PermanentError | None = None
-        for cid in ids[:MAX_CUSTOMERS]:
+        for cid in (await self.customer_ids(client, token))[:MAX_CUSTOMERS]:
             try:
                 acct, manager = await self.account(client, token, cid)
+                found += [(c, cid) for c in await self.clients(client, token, cid)] if manager else [(acct, "")]
             except PermanentError as exc:  # a cancelled customer or one without access: try the next
                 refused = exc
-                continue
-            if not manager:
-                found.append(acct)
         if not found:
             if refused is not None:
                 raise refused
             raise PermanentError("This Google login reaches no Google Ads account with ads of its own: create one at "
                                  "ads.google.com (or ask to be added to yours), then connect again.")
-        chosen = found[0]
+        chosen, login = found[0]
         return Profile(platform_user_id=chosen.id, username=chosen.name or chosen.id, display_name=chosen.name,
                        details={"customer_id": chosen.id, "currency": chosen.currency, "timezone": chosen.timezone,
-                                "customers": [a.id for a in found]})
+                                "customers": [a.id for a, _ in found],
+                                **({"login_customer_id": login} if login else {})})
+
+    async def clients(self, client: httpx.AsyncClient, token: str, manager_id: str) -> list[AdAccount]:
+        """The enabled customers with ads that a manager account manages directly."""
+        out = []
+        async for row in self.search(client, token, manager_id, CLIENTS_QUERY, manager_id):
+            c = row.get("customerClient")
+            if not isinstance(c, dict) or not str(c.get("id") or "").isdigit() or not c.get("currencyCode"):
+                raise Malformed(f"{self.label} sent a managed customer without its id or currency")
+            if not c.get("manager") and c.get("status", "ENABLED") == "ENABLED":
+                out.append(AdAccount(id=str(c["id"]), name=str(c.get("descriptiveName") or ""),
+                                     currency=str(c["currencyCode"]).upper(), timezone=str(c.get("timeZone") or "")))
+        return out
 
     def _customer(self, account: AccountRef | None) -> tuple[str, str]:
         cid = _digits(str((account.details.get("customer_id") or account.platform_user_id) if account else ""))

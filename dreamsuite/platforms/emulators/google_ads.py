@@ -14,12 +14,14 @@ for YouTube), `customers:listAccessibleCustomers` and
 - Every API call needs the `developer-token` header (settings, or the demo token); a token without
   approval (`/_control/developer_token {"access": "test"}`) gets DEVELOPER_TOKEN_NOT_APPROVED. A
   customer configured `status="CANCELED"` answers CUSTOMER_NOT_ENABLED; `login-customer-id` must be a
-  customer the login can reach.
+  customer the login can reach. Configured `manager=True`, the login reaches a manager account
+  instead (customer_client lists the artist's customer at level 1; metrics on the manager are
+  refused), and the artist's customer answers only with the manager in `login-customer-id`.
 - Errors: Google's RPC envelope `{"error": {"code", "message", "status", "details": [GoogleAdsFailure]}}`;
   a rate limit is RESOURCE_EXHAUSTED with quotaErrorDetails.retryDelay (no Retry-After header).
 
 Numbers come from emulators/promotion_story.py's Google plan. Test helpers: `configure(account_id,
-currency=..., status=..., empty=...)`, `grant()` signs a token as the consent page would, `requests`
+currency=..., time_zone=..., status=..., empty=..., manager=...)` (or `/_control/customer`), `grant()` signs a token as the consent page would, `requests`
 keeps what each API call sent.
 """
 
@@ -60,6 +62,9 @@ _CAMPAIGN = {"campaign.id", "campaign.name", "campaign.status", "campaign.advert
 SELECTABLE = {
     "customer": {"customer.id", "customer.descriptive_name", "customer.currency_code", "customer.time_zone",
                  "customer.manager", "customer.status", "customer.resource_name"},
+    "customer_client": {"customer_client.id", "customer_client.descriptive_name", "customer_client.currency_code",
+                        "customer_client.time_zone", "customer_client.manager", "customer_client.status",
+                        "customer_client.level", "customer_client.client_customer", "customer_client.resource_name"},
     "campaign": _CAMPAIGN | {"campaign_budget.amount_micros", "campaign_budget.resource_name"},
     "ad_group_ad": _CAMPAIGN | _METRICS | {
         "ad_group_ad.ad.id", "ad_group_ad.ad.name", "ad_group_ad.ad.type", "ad_group_ad.status",
@@ -140,6 +145,14 @@ class GoogleAdsEmulator(GoogleOAuthEmulator):
     # ---------------------------------------------------------------- customers
     def customer_id(self, account: Account) -> str:
         return str(int(hashlib.sha256(f"{P}:{account.id}".encode()).hexdigest(), 16) % 9_000_000_000 + 1_000_000_000)
+
+    def manager_id(self, account: Account) -> str | None:
+        """The manager account the login reaches instead, when configured `manager=True` (an agency's
+        login: the artist's customer is its client, read with login-customer-id set to the manager)."""
+        if not self.settings_of(account).get("manager"):
+            return None
+        return str(int(hashlib.sha256(f"{P}:manager:{account.id}".encode()).hexdigest(), 16) % 9_000_000_000
+                   + 1_000_000_000)
 
     def settings_of(self, account: Account) -> dict:
         return self.store.get(f"{P}:settings:{account.id}", {})
@@ -288,26 +301,50 @@ class GoogleAdsEmulator(GoogleOAuthEmulator):
             node = node.get(key) if isinstance(node, dict) else None
         return node
 
-    def rows_for(self, account: Account, query: str) -> tuple[list[dict], list[str]]:
+    def manager_rows(self, account: Account, resource: str, fields: list[str]) -> list[dict]:
+        """What a manager answers: itself, its client links (itself at level 0, the artist's customer at
+        level 1), no campaigns of its own, and never metrics."""
+        if any(f.startswith("metrics.") for f in fields):
+            raise self._query_error("REQUESTED_METRICS_FOR_MANAGER", "Metrics cannot be requested for a manager "
+                                    "account. To retrieve metrics, issue separate requests against each client "
+                                    "account under the manager account.")
+        mid, own = self.manager_id(account), self.customer_node(account)
+        node = {**own, "resourceName": f"customers/{mid}", "id": mid, "manager": True,
+                "descriptiveName": f"{account.name} — agency"}
+        if resource == "customer":
+            return [{"customer": node}]
+        if resource != "customer_client":
+            return []
+        return [{"customerClient": {"resourceName": f"customers/{mid}/customerClients/{c['id']}",
+                                    "clientCustomer": f"customers/{c['id']}", "id": c["id"], "level": str(level),
+                                    **{k: c[k] for k in ("descriptiveName", "currencyCode", "timeZone", "manager",
+                                                         "status")}}} for level, c in ((0, node), (1, own))]
+
+    def rows_for(self, account: Account, query: str, as_manager: bool = False) -> tuple[list[dict], list[str]]:
         resource, fields, span, conditions, limit = self.parse(query)
+        if as_manager:
+            rows = self.manager_rows(account, resource, fields)
+        else:
+            rows = self.customer_rows(account, resource, fields, span)
+        for field, op, values in conditions:
+            keep = op in ("=", "IN")
+            rows = [r for r in rows if (str(self._value(r, field)) in values) == keep]
+        return [self.project(r, fields) for r in rows[:limit]], fields
+
+    def customer_rows(self, account: Account, resource: str, fields: list[str],
+                      span: tuple[date, date] | None) -> list[dict]:
         if self.settings_of(account).get("status", "ENABLED") != "ENABLED":
             raise ApiError(self.failure(403, "authorizationError", "CUSTOMER_NOT_ENABLED", "The customer account "
                                         "can't be accessed because it is not yet enabled or has been deactivated."))
         if span is None and resource == "ad_group_ad" and any(f in _METRICS for f in fields):
             raise self._query_error("EXPECTED_FILTERS_ON_DATE_RANGE", "Metrics need a date range here.")
         if resource == "customer":
-            rows = [{"customer": self.customer_node(account)}]
-        elif resource == "campaign":
-            rows = self.campaign_rows(account)
-        elif span is None:
-            rows = self.ad_rows(account)
-        else:
-            rows = self.metric_rows(account, *span)
-        for field, op, values in conditions:
-            keep = op in ("=", "IN")
-            rows = [r for r in rows if (str(self._value(r, field)) in values) == keep]
-        rows = rows[:limit] if limit is not None else rows
-        return [self.project(r, fields) for r in rows], fields
+            return [{"customer": self.customer_node(account)}]
+        if resource == "customer_client":  # a customer with ads of its own has no clients
+            return []
+        if resource == "campaign":
+            return self.campaign_rows(account)
+        return self.ad_rows(account) if span is None else self.metric_rows(account, *span)
 
     # ---------------------------------------------------------------- routes
     def _developer_token(self, request: Request, version: str) -> None:
@@ -334,13 +371,15 @@ class GoogleAdsEmulator(GoogleOAuthEmulator):
 
     async def list_accessible(self, request: Request) -> Response:
         account = await self._account(request)
-        return JSONResponse({"resourceNames": [f"customers/{self.customer_id(account)}"]})
+        return JSONResponse({"resourceNames": [f"customers/{self.manager_id(account) or self.customer_id(account)}"]})
 
     async def search_stream(self, request: Request) -> Response:
         account = await self._account(request)
-        mine = self.customer_id(account)
-        login = request.headers.get("login-customer-id")
-        if request.path_params["customer"] != mine or (login and login != mine):
+        mine, manager = self.customer_id(account), self.manager_id(account)
+        login, asked = request.headers.get("login-customer-id"), request.path_params["customer"]
+        # Reached directly: the customer itself. Through a manager: login-customer-id must name it.
+        allowed = {manager: {None, manager}, mine: {manager}} if manager else {mine: {None, mine}}
+        if login not in allowed.get(asked, set()):
             raise ApiError(self.failure(403, "authorizationError", "USER_PERMISSION_DENIED", "User doesn't have "
                                         "permission to access customer. Note: If you're accessing a client customer, "
                                         "the manager's customer id must be set in the 'login-customer-id' header."))
@@ -351,7 +390,7 @@ class GoogleAdsEmulator(GoogleOAuthEmulator):
         if not isinstance(body, dict) or not isinstance(body.get("query"), str):
             raise ApiError(self.failure(400, "requestError", "INVALID_INPUT", "The request body needs a 'query'."))
         self.requests[-1]["query"] = body["query"]
-        rows, fields = await self.store.call(self.rows_for, account, body["query"])
+        rows, fields = await self.store.call(self.rows_for, account, body["query"], asked == manager)
         mask = ",".join(".".join(path_of(f)) for f in fields)
         request_id = secrets.token_urlsafe(16)
         size = max(1, self.batch_size)
@@ -378,7 +417,7 @@ class GoogleAdsEmulator(GoogleOAuthEmulator):
         if not account:
             return JSONResponse({"error": "name the account"}, status_code=400)
         self.configure(account, **{k: v for k, v in body.items() if k in ("currency", "status", "empty",
-                                                                             "time_zone")})
+                                                                             "time_zone", "manager")})
         return JSONResponse({"ok": True})
 
     def _reset(self) -> None:
