@@ -21,8 +21,8 @@ for YouTube), `customers:listAccessibleCustomers` and
   a rate limit is RESOURCE_EXHAUSTED with quotaErrorDetails.retryDelay (no Retry-After header).
 
 Numbers come from emulators/promotion_story.py's Google plan. Test helpers: `configure(account_id,
-currency=..., time_zone=..., status=..., empty=..., manager=...)` (or `/_control/customer`), `grant()` signs a token as the consent page would, `requests`
-keeps what each API call sent.
+currency=..., time_zone=..., status=..., empty=..., manager=...)` (or `/_control/customer`),
+`grant()` signs a token as the consent page would, `requests` keeps what each API call sent.
 """
 
 from __future__ import annotations
