@@ -19,7 +19,9 @@ from sqlmodel import select
 from dreamsuite import crypto, db as dbmod
 from dreamsuite.models import AdDailyMetric, PromotionChannel
 from dreamsuite.platforms import google_ads as module
-from dreamsuite.platforms.base import AccountRef, AuthExpired, Malformed, PermanentError, PermissionMissing, RateLimited
+from dreamsuite.platforms.base import (
+    AccountRef, AuthExpired, Malformed, PermanentError, PermissionMissing, RateLimited, TransientError,
+)
 from dreamsuite.platforms.emulators import tokens
 from dreamsuite.platforms.emulators.consent import approve
 from dreamsuite.platforms.emulators.google_ads import GoogleAdsEmulator
@@ -216,6 +218,14 @@ async def test_an_error_that_ends_a_stream_is_not_taken_for_the_end_of_the_rows(
     with pytest.raises(RateLimited) as info:
         await GoogleAdsAdapter().collect_ads(client, token, ref)
     assert info.value.retry_after == 12.5 and info.value.status == 429
+
+
+async def test_googles_server_errors_are_worth_another_try(ads, client):
+    promotion, emulator, account, ref, token = ads
+    await promotion.control("google_ads", "fail", status=503, times=1, path=f"/api/{API_VERSION}/customers")
+    with pytest.raises(TransientError) as info:
+        await GoogleAdsAdapter().collect_ads(client, token, ref)
+    assert not isinstance(info.value, Malformed) and info.value.status == 503
 
 
 async def test_an_expired_token_refreshes_through_the_standard_grant(ads, client):
