@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from dreamsuite.agents.promotion_writing import WRITERS as PROMOTION_WRITERS
 from dreamsuite.agents.wording import day, fixed, kinds, lower, metric_label, num, parts, pct, percent, signed, t
 
 def cell(text: str) -> str:
@@ -388,13 +389,16 @@ def upcoming(r: dict) -> str:
 
 
 def inventory(r: dict) -> str:
+    from dreamsuite.agents.promotion_writing import inventory_lines
+
     connected = r.get("connected") or []
-    lines = [t("inventory.head")] if connected else [t("inventory.none")]
+    lines = [t("inventory.head")] if connected or r.get("promotion") else [t("inventory.none")]
     for p in connected:
         if p.get("first_day"):
             lines.append(t("inventory.line", platform=p["label"], first=day(p["first_day"]), last=day(p["last_day"])))
         else:
             lines.append(t("inventory.empty", platform=p["label"]))
+    lines += inventory_lines(r.get("promotion") or [])
     if r.get("without_public_api"):
         lines.append(t("inventory.no_api", platforms=", ".join(r["without_public_api"])))
     return "\n".join(lines)
@@ -404,7 +408,7 @@ WRITERS = {"platform_metric": platform_metric, "compare_platforms": comparison, 
            "forecast": forecast, "unusual_days": unusual, "data_inventory": inventory,
            "recent_insights": insights, "upcoming_posts": upcoming,
            "follower_growth": growth, "top_posts": posts, "engagement_summary": engagement, "ranked_posts": ranked,
-           "content_performance": content, "best_times": timing}
+           "content_performance": content, "best_times": timing, **PROMOTION_WRITERS}
 
 
 def compose(results, failed: list[str] = ()) -> str:

@@ -13,6 +13,8 @@ from pydantic_ai.models import Model
 from dreamsuite import db
 from dreamsuite.agents.deps import AgentDeps
 from dreamsuite.agents.offline import offline_model
+from dreamsuite.agents.promotion_tools import TOOLS as PROMOTION_TOOLS
+from dreamsuite.agents.promotion_tools import promotion_inventory
 from dreamsuite.agents.tools import TOOLS
 
 RULES = """\
@@ -20,7 +22,8 @@ Every figure you give must come from a tool result: never guess or invent number
 the numbers (followers, change, percentages, dates), then at most two concrete suggestions.
 Keep answers short. When the data cannot answer (a platform not connected, a number the
 platform does not give, another artist's numbers), say so plainly and say what the artist
-can do. Answer in the language of the question."""
+can do. Money always with its currency; amounts in different currencies are never added
+together. Answer in the language of the question."""
 
 ROLES = {
     "career": ("Career Agent", "You are the career analyst of Dream Suite, working for one independent musician: "
@@ -35,21 +38,25 @@ ROLES = {
 async def _what_exists(ctx: RunContext[AgentDeps]) -> str:
     """What is connected and since when: the agent knows what it can answer before it tries."""
     inventory = await db.run(ctx.deps.reader.inventory)
+    promo = await db.run(promotion_inventory, ctx.deps)
+    ads = ("Promotion: " + "; ".join(f"{c['label']} ({c['currency']}, numbers {c['first_day']} to {c['last_day']})"
+                                     for c in promo) + "." if promo else
+           "No ad account or shop connected (the Promotion page connects them).")
     if not inventory["connected"]:
-        return "Nothing is connected yet: suggest connecting a platform on the Connections page."
+        return "No social platform is connected yet: suggest the Connections page. " + ads
     parts = []
     for p in inventory["connected"]:
         span = f"daily numbers {p['first_day']} to {p['last_day']}" if p["first_day"] else "no numbers yet"
         parts.append(f"{p['label']} ({span})")
     return (f"Today is {inventory['today']}. Connected: {'; '.join(parts)}. No public API: "
-            f"{', '.join(inventory['without_public_api'])}.")
+            f"{', '.join(inventory['without_public_api'])}. {ads}")
 
 
 def _agent(name: str) -> Agent[AgentDeps, str]:
     title, role = ROLES[name]
     agent: Agent[AgentDeps, str] = Agent(name=name, deps_type=AgentDeps, instructions=[f"{role}\n{RULES}",
                                                                                        _what_exists],
-                                         tools=TOOLS, retries=2)
+                                         tools=TOOLS + PROMOTION_TOOLS, retries=2)
     return agent
 
 

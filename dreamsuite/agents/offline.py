@@ -183,6 +183,45 @@ def _post_type(q: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+# Paid ads, merch and the ad budget: the promotion tools (agents/promotion_tools.py).
+ADS = re.compile(r"\b(ads?|adverts?|advertising|ad spend|spend|spent|spending|campaigns?|creatives?|roas|cpa|ctr|"
+                 r"cost per (click|conversion|result)|budget|promotion|paid|boosted?|worth it|wasting|wasted|"
+                 r"merch|shopify|shop|store|orders?)\b")
+MERCH = re.compile(r"\b(merch|shopify|shop|store|orders?|t-?shirts?|hoodies?)\b")
+WORTH = re.compile(r"worth|wast(e|es|ed|ing)|pay(s|ing)? off|still (work|good|running)|keep (running|it|paying)|"
+                   r"should i (stop|pause|kill|turn off)|losing money|burning|not working|underperform")
+ADVICE = re.compile(r"what should i do|budget|advice|advise|recommend|next (step|action)s?|where should i (put|spend|"
+                    r"move)|shift|more money|accepted|dismissed|suggest")
+RETURN = re.compile(r"bring back|brought back|brought in|return|made|make|earn|revenue|sales|roi\b|roas")
+AD_CHANNELS = {"tiktok": "tiktok", "facebook": "meta", "instagram": "meta", "youtube": "google"}
+
+
+def promotion_tools(question: str, today: date | None = None) -> list[tuple[str, dict]]:
+    """The promotion tools for a question about ads, the ad budget or merch ([] when it is not one)."""
+    q = question.lower()
+    if not ADS.search(q):
+        return []
+    window = infer_window(q, today)
+    named = [AD_CHANNELS[p] for p in find_platforms(question) if p in AD_CHANNELS]
+    named += [w for w in re.findall(r"\b(meta|google)\b", q) if w not in named]
+    on = [{"channel": c} for c in dict.fromkeys(named)] or [{}]
+    merch = MERCH.search(q) is not None
+    ads = re.search(r"\bads?\b|advert|campaign|creative|roas|cpa|ctr|spend|spent|paid|boost", q) is not None
+    if WORTH.search(q) and not (merch and not ads):
+        return [("ad_worth_it", c) for c in on]
+    if ADVICE.search(q):
+        status = next((s for s in ("accepted", "dismissed", "expired") if s in q), "proposed")
+        return [("promotion_advice", {"status": status})]
+    if merch and not ads:
+        return [("merch_sales", window)]
+    level = "creative" if re.search(r"creative|\bads\b.*\bwhich\b|which ads?\b", q) else \
+        "campaign" if "campaign" in q else "channel"
+    calls = [("ad_performance", {**window, **c, "level": level}) for c in on]
+    if RETURN.search(q) or merch:
+        calls.append(("merch_sales", window))
+    return calls
+
+
 def choose_tools(question: str, today: date | None = None) -> list[tuple[str, dict]]:
     """(tool name, args) to call for a question; a general summary when nothing matches."""
     q = question.lower()
@@ -193,6 +232,8 @@ def choose_tools(question: str, today: date | None = None) -> list[tuple[str, di
     if re.search(r"\b(is|are|platforms?|accounts?) (are )?connected\b|what data (do|have|can)|what can you see|"
                  r"connected accounts|since when do you have", q):
         return [("data_inventory", {})]
+    if promo := promotion_tools(question, today):
+        return promo
     if re.search(r"\b(scheduled|upcoming|queued?|coming up|planned|going out)\b|\bnext posts?\b", q) and \
             not re.search(r"best (time|day)|when should", q):
         m = re.search(r"\bnext (\d{1,2}) days\b", q)

@@ -93,8 +93,11 @@ def _window(deps: AgentDeps, period: str, start: str | None, end: str | None) ->
 
 def data_inventory(ctx: RunContext[AgentDeps]) -> dict:
     """What is connected, since when numbers exist per platform, what each platform cannot give
-    (and why), and which services have no public API at all."""
-    return ctx.deps.reader.inventory()
+    (and why), which services have no public API at all, and the ad accounts and shop connected
+    for promotion with the days their numbers cover."""
+    from dreamsuite.agents.promotion_tools import promotion_inventory
+
+    return ctx.deps.reader.inventory() | {"promotion": promotion_inventory(ctx.deps)}
 
 
 def follower_growth(ctx: RunContext[AgentDeps], period: Period = "last_30_days", platform: str | None = None,

@@ -10,10 +10,11 @@ from __future__ import annotations
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
+from decimal import Decimal
 from functools import lru_cache
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 
 from dreamsuite.agents.lang import LANGUAGES, catalog
 
@@ -103,3 +104,10 @@ def day(iso: str | date) -> str:
     if LANG.get() == "en":
         return f"{d:%b} {d.day}"
     return format_date(d, catalog(LANG.get()).DAY_PATTERN, locale=LANG.get())
+
+
+def money(m: dict | None) -> str:
+    """{"amount": "1234.50", "currency": "EUR"} as the language writes it: €1,234.50 · 1.234,50 €."""
+    if not m:
+        return "–"
+    return format_currency(Decimal(str(m["amount"])), m["currency"], locale=LANG.get())

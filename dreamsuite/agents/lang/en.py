@@ -163,3 +163,52 @@ jump jumped drop dropped post posted publish published any ever""".split())
 
 # English questions need no rewording.
 QUESTION_WORDS: list[tuple[str, str]] = []
+
+# Promotion: paid ads, merch and the promotion brain's advice (agents/promotion_writing.py).
+TEXT |= {
+    "promo.not_connected": ("No ad account connected yet — connect one on the Promotion page (Meta, Google or TikTok "
+                            "ads) and I can answer from its numbers after the first collect."),
+    "promo.no_shop": "No shop connected yet — connect Shopify on the Promotion page and I can count your merch sales.",
+    "promo.channel_not_connected": "{channel} is not connected, so I have no numbers for it. Connected: {connected}.",
+    "promo.none": "{when}{where} there was no ad spend.",
+    "promo.total": ("{when}{where} you spent {spend} on ads; the platforms credit them with {revenue} in sales (ROAS "
+                    "{roas}): {conversions} conversions from {clicks} clicks (CTR {ctr}){cpa}."),
+    "promo.cpa": ", {cpa} per conversion",
+    "promo.currencies": "Amounts are kept per currency ({list}): I don't add different currencies together.",
+    "promo.by.channel": "By channel:", "promo.by.campaign": "By campaign:", "promo.by.creative": "By creative:",
+    "promo.row": "- {name}{where}: {spend} spent, {revenue} back (ROAS {roas}), {conversions} conversions{cpa}{early}.",
+    "promo.early": " — too early to judge",
+    "worth.head": "Judged on the 28 days from {first} to {last}:",
+    "worth.worth_it": "{name}{where}: worth it — {spend} spent, {revenue} back (ROAS {roas}).",
+    "worth.not_worth_it": "{name}{where}: not worth it — {spend} spent for {revenue} back (ROAS {roas}).",
+    "worth.fading": ("{name}{where}: still pays ({spend} spent, {revenue} back, ROAS {roas}) but is wearing out — its "
+                     "click-through rate is down {drop} since {day}; time for a fresh creative."),
+    "worth.too_early": ("{name}{where}: too early to tell — {conversions} conversions for {spend} so far; I judge an ad "
+                        "after {min} conversions, or once it has spent three times a typical conversion's cost."),
+    "worth.median": " Median of your {channel} creatives: ROAS {roas}{cpa}.",
+    "worth.median_cpa": ", CPA {cpa} (this one {mine})",
+    "worth.ctr": " CTR {first} in its first week, {last} in the last one.",
+    "worth.none": "No ad spend{where} in the last 28 days, so there is nothing to judge.",
+    "worth.creative_not_found": "I found no creative called \"{name}\"{where} with spend in the last 28 days.",
+    "worth.wasting": "Wasting money or wearing out:",
+    "worth.waste_none": "No creative is wasting money: every one I can judge brought back at least what it cost.",
+    "worth.early_list": "Too early to tell: {list}.",
+    "merch.none": "{when} your shop had no orders.",
+    "merch.main": "{when} your shop had {orders} orders for {revenue}.",
+    "merch.part": "{channel} {orders} orders, {revenue} ({share})",
+    "merch.by": " Credited to your ads by UTM: {list}; the rest came without an ad's tag.",
+    "merch.untagged": " None of them came with an ad's UTM tag.",
+    "advice.no_run": ("The promotion brain hasn't looked at your ad numbers yet: it runs each night after they are "
+                      "collected. Ask me again tomorrow."),
+    "advice.none": "Nothing to change right now: the promotion brain has no open actions for your ads.",
+    "advice.none_status": "No actions with that status.",
+    "advice.head": "What to do with your ad budget, most valuable first (the brain's run of {day}):",
+    "advice.line": "- {sentence}. Expected: {impact} a day ({confidence} confidence){status}.",
+    "advice.state.proposed": "", "advice.state.accepted": " — accepted", "advice.state.dismissed": " — dismissed",
+    "advice.state.expired": " — expired",
+    "confidence.high": "high", "confidence.medium": "medium", "confidence.low": "low",
+    "advice.fatigue": "Wearing out: {list}.",
+    "advice.fatigue_item": "{creative} on {channel} (CTR down {drop} since {day})",
+    "inventory.promotion": "- {channel} ({currency}): ad numbers from {first} to {last}.",
+    "inventory.promotion_empty": "- {channel}: connected, numbers still to come.",
+}
