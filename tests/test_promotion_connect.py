@@ -21,7 +21,7 @@ from dreamsuite.platforms.emulators.consent import approve
 from dreamsuite.platforms.sandbox.serve import free_port
 from dreamsuite.services import auth, flash, promotion_connect as pc
 from dreamsuite.services.connect import ConnectError
-from dreamsuite.services.promotion_queue import collect_job_id
+from dreamsuite.services.promotion_queue import brain_job_id, collect_job_id
 from dreamsuite.services.scope import AccessDenied, NotFound
 from dreamsuite.settings import get_settings
 from tests.helpers import APP, add_member, make_workspace
@@ -147,7 +147,7 @@ async def test_a_denied_consent_lands_on_promotion_with_the_reason(wired):
     assert channels() == []
 
 
-async def test_disconnect_deletes_the_channel_and_its_numbers_in_this_workspace_only(wired):
+async def test_disconnect_deletes_the_channel_and_its_numbers_in_this_workspace_only(wired, redis_url):
     _, _, owner = make_workspace("owner@example.com")
     _, other_ws, other = make_workspace("other@example.com")
     result = await pc.finish_connect("meta_ads", await approve(await pc.start_connect(owner, "meta_ads"),
@@ -166,6 +166,9 @@ async def test_disconnect_deletes_the_channel_and_its_numbers_in_this_workspace_
     with dbm.session() as s:
         assert s.exec(select(func.count()).select_from(AdDailyMetric)).one() == 0
     assert channels() == [] and await pc.list_channels(owner) == []
+    # The brain runs again on what is left.
+    brain = f"arq:job:{brain_job_id(owner.workspace_id, dbm.utcnow().date())}"
+    assert redis_sync.Redis.from_url(redis_url).exists(brain)
     with pytest.raises(NotFound):
         await pc.disconnect(owner, cid)
 

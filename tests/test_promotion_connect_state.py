@@ -50,6 +50,12 @@ async def test_cards_notes_and_a_shop_through_the_form(db, redis_url, promotion)
     [shop] = [k for k in st.kinds if k.kind == "shopify"]
     assert shop.connected and shop.channels[0].name == "Nova Lane Merch" and shop.channels[0].currency == "USD"
     assert shop.channels[0].last_synced == ""  # the first collect is queued, not done
+    assert shop.channels[0].note == "Collecting its first 180 days…" and shop.channels[0].busy
+    cid = shop.channels[0].channel_id
+    await st._on_event({"kind": "promotion", "channel_id": cid, "status": "success",
+                        "counts": {"orders": 376, "merch_days": 183, "merch_days_removed": 0}})
+    [row] = [k for k in st.kinds if k.kind == "shopify"][0].channels
+    assert row.note == "Collected just now (376 orders, 183 merch days)" and not row.busy
 
     handler(S, "ask_disconnect")(st, shop.channels[0].channel_id, "Shopify Nova Lane Merch")
     await handler(S, "disconnect")(st)

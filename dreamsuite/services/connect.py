@@ -177,14 +177,14 @@ async def complete_connect(platform: str, params: dict, user_id: int | None,
 
 def _apply(row: PlatformConnection, profile: Profile, tokens: TokenSet) -> None:
     row.username, row.display_name = profile.username, profile.display_name
-    row.details = {**(row.details or {}), **profile.details, **_token_details(tokens)}
+    row.details = {**(row.details or {}), **profile.details, **token_details(tokens)}
     row.access_token_enc = crypto.encrypt(tokens.access_token)
     row.refresh_token_enc = crypto.encrypt(tokens.refresh_token)
     row.token_expires_at, row.scopes = tokens.expires_at, tokens.scope
     row.status, row.last_error, row.updated_at = ConnectionStatus.active, "", db.utcnow()
 
 
-def _token_details(tokens: TokenSet) -> dict:
+def token_details(tokens: TokenSet) -> dict:
     """What the token response carried that later calls need (TikTok's open_id, Meta's user id),
     and when the grant itself ends (refresh_expires_in), for the 7-day warning."""
     out = {k: v for k, v in tokens.extra.items() if k in ("open_id", "user_id") and isinstance(v, (str, int))}

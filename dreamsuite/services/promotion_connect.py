@@ -117,7 +117,7 @@ def _apply(row: PromotionChannel, profile: Profile, tokens: TokenSet) -> None:
     row.name = (profile.display_name or profile.username or profile.platform_user_id)[:200]
     row.currency = str(details.get("currency") or row.currency or "")[:3].upper()
     row.timezone = str(details.get("timezone") or row.timezone or "")[:64]
-    row.details = {**(row.details or {}), **details}
+    row.details = {**(row.details or {}), **details, **connect.token_details(tokens)}
     row.access_token_enc = crypto.encrypt(tokens.access_token)
     row.refresh_token_enc = crypto.encrypt(tokens.refresh_token) if tokens.refresh_token else ""
     row.token_expires_at, row.scopes = tokens.expires_at, tokens.scope[:1000]
@@ -254,6 +254,11 @@ async def disconnect(scope: Scope, channel_id: int) -> bool:
         except PlatformError as exc:  # our side forgets everything anyway; the artist can revoke there too
             log.warning("revoking promotion channel %s failed: %s", channel_id, exc.message)
     await db.run(_delete, scope, channel_id)
+    from dreamsuite.services.promotion_queue import enqueue_brain
+
+    # The brain's advice counted this channel: a run on what is left (the daily run otherwise).
+    await best_effort(enqueue_brain(scope.workspace_id, db.utcnow().date()),
+                      f"ask for a brain run of workspace {scope.workspace_id}")
     await best_effort(events.announce(scope.workspace_id, "promotion", channel_id=channel_id, platform=kind,
                                       status="disconnected"), f"announce promotion channel {channel_id}")
     return revoked

@@ -82,13 +82,16 @@ class PromotionConnectState(AuthState):
         rows = await channels.list_channels(scope)
         out = []
         for k in channels.channel_kinds():
-            mine = [ChannelRow(
-                channel_id=c["id"], name=c["name"] or c["external_id"], external_id=c["external_id"],
-                currency=c["currency"], status=c["status"], status_label=fmt.connection_status(c["status"]),
-                last_synced=fmt.local_time(c["last_synced_at"], self.user_timezone), last_error=c["last_error"],
-                others=_others(c), note=self._notes.get(c["id"], ""),
-                busy=self._notes.get(c["id"], "").endswith("…"),
-            ) for c in rows if c["kind"] == k["kind"]]
+            mine = []
+            for c in (c for c in rows if c["kind"] == k["kind"]):
+                note = self._notes.get(c["id"], "")
+                if not note and not c["last_synced_at"] and not c["last_error"] and c["status"] == "active":
+                    note = "Collecting its first 180 days…"  # queued when it was connected
+                mine.append(ChannelRow(
+                    channel_id=c["id"], name=c["name"] or c["external_id"], external_id=c["external_id"],
+                    currency=c["currency"], status=c["status"], status_label=fmt.connection_status(c["status"]),
+                    last_synced=fmt.local_time(c["last_synced_at"], self.user_timezone), last_error=c["last_error"],
+                    others=_others(c), note=note, busy=note.endswith("…")))
             out.append(KindCard(kind=k["kind"], label=k["label"], color=k["color"], reads=k["reads"],
                                 available=k["available"], oauth=k["oauth"], connected=bool(mine), channels=mine))
         self.kinds = out
@@ -201,9 +204,7 @@ class PromotionConnectState(AuthState):
     async def _on_event(self, ev: dict) -> None:
         cid = int(ev.get("channel_id") or 0)
         status = ev.get("status")
-        if cid and status == "connected":
-            self._note(cid, "Collecting its numbers…")
-        elif cid and status == "success":
+        if cid and status == "success":
             counts = {k: v for k, v in (ev.get("counts") or {}).items() if isinstance(v, int) and v}
             done = ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in counts.items())
             self._note(cid, f"Collected just now ({done})" if done else "Collected just now: nothing new")
