@@ -192,3 +192,54 @@ def google_ad_days(persona: str, today: date, scale: float = 1.0) -> list[AdNumb
             value = sum(int(ad.basket * scale * r.choice((1, 1, 1, 2))) for _ in range(purchases))
             out.append(AdNumbers(day, ad, spend, impressions, 0, clicks, purchases, value))
     return out
+
+
+# ---------------------------------------------------------------- TikTok Ads (Spark Ads)
+# The same artist on TikTok: a Spark Ads campaign boosting the artist's own release posts (days
+# 96-128). Its 9-second hook sells well at first, then tires within days, as TikTok creatives do
+# (the For You feed shows it to the same people over and over): its click rate falls to a fifth in
+# about a week and its frequency climbs. The same hook video runs in two ad groups (one creative,
+# two ads); a fresh duet clip takes over from day 108. A small always-on reach campaign of studio
+# clips keeps the account warm all along. `kind` holds the ad's format, `TIKTOK_VIDEOS` each ad's
+# video (a shared key is one video).
+_T_C = {"t_spark": ("Spark Ads — Night Drive", "WEB_CONVERSIONS", 96, 128),
+        "t_reach": ("Always-on — Studio clips", "REACH", 0, DAYS - 1)}
+_TIKTOK_PLAN = (  # campaign, ad group, its name, ad, ad name, format, from, spend, ctr, cvr, basket, fatigues
+    ("t_spark", "t_fans", "Fans & lookalikes", "t_hook", "Night Drive hook 9s", "SPARK", 96, 2200, .032, .050,
+     1299, True),
+    ("t_spark", "t_broad", "Broad 18-24", "t_hook_broad", "Night Drive hook 9s — broad", "SPARK", 96, 1400, .024,
+     .035, 1299, True),
+    ("t_spark", "t_fans", "Fans & lookalikes", "t_duet", "Studio duet 15s", "SPARK", 108, 1500, .026, .040, 1299,
+     True),
+    ("t_reach", "t_clips", "Music fans 18-34", "t_clip", "Studio clip 20s", "SINGLE_VIDEO", 0, 350, .008, .003,
+     1299, False),
+)
+TIKTOK_PLAN: tuple[PlannedAd, ...] = tuple(
+    PlannedAd(key=ad, name=name, kind=kind, adset=group, adset_name=group_name, campaign=c,
+              campaign_name=_T_C[c][0], objective=_T_C[c][1], first=first, last=_T_C[c][3], spend=spend, ctr=ctr,
+              cvr=cvr, basket=basket, fatigues=fatigues)
+    for c, group, group_name, ad, name, kind, first, spend, ctr, cvr, basket, fatigues in _TIKTOK_PLAN)
+TIKTOK_VIDEOS = {"t_hook": "v_hook", "t_hook_broad": "v_hook", "t_duet": "v_duet", "t_clip": "v_clip"}
+
+
+def tiktok_ad_days(persona: str, today: date, scale: float = 1.0) -> list[AdNumbers]:
+    """Every TikTok ad's numbers for every day it ran, oldest first. A tiring creative loses most of
+    its clicks within a week (e-folding in 5 days, to a floor of a fifth)."""
+    out, first_day = [], start(today)
+    for i in range(DAYS):
+        day = first_day + timedelta(days=i)
+        swing = 1.2 if day.weekday() >= 4 else 1.0  # TikTok's audience peaks Friday to Sunday
+        for ad in TIKTOK_PLAN:
+            if not ad.first <= i <= ad.last:
+                continue
+            r, age = _rng(persona, "tiktok", ad.key, day), i - ad.first
+            spend = int(ad.spend * swing * r.uniform(0.85, 1.15) * scale)
+            impressions = int(spend / scale / r.uniform(3.0, 5.0) * 10)  # a CPM of 3-5 a thousand
+            tired = math.exp(-age / 5) * 0.8 + 0.2 if ad.fatigues else 1.0
+            clicks = int(impressions * ad.ctr * tired * r.uniform(0.9, 1.1))
+            frequency = 1.05 + (age / 6 if ad.fatigues else age / 150)
+            purchases = sum(1 for _ in range(clicks) if r.random() < ad.cvr)
+            value = sum(int(ad.basket * scale * r.choice((1, 1, 1, 2))) for _ in range(purchases))
+            out.append(AdNumbers(day, ad, spend, impressions, max(1, int(impressions / frequency)), clicks, purchases,
+                                 value))
+    return out
