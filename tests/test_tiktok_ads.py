@@ -8,8 +8,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from urllib.parse import urlencode
-
+import httpx
 import pytest
 
 from dreamsuite import oauth
@@ -177,7 +176,7 @@ async def test_40100_is_a_rate_limit_without_a_stated_wait(ads, client):
 
 async def test_the_emulators_own_limit_answers_40100(ads, client):
     promotion, emulator, account, ref, token = ads
-    async with __import__("httpx").AsyncClient() as c:
+    async with httpx.AsyncClient() as c:
         await c.post(f"{promotion.base}/tiktok_ads/_control/limit", json={"calls": 1, "window": 60})
     adapter = TikTokAdsAdapter()
     await adapter.advertisers(client, token, [ref.platform_user_id])
@@ -258,4 +257,16 @@ async def test_the_adapter_is_registered_and_does_not_refresh(promotion, client)
     assert isinstance(adapter, TikTokAdsAdapter) and adapter.label == "TikTok Ads"
     with pytest.raises(oauth.OAuthError, match="connect the advertiser account again"):
         await oauth.refresh("tiktok_ads", "anything")
-    assert urlencode({"a": adapter.oauth_config().client_id_param}) == "a=app_id"
+    config = adapter.oauth_config()
+    assert (config.client_id_param, config.pkce, config.scopes) == ("app_id", False, [])
+
+
+async def test_disconnecting_revokes_the_token(ads, client):
+    promotion, emulator, account, ref, token = ads
+    adapter = TikTokAdsAdapter()
+    assert await adapter.revoke(client, token, ref) is True
+    with pytest.raises(AuthExpired, match="revoked"):
+        await adapter.collect_ads(client, token, ref)
+    with pytest.raises(AuthExpired):  # a second revoke finds nothing to end
+        await adapter.revoke(client, token, ref)
+    assert await adapter.advertisers(client, emulator.grant(account.id), [ref.platform_user_id])  # a new one works

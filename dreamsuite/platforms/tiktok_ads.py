@@ -7,7 +7,7 @@ Authorisation: the advertiser approves the app at the business portal (`/portal/
 `code`) and `state`. `POST /oauth2/access_token/` with JSON `{app_id, secret, auth_code}` answers
 `data.access_token`, `data.advertiser_ids` and `data.scope` (permission ids): a long-lived token
 without refresh token or expiry, so it is stored with neither and a revoked one surfaces as
-AuthExpired (reconnect). Every call sends it in the `Access-Token` header (never a Bearer).
+AuthExpired (reconnect); disconnecting revokes it (`POST /oauth2/revoke_token/`). Every call sends it in the `Access-Token` header (never a Bearer).
 
 Reads `GET /oauth2/advertiser/get/` (the advertisers the login authorised), `/advertiser/info/`
 (name, currency, timezone, status), `/campaign/get/`, `/adgroup/get/`, `/ad/get/` and
@@ -99,6 +99,15 @@ class TikTokAdsAdapter(PromotionChannel):
     async def refresh_tokens(self, client: httpx.AsyncClient, tokens: TokenSet,
                              credentials: tuple[str, str]) -> TokenSet:
         raise AuthExpired(f"{self.label} access tokens are not refreshed: connect the advertiser account again.")
+
+    async def revoke(self, client: httpx.AsyncClient, token: str, account: AccountRef) -> bool:
+        """`POST /oauth2/revoke_token/`: the token stops working for every advertiser it covered."""
+        creds = get_settings().platform_credentials(self.name)
+        if not creds:
+            return False
+        await self.call(client, "POST", "/oauth2/revoke_token/",
+                        payload={"app_id": creds[0], "secret": creds[1], "access_token": token})
+        return True
 
     # ------------------------------------------------------------ calls
     async def call(self, client: httpx.AsyncClient, method: str, path: str, token: str | None = None, *,

@@ -4,7 +4,8 @@
   app's permissions are fixed at registration); the browser goes back with `auth_code`, `code` (the
   same value) and `state`. `POST /open_api/v1.3/oauth2/access_token/` takes JSON `{app_id, secret,
   auth_code}` and answers `data.access_token` (long-lived, no refresh token), `data.advertiser_ids`
-  and `data.scope` (permission ids). An auth_code works once, for 10 minutes.
+  and `data.scope` (permission ids). An auth_code works once, for 10 minutes. `POST
+  oauth2/revoke_token/` `{app_id, secret, access_token}` ends a token (40105 afterwards).
 - Every call sends the token in the `Access-Token` header. Answers are the envelope `{"code",
   "message", "request_id", "data"}`, HTTP 200 even for errors: 40001 no permission for the
   advertiser, 40002 a parameter error, 40100 too many requests, 40104 no token, 40105 a token that is
@@ -167,13 +168,39 @@ class TikTokAdsEmulator(Emulator):
         return self.ok({"access_token": self.grant(claims.account), "scope": PERMISSIONS,
                         "advertiser_ids": [self.advertiser_id(account)] if account else []})
 
+    async def revoke(self, request: Request) -> Response:
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            return self.envelope(40002, "The request body must be JSON.")
+        app_id, secret = str(body.get("app_id", "")), str(body.get("secret", ""))
+        if app_id != self.client_id or not hmac.compare_digest(secret.encode(), self.client_secret.encode()):
+            return self.envelope(40001, "App ID or secret is invalid.")
+        token = str(body.get("access_token", ""))
+        if tokens.verify(self.secret, token, P, "access") is None or await self._revoked(token):
+            return self.envelope(40105, _MESSAGES[40105])
+        await self.store.call(self.store.put, self._revoked_key(token), True)
+        return self.ok({})
+
+    @staticmethod
+    def _revoked_key(token: str) -> str:
+        return f"{P}:revoked:{hashlib.sha256(token.encode()).hexdigest()}"
+
+    async def _revoked(self, token: str) -> bool:
+        return bool(await self.store.call(self.store.get, self._revoked_key(token)))
+
     # ---------------------------------------------------------------- API calls
     def bearer(self, request: Request) -> str:
         return request.headers.get("access-token", "").strip()
 
     async def caller(self, request: Request, *, need: str | None = None, app_token_ok: bool = False) -> Caller:
-        if not self.bearer(request):
+        token = self.bearer(request)
+        if not token:
             raise ApiError(self.envelope(40104, "Access token is null."))
+        if await self._revoked(token):
+            raise ApiError(self.envelope(40105, _MESSAGES[40105]))
         return await super().caller(request, need=need, app_token_ok=app_token_ok)
 
     async def _account(self, request: Request) -> Account:
@@ -345,7 +372,8 @@ class TikTokAdsEmulator(Emulator):
     # ---------------------------------------------------------------- routes and controls
     def api_routes(self) -> list[Route]:
         get = ["GET"]
-        return [Route(f"{API}/oauth2/advertiser/get/", self.guarded(self.advertisers_of_app), methods=get),
+        return [Route(f"{API}/oauth2/revoke_token/", self.guarded(self.revoke), methods=["POST"]),
+                Route(f"{API}/oauth2/advertiser/get/", self.guarded(self.advertisers_of_app), methods=get),
                 Route(f"{API}/advertiser/info/", self.guarded(self.advertiser_info), methods=get),
                 *(Route(f"{API}/{kind}/get/", self.guarded(self.objects), methods=get)
                   for kind in ("campaign", "adgroup", "ad")),
