@@ -285,7 +285,8 @@ async def test_a_question_in_german(promo):
     first = TODAY - timedelta(days=28)
     tired = _in(promo.rows, first, LAST, creative_id="tt-tired")
     spend = f"{_sum(tired, 'spend'):,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
-    assert f"{spend}\xa0$" in text and "\"tt-tired\"" in text and "lohnt sich" in text.lower()
+    assert f"\"tt-tired\" (TikTok ads): lohnt sich noch ({spend}\xa0$ ausgegeben" in text
+    assert "Beurteilt über die 28 Tage" in text
 
 
 async def test_no_ad_account_the_analyst_says_so(db):

@@ -142,7 +142,8 @@ def advice(r: dict) -> str:
         for a in acts:
             conf = t(f"confidence.{a['confidence']}") if a.get("confidence") in ("high", "medium", "low") else "–"
             lines.append(t("advice.line", sentence=a["sentence"].rstrip("."), impact=money(a["impact_per_day"]),
-                           confidence=conf, status=t(f"advice.state.{a['status']}")))
+                           confidence=conf, status=t(f"advice.state.{a['status']}")
+                           if a["status"] in ("accepted", "dismissed", "expired") else ""))
     tired = [f for f in run.get("fatigue") or [] if f.get("ongoing")]
     if tired:
         lines.append(t("advice.fatigue", list=", ".join(

@@ -394,3 +394,67 @@ OTHER_ARTIST: tuple[str, ...] = (
     r"\b(?:Follower|Fans|Abonnenten|Zahlen|Daten|Statistiken|Streams|Hörer|Aufrufe)\s+(?:von|bei)\s+"
     + _NOT_A_NAME + _NAME,
 )
+
+# Werbung, Merch und die Ratschläge des Promotion-Gehirns (agents/promotion_writing.py).
+TEXT |= {
+    "promo.not_connected": ("Noch kein Werbekonto verbunden — verbinde eins auf der Seite „Promotion“ (Meta-, Google- "
+                            "oder TikTok-Werbung), dann antworte ich nach dem ersten Abruf mit seinen Zahlen."),
+    "promo.no_shop": ("Noch kein Shop verbunden — verbinde Shopify auf der Seite „Promotion“, dann zähle ich deine "
+                      "Merch-Verkäufe."),
+    "promo.channel_not_connected": "{channel} ist nicht verbunden, deshalb habe ich keine Zahlen dazu. Verbunden: "
+                                   "{connected}.",
+    "promo.none": "{when}{where} gab es keine Werbeausgaben.",
+    "promo.total": ("{when}{where} hast du {spend} für Werbung ausgegeben; die Plattformen schreiben ihr {revenue} "
+                    "Umsatz zu (ROAS {roas}): {conversions} Conversions aus {clicks} Klicks (CTR {ctr}){cpa}."),
+    "promo.cpa": ", {cpa} pro Conversion",
+    "promo.currencies": "Beträge bleiben je Währung getrennt ({list}): verschiedene Währungen zähle ich nicht zusammen.",
+    "promo.by.channel": "Nach Kanal:", "promo.by.campaign": "Nach Kampagne:", "promo.by.creative": "Nach Creative:",
+    "promo.row": ("- {name}{where}: {spend} ausgegeben, {revenue} zurück (ROAS {roas}), {conversions} "
+                  "Conversions{cpa}{early}."),
+    "promo.early": " — zu früh für ein Urteil",
+    "worth.head": "Beurteilt über die 28 Tage vom {first} bis zum {last}:",
+    "worth.worth_it": "{name}{where}: lohnt sich — {spend} ausgegeben, {revenue} zurück (ROAS {roas}).",
+    "worth.not_worth_it": "{name}{where}: lohnt sich nicht — {spend} ausgegeben für {revenue} zurück (ROAS {roas}).",
+    "worth.fading": ("{name}{where}: lohnt sich noch ({spend} ausgegeben, {revenue} zurück, ROAS {roas}), nutzt sich "
+                     "aber ab — die Klickrate ist seit dem {day} um {drop} gefallen; Zeit für ein neues Creative."),
+    "worth.too_early": ("{name}{where}: zu früh für ein Urteil — bisher {conversions} Conversions für {spend}; ich "
+                        "urteile nach {min} Conversions oder sobald das Dreifache der üblichen Kosten einer "
+                        "Conversion ausgegeben ist."),
+    "worth.median": " Median deiner {channel}-Creatives: ROAS {roas}{cpa}.",
+    "worth.median_cpa": ", CPA {cpa} (dieses: {mine})",
+    "worth.ctr": " CTR {first} in der ersten Woche, {last} in der letzten.",
+    "worth.none": "Keine Werbeausgaben{where} in den letzten 28 Tagen, also nichts zu beurteilen.",
+    "worth.creative_not_found": "Ich finde kein Creative namens „{name}“{where} mit Ausgaben in den letzten 28 Tagen.",
+    "worth.wasting": "Verschwendet Geld oder nutzt sich ab:",
+    "worth.waste_none": ("Kein Creative verschwendet Geld: jedes, das ich beurteilen kann, hat mindestens seine Kosten "
+                         "wieder eingebracht."),
+    "worth.early_list": "Zu früh für ein Urteil: {list}.",
+    "merch.none": "{when} hatte dein Shop keine Bestellungen.",
+    "merch.main": "{when} hatte dein Shop {orders} Bestellungen für {revenue}.",
+    "merch.part": "{channel} {orders} Bestellungen, {revenue} ({share})",
+    "merch.by": " Per UTM deiner Werbung zugeschrieben: {list}; der Rest kam ohne Werbe-Tag.",
+    "merch.untagged": " Keine davon kam mit dem UTM-Tag einer Anzeige.",
+    "advice.no_run": ("Das Promotion-Gehirn hat deine Werbezahlen noch nicht angesehen: es läuft jede Nacht nach dem "
+                      "Abruf. Frag mich morgen noch mal."),
+    "advice.none": "Gerade ist nichts zu ändern: das Promotion-Gehirn hat keine offenen Aktionen für deine Werbung.",
+    "advice.none_status": "Keine Aktionen mit diesem Status.",
+    "advice.head": "Was du mit deinem Werbebudget tun kannst, das Wertvollste zuerst (Lauf vom {day}):",
+    "advice.line": "- {sentence}. Erwartet: {impact} pro Tag (Sicherheit: {confidence}){status}.",
+    "advice.state.accepted": " — angenommen", "advice.state.dismissed": " — verworfen",
+    "advice.state.expired": " — abgelaufen",
+    "confidence.high": "hoch", "confidence.medium": "mittel", "confidence.low": "niedrig",
+    "advice.fatigue": "Nutzt sich ab: {list}.",
+    "advice.fatigue_item": "{creative} auf {channel} (CTR seit dem {day} um {drop} gefallen)",
+    "inventory.promotion": "- {channel} ({currency}): Werbezahlen vom {first} bis zum {last}.",
+    "inventory.promotion_empty": "- {channel}: verbunden, Zahlen kommen noch.",
+}
+
+# Werbung und Merch (vor den übrigen Regeln gelesen).
+QUESTION_WORDS[:0] = [
+    (r"\blohnt (es )?sich\b|\bzahlt sich\b.*\baus\b", "is worth it"),
+    (r"-?\b(werbung|werbeanzeigen?|anzeigen|anzeige|ads)\b", " ads"), (r"\bwerbebudget\b", "ad budget"),
+    (r"\bkampagnen?\b", "campaigns"), (r"\b(creatives?|werbemittel|motive?)\b", "creatives"),
+    (r"\bausgegeben\b", "spent"), (r"\b(verschwendet|verbrennt|verbrannt)\b", "wasting money"),
+    (r"\b(fanartikel|merch)\b", "merch"), (r"\bbestellungen\b", "orders"),
+    (r"\bwas soll(te)? ich mit\b", "what should i do with"), (r"\b(ein|zuruck)?gebracht\b", "brought back"),
+]

@@ -204,7 +204,7 @@ TEXT |= {
     "advice.none_status": "No actions with that status.",
     "advice.head": "What to do with your ad budget, most valuable first (the brain's run of {day}):",
     "advice.line": "- {sentence}. Expected: {impact} a day ({confidence} confidence){status}.",
-    "advice.state.proposed": "", "advice.state.accepted": " — accepted", "advice.state.dismissed": " — dismissed",
+    "advice.state.accepted": " — accepted", "advice.state.dismissed": " — dismissed",
     "advice.state.expired": " — expired",
     "confidence.high": "high", "confidence.medium": "medium", "confidence.low": "low",
     "advice.fatigue": "Wearing out: {list}.",

@@ -378,3 +378,68 @@ OTHER_ARTIST: tuple[str, ...] = (
     r"\b(?i:seguidores|fans|suscriptores|números|numeros|datos|estadísticas|estadisticas|streams|oyentes)\s+(?i:de)\s+"
     + _NOT_A_NAME + _NAME,
 )
+
+# Publicidad, merch y los consejos del cerebro de promoción (agents/promotion_writing.py).
+TEXT |= {
+    "promo.not_connected": ("Todavía no hay ninguna cuenta de anuncios conectada: conecta una en la página Promotion "
+                            "(anuncios de Meta, Google o TikTok) y te responderé con sus números tras la primera "
+                            "lectura."),
+    "promo.no_shop": ("Todavía no hay ninguna tienda conectada: conecta Shopify en la página Promotion y contaré tus "
+                      "ventas de merch."),
+    "promo.channel_not_connected": "{channel} no está conectado, así que no tengo sus números. Conectados: {connected}.",
+    "promo.none": "{when}{where} no hubo gasto en anuncios.",
+    "promo.total": ("{when}{where} gastaste {spend} en anuncios; las plataformas les atribuyen {revenue} en ventas "
+                    "(ROAS {roas}): {conversions} conversiones de {clicks} clics (CTR {ctr}){cpa}."),
+    "promo.cpa": ", {cpa} por conversión",
+    "promo.currencies": "Los importes van por moneda ({list}): no sumo monedas distintas.",
+    "promo.by.channel": "Por canal:", "promo.by.campaign": "Por campaña:", "promo.by.creative": "Por creatividad:",
+    "promo.row": "- {name}{where}: {spend} gastados, {revenue} de vuelta (ROAS {roas}), {conversions} conversiones"
+                 "{cpa}{early}.",
+    "promo.early": " — demasiado pronto para juzgar",
+    "worth.head": "Juzgado sobre los 28 días del {first} al {last}:",
+    "worth.worth_it": "{name}{where}: vale la pena — {spend} gastados, {revenue} de vuelta (ROAS {roas}).",
+    "worth.not_worth_it": "{name}{where}: no vale la pena — {spend} gastados por {revenue} de vuelta (ROAS {roas}).",
+    "worth.fading": ("{name}{where}: aún compensa ({spend} gastados, {revenue} de vuelta, ROAS {roas}) pero se está "
+                     "desgastando: su tasa de clics ha bajado un {drop} desde el {day}; toca una creatividad nueva."),
+    "worth.too_early": ("{name}{where}: demasiado pronto para saberlo — {conversions} conversiones por {spend} hasta "
+                        "ahora; juzgo un anuncio tras {min} conversiones o cuando ha gastado tres veces el coste "
+                        "habitual de una conversión."),
+    "worth.median": " Mediana de tus creatividades de {channel}: ROAS {roas}{cpa}.",
+    "worth.median_cpa": ", CPA {cpa} (esta: {mine})",
+    "worth.ctr": " CTR {first} en su primera semana, {last} en la última.",
+    "worth.none": "No hubo gasto en anuncios{where} en los últimos 28 días, así que no hay nada que juzgar.",
+    "worth.creative_not_found": ("No encuentro ninguna creatividad llamada \"{name}\"{where} con gasto en los últimos "
+                                 "28 días."),
+    "worth.wasting": "Malgastando dinero o desgastándose:",
+    "worth.waste_none": ("Ninguna creatividad está malgastando dinero: todas las que puedo juzgar recuperaron al menos "
+                         "lo que costaron."),
+    "worth.early_list": "Demasiado pronto para saberlo: {list}.",
+    "merch.none": "{when} tu tienda no tuvo pedidos.",
+    "merch.main": "{when} tu tienda tuvo {orders} pedidos por {revenue}.",
+    "merch.part": "{channel} {orders} pedidos, {revenue} ({share})",
+    "merch.by": " Atribuido a tus anuncios por UTM: {list}; el resto llegó sin la etiqueta de un anuncio.",
+    "merch.untagged": " Ninguno llegó con la etiqueta UTM de un anuncio.",
+    "advice.no_run": ("El cerebro de promoción aún no ha mirado tus números de anuncios: se ejecuta cada noche tras "
+                      "leerlos. Pregúntame mañana."),
+    "advice.none": "Nada que cambiar por ahora: el cerebro de promoción no tiene acciones abiertas para tus anuncios.",
+    "advice.none_status": "No hay acciones con ese estado.",
+    "advice.head": "Qué hacer con tu presupuesto de anuncios, lo más valioso primero (ejecución del {day}):",
+    "advice.line": "- {sentence}. Esperado: {impact} al día (confianza {confidence}){status}.",
+    "advice.state.accepted": " — aceptada", "advice.state.dismissed": " — descartada",
+    "advice.state.expired": " — caducada",
+    "confidence.high": "alta", "confidence.medium": "media", "confidence.low": "baja",
+    "advice.fatigue": "Desgastándose: {list}.",
+    "advice.fatigue_item": "{creative} en {channel} (CTR un {drop} más bajo desde el {day})",
+    "inventory.promotion": "- {channel} ({currency}): números de anuncios del {first} al {last}.",
+    "inventory.promotion_empty": "- {channel}: conectado, los números aún están por llegar.",
+}
+
+# Anuncios y merch (leídos antes que las demás reglas).
+QUESTION_WORDS[:0] = [
+    (r"\b(vale|merece) la pena\b|\bcompensa\b|\bes rentable\b", "is worth it"),
+    (r"\b(anuncios?|publicidad)\b", "ads"), (r"\bpresupuesto\b", "budget"), (r"\bcampanas?\b", "campaigns"),
+    (r"\b(creatividad(es)?|creativos?)\b", "creatives"), (r"\b(gaste|gastado)\b", "spent"),
+    (r"\b(desperdiciando|malgastando|tirando) (el )?dinero\b|\bdesperdicia\b", "wasting money"),
+    (r"\b(merch|merchandising|tienda)\b", "merch"), (r"\bpedidos\b", "orders"),
+    (r"\bque (deberia|debo) hacer\b", "what should i do"), (r"\b(trajo|devolvio|genero)\b", "brought back"),
+]

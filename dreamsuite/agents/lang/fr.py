@@ -394,3 +394,71 @@ OTHER_ARTIST: tuple[str, ...] = (
     r"\b(?i:abonnés|abonnes|followers|fans|chiffres|stats|statistiques|streams|auditeurs|vues)\s+(?:(?i:de)\s+|d')"
     + _NOT_A_NAME + _NAME,
 )
+
+# La pub, le merch et les conseils du cerveau de promotion (agents/promotion_writing.py).
+TEXT |= {key: _typeset(value) for key, value in {
+    "promo.not_connected": ("Aucun compte publicitaire connecté pour l'instant — connecte-en un sur la page Promotion "
+                            "(pubs Meta, Google ou TikTok) et je répondrai avec ses chiffres après la première "
+                            "lecture."),
+    "promo.no_shop": ("Aucune boutique connectée pour l'instant — connecte Shopify sur la page Promotion et je compterai "
+                      "tes ventes de merch."),
+    "promo.channel_not_connected": "{channel} n'est pas connecté, je n'ai donc pas ses chiffres. Connectés : "
+                                   "{connected}.",
+    "promo.none": "{when}{where}, tu n'as rien dépensé en pub.",
+    "promo.total": ("{when}{where}, tu as dépensé {spend} en pub ; les plateformes lui attribuent {revenue} de ventes "
+                    "(ROAS {roas}) : {conversions} conversions pour {clicks} clics (CTR {ctr}){cpa}."),
+    "promo.cpa": ", {cpa} par conversion",
+    "promo.currencies": "Les montants restent par devise ({list}) : je n'additionne pas des devises différentes.",
+    "promo.by.channel": "Par canal :", "promo.by.campaign": "Par campagne :", "promo.by.creative": "Par créa :",
+    "promo.row": "- {name}{where} : {spend} dépensés, {revenue} rapportés (ROAS {roas}), {conversions} conversions"
+                 "{cpa}{early}.",
+    "promo.early": " — trop tôt pour juger",
+    "worth.head": "Jugé sur les 28 jours du {first} au {last} :",
+    "worth.worth_it": "{name}{where} : ça vaut le coup — {spend} dépensés, {revenue} rapportés (ROAS {roas}).",
+    "worth.not_worth_it": ("{name}{where} : ça ne vaut pas le coup — {spend} dépensés pour {revenue} rapportés "
+                           "(ROAS {roas})."),
+    "worth.fading": ("{name}{where} : rapporte encore ({spend} dépensés, {revenue} rapportés, ROAS {roas}) mais "
+                     "s'essouffle — son taux de clics a baissé de {drop} depuis le {day} ; il est temps d'une "
+                     "nouvelle créa."),
+    "worth.too_early": ("{name}{where} : trop tôt pour le dire — {conversions} conversions pour {spend} jusqu'ici ; "
+                        "je juge une pub après {min} conversions, ou quand elle a dépensé trois fois le coût habituel "
+                        "d'une conversion."),
+    "worth.median": " Médiane de tes créas {channel} : ROAS {roas}{cpa}.",
+    "worth.median_cpa": ", CPA {cpa} (celle-ci : {mine})",
+    "worth.ctr": " CTR {first} la première semaine, {last} la dernière.",
+    "worth.none": "Aucune dépense pub{where} sur les 28 derniers jours, donc rien à juger.",
+    "worth.creative_not_found": "Je ne trouve aucune créa nommée « {name} »{where} avec des dépenses sur les 28 "
+                                "derniers jours.",
+    "worth.wasting": "Gaspille de l'argent ou s'essouffle :",
+    "worth.waste_none": ("Aucune créa ne gaspille d'argent : toutes celles que je peux juger ont rapporté au moins ce "
+                         "qu'elles ont coûté."),
+    "worth.early_list": "Trop tôt pour le dire : {list}.",
+    "merch.none": "{when}, ta boutique n'a eu aucune commande.",
+    "merch.main": "{when}, ta boutique a eu {orders} commandes pour {revenue}.",
+    "merch.part": "{channel} {orders} commandes, {revenue} ({share})",
+    "merch.by": " Attribué à tes pubs par UTM : {list} ; le reste est venu sans l'étiquette d'une pub.",
+    "merch.untagged": " Aucune n'est venue avec l'étiquette UTM d'une pub.",
+    "advice.no_run": ("Le cerveau de promotion n'a pas encore regardé tes chiffres pub : il tourne chaque nuit après "
+                      "leur lecture. Repose-moi la question demain."),
+    "advice.none": "Rien à changer pour l'instant : le cerveau de promotion n'a aucune action ouverte pour tes pubs.",
+    "advice.none_status": "Aucune action avec ce statut.",
+    "advice.head": "Que faire de ton budget pub, le plus rentable d'abord (passage du {day}) :",
+    "advice.line": "- {sentence}. Attendu : {impact} par jour (confiance {confidence}){status}.",
+    "advice.state.accepted": " — acceptée", "advice.state.dismissed": " — écartée",
+    "advice.state.expired": " — expirée",
+    "confidence.high": "élevée", "confidence.medium": "moyenne", "confidence.low": "faible",
+    "advice.fatigue": "S'essoufflent : {list}.",
+    "advice.fatigue_item": "{creative} sur {channel} (CTR en baisse de {drop} depuis le {day})",
+    "inventory.promotion": "- {channel} ({currency}) : chiffres pub du {first} au {last}.",
+    "inventory.promotion_empty": "- {channel} : connecté, les chiffres arrivent.",
+}.items()}
+
+# La pub et le merch (lus avant les autres règles).
+QUESTION_WORDS[:0] = [
+    (r"\bvaut (encore |toujours |vraiment )?(le coup|la peine)\b|\best rentable\b", "is worth it"),
+    (r"\b(pubs?|publicites?|annonces?)\b", "ads"), (r"\bcampagnes?\b", "campaigns"),
+    (r"\b(creas?|creatives?|visuels?)\b", "creatives"), (r"\bdepense\b", "spent"),
+    (r"\bgaspille\b|\bjette (de l'|mon )?argent\b", "wasting money"), (r"\b(merch|boutique)\b", "merch"),
+    (r"\bcommandes\b", "orders"), (r"\bque (dois|devrais)-je faire\b|\bque faire\b", "what should i do"),
+    (r"\brapporte\b", "brought back"),
+]

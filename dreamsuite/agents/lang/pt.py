@@ -377,3 +377,68 @@ OTHER_ARTIST: tuple[str, ...] = (
     r"(?i:de|da|do)\s+" + _NOT_A_NAME + _NAME,
     r"\b(?:o|a)\s+" + _NOT_A_NAME + _NAME + r"\s+(?i:tem|têm)\b",
 )
+
+# Anúncios, merch e os conselhos do cérebro de promoção (agents/promotion_writing.py).
+TEXT |= {
+    "promo.not_connected": ("Ainda não há nenhuma conta de anúncios conectada: conecte uma na página Promotion "
+                            "(anúncios da Meta, do Google ou do TikTok) e eu respondo com os números dela depois da "
+                            "primeira leitura."),
+    "promo.no_shop": ("Ainda não há nenhuma loja conectada: conecte a Shopify na página Promotion e eu conto suas "
+                      "vendas de merch."),
+    "promo.channel_not_connected": "{channel} não está conectado, então não tenho os números dele. Conectados: "
+                                   "{connected}.",
+    "promo.none": "{when}{where} não houve gasto com anúncios.",
+    "promo.total": ("{when}{where} você gastou {spend} em anúncios; as plataformas atribuem a eles {revenue} em vendas "
+                    "(ROAS {roas}): {conversions} conversões de {clicks} cliques (CTR {ctr}){cpa}."),
+    "promo.cpa": ", {cpa} por conversão",
+    "promo.currencies": "Os valores ficam por moeda ({list}): não somo moedas diferentes.",
+    "promo.by.channel": "Por canal:", "promo.by.campaign": "Por campanha:", "promo.by.creative": "Por criativo:",
+    "promo.row": "- {name}{where}: {spend} gastos, {revenue} de volta (ROAS {roas}), {conversions} conversões"
+                 "{cpa}{early}.",
+    "promo.early": " — cedo demais para julgar",
+    "worth.head": "Julgado nos 28 dias de {first} a {last}:",
+    "worth.worth_it": "{name}{where}: vale a pena — {spend} gastos, {revenue} de volta (ROAS {roas}).",
+    "worth.not_worth_it": "{name}{where}: não vale a pena — {spend} gastos para {revenue} de volta (ROAS {roas}).",
+    "worth.fading": ("{name}{where}: ainda compensa ({spend} gastos, {revenue} de volta, ROAS {roas}), mas está se "
+                     "desgastando: a taxa de cliques caiu {drop} desde {day}; hora de um criativo novo."),
+    "worth.too_early": ("{name}{where}: cedo demais para saber — {conversions} conversões por {spend} até agora; julgo "
+                        "um anúncio depois de {min} conversões ou quando ele gastou três vezes o custo normal de uma "
+                        "conversão."),
+    "worth.median": " Mediana dos seus criativos de {channel}: ROAS {roas}{cpa}.",
+    "worth.median_cpa": ", CPA {cpa} (este: {mine})",
+    "worth.ctr": " CTR {first} na primeira semana, {last} na última.",
+    "worth.none": "Nenhum gasto com anúncios{where} nos últimos 28 dias, então não há o que julgar.",
+    "worth.creative_not_found": "Não encontrei nenhum criativo chamado \"{name}\"{where} com gasto nos últimos 28 dias.",
+    "worth.wasting": "Desperdiçando dinheiro ou se desgastando:",
+    "worth.waste_none": ("Nenhum criativo está desperdiçando dinheiro: todos os que posso julgar trouxeram de volta pelo "
+                         "menos o que custaram."),
+    "worth.early_list": "Cedo demais para saber: {list}.",
+    "merch.none": "{when} sua loja não teve pedidos.",
+    "merch.main": "{when} sua loja teve {orders} pedidos, somando {revenue}.",
+    "merch.part": "{channel} {orders} pedidos, {revenue} ({share})",
+    "merch.by": " Atribuído aos seus anúncios por UTM: {list}; o resto veio sem a etiqueta de um anúncio.",
+    "merch.untagged": " Nenhum veio com a etiqueta UTM de um anúncio.",
+    "advice.no_run": ("O cérebro de promoção ainda não olhou seus números de anúncios: ele roda toda noite depois da "
+                      "leitura. Pergunte de novo amanhã."),
+    "advice.none": "Nada a mudar agora: o cérebro de promoção não tem ações abertas para seus anúncios.",
+    "advice.none_status": "Nenhuma ação com esse status.",
+    "advice.head": "O que fazer com seu orçamento de anúncios, o mais valioso primeiro (execução de {day}):",
+    "advice.line": "- {sentence}. Esperado: {impact} por dia (confiança {confidence}){status}.",
+    "advice.state.accepted": " — aceita", "advice.state.dismissed": " — descartada",
+    "advice.state.expired": " — expirada",
+    "confidence.high": "alta", "confidence.medium": "média", "confidence.low": "baixa",
+    "advice.fatigue": "Se desgastando: {list}.",
+    "advice.fatigue_item": "{creative} no {channel} (CTR {drop} menor desde {day})",
+    "inventory.promotion": "- {channel} ({currency}): números de anúncios de {first} a {last}.",
+    "inventory.promotion_empty": "- {channel}: conectado, os números ainda vão chegar.",
+}
+
+# Anúncios e merch (lidos antes das outras regras).
+QUESTION_WORDS[:0] = [
+    (r"\bvale a pena\b|\bcompensa\b", "is worth it"), (r"\b(anuncios?|publicidade)\b", "ads"),
+    (r"\borcamento\b", "budget"), (r"\bcampanhas?\b", "campaigns"), (r"\bcriativos?\b", "creatives"),
+    (r"\b(gastei|gastou|gasto)\b", "spent"),
+    (r"\b(desperdicando|jogando) (meu )?dinheiro( fora)?\b|\bdesperdica\b", "wasting money"),
+    (r"\b(merch|loja)\b", "merch"), (r"\bpedidos\b", "orders"),
+    (r"\bo que (eu )?(devo|deveria) fazer\b", "what should i do"), (r"\b(trouxe|rendeu)\b", "brought back"),
+]
