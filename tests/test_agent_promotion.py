@@ -152,7 +152,7 @@ def test_worth_it_verdicts_with_medians_trend_and_fatigue(promo):
     camp = {i["key"]: i["worth"] for i in every["campaigns"]}
     assert camp["g-waste"] == "not_worth_it" and camp["g-brand"] == "worth_it" and camp["m-camp"] == "too_early"
     assert {i["channel"]: i["worth"] for i in every["channels"]}["meta_ads"] == "too_early"
-    one = pt.ad_worth_it(_ctx(promo.me), creative="g-waste-ad")
+    one = pt.ad_worth_it(_ctx(promo.me), creative="G-WASTE")
     assert [i["key"] for i in one["creatives"]] == ["g-waste-ad"] and one["creatives"][0]["worth"] == "not_worth_it"
 
 
@@ -177,7 +177,7 @@ async def test_advice_is_the_brains_ranked_actions_with_their_status(promo):
     assert r["has_data"] and r["run"]["today"] == TODAY.isoformat()
     assert [a["sentence"] for a in r["actions"]] == [a.sentence for a in expected][:10]
     assert [_amount(a["impact_per_day"]) for a in r["actions"]] == [a.impact.amount for a in expected][:10]
-    assert any(f["creative"] == "tt-tired" for f in r["run"]["fatigue"])
+    assert any(f["creative"] == "tt-tired" and f["channel"] == "TikTok ads" for f in r["run"]["fatigue"])
     with session() as s:
         first = s.exec(select(PromotionAction).where(PromotionAction.workspace_id == promo.me.workspace_id)
                        .order_by(PromotionAction.rank)).first()
@@ -287,6 +287,13 @@ async def test_a_question_in_german(promo):
     spend = f"{_sum(tired, 'spend'):,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
     assert f"\"tt-tired\" (TikTok ads): lohnt sich noch ({spend}\xa0$ ausgegeben" in text
     assert "Beurteilt über die 28 Tage" in text
+
+
+async def test_what_is_connected_names_the_ad_accounts_and_the_shop(promo):
+    text = await _ask(promo.me, "Which platforms are connected?")
+    assert "- TikTok ads (USD): ad numbers from Jan 5 to Mar 15." in text
+    assert "- Meta ads (GBP): ad numbers from Mar 10 to Mar 15." in text
+    assert f"- Shopify (EUR): orders from Jan 5 to {ORDERS[-1].day:%b} {ORDERS[-1].day.day}." in text
 
 
 async def test_no_ad_account_the_analyst_says_so(db):

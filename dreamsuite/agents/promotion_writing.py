@@ -153,9 +153,9 @@ def advice(r: dict) -> str:
 
 
 def inventory_lines(channels: list[dict]) -> list[str]:
-    return [t("inventory.promotion", channel=c["label"], currency=c["currency"], first=day(c["first_day"]),
-              last=day(c["last_day"])) if c.get("first_day") else t("inventory.promotion_empty", channel=c["label"])
-            for c in channels]
+    return [t("inventory.shop" if c["kind"] == "shopify" else "inventory.promotion", channel=c["label"],
+              currency=c["currency"], first=day(c["first_day"]), last=day(c["last_day"]))
+            if c.get("first_day") else t("inventory.promotion_empty", channel=c["label"]) for c in channels]
 
 
 WRITERS = {"ad_performance": performance, "ad_worth_it": worth_it, "merch_sales": merch,

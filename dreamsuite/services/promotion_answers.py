@@ -181,6 +181,13 @@ def worth_it(scope: Scope, today: date, kind: str | None = None, creative: str |
     window = [r for r in rows if r.day >= first]
     names = _names(scope)
     tired = {(f.channel, f.creative): f for f in fatigue(rows) if f.ongoing}
+    wanted = (creative or "").strip().lower()
+    # Each performer's own days, grouped once (a creative's trend reads only its rows).
+    own: dict[tuple, list[DailyAdRow]] = defaultdict(list)
+    for r in window:
+        for key in (("channel", r.channel, r.currency, r.channel), ("campaign", r.channel, r.currency, r.campaign_id),
+                    ("creative", r.channel, r.currency, r.creative_id)):
+            own[key].append(r)
     out: dict[str, list] = {}
     for level in LEVELS:
         perf = memory(window, level, first, last).performers
@@ -198,11 +205,9 @@ def worth_it(scope: Scope, today: date, kind: str | None = None, creative: str |
         items = []
         for p in perf:
             item = _item(p, names)
-            if creative and level == "creative" and creative.strip().lower() not in (p.key.lower(),
-                                                                                     item["name"].lower()):
+            if wanted and level == "creative" and wanted != p.key.lower() and wanted not in item["name"].lower():
                 continue
-            mine = [r for r in window if r.channel == p.channel and r.currency == p.currency and (
-                level == "channel" or (r.campaign_id if level == "campaign" else r.creative_id) == p.key)]
+            mine = own[(level, p.channel, p.currency, p.key)]
             days = sorted({r.day for r in mine if r.impressions > 0})
             head = [r for r in mine if days and r.day <= days[0] + timedelta(days=TREND_DAYS - 1)]
             tail = [r for r in mine if r.day > last - timedelta(days=TREND_DAYS)]
@@ -270,9 +275,13 @@ def latest_run(scope: Scope) -> dict | None:
     if run is None:
         return None
     o = run.outputs or {}
+    names = _names(scope)
+    fatigue_ = [{**f, "creative": names.get(("creative", f.get("channel"), f.get("creative"))) or f.get("creative"),
+                 "channel": LABELS.get(KIND_OF_CHANNEL.get(f.get("channel"), ""), f.get("channel"))}
+                for f in (o.get("fatigue") or [])[:10]]
     forecasts = [{k: f.get(k) for k in ("metric", "currency", "source", "total", "total_low", "total_high")}
                  | {"days": len(f.get("points") or [])} for f in o.get("forecasts") or []]
-    return {"today": run.today.isoformat(), "fatigue": (o.get("fatigue") or [])[:10],
+    return {"today": run.today.isoformat(), "fatigue": fatigue_,
             "anomalies": (o.get("anomalies") or [])[:10], "forecasts": forecasts, "notes": o.get("notes") or []}
 
 

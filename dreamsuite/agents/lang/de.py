@@ -446,6 +446,7 @@ TEXT |= {
     "advice.fatigue": "Nutzt sich ab: {list}.",
     "advice.fatigue_item": "{creative} auf {channel} (CTR seit dem {day} um {drop} gefallen)",
     "inventory.promotion": "- {channel} ({currency}): Werbezahlen vom {first} bis zum {last}.",
+    "inventory.shop": "- {channel} ({currency}): Bestellungen vom {first} bis zum {last}.",
     "inventory.promotion_empty": "- {channel}: verbunden, Zahlen kommen noch.",
 }
 

@@ -210,5 +210,6 @@ TEXT |= {
     "advice.fatigue": "Wearing out: {list}.",
     "advice.fatigue_item": "{creative} on {channel} (CTR down {drop} since {day})",
     "inventory.promotion": "- {channel} ({currency}): ad numbers from {first} to {last}.",
+    "inventory.shop": "- {channel} ({currency}): orders from {first} to {last}.",
     "inventory.promotion_empty": "- {channel}: connected, numbers still to come.",
 }

@@ -431,6 +431,7 @@ TEXT |= {
     "advice.fatigue": "Desgastándose: {list}.",
     "advice.fatigue_item": "{creative} en {channel} (CTR un {drop} más bajo desde el {day})",
     "inventory.promotion": "- {channel} ({currency}): números de anuncios del {first} al {last}.",
+    "inventory.shop": "- {channel} ({currency}): pedidos del {first} al {last}.",
     "inventory.promotion_empty": "- {channel}: conectado, los números aún están por llegar.",
 }
 

@@ -450,6 +450,7 @@ TEXT |= {key: _typeset(value) for key, value in {
     "advice.fatigue": "S'essoufflent : {list}.",
     "advice.fatigue_item": "{creative} sur {channel} (CTR en baisse de {drop} depuis le {day})",
     "inventory.promotion": "- {channel} ({currency}) : chiffres pub du {first} au {last}.",
+    "inventory.shop": "- {channel} ({currency}) : commandes du {first} au {last}.",
     "inventory.promotion_empty": "- {channel} : connecté, les chiffres arrivent.",
 }.items()}
 

@@ -430,6 +430,7 @@ TEXT |= {
     "advice.fatigue": "Se desgastando: {list}.",
     "advice.fatigue_item": "{creative} no {channel} (CTR {drop} menor desde {day})",
     "inventory.promotion": "- {channel} ({currency}): números de anúncios de {first} a {last}.",
+    "inventory.shop": "- {channel} ({currency}): pedidos de {first} a {last}.",
     "inventory.promotion_empty": "- {channel}: conectado, os números ainda vão chegar.",
 }
 
