@@ -88,6 +88,15 @@ async def test_meta_ads_oauth_lands_on_promotion_with_the_channel_stored_encrypt
     assert not any("token" in k and "expires" not in k for k in listed[0])
 
 
+async def test_a_callback_without_the_starting_session_connects_nothing(wired):
+    scope, _ = _login("artist@example.com")
+    params = await approve(await pc.start_connect(scope, "meta_ads"), account_name="Nova Lane")
+    res = TestClient(create_api(), base_url=APP).get("/oauth/callback/meta_ads", params=params,
+                                                     follow_redirects=False)
+    assert res.status_code == 403 and "Nothing was connected" in res.text and f"{APP}/promotion" in res.text
+    assert channels() == []
+
+
 async def test_a_second_connect_updates_the_channel_and_an_editor_may_connect(wired):
     _, ws, owner = make_workspace("owner@example.com")
     editor = add_member(ws.id, "editor@example.com", Role.editor)
