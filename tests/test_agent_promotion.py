@@ -310,3 +310,25 @@ def test_tool_choice_for_promotion_questions():
     assert offline.choose_tools("How did my followers grow this month?") == [("follower_growth",
                                                                               {"period": "this_month"})]
     assert to_minor(Decimal("1.005"), "EUR") == 100  # half-even, as every amount above is rounded
+
+
+def test_junk_arguments_are_refused_with_the_valid_values(db):
+    me = make_scope("Junk")
+    for call, match in ((lambda: pt.ad_performance(_ctx(me), period="DROP TABLE"), "last_30_days"),
+                        (lambda: pt.ad_performance(_ctx(me), level="ad set"), "channel, campaign or creative"),
+                        (lambda: pt.ad_worth_it(_ctx(me), channel="myspace"), "TikTok"),
+                        (lambda: pt.promotion_advice(_ctx(me), status="maybe"), "proposed"),
+                        (lambda: pt.promotion_advice(_ctx(me), limit=99), "1 to 10"),
+                        (lambda: pt.merch_sales(_ctx(me), start="2026-13-01"), "YYYY-MM-DD")):
+        with pytest.raises(ModelRetry, match=match):
+            call()
+    shop = make_channel(me.workspace_id, "shopify", "EUR")
+    assert shop and pt.ad_performance(_ctx(me))["message"] == pt.NOT_CONNECTED  # a shop is not an ad account
+    with pytest.raises(ModelRetry, match="merch_sales"):
+        pt.ad_performance(_ctx(_with_ads()), channel="merch")
+
+
+def _with_ads():
+    me = make_scope("Ads")
+    make_channel(me.workspace_id, "tiktok_ads", "USD")
+    return me
