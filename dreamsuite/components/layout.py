@@ -28,6 +28,7 @@ NAV = [
     ("Inbox", "/inbox", "inbox"),
     ("Goals", "/goals", "target"),
     ("Connections", "/connections", "plug"),
+    ("Promotion", "/promotion", "megaphone"),
     ("Chat", "/chat", "message-circle"),
     ("Composer", "/composer", "calendar-clock"),
     ("Calendar", "/calendar", "calendar-days"),
