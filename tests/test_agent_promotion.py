@@ -309,6 +309,11 @@ def test_tool_choice_for_promotion_questions():
                                                                             {"status": "proposed"})]
     assert offline.choose_tools("How did my followers grow this month?") == [("follower_growth",
                                                                               {"period": "this_month"})]
+    assert offline.choose_tools("How many orders did my shop get last week?") == [("merch_sales",
+                                                                                    {"period": "last_week"})]
+    assert offline.choose_tools("How are my Instagram ads doing this month?") == [
+        ("ad_performance", {"period": "this_month", "channel": "meta", "level": "channel"})]
+    assert offline.choose_tools("Do I get paid by Spotify?")[0][0] == "follower_growth"  # not an ad question
     assert to_minor(Decimal("1.005"), "EUR") == 100  # half-even, as every amount above is rounded
 
 

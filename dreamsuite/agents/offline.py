@@ -185,7 +185,8 @@ def _post_type(q: str) -> str | None:
 
 # Paid ads, merch and the ad budget: the promotion tools (agents/promotion_tools.py).
 ADS = re.compile(r"\b(ads?|adverts?|advertising|ad spend|spend|spent|spending|campaigns?|creatives?|roas|cpa|ctr|"
-                 r"cost per (click|conversion|result)|budget|promotion|paid|boosted?|worth it|wasting|wasted|"
+                 r"cost per (click|conversion|result)|budget|promotion|paid (ads?|promotion|campaigns?)|boosted?|worth it|"
+                 r"wasting|wasted|"
                  r"merch|shopify|shop|store|orders?)\b")
 MERCH = re.compile(r"\b(merch|shopify|shop|store|orders?|t-?shirts?|hoodies?)\b")
 WORTH = re.compile(r"worth|wast(e|es|ed|ing)|pay(s|ing)? off|still (work|good|running)|keep (running|it|paying)|"
