@@ -314,6 +314,8 @@ def test_tool_choice_for_promotion_questions():
     assert offline.choose_tools("How are my Instagram ads doing this month?") == [
         ("ad_performance", {"period": "this_month", "channel": "meta", "level": "channel"})]
     assert offline.choose_tools("Do I get paid by Spotify?")[0][0] == "follower_growth"  # not an ad question
+    follow_up = offline.with_context("and on Google?", "is my TikTok ad still worth it?")
+    assert offline.choose_tools(follow_up) == [("ad_worth_it", {"channel": "google"})]
     assert to_minor(Decimal("1.005"), "EUR") == 100  # half-even, as every amount above is rounded
 
 

@@ -195,6 +195,7 @@ ADVICE = re.compile(r"what should i do|budget|advice|advise|recommend|next (step
                     r"move)|shift|more money|accepted|dismissed|suggest")
 RETURN = re.compile(r"bring back|brought back|brought in|return|made|make|earn|revenue|sales|roi\b|roas")
 AD_CHANNELS = {"tiktok": "tiktok", "facebook": "meta", "instagram": "meta", "youtube": "google"}
+AD_ONLY = re.compile(r"\b(meta|google)\b")  # ad channels that are not social platforms
 
 
 def promotion_tools(question: str, today: date | None = None) -> list[tuple[str, dict]]:
@@ -204,7 +205,7 @@ def promotion_tools(question: str, today: date | None = None) -> list[tuple[str,
         return []
     window = infer_window(q, today)
     named = [AD_CHANNELS[p] for p in find_platforms(question) if p in AD_CHANNELS]
-    named += [w for w in re.findall(r"\b(meta|google)\b", q) if w not in named]
+    named += [w for w in AD_ONLY.findall(q) if w not in named]
     on = [{"channel": c} for c in dict.fromkeys(named)] or [{}]
     merch = MERCH.search(q) is not None
     ads = re.search(r"\bads?\b|advert|campaign|creative|roas|cpa|ctr|spend|spent|paid|boost", q) is not None
@@ -322,10 +323,11 @@ def with_context(question: str, previous: str | None) -> str:
     with what it changes: the platforms it names replace the previous ones; a window is added."""
     if not previous or not FOLLOW_UP.search(question):
         return question
-    named = find_platforms(question)
+    named = find_platforms(question) or AD_ONLY.findall(question.lower())  # "and on Google?" after an ad question
     base = previous
     if named:
-        words = [w for w in re.findall(r"\S+", previous) if not find_platforms(w)]
+        words = [w for w in re.findall(r"\S+", previous)
+                 if not find_platforms(w) and not AD_ONLY.fullmatch(w.lower().strip("?!.,"))]
         base = " ".join(words)
     rest = FOLLOW_UP.sub("", question).strip(" ?")
     return f"{base.rstrip(' ?')} {rest}?"
