@@ -147,6 +147,9 @@ def test_worth_it_verdicts_with_medians_trend_and_fatigue(promo):
     assert cr["tt-tired"]["worth"] == "fading" and cr["tt-fresh"]["worth"] == "worth_it"
     start = date.fromisoformat(cr["tt-tired"]["fatigue"]["start"])
     assert abs((start - TIRED_FROM).days) <= 3 and cr["tt-tired"]["fatigue"]["drop_pct"] < -40
+    launch = _in(promo.rows, START, START + timedelta(days=6), creative_id="tt-tired")
+    assert cr["tt-tired"]["ctr_first_week"] == pytest.approx(_sum(launch, "clicks") / _sum(launch, "impressions"),
+                                                             abs=1e-6)
     assert cr["tt-tired"]["ctr_last_week"] < cr["tt-tired"]["ctr_first_week"] * 0.6
     every = pt.ad_worth_it(_ctx(promo.me))
     camp = {i["key"]: i["worth"] for i in every["campaigns"]}

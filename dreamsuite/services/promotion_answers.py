@@ -182,9 +182,10 @@ def worth_it(scope: Scope, today: date, kind: str | None = None, creative: str |
     names = _names(scope)
     tired = {(f.channel, f.creative): f for f in fatigue(rows) if f.ongoing}
     wanted = (creative or "").strip().lower()
-    # Each performer's own days, grouped once (a creative's trend reads only its rows).
+    # Each performer's own days of the last 90, grouped once: its first active week (its launch
+    # when that is within them) against its last week.
     own: dict[tuple, list[DailyAdRow]] = defaultdict(list)
-    for r in window:
+    for r in rows:
         for key in (("channel", r.channel, r.currency, r.channel), ("campaign", r.channel, r.currency, r.campaign_id),
                     ("creative", r.channel, r.currency, r.creative_id)):
             own[key].append(r)
