@@ -342,3 +342,23 @@ def _with_ads():
     me = make_scope("Ads")
     make_channel(me.workspace_id, "tiktok_ads", "USD")
     return me
+
+
+async def test_a_real_model_is_offered_the_promotion_tools_with_their_choices(db):
+    from pydantic_ai.messages import ModelResponse, TextPart
+    from pydantic_ai.models.function import FunctionModel
+
+    seen = {}
+
+    def model(messages, info):
+        seen.update({t.name: t.parameters_json_schema for t in info.function_tools})
+        seen["instructions"] = info.instructions
+        return ModelResponse(parts=[TextPart("ok")])
+
+    me = _with_ads()
+    await career_agent.run("is my TikTok ad still worth it?", deps=AgentDeps(scope=me, today=TODAY),
+                           model=FunctionModel(model))
+    assert {"ad_performance", "ad_worth_it", "merch_sales", "promotion_advice"} <= set(seen)
+    assert seen["ad_performance"]["properties"]["level"]["enum"] == ["channel", "campaign", "creative"]
+    assert "accepted" in seen["promotion_advice"]["properties"]["status"]["enum"]
+    assert "Promotion: TikTok ads (USD" in seen["instructions"]
