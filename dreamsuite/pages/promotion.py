@@ -93,7 +93,7 @@ def _numbers() -> rx.Component:
                   _note("Revenue ÷ spend in this range; under 1× (the dashed line) an ad costs more than it brings.")),
             _card("Channels", "channel-table",
                   perf_list(S.channel_rows, "channel-row", "No ad spend in this range.")),
-            columns=TWO, spacing=st.gap_lg, width="100%",
+            columns=TWO, spacing=st.gap_lg, width="100%", align_items="start",
         ),
         _card("Creatives", "creative-table",
               perf_list(S.creative_rows, "creative-row", "No creative ran in this range."),

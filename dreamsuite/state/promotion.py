@@ -137,7 +137,7 @@ class PromotionState(AuthState):
         names = {f"creative:{CHANNEL_OF_KIND.get(r['kind'], r['kind'])}/{r['creative_id']}": r["name"]
                  for r in v.by_creative}
         names.update({f"channel:{CHANNEL_OF_KIND.get(r['kind'], r['kind'])}/{r['currency']}":
-                      f"{rows.KIND_LABELS.get(r['kind'], r['kind'])} ({r['currency']})" for r in v.by_channel})
+                      f"{rows.kind_label(r['kind'])} ({r['currency']})" for r in v.by_channel})
         self.actions = rows.action_rows(v.actions, tz, names)
         self.adoption, self.adoption_basis, self.accuracy, self.accuracy_basis = rows.hit_rate(v.hit_rate)
         self.run_note = (f"Analysed {fmt.local_time(v.run['computed_at'], tz)} ({tz.replace('_', ' ')})"

@@ -7,14 +7,14 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Iterable, Mapping
 
 from babel.numbers import format_currency
 
+from dreamsuite.services.promotion_connect import channel_kinds
 from dreamsuite.state import fmt
 
-KIND_LABELS = {"meta_ads": "Meta Ads", "google_ads": "Google Ads", "tiktok_ads": "TikTok Ads", "shopify": "Shopify"}
-KIND_COLORS = {"meta_ads": "#0866FF", "google_ads": "#FBBC04", "tiktok_ads": "#111111", "shopify": "#95BF47"}
 ACTION_TITLES = {"pause_creative": "Pause a tired creative", "shift_budget": "Move budget between channels",
                  "check_spend": "Check an unusual day of spend", "review_cpa": "Review a costly sale",
                  "slow_budget": "Slow a budget that runs out too fast"}
@@ -107,9 +107,19 @@ def day(iso: str | date | None) -> str:
     return f"{d.day} {d:%b %Y}"
 
 
+@lru_cache(maxsize=1)
+def _kinds() -> dict[str, tuple[str, str]]:
+    """Each channel kind's label and colour, as its adapter declares them (the Channels panel's)."""
+    return {k["kind"]: (k["label"], k["color"]) for k in channel_kinds()}
+
+
+def kind_label(kind: str) -> str:
+    return _kinds().get(kind, (str(kind).replace("_", " ").title(), ""))[0]
+
+
 def channel_label(c: Mapping, same_kind: int = 1) -> str:
     """'Meta Ads', or 'Meta Ads · Nova EU' when the workspace has several accounts of that kind."""
-    base = KIND_LABELS.get(c["kind"], str(c["kind"]).replace("_", " ").title())
+    base = kind_label(c["kind"])
     return f"{base} · {c['name']}" if same_kind > 1 else base
 
 
@@ -119,7 +129,7 @@ def channel_labels(channels: Iterable[Mapping]) -> dict[int, tuple[str, str]]:
     count: dict[str, int] = {}
     for c in channels:
         count[c["kind"]] = count.get(c["kind"], 0) + 1
-    return {c["id"]: (channel_label(c, count[c["kind"]]), KIND_COLORS.get(c["kind"], "#7C3AED")) for c in channels}
+    return {c["id"]: (channel_label(c, count[c["kind"]]), _kinds().get(c["kind"], ("", "#7C3AED"))[1]) for c in channels}
 
 
 def totals(t: Mapping[str, Mapping]) -> list[TotalTile]:

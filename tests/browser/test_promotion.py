@@ -100,8 +100,9 @@ def _plot(page, testid: str):
 
 def _charts_drawn(page) -> None:
     for testid in CHARTS:
+        page.get_by_test_id(testid).scroll_into_view_if_needed()
         plot = _plot(page, testid)
-        expect(plot.locator("svg.main-svg").first).to_be_attached()
+        expect(plot.locator("svg.main-svg").first).to_be_attached(timeout=LOAD)
         assert plot.evaluate("el => (el.data || []).length") > 0, f"{testid} shows an empty state"
 
 
