@@ -218,3 +218,34 @@ def test_without_a_channel_the_page_says_what_to_do(module_app, new_context):
     expect(page.get_by_test_id("promotion-empty")).to_be_visible(timeout=30_000)
     expect(page.get_by_test_id("channels-panel")).to_be_visible()
     expect(page.get_by_test_id("nav-promotion").locator("visible=true")).to_have_count(1)
+
+
+async def _answer_elsewhere(user_id: int, workspace_id: int, action_id: int) -> None:
+    from dreamsuite.models import Role
+    from dreamsuite.services.promotion_actions import decide_action
+    from dreamsuite.services.scope import Scope
+
+    await decide_action(Scope(user_id, workspace_id, Role.owner), action_id, accept=False)
+
+
+def _open_action_id(workspace_id: int, sentence: str) -> int:
+    from sqlmodel import select
+
+    from dreamsuite import db
+    from dreamsuite.models import PromotionAction
+
+    with db.session() as s:
+        return s.exec(select(PromotionAction.id).where(PromotionAction.workspace_id == workspace_id,
+                                                       PromotionAction.sentence == sentence)).one()
+
+
+def test_an_answer_given_elsewhere_shows_on_the_open_page(module_app, artist, new_context):
+    page, _ = _open(new_context, module_app, artist)
+    open_actions = page.get_by_test_id("action").filter(has=page.get_by_test_id("action-dismiss"))
+    assert open_actions.count() > 0, "the tests before answered every action: plant another finding"
+    sentence = open_actions.first.get_by_test_id("action-sentence").inner_text()
+    action_id = seed.off_loop(_open_action_id, artist.workspace_id, sentence)
+    seed.wait_for_listeners(module_app.redis_url, artist.workspace_id, 1)
+    seed.off_loop(asyncio.run, _answer_elsewhere(artist.user_id, artist.workspace_id, action_id))
+    expect(page.get_by_test_id("action").filter(has_text=sentence).get_by_test_id("action-status")) \
+        .to_have_text("Dismissed", timeout=LOAD)
