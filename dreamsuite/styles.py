@@ -133,7 +133,8 @@ STATUS_COLORS = {
     "not_connected": "gray", "available": "gray",
 }
 # Insights: a badge colour per type and per priority; goals: per verdict on the deadline.
-INSIGHT_TYPE_COLORS = {"growth": "green", "content": "blue", "strategy": "violet", "trend": "cyan", "goal": "amber"}
+INSIGHT_TYPE_COLORS = {"growth": "green", "content": "blue", "strategy": "violet", "trend": "cyan", "goal": "amber",
+                       "promotion": "pink"}
 PRIORITY_COLORS = {"urgent": "red", "high": "orange", "medium": "blue", "low": "gray"}
 VERDICT_COLORS = {"likely": "green", "on_track": "green", "achieved": "green", "possible": "amber",
                   "unlikely": "red", "behind": "red", "passed": "red"}

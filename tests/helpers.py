@@ -143,3 +143,12 @@ async def run_worker_burst(**overrides) -> None:
         await worker.async_run()
     finally:
         await worker.close()
+
+
+async def cooldowns_pass() -> None:
+    """As if every platform's wait had passed: the shared rate gate's cooldowns forgotten."""
+    from dreamsuite import redisconn
+
+    r = redisconn.client()
+    for key in await r.keys("ratelimit:cooldown:*"):
+        await r.delete(key)

@@ -17,7 +17,7 @@ from dreamsuite.models import (
 )
 from dreamsuite.services import sync, sync_write
 from dreamsuite.services.scope import AccessDenied, NotFound
-from tests.helpers import EventProbe, add_member, connect_sandbox, control, make_workspace
+from tests.helpers import EventProbe, add_member, connect_sandbox, control, cooldowns_pass, make_workspace
 from workers import collect as collect_job
 
 pytestmark = [pytest.mark.db, pytest.mark.usefixtures("close_arq_pools")]
@@ -115,14 +115,6 @@ async def test_rate_limit_raises_with_the_platforms_delay_and_writes_nothing(con
     assert retry.value.defer_score == 7000
 
 
-async def _forget_rate_limits() -> None:
-    from dreamsuite import redisconn
-
-    r = redisconn.client()
-    for key in await r.keys("ratelimit:cooldown:*"):
-        await r.delete(key)
-
-
 async def test_a_retry_after_given_as_an_http_date_is_honoured(conn_id, sandbox_url):
     # RFC 9110 allows an HTTP date ("Wed, 21 Oct 2026 07:28:00 GMT") instead of seconds.
     await control(sandbox_url, "fail", status=429, times=1, path="/api/v1/", retry_after_date=120)
@@ -133,13 +125,13 @@ async def test_a_retry_after_given_as_an_http_date_is_honoured(conn_id, sandbox_
     with pytest.raises(sync.RateLimited, match="Waiting for sandbox's rate limit") as info:
         await sync.collect_connection(conn_id)
     assert 110 <= info.value.retry_after <= 120
-    await _forget_rate_limits()
+    await cooldowns_pass()
     await control(sandbox_url, "fail", status=429, times=1, path="/api/v1/", retry_after_date=120)
     with pytest.raises(Retry) as retry:
         await collect_job.collect({"job_try": 1}, conn_id)
     assert 115_000 <= retry.value.defer_score <= 120_000
     # A date already past means "now" (at least a second), never a negative delay.
-    await _forget_rate_limits()
+    await cooldowns_pass()
     await control(sandbox_url, "fail", status=429, times=1, path="/api/v1/", retry_after_date=-30)
     with pytest.raises(sync.RateLimited) as info:
         await sync.collect_connection(conn_id)

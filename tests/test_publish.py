@@ -17,7 +17,7 @@ from dreamsuite.services import publish, publish_run, send_retry
 from dreamsuite.services.publish import PublishValidationError
 from dreamsuite.services.scope import AccessDenied, NotFound
 from tests.helpers import (
-    EventProbe, add_member, connect_sandbox, control, make_workspace, published_on_sandbox,
+    EventProbe, add_member, connect_sandbox, control, cooldowns_pass, make_workspace, published_on_sandbox,
 )
 
 pytestmark = [pytest.mark.db, pytest.mark.usefixtures("close_arq_pools")]
@@ -248,7 +248,7 @@ async def test_retries_are_bounded(ws, sandbox_url):
     statuses = []
     for _ in range(publish_run_max()):
         statuses.append(await publish.publish_destination(dest_id))
-        await _cooldowns_pass()  # the deferred job runs after the platform's wait
+        await cooldowns_pass()  # the deferred job runs after the platform's wait
     assert statuses[-1] == "failed" and set(statuses[:-1]) == {"retrying"}
     assert _post(post.id).status == "failed" and "Gave up" in _dest(post.id).error
 
@@ -258,10 +258,6 @@ def _conn_key(connection_id: int) -> str:
         return s.get(PlatformConnection, connection_id).platform_user_id
 
 
-async def _cooldowns_pass() -> None:
-    r = await queue.pool()
-    for key in await r.keys("ratelimit:cooldown:*"):
-        await r.delete(key)
 
 
 async def test_our_own_gate_holding_a_post_back_never_gives_up(ws, sandbox_url):
@@ -272,7 +268,7 @@ async def test_our_own_gate_holding_a_post_back_never_gives_up(ws, sandbox_url):
     for _ in range(publish_run_max() + 2):  # nothing is sent while our gate holds the account back
         await r.set(f"ratelimit:cooldown:sandbox:{_conn_key(cid)}", 1, px=60_000)
         assert await publish.publish_destination(dest_id) == "retrying"
-    await _cooldowns_pass()
+    await cooldowns_pass()
     assert await publish.publish_destination(dest_id) == "published"
     assert len(await published_on_sandbox(sandbox_url, cid)) == 1
 

@@ -8,12 +8,11 @@ confidence to be burning money) also make one notification, when the action is f
 from __future__ import annotations
 
 from decimal import Decimal
+
 from dreamsuite.insights.drafts import Draft
 
 TOP = 3  # actions of a run shown in the feed
-# Stored as the insight's type string. Not (yet) an InsightType member: the feed's type filter
-# (state/insights.py TYPE_LABELS) indexes a label for every member and has none for it.
-TYPE = "promotion"
+TYPE = "promotion"  # models.InsightType.promotion (insights/ reads no models)
 TITLES = {"pause_creative": "Pause a tired creative", "shift_budget": "Move ad budget to the channel that earns more",
           "check_spend": "Unusual ad spend", "review_cpa": "A sale cost far more than usual",
           "slow_budget": "A budget is running out too fast"}

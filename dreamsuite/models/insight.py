@@ -17,6 +17,7 @@ class InsightType(StrEnum):
     strategy = "strategy"
     trend = "trend"
     goal = "goal"
+    promotion = "promotion"  # ads and merch: the promotion brain's next actions
 
 
 class Priority(StrEnum):

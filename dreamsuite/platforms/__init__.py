@@ -9,6 +9,7 @@ from importlib.util import find_spec
 from dreamsuite.platforms.base import NotSupported, PlatformAdapter
 from dreamsuite.platforms.http import RateGate
 from dreamsuite.platforms.catalog import DECLARED
+from dreamsuite.platforms.promotion_base import PROMOTION_MODULES, promotion_class
 from dreamsuite.platforms.sandbox.adapter import SandboxAdapter
 
 # One module per platform (platforms/<name>.py, a class named <Name>Adapter in ADAPTER); a
@@ -66,8 +67,12 @@ def get_adapter(name: str, gate: RateGate | None = None) -> PlatformAdapter:
 
 
 def adapter_class(name: str) -> type[PlatformAdapter] | None:
-    """The platform's adapter class (what it can do, without making one); None when unknown."""
-    return _ADAPTERS.get(name)
+    """The adapter class of a platform or promotion channel (what it can do, without making one);
+    None when unknown."""
+    found = _ADAPTERS.get(name)
+    if found is None and name in PROMOTION_MODULES:
+        found = promotion_class(name)
+    return found
 
 
 def account_label(platform: str, username: str = "") -> str:

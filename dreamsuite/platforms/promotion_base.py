@@ -216,11 +216,15 @@ class PromotionChannel(PlatformAdapter):
     kind: str = "promotion"
 
 
-def promotion_channel(name: str, gate=None) -> PlatformAdapter:
+def promotion_class(name: str) -> type[PlatformAdapter]:
     module = PROMOTION_MODULES.get(name)
     if module is None:
         raise KeyError(f"Unknown promotion channel {name!r}; known: {', '.join(PROMOTION_MODULES)}")
-    return import_module(f"dreamsuite.platforms.{module}").ADAPTER(gate)
+    return import_module(f"dreamsuite.platforms.{module}").ADAPTER
+
+
+def promotion_channel(name: str, gate=None) -> PlatformAdapter:
+    return promotion_class(name)(gate)
 
 
 PROMOTION_CHANNELS = tuple(PROMOTION_MODULES)

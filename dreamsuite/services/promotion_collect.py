@@ -29,7 +29,6 @@ from dreamsuite.oauth import TIMEOUT as OAUTH_TIMEOUT, OAuthError, _map, _token_
 from dreamsuite.platforms.base import (
     HTTP_TIMEOUT, AccountRef, AuthExpired, PlatformError, RateLimited, TokenSet, TransientError,
 )
-from dreamsuite.platforms import UnknownPlatform
 from dreamsuite.platforms.promotion_base import promotion_channel
 from dreamsuite.services import ratelimits
 from dreamsuite.services.notifications import notify
@@ -70,7 +69,7 @@ async def _collect(channel_id: int, client: httpx.AsyncClient | None, since: dat
         return begun
     ws_id, kind, since = begun["workspace_id"], begun["kind"], begun["since"]
     await _announce(ws_id, channel_id, status="started")
-    adapter = promotion_channel(kind, _gate(kind))
+    adapter = promotion_channel(kind, ratelimits.gate())  # limits held across workers, as for social accounts
     own_client = client is None
     client = client or httpx.AsyncClient(timeout=HTTP_TIMEOUT)
     try:
@@ -120,18 +119,6 @@ async def _fetch_and_store(adapter, client: httpx.AsyncClient, channel_id: int, 
                               timezone=shop.timezone)
     await db.run(_succeeded, channel_id)
     return counts
-
-
-def _gate(kind: str):
-    """The app's rate gate, once it knows the kind's limits. Its quota lookup reads the social
-    registry only (services/ratelimits._quota → get_adapter); until it also reads the promotion
-    registry, a promotion channel is called without the shared gate (its adapter still reads
-    each answer's usage and raises RateLimited with the platform's wait)."""
-    try:
-        ratelimits._quota(kind)
-    except UnknownPlatform:
-        return None
-    return ratelimits.gate()
 
 
 # ------------------------------------------------------------------ database steps

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from dreamsuite.platforms import adapter_class, get_adapter
+from dreamsuite.platforms import UnknownPlatform, adapter_class
 from dreamsuite.platforms.base import Throttled
 from dreamsuite.platforms.http import Usage
 from dreamsuite import redisconn
@@ -63,7 +63,9 @@ def _local_slots(platform: str) -> asyncio.Semaphore:
 
 
 def _quota(platform: str) -> tuple[int, ZoneInfo] | None:
-    adapter = get_adapter(platform)
+    adapter = adapter_class(platform)  # a social platform or a promotion channel
+    if adapter is None:
+        raise UnknownPlatform(f"Unknown platform {platform!r}")
     quota = getattr(adapter, "daily_quota", None)
     return (quota, ZoneInfo(getattr(adapter, "quota_timezone", "UTC"))) if quota else None
 

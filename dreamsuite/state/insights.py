@@ -21,7 +21,8 @@ from dreamsuite.state.live import watch_page
 
 log = logging.getLogger(__name__)
 ALL = "all"
-TYPE_LABELS = {"growth": "Growth", "content": "Content", "strategy": "Strategy", "trend": "Trend", "goal": "Goal"}
+TYPE_LABELS = {"growth": "Growth", "content": "Content", "strategy": "Strategy", "trend": "Trend", "goal": "Goal",
+               "promotion": "Promotion"}
 PRIORITY_LABELS = {"urgent": "Urgent", "high": "High", "medium": "Medium", "low": "Low"}
 
 
