@@ -155,7 +155,8 @@ async def complete_connect(platform: str, params: dict, user_id: int | None,
         log.info("%s authorization ended with %r", platform, str(params.get("error"))[:100])
         raise ConnectError(_denied_message(adapter.label, params))
     pending = await db.run(_consume_state, platform, state, user_id, target.role)
-    code = str(params.get("code") or "")
+    # TikTok's business portal names it auth_code (and sends code beside it, for now).
+    code = str(params.get("code") or params.get("auth_code") or "")
     if not code:
         raise ConnectError(f"{adapter.label} did not send an authorization code. Please try again.")
     try:
