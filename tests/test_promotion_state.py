@@ -114,3 +114,26 @@ def test_rows_in_words():
     assert rows.hit_rate(None)[0] == "—"
     assert rows.hit_rate({"adoption": 0.5, "decided": 2, "accepted": 1, "prediction_accuracy": None,
                           "measured": 0})[:2] == ("50%", "1 of 2 answered actions accepted")
+
+
+def test_charts_keep_currencies_apart_and_names_escaped():
+    from dreamsuite.components import promotion_charts as charts
+
+    daily = [{"day": "2026-01-01", "channel_id": 1, "currency": "EUR", "spend": "10.00", "revenue": "25.00"},
+             {"day": "2026-01-01", "channel_id": 2, "currency": "EUR", "spend": "5.00", "revenue": "4.00"},
+             {"day": "2026-01-01", "channel_id": 3, "currency": "USD", "spend": "99.00", "revenue": "1.00"}]
+    merch = [{"day": "2026-01-01", "currency": "EUR", "revenue": "40.00", "orders": 2}]
+    labels = {1: ("Meta Ads", "#0866FF"), 2: ("Google Ads", "#4285F4"), 3: ("Google Ads <b>", "#4285F4")}
+    eur = charts.spend_revenue_figure(daily, merch, "EUR", labels)
+    bars = [t for t in eur.data if t.type == "bar"]
+    assert sorted(float(t.y[0]) for t in bars) == [5.0, 10.0]  # no dollars among the euros
+    assert [t.marker.pattern.shape for t in bars] == [None, "/"]  # two blues: the second hatched
+    assert {t.name: list(t.y) for t in eur.data if t.type == "scatter"} == {"Ad revenue": [29.0],
+                                                                            "Merch sales": [40.0]}
+    usd = charts.spend_revenue_figure(daily, merch, "USD", labels)
+    assert [t.name for t in usd.data] == ["Google Ads &lt;b&gt; spend", "Ad revenue"]
+    assert not charts.spend_revenue_figure(daily, merch, "GBP", labels).data  # an empty state
+    roas = charts.roas_figure([{"channel_id": 3, "currency": "USD", "roas": 0.0101},
+                               {"channel_id": 1, "currency": "EUR", "roas": None}], labels)
+    assert list(roas.data[0].y) == ["Google Ads &lt;b&gt; (USD)"]
+    assert not charts.fatigue_figure([]).data and not charts.forecast_figure([], "EUR").data

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -132,9 +132,14 @@ async def test_the_latest_run_and_its_actions(artist):
     assert v.run is not None and v.run["today"] == (LAST + timedelta(days=1)).isoformat()
     tired = next(f for f in v.fatigue if f["creative_id"] == "tired")
     assert tired["name"] == "Summer <b>teaser</b>" and tired["kind"] == "meta_ads"
-    assert START + timedelta(days=38) <= __import__("datetime").date.fromisoformat(tired["start"]) <= LAST
+    assert START + timedelta(days=38) <= date.fromisoformat(tired["start"]) <= LAST
     days = [p[0] for p in tired["points"]]
     assert days == sorted(days) and days[0] >= v.start and days[-1] <= v.end and len(days) == 60
+    # A range that starts after the decline began: the curve starts a week before it.
+    short = await promotion_view(scope, days=7)
+    days = [p[0] for p in next(f for f in short.fatigue if f["creative_id"] == "tired")["points"]]
+    began = date.fromisoformat(tired["start"])
+    assert days[0] == (began - timedelta(days=7)).isoformat() and days[-1] == short.end
     assert {f["currency"] for f in v.forecasts} == {"EUR", "USD"}
     assert v.hit_rate is not None and "adoption" in v.hit_rate
     assert v.actions and v.actions[0]["status"] == "proposed"

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Iterable, Mapping
 
 import plotly.graph_objects as go
+from plotly.colors import hex_to_rgb
 from babel.numbers import get_currency_symbol
 
 from dreamsuite import styles as st
@@ -25,6 +26,15 @@ NO_FORECAST = "No forecast yet: it needs 14 days of numbers<br>and the daily ana
 MERCH_COLOR = "#12a594"
 REVENUE_COLOR = st.chart_up
 FATIGUE_COLORS = ["#e5484d", "#f76b15", "#8e4ec6", "#0090ff", "#d6409f"]
+
+
+def _close(a: str, b: str) -> bool:
+    """Whether two colours are too alike to tell two stacked bars apart (RGB distance under 80)."""
+    try:
+        ra, rb = hex_to_rgb(a), hex_to_rgb(b)
+    except (ValueError, TypeError):
+        return False
+    return sum((x - y) ** 2 for x, y in zip(ra, rb)) ** 0.5 < 80
 
 
 def symbol(currency: str) -> str:
@@ -67,11 +77,15 @@ def spend_revenue_figure(daily: Iterable[Mapping], merch: Iterable[Mapping], cur
         revenue[r["day"]] += float(r["revenue"])
     days = {r["day"] for r in daily} | {r["day"] for r in merch}
     hover = _hover(currency)
+    seen: list[str] = []
     for cid in sorted(spend, key=lambda c: channels.get(c, (str(c), ""))[0]):
         label, color = channels.get(cid, (f"Channel {cid}", st.chart_primary))
         pts = sorted(spend[cid].items())
+        # Two channels in about the same colour (Meta's and Google's blues): the later one hatched.
+        hatch = {"pattern": {"shape": "/", "solidity": 0.4}} if any(_close(color, c) for c in seen) else {}
+        seen.append(color)
         fig.add_trace(go.Bar(x=[p[0] for p in pts], y=[p[1] for p in pts], name=f"{esc(label)} spend",
-                             marker={"color": st.rgba(color, 0.75)},
+                             marker={"color": st.rgba(color, 0.75), **hatch},
                              hovertemplate=hover + "<extra>" + esc(label) + " spend</extra>"))
     if revenue:
         pts = sorted(revenue.items())

@@ -30,6 +30,7 @@ from dreamsuite.services.scope import Scope
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 3650
+LEAD_DAYS = 7  # days of a fatigue curve before its decline began
 
 
 @dataclass
@@ -208,7 +209,8 @@ def _creative_names(s: Session, ws: int) -> dict[tuple[int, str], tuple[str, str
 
 def _fatigue(s: Session, ws: int, found: list[dict], first: date, last: date,
              channels: dict[int, dict]) -> list[dict]:
-    """Each fatigued creative the brain found, with its daily CTR over the range. The brain names
+    """Each fatigued creative the brain found, with its daily CTR over the range (and the week
+    before its decline began, when that lies before the range). The brain names
     a channel by platform ("meta"): its creative is looked up among this workspace's channels of
     that kind."""
     names = _creative_names(s, ws)
@@ -220,9 +222,12 @@ def _fatigue(s: Session, ws: int, found: list[dict], first: date, last: date,
         creative = str(f.get("creative", ""))
         if not ids or not creative:
             continue
+        # From a week before the decline began when that is before the range: the curve shows the turn.
+        began = _iso_day(f.get("start"))
+        since = min(first, began - timedelta(days=LEAD_DAYS)) if began and began <= last else first
         rows = s.exec(select(m.day, m.channel_id, func.sum(m.impressions), func.sum(m.clicks))
                       .where(m.workspace_id == ws, m.channel_id.in_(ids), m.creative_external_id == creative,
-                             m.day >= first, m.day <= last)
+                             m.day >= since, m.day <= last)
                       .group_by(m.day, m.channel_id).order_by(m.day)).all()
         points = [(_day(d).isoformat(), ctr(int(c or 0), int(i or 0))) for d, _, i, c in rows if i]
         cid = rows[0][1] if rows else ids[0]
@@ -232,6 +237,13 @@ def _fatigue(s: Session, ws: int, found: list[dict], first: date, last: date,
                     "baseline_ctr": f.get("baseline_ctr"), "current_ctr": f.get("current_ctr"),
                     "drop_pct": f.get("drop_pct"), "ongoing": bool(f.get("ongoing")), "points": points})
     return out
+
+
+def _iso_day(value) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
 
 
 def _totals(daily: list[dict], merch: list[dict]) -> dict[str, dict]:
