@@ -12,7 +12,7 @@ def _figure(label: str, value, testid: str) -> rx.Component:
     return rx.vstack(
         rx.text(label, size=st.size_xs, color=st.text_faint),
         rx.text(value, size=st.size_sm, weight="medium", white_space="nowrap", data_testid=testid),
-        spacing="0", min_width="5.5em",
+        spacing="0", min_width="4.8em",
     )
 
 
@@ -41,7 +41,7 @@ def perf_row(r, testid: str) -> rx.Component:
             _figure("CPA", r.cpa, "perf-cpa"),
             _figure("CTR", r.ctr, "perf-ctr"),
             _figure("Sales", r.conversions, "perf-conversions"),
-            gap=st.space_md, wrap="wrap", flex="2 1 24em", min_width="0",
+            gap=st.space_sm, wrap="wrap", flex="2 1 24em", min_width="0",
         ),
         gap=st.space_md, wrap="wrap", width="100%", padding_y=st.space_sm, border_top=st.divider,
         data_testid=testid,
