@@ -19,7 +19,7 @@ from sqlmodel import select
 
 from dreamsuite import db as dbmod
 from dreamsuite.analytics.promotion_data import DailyAdRow, DailyOrders
-from dreamsuite.models import AdDailyMetric, BrainRun, Insight, Notification, PromotionAction, Role
+from dreamsuite.models import AdCreative, AdDailyMetric, BrainRun, Insight, Notification, PromotionAction, Role
 from dreamsuite.services.promotion_actions import ActionClosed, decide_action, list_actions
 from dreamsuite.services.promotion_runs import _inputs, attributed, run_brain
 from dreamsuite.services.scope import AccessDenied, NotFound
@@ -84,7 +84,7 @@ async def test_planted_findings_become_actions_with_stable_keys(artist):
     assert all(a.status == "proposed" and a.first_seen == TODAY and a.first_run_id == run_id for a in found.values())
     assert sorted(a.rank for a in found.values()) == list(range(len(found)))
     pause = found["creative:meta/tired"]
-    assert pause.impact_currency == "EUR" and pause.impact_minor > 0 and "Pause creative tired" in pause.sentence
+    assert pause.impact_currency == "EUR" and pause.impact_minor > 0 and "Pause creative tired on Meta Ads" in pause.sentence
     with dbmod.session() as s:
         run = s.get(BrainRun, run_id)
         assert len(run.inputs_hash) == 64 and run.today == TODAY
@@ -98,6 +98,16 @@ async def test_planted_findings_become_actions_with_stable_keys(artist):
     again = _actions(ws_id)
     assert again["creative:meta/tired"].id == pause.id and again["creative:meta/tired"].key == pause.key
     assert again["creative:meta/tired"].first_seen == TODAY and again["creative:meta/tired"].last_run_id == tomorrow
+    # Renamed on the platform: the sentence says the new name (a new run), the action stays the same row.
+    with dbmod.session() as s:
+        cr = s.exec(select(AdCreative).where(AdCreative.workspace_id == ws_id, AdCreative.external_id == "tired")).one()
+        cr.name = "Summer teaser <b>vertical</b>"
+        s.add(cr)
+        s.commit()
+    renamed = await run_brain(ws_id, TODAY + timedelta(days=1))
+    assert renamed != tomorrow
+    after = _actions(ws_id)["creative:meta/tired"]
+    assert after.id == pause.id and after.sentence.startswith("Pause creative Summer teaser <b>vertical</b> on Meta Ads")
 
 
 async def test_answers_stick_and_what_is_no_longer_found_expires(artist):
@@ -142,7 +152,7 @@ async def test_the_top_actions_reach_the_feed_and_an_urgent_one_notifies_once(ar
     assert 1 <= len(feed) <= 3 and all(i.type == "promotion" for i in feed)
     assert any(i.priority == "urgent" and i.figures["expected_gain_per_day"].endswith(" USD") for i in feed)
     assert {i.dedupe_key.removeprefix("promotion:") for i in feed} <= set(keys)
-    assert any(n.kind == "promotion" and "Check google spend" in n.message for n in notes)
+    assert any(n.kind == "promotion" and "Check Google Ads spend" in n.message for n in notes)
     await run_brain(ws_id, TODAY + timedelta(days=1))
     with dbmod.session() as s:
         assert len(s.exec(select(Insight).where(Insight.workspace_id == ws_id)).all()) == len(feed)

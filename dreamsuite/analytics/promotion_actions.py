@@ -38,6 +38,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -89,7 +90,14 @@ def _since(df: pd.DataFrame, today: date, days: int) -> pd.DataFrame:
     return df[(df["day"] >= lo) & (df["day"] <= hi)]
 
 
-def pause_creatives(df: pd.DataFrame, fatigue: list[Fatigue], today: date) -> list[Action]:
+def named(names: Mapping[str, str] | None, key: str, fallback: str) -> str:
+    """How a sentence names a creative ("creative:meta/123") or channel ("channel:meta"): the
+    artist's own name for it when given, else its id. Keys and targets always keep the ids."""
+    return (names or {}).get(key) or fallback
+
+
+def pause_creatives(df: pd.DataFrame, fatigue: list[Fatigue], today: date,
+                    names: Mapping[str, str] | None = None) -> list[Action]:
     out = []
     recent, month = _since(df, today, RECENT_DAYS), _since(df, today, CHANNEL_DAYS)
     per_cr = recent.groupby(["channel", "creative", "currency"])[["spend", "revenue", "conversions"]].sum()
@@ -123,6 +131,7 @@ def pause_creatives(df: pd.DataFrame, fatigue: list[Fatigue], today: date) -> li
         m = lambda x: Money.minor(x, cur) if x is not None else None  # noqa: E731
         judged = r["conversions"] >= 10 or (median_cpa and r["spend"] >= 3 * median_cpa)
         target = f"creative:{f.channel}/{f.creative}"
+        ch = named(names, f"channel:{f.channel}", f.channel)
         cpa_txt = (f", CPA {fmt(m(my_cpa))} vs {fmt(m(median_cpa))} median" if my_cpa and median_cpa
                    else f", no conversion from {fmt(m(r['spend']))} in {RECENT_DAYS} days" if median_cpa else "")
         out.append(Action(
@@ -133,8 +142,8 @@ def pause_creatives(df: pd.DataFrame, fatigue: list[Fatigue], today: date) -> li
              "cpa_7d": _d(m(my_cpa)), "others_median_cpa_28d": _d(m(median_cpa)),
              "spend_per_day_7d": _d(m(spend_day)), "roas_7d": _r(r["revenue"] / r["spend"]),
              "others_roas_28d": _r(ch_roas)},
-            f"Pause creative {f.creative} on {f.channel}: CTR {f.drop_pct:+.0f} % since {f.start:%b} {f.start.day}"
-            f"{cpa_txt}; about {fmt(impact)} a day better spent elsewhere on {f.channel}."))
+            f"Pause creative {named(names, target, f.creative)} on {ch}: CTR {f.drop_pct:+.0f} % since "
+            f"{f.start:%b} {f.start.day}{cpa_txt}; about {fmt(impact)} a day better spent elsewhere on {ch}."))
     return out
 
 
@@ -165,7 +174,7 @@ def marginal_roas(daily: pd.DataFrame) -> dict | None:
             "spend_per_day": float(daily["spend"].tail(RECENT_DAYS).mean())}
 
 
-def shift_budgets(df: pd.DataFrame, today: date) -> list[Action]:
+def shift_budgets(df: pd.DataFrame, today: date, names: Mapping[str, str] | None = None) -> list[Action]:
     out = []
     window = _since(df, today, RESPONSE_DAYS)
     for cur, g in window.groupby("currency", sort=True):
@@ -195,12 +204,14 @@ def shift_budgets(df: pd.DataFrame, today: date) -> list[Action]:
                  "marginal_roas_to": fits[best]["marginal_roas"], "fit_from": _fit(m, cur),
                  "fit_to": _fit(fits[best], cur), "gap_standard_error": round(gap_se, 3),
                  "window_days": RESPONSE_DAYS},
-                f"Move {fmt(move)}/day from {ch} to {best}: marginal ROAS {fits[best]['marginal_roas']:.1f} vs "
+                f"Move {fmt(move)}/day from {named(names, f'channel:{ch}', ch)} to "
+                f"{named(names, f'channel:{best}', best)}: marginal ROAS {fits[best]['marginal_roas']:.1f} vs "
                 f"{m['marginal_roas']:.1f}, about {fmt(impact)} more revenue a day."))
     return out
 
 
-def anomaly_actions(found: list[SpendAnomaly], df: pd.DataFrame, today: date) -> list[Action]:
+def anomaly_actions(found: list[SpendAnomaly], df: pd.DataFrame, today: date,
+                    names: Mapping[str, str] | None = None) -> list[Action]:
     out = []
     since = today - timedelta(days=ANOMALY_DAYS)
     conv = df.groupby(["channel", "currency", "day"])["conversions"].sum()
@@ -208,16 +219,17 @@ def anomaly_actions(found: list[SpendAnomaly], df: pd.DataFrame, today: date) ->
         if a.day < since or a.kind != "spike":
             continue
         target = f"channel:{a.channel}/{a.currency}"
+        ch = named(names, f"channel:{a.channel}", a.channel)
         if a.metric == "spend":
             impact = a.value - a.expected
             kind = "check_spend"
-            text = (f"Check {a.channel} spend: {fmt(a.value)} on {a.day:%b} {a.day.day} against {fmt(a.expected)} "
+            text = (f"Check {ch} spend: {fmt(a.value)} on {a.day:%b} {a.day.day} against {fmt(a.expected)} "
                     f"usual for a {a.day:%A}.")
         else:
             n = int(conv.get((a.channel, a.currency, pd.Timestamp(a.day)), 0))
             impact = Money((a.value.amount - a.expected.amount) * n, a.currency)
             kind = "review_cpa"
-            text = (f"Review {a.channel}: CPA {fmt(a.value)} on {a.day:%b} {a.day.day} against {fmt(a.expected)} "
+            text = (f"Review {ch}: CPA {fmt(a.value)} on {a.day:%b} {a.day.day} against {fmt(a.expected)} "
                     f"usual, {n} conversions.")
         if impact.amount <= 0:
             continue

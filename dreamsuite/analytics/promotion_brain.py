@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Mapping
 
 import pandas as pd
 
@@ -50,7 +51,10 @@ class BrainResult:
 
 
 def brain(rows, orders=None, today: date | None = None, budgets: list[Budget] | None = None,
-          rates: RateTable | None = None, *, memory_days: int = MEMORY_DAYS) -> BrainResult:
+          rates: RateTable | None = None, *, memory_days: int = MEMORY_DAYS,
+          names: Mapping[str, str] | None = None) -> BrainResult:
+    """`names`: how the actions' sentences name creatives ("creative:meta/123" → "Studio diary #1")
+    and channels ("channel:meta" → "Meta Ads"); ids where none is given."""
     if today is None:
         raise ValueError("today is required: the brain never reads the clock")
     frame: AdFrame = ad_frame(rows, rates)
@@ -63,7 +67,8 @@ def brain(rows, orders=None, today: date | None = None, budgets: list[Budget] | 
     odd = promotion_anomalies(past, since=today - timedelta(days=ANOMALY_DAYS))
     fc = promotion_forecast(past, today, orders=od)
     paces = pacing(frame, budgets or [], today, rates)
-    candidates = pause_creatives(df, tired, today) + shift_budgets(df, today) + anomaly_actions(odd, df, today)
+    candidates = (pause_creatives(df, tired, today, names) + shift_budgets(df, today, names)
+                  + anomaly_actions(odd, df, today, names))
     candidates += budget_actions(paces)
     actions, ranked_by = rank(candidates, df, today, rates)
     notes = []

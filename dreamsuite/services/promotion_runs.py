@@ -28,8 +28,9 @@ from dreamsuite.analytics.promotion_data import DailyAdRow, DailyOrders
 from dreamsuite.analytics.promotion_hitrate import PastAction, hit_rate
 from dreamsuite.insights import promotion as promo_insights
 from dreamsuite.models import (
-    ActionStatus, AdDailyMetric, BrainRun, MerchDaily, PromotionAction, PromotionChannel, Workspace,
+    ActionStatus, AdCreative, AdDailyMetric, BrainRun, MerchDaily, PromotionAction, PromotionChannel, Workspace,
 )
+from dreamsuite.platforms.promotion_base import promotion_class
 from dreamsuite.services import insights
 from dreamsuite.services.notifications import notify
 from dreamsuite.services.promotion_outcomes import measure_due
@@ -51,11 +52,14 @@ async def run_brain(workspace_id: int, today: date | None = None) -> int:
     same inputs on the same day as the latest run give that run back, not a new one."""
     today = today or await db.run(_local_today, workspace_id)
     rows, orders, digest = await db.run(_inputs, workspace_id, today)
+    names = await db.run(_names, workspace_id)
+    digest = hashlib.sha256(f"{digest}|{sorted(names.items())}".encode()).hexdigest()  # a rename is a new run
     latest = await db.run(_latest, workspace_id)
     if latest is not None and latest[1] == digest and latest[2] == today:
         return latest[0]
     began = time.perf_counter()
-    result = await asyncio.to_thread(brain, rows, orders, today)  # pandas: CPU work off the event loop
+    # pandas: CPU work off the event loop
+    result = await asyncio.to_thread(lambda: brain(rows, orders, today, names=names))
     took = int((time.perf_counter() - began) * 1000)
     return await db.run(_record, workspace_id, today, digest, result, took)
 
@@ -105,6 +109,19 @@ def _inputs(workspace_id: int, today: date) -> tuple[list[DailyAdRow], list[Dail
               for (day, cur, channel), (n, revenue) in sorted(summed.items(), key=lambda kv: (kv[0][0], kv[0][1],
                                                                                               kv[0][2] or ""))]
     return rows, orders, digest.hexdigest()
+
+
+def _names(workspace_id: int) -> dict[str, str]:
+    """What the actions' sentences call the creatives and channels: the names the artist gave them
+    on the platform ("creative:meta/123" → "Studio diary #1") and the platforms' own labels."""
+    with db.session() as s:
+        found = s.exec(select(PromotionChannel.kind, AdCreative.external_id, AdCreative.name)
+                       .join(PromotionChannel, PromotionChannel.id == AdCreative.channel_id)
+                       .where(AdCreative.workspace_id == workspace_id, PromotionChannel.workspace_id == workspace_id,
+                              PromotionChannel.kind.in_(list(CHANNEL_OF_KIND)))).all()
+    names = {f"channel:{ch}": promotion_class(kind).label for kind, ch in CHANNEL_OF_KIND.items()}
+    names.update({f"creative:{CHANNEL_OF_KIND[kind]}/{cid}": name.strip() for kind, cid, name in found if name.strip()})
+    return names
 
 
 def _latest(workspace_id: int) -> tuple[int, str, date] | None:
