@@ -134,9 +134,9 @@ class Results:
     def add(self, action: str, seconds: float) -> None:
         self.times.setdefault(action, []).append(seconds)
 
-    def fail(self, exc: BaseException) -> None:
+    def fail(self, exc: BaseException, stage: str) -> None:
         self.errors += 1
-        kind = type(exc).__name__
+        kind = f"{stage}: {type(exc).__name__}"  # which step failed: the connect, or an action
         self.error_kinds[kind] = self.error_kinds.get(kind, 0) + 1
 
     def all(self) -> list[float]:
@@ -145,8 +145,10 @@ class Results:
 
 async def user(base: str, cookie: str, until: float, results: Results, rng: random.Random) -> None:
     tab = Tab(base, cookie)
+    stage = "connect"
     try:
         await tab.open()
+        stage = "dashboard"
         results.add("dashboard", await tab.round_trip(f"{STATE}.hydrate_and_load", {}, "/dashboard",
                                                       ("is_hydrated_rx_state_", True)))
         while time.monotonic() < until:
@@ -162,9 +164,10 @@ async def user(base: str, cookie: str, until: float, results: Results, rng: rand
                 text = "New single out Friday " * rng.randint(1, 5)
                 action = ("composer", COMPOSER + ".set_content", {"value": text}, "/composer",
                           ("content_rx_state_", text))
+            stage = action[0]
             results.add(action[0], await tab.round_trip(*action[1:]))
     except (Exception, asyncio.TimeoutError) as exc:  # noqa: BLE001 - counted, the run goes on
-        results.fail(exc)
+        results.fail(exc, stage)
     finally:
         if hasattr(tab, "writer"):
             await tab.close()
