@@ -110,3 +110,25 @@ def test_figures_are_built_once_per_entry_and_handed_out_as_copies():
     a["layout"]["height"] = 1
     assert cache.figure(entry, "bar", build)["layout"]["height"] == 300, "a tab cannot change another's"
     assert cache.figure(None, "bar", build)["data"][0]["type"] == "bar" and built == [1, 1]
+
+
+@pytest.mark.db
+@pytest.mark.usefixtures("close_arq_pools")
+async def test_a_change_nobody_announced_is_read_afresh(db, redis_url, reads):
+    from sqlmodel import update
+
+    from dreamsuite.models import DailyMetric
+
+    scope, token = _artist()
+    seed_followers(scope, "instagram", dbmod.utcnow().date(), [100, 200])
+    cache.ensure_listening()
+    await _until(lambda: cache.snapshot()["live"], "the cache to hear announcements")
+    st, cls = await _dashboard(token)
+    await handler(cls, "load")(st)
+    await handler(cls, "load")(st)
+    assert reads == [scope.workspace_id] and st.stats.followers == "200"
+    with dbmod.session() as s:  # written behind the app's back: no announcement
+        s.exec(update(DailyMetric).where(DailyMetric.workspace_id == scope.workspace_id,
+                                         DailyMetric.follower_count == 200).values(follower_count=250))
+    await handler(cls, "load")(st)
+    assert len(reads) == 2 and st.stats.followers == "250"
