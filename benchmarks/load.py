@@ -6,11 +6,13 @@ done (the dashboard's data in, the chat's answer complete, the composer's text e
 HAProxy.
 
     DATABASE_URL=postgresql://… REDIS_URL=redis://… .venv/bin/python -m benchmarks.load \
-        [--users 50,200,500] [--backends 1,2] [--seconds 20] [--port 8600]
+        [--users 50,200,500] [--backends 1,2] [--seconds 20] [--port 8600] [--artists 10]
 
 Starts scripts/cluster.sh once per backend count (two workers each, the demo artist seeded) and
-runs every user count against it in the same run. The clients run on the same machine as the
-cluster and take some of its CPU.
+runs every user count against it in the same run. Users are spread over several artists, each
+logged in as their own (the demo artist and demo-sized ones made by benchmarks.dashboard, of 2 to
+5 accounts), so what one artist's tabs share does not stand for everyone's. The clients run on
+the same machine as the cluster and take some of its CPU.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ QUESTIONS = ["How did my followers grow this week?", "When should I post?", "Wha
 THINK = (1.0, 3.0)
 RAMP_SECONDS = 10.0
 NS = "/_event"
+ARTIST_PASSWORD = "benchmark-pw"  # benchmarks.dashboard.make_workspace's
 
 
 class Tab:
@@ -131,9 +134,9 @@ class Results:
     def add(self, action: str, seconds: float) -> None:
         self.times.setdefault(action, []).append(seconds)
 
-    def fail(self, exc: BaseException) -> None:
+    def fail(self, exc: BaseException, stage: str) -> None:
         self.errors += 1
-        kind = type(exc).__name__
+        kind = f"{stage}: {type(exc).__name__}"  # which step failed: the connect, or an action
         self.error_kinds[kind] = self.error_kinds.get(kind, 0) + 1
 
     def all(self) -> list[float]:
@@ -142,8 +145,10 @@ class Results:
 
 async def user(base: str, cookie: str, until: float, results: Results, rng: random.Random) -> None:
     tab = Tab(base, cookie)
+    stage = "connect"
     try:
         await tab.open()
+        stage = "dashboard"
         results.add("dashboard", await tab.round_trip(f"{STATE}.hydrate_and_load", {}, "/dashboard",
                                                       ("is_hydrated_rx_state_", True)))
         while time.monotonic() < until:
@@ -159,9 +164,10 @@ async def user(base: str, cookie: str, until: float, results: Results, rng: rand
                 text = "New single out Friday " * rng.randint(1, 5)
                 action = ("composer", COMPOSER + ".set_content", {"value": text}, "/composer",
                           ("content_rx_state_", text))
+            stage = action[0]
             results.add(action[0], await tab.round_trip(*action[1:]))
     except (Exception, asyncio.TimeoutError) as exc:  # noqa: BLE001 - counted, the run goes on
-        results.fail(exc)
+        results.fail(exc, stage)
     finally:
         if hasattr(tab, "writer"):
             await tab.close()
@@ -176,13 +182,14 @@ def login_cookie(base: str, email: str, password: str) -> str:
     return cookie
 
 
-async def run_level(base: str, cookie: str, users: int, seconds: float) -> Results:
+async def run_level(base: str, cookies: list[str], users: int, seconds: float) -> Results:
     results = Results()
     until = time.monotonic() + RAMP_SECONDS + seconds
     rng = random.Random(users)
     # Users arrive over the first seconds, as they would, not in one instant; then they all work.
     tasks = []
     for i in range(users):
+        cookie = cookies[i % len(cookies)]  # user i is artist i mod n: each artist has several tabs
         tasks.append(asyncio.create_task(user(base, cookie, until, results, random.Random(rng.random()))))
         await asyncio.sleep(RAMP_SECONDS / users)
     await asyncio.gather(*tasks)
@@ -191,6 +198,29 @@ async def run_level(base: str, cookie: str, users: int, seconds: float) -> Resul
 
 def pct(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100)[int(p) - 1] * 1000 if len(values) > 1 else float("nan")
+
+
+def artist_logins(base: str, artists: int) -> list[str]:
+    """The demo artist's login and `artists - 1` more: demo-sized workspaces (2–5 accounts, a year
+    of numbers, 300–900 posts), made once per database and found again on the next run."""
+    from sqlmodel import select
+
+    from benchmarks.dashboard import make_workspace
+    from dreamsuite import db
+    from dreamsuite.models import User
+
+    platforms = ("instagram", "youtube", "spotify", "tiktok", "facebook")
+    cookies = [login_cookie(base, "demo@dreamsuite.app", "dreamsuite-demo")]
+    for n in range(1, artists):
+        label = f"loadartist{n}"
+        with db.session() as s:
+            email = s.exec(select(User.email).where(User.email.like(f"{label}-%@example.com"))).first()
+        if email is None:
+            scope = make_workspace(label, platforms[:2 + n % 4], 365, 300 + 100 * (n % 7))
+            with db.session() as s:
+                email = s.exec(select(User.email).where(User.id == scope.user_id)).one()
+        cookies.append(login_cookie(base, email, ARTIST_PASSWORD))
+    return cookies
 
 
 def start_cluster(backends: int, port: int) -> tuple[subprocess.Popen, Path]:
@@ -220,6 +250,7 @@ def main() -> None:
     ap.add_argument("--backends", default="1,2")
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--port", type=int, default=8600)
+    ap.add_argument("--artists", type=int, default=10, help="artists the users are spread over")
     args = ap.parse_args()
     print(f"{os.cpu_count()} cores; clients, balancer, backends, workers, PostgreSQL and Redis on one machine")
     print("backends | users | events | errors | p50 ms | p95 ms | p99 ms | per action p95 ms")
@@ -227,9 +258,9 @@ def main() -> None:
         proc, _ = start_cluster(backends, args.port)
         try:
             base = f"http://127.0.0.1:{args.port}"
-            cookie = login_cookie(base, "demo@dreamsuite.app", "dreamsuite-demo")
+            cookies = artist_logins(base, args.artists)
             for users in [int(u) for u in args.users.split(",")]:
-                r = asyncio.run(run_level(base, cookie, users, args.seconds))
+                r = asyncio.run(run_level(base, cookies, users, args.seconds))
                 times = r.all()
                 per = ", ".join(f"{a} {pct(ts, 95):.0f}" for a, ts in sorted(r.times.items()))
                 errs = f"{r.errors} {r.error_kinds}" if r.errors else "0"

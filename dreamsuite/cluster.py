@@ -114,6 +114,10 @@ frontend web
 backend app
     balance leastconn
     option httpchk GET /ping
+    # A killed backend refuses the check's connection at once (down within two seconds); a busy
+    # one answers late, and taking it for dead would cut every tab it serves, which then all
+    # reconnect to the others at once and bury them too: it has five seconds to answer.
+    timeout check 5s
     default-server inter 1s fall 2 rise 2 on-marked-down shutdown-sessions
 {servers}
 

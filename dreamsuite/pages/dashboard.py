@@ -1,6 +1,7 @@
 """The dashboard an artist opens every morning: the numbers for a date range, what to do about
 them (insights, goals, level), and every chart — filled in live as syncs and analyses land."""
 
+import plotly.graph_objects as go
 import reflex as rx
 
 from dreamsuite import styles as st
@@ -19,7 +20,8 @@ TWO = rx.breakpoints(initial="1", lg="2")
 
 def _plot(figure, height) -> rx.Component:
     """A figure at its own height (the builders size bar charts to their number of bars)."""
-    return rx.plotly(data=figure, width="100%", height=height, config=st.chart_config)
+    # The state keeps each figure as plotly's JSON; the component's prop is typed as a Figure.
+    return rx.plotly(data=figure.to(go.Figure), width="100%", height=height, config=st.chart_config)
 
 
 def _card_title(title: str, *extra: rx.Component) -> rx.Component:

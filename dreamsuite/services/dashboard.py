@@ -21,7 +21,8 @@ from dreamsuite.analytics import crossplatform, timing
 from dreamsuite.analytics import engagement as eng
 from dreamsuite.analytics import growth as g
 from dreamsuite.db import session
-from dreamsuite.models import DailyMetric, FollowerAnomaly, PlatformConnection, StoredForecast, Workspace
+from dreamsuite.models import (AudienceSnapshot, ContentPost, DailyMetric, FollowerAnomaly, PlatformConnection,
+                               StoredForecast, Workspace)
 from dreamsuite.services import series as sr
 from dreamsuite.services.scope import Scope
 
@@ -251,6 +252,28 @@ def _forecasts(s: Session, scope: Scope) -> dict[str, dict]:
     rows = s.connection().execute(select(StoredForecast.platform, StoredForecast.method, StoredForecast.points).where(
         StoredForecast.workspace_id == scope.workspace_id, StoredForecast.metric == "followers")).all()
     return {platform: {"method": method, "points": points or []} for platform, method, points in rows}
+
+
+def data_mark(scope: Scope) -> tuple:
+    """A fingerprint of everything `dashboard_data` reads for the workspace, in one statement
+    over its own rows: equal marks, equal data (a shared read is reused only while its mark
+    holds, even when a change was never announced)."""
+    ws = scope.workspace_id
+
+    def of(model, *cols):
+        return [select(c).where(model.workspace_id == ws).scalar_subquery() for c in cols]
+
+    with session() as s:
+        row = s.connection().execute(select(
+            *of(DailyMetric, func.count(), func.max(DailyMetric.updated_at), func.sum(DailyMetric.follower_count),
+                func.sum(DailyMetric.engagement_total)),
+            *of(ContentPost, func.count(), func.max(ContentPost.updated_at)),
+            *of(AudienceSnapshot, func.count(), func.max(AudienceSnapshot.updated_at)),
+            *of(FollowerAnomaly, func.count(), func.max(FollowerAnomaly.id)),
+            *of(StoredForecast, func.count(), func.max(StoredForecast.computed_at)),
+            *of(PlatformConnection, func.count(), func.max(PlatformConnection.last_synced_at)),
+            select(Workspace.timezone).where(Workspace.id == ws).scalar_subquery())).one()
+    return tuple(str(v) for v in row)
 
 
 def platforms_with_data(scope: Scope) -> list[str]:

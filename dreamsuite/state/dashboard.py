@@ -18,10 +18,11 @@ import reflex as rx
 from dreamsuite import db
 from dreamsuite.platforms import platform_label
 from dreamsuite.services import connections, goals, insights, sync, xp
-from dreamsuite.services.dashboard import DashboardData, dashboard_data
+from dreamsuite.services.dashboard import DashboardData, dashboard_data, data_mark
 from dreamsuite.services.errors import UserError
 from dreamsuite.services.scope import Scope
 from dreamsuite.settings import get_settings
+from dreamsuite.state import dashboard_cache as cache
 from dreamsuite.state import dashboard_view as view
 from dreamsuite.state import fmt
 from dreamsuite.state.auth import AuthState, to_login_page
@@ -38,14 +39,16 @@ EVENT_PARTS = {"sync": ALL_PARTS, "publish": ALL_PARTS, "analysis": ALL_PARTS,
                "insight": frozenset({"insights"}), "goal": frozenset({"goals"}), "xp": frozenset({"level"})}
 INSIGHTS_SHOWN = 5
 LOAD_ERROR = "Your numbers could not be loaded just now. Please reload the page in a moment."
+EMPTY_FIGURE: dict[str, Any] = {"data": [], "layout": {}}
 
 
-def read(scope: Scope, choice: Choice, parts: frozenset[str]) -> dict[str, Any]:
-    """Everything the page needs, read in one trip to the database threads. The side panels
-    fail on their own (None): a broken goal must not hide the numbers."""
+def read(scope: Scope, choice: Choice, parts: frozenset[str], known: DashboardData | None = None) -> dict[str, Any]:
+    """Everything the page needs, read in one trip to the database threads (the numbers only
+    when `known` does not already hold them). The side panels fail on their own (None): a
+    broken goal must not hide the numbers."""
     out: dict[str, Any] = {}
     if "data" in parts:
-        d = dashboard_data(scope, choice.days, choice.start, choice.end)
+        d = known if known is not None else dashboard_data(scope, choice.days, choice.start, choice.end)
         out["data"], out["cards"] = d, connections.list_cards(scope)
         out["runs"] = [] if d.has_data else sync.sync_history(scope, limit=50)
     for part, fn in (("insights", lambda: insights.feed(scope, limit=INSIGHTS_SHOWN)),
@@ -104,15 +107,17 @@ class DashboardState(AuthState):
     audience_options: list[view.Option] = []
     audience_platform: str = ""
     audience_note: str = ""
-    growth_fig: go.Figure = go.Figure()
-    engagement_fig: go.Figure = go.Figure()
-    comparison_fig: go.Figure = go.Figure()
-    content_fig: go.Figure = go.Figure()
-    heatmap_fig: go.Figure = go.Figure()
-    age_fig: go.Figure = go.Figure()
-    gender_fig: go.Figure = go.Figure()
-    countries_fig: go.Figure = go.Figure()
-    cities_fig: go.Figure = go.Figure()
+    # The charts as plotly's JSON (what the browser draws), not Figure objects: a tab's state is
+    # unpickled and pickled again on every event, and a Figure costs milliseconds each way.
+    growth_fig: dict[str, Any] = EMPTY_FIGURE
+    engagement_fig: dict[str, Any] = EMPTY_FIGURE
+    comparison_fig: dict[str, Any] = EMPTY_FIGURE
+    content_fig: dict[str, Any] = EMPTY_FIGURE
+    heatmap_fig: dict[str, Any] = EMPTY_FIGURE
+    age_fig: dict[str, Any] = EMPTY_FIGURE
+    gender_fig: dict[str, Any] = EMPTY_FIGURE
+    countries_fig: dict[str, Any] = EMPTY_FIGURE
+    cities_fig: dict[str, Any] = EMPTY_FIGURE
     heights: dict[str, str] = {k: "360px" for k in ("growth", "engagement", "comparison", "content", "heatmap",
                                                      "age", "gender", "countries", "cities")}
     _listen_gen: int = 0
@@ -144,8 +149,19 @@ class DashboardState(AuthState):
 
     async def _reload(self, parts: frozenset[str] = ALL_PARTS) -> None:
         scope = await self._scope()
+        choice, entry = self._choice(), None
+        # Every tab of the artist on this range shares one read and one set of figures, until
+        # an announcement for the workspace lands (dashboard_cache).
+        cache.ensure_listening()
+        ver, key = cache.version(scope.workspace_id), None
+        if "data" in parts and ver is not None:
+            try:  # and only while the data's fingerprint holds (a change nobody announced)
+                key = (choice.preset, choice.days, choice.start, choice.end, await db.run(data_mark, scope))
+            except Exception:
+                log.warning("dashboard data mark failed; reading afresh", exc_info=True)
+            entry = cache.lookup(scope.workspace_id, ver if key else None, key)
         try:
-            got = await db.run(read, scope, self._choice(), parts)
+            got = await db.run(read, scope, choice, parts, entry.data if entry else None)
         except Exception:
             log.exception("dashboard data failed")
             self.load_error = LOAD_ERROR
@@ -154,7 +170,9 @@ class DashboardState(AuthState):
         self.today = self._today().isoformat()
         if "data" in got:
             self.load_error = ""
-            self._show_data(got["data"], got["cards"], got["runs"])
+            if entry is None:
+                entry = cache.store(scope.workspace_id, ver if key else None, key, got["data"])
+            self._show_data(got["data"], got["cards"], got["runs"], entry)
         tz = self.user_timezone
         if "insights" in got:
             rows = got["insights"]
@@ -169,7 +187,8 @@ class DashboardState(AuthState):
             self.level = view.level_view(got["level"] or {})
         self.loaded = True
 
-    def _show_data(self, d: DashboardData, cards: list[dict], runs: list[dict]) -> None:
+    def _show_data(self, d: DashboardData, cards: list[dict], runs: list[dict],
+                   entry: cache.Entry | None = None) -> None:
         status = view.connection_status(cards)
         self.has_data, self.has_connections = bool(d.has_data), bool(status)
         self.setup = view.setup_rows(cards, runs) if not d.has_data else []
@@ -185,7 +204,10 @@ class DashboardState(AuthState):
         self._growth = {"has_data": d.has_data, "start": d.start, "end": d.end, "series": d.series,
                         "anomalies": d.anomalies, "forecasts": d.forecasts}
         self.chips = view.chips(d, self.hidden)
-        figs = view.figures(d, self.hidden)
+        hidden = list(self.hidden)
+        figs = {name: cache.figure(entry, (name, tuple(sorted(hidden)) if name == "growth" else ()),
+                                   lambda build=build: build(d, hidden))
+                for name, build in view.FIGURE_BUILDERS.items()}
         self.growth_fig, self.engagement_fig = figs["growth"], figs["engagement"]
         self.comparison_fig, self.content_fig, self.heatmap_fig = figs["comparison"], figs["content"], figs["heatmap"]
         self.heights = {**self.heights, **{k: view.height(f) for k, f in figs.items()}}
@@ -202,11 +224,19 @@ class DashboardState(AuthState):
         values = [o.value for o in self.audience_options]
         if self.audience_platform not in values:
             self.audience_platform = values[0] if values else ""
-        self._show_audience()
+        self._show_audience(entry)
 
-    def _show_audience(self) -> None:
+    def _show_audience(self, entry: cache.Entry | None = None) -> None:
         data = _plain((self._audience or {}).get(self.audience_platform) or {})
-        figs = view.demographics(data)
+        built: dict[str, go.Figure] = {}
+
+        def build(k: str) -> go.Figure:  # the four are made together, and only on a miss
+            if not built:
+                built.update(view.demographics(data))
+            return built[k]
+
+        figs = {k: cache.figure(entry, ("audience", self.audience_platform, k), lambda k=k: build(k))
+                for k in view.DEMOGRAPHICS}
         self.age_fig, self.gender_fig = figs["age"], figs["gender"]
         self.countries_fig, self.cities_fig = figs["countries"], figs["cities"]
         self.heights = {**self.heights, **{k: view.height(f) for k, f in figs.items()}}
@@ -220,7 +250,7 @@ class DashboardState(AuthState):
                           series=g.get("series") or {}, anomalies=g.get("anomalies") or {},
                           forecasts=g.get("forecasts") or {})
         self.chips = view.chips(d, self.hidden)
-        self.growth_fig = view.growth(d, self.hidden)
+        self.growth_fig = cache.figure(None, "growth", lambda: view.growth(d, self.hidden))
         self.heights = {**self.heights, "growth": view.height(self.growth_fig)}
 
     # ------------------------------------------------------------------ events

@@ -358,12 +358,6 @@ def _between(d: DashboardData) -> str:
     return f"between {day_label(date.fromisoformat(d.start))} and {day_label(date.fromisoformat(d.end))}"
 
 
-def _or_no_posts(fig: go.Figure, d: DashboardData, height: int = st.chart_height) -> go.Figure:
-    if d.has_data and d.posts_count == 0:
-        return lean(empty_figure(f"No posts {_between(d)}.", height))
-    return lean(fig)
-
-
 def comparison_rows(d: DashboardData) -> list[dict]:
     """The comparison's rows, without a growth figure for a platform with one day on record (its
     "0 %" would read as no growth rather than not known yet)."""
@@ -371,23 +365,40 @@ def comparison_rows(d: DashboardData) -> list[dict]:
             for r in d.comparison]
 
 
-def figures(d: DashboardData, hidden: Iterable[str]) -> dict[str, go.Figure]:
-    comparison = comparison_figure(comparison_rows(d))
+def comparison(d: DashboardData) -> go.Figure:
     if d.has_data and not d.platforms:
-        comparison = empty_figure(f"No numbers {_between(d)} to compare.")
-    return {
-        "growth": growth(d, hidden),
-        "engagement": _or_no_posts(engagement_figure(d.engagement), d),
-        "comparison": lean(comparison),
-        "content": _or_no_posts(content_type_figure(d.content_types), d, st.chart_height_sm),
-        "heatmap": _or_no_posts(best_time_heatmap(d.best_times, d.timezone), d, st.chart_height - 60),
-    }
+        return lean(empty_figure(f"No numbers {_between(d)} to compare."))
+    return lean(comparison_figure(comparison_rows(d)))
+
+
+def _posts_figure(build, height: int = st.chart_height):
+    """A posts chart, or the words saying the range has no posts (without building the chart)."""
+    def make(d: DashboardData, hidden: Iterable[str] = ()) -> go.Figure:
+        if d.has_data and d.posts_count == 0:
+            return lean(empty_figure(f"No posts {_between(d)}.", height))
+        return lean(build(d))
+    return make
+
+
+# Each chart of the data part by name; only the growth chart depends on the hidden platforms.
+FIGURE_BUILDERS = {
+    "growth": growth,
+    "engagement": _posts_figure(lambda d: engagement_figure(d.engagement)),
+    "comparison": lambda d, hidden=(): comparison(d),
+    "content": _posts_figure(lambda d: content_type_figure(d.content_types), st.chart_height_sm),
+    "heatmap": _posts_figure(lambda d: best_time_heatmap(d.best_times, d.timezone), st.chart_height - 60),
+}
+
+
+def figures(d: DashboardData, hidden: Iterable[str]) -> dict[str, go.Figure]:
+    return {name: build(d, hidden) for name, build in FIGURE_BUILDERS.items()}
 
 
 def demographics(audience: dict | None) -> dict[str, go.Figure]:
     return {k: lean(f) for k, f in demographics_figures(audience or {}).items()}
 
 
-def height(fig: go.Figure) -> str:
-    """The figure's own height, for the box that holds it."""
-    return f"{int(fig.layout.height or st.chart_height)}px"
+def height(fig: go.Figure | dict) -> str:
+    """The figure's own height (a Figure or its JSON), for the box that holds it."""
+    h = (fig.get("layout") or {}).get("height") if isinstance(fig, dict) else fig.layout.height
+    return f"{int(h or st.chart_height)}px"

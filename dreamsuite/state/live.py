@@ -1,10 +1,11 @@
 """Shared plumbing for live pages: follow `events.listen` while the tab shows the page.
 
 A background task cannot see the tab close, so it wakes every few seconds and stops when
-the tab's socket is gone from every app process, the tab moved to another page, or a newer
-listener replaced it (one listener per tab and page; the counter lives in the tab's state, so in
-Redis when several processes serve the app, and a tab that reconnects to another process
-starts a listener there that retires the old one).
+the tab's socket is gone from every app process, and (checked less often: it costs a load of
+the tab's states) when the tab moved to another page or a newer listener replaced it (one
+listener per tab and page; the counter lives in the tab's state, so in Redis when several
+processes serve the app, and a tab that reconnects to another process starts a listener there
+that retires the old one).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dreamsuite.services.auth import SessionEnded
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 5.0
+FULL_CHECK_TICKS = 6  # every sixth quiet tick (30 s) the watcher also looks at the tab's state
 
 
 async def tab_connected(client_token: str) -> bool:
@@ -78,7 +80,18 @@ async def watch_page(state, path: str | None, kinds: set[str], on_event) -> bool
         client_token = state.router.session.client_token
     if not workspace_id:
         return False
+    quiet = 0
     async for ev in follow(workspace_id):
+        if ev is None:
+            # A quiet tick: whether the tab is still connected needs no state. Taking the tab's
+            # lock loads and saves its states in Redis, every few seconds for every open
+            # dashboard; whether it left the page or a newer watcher took over is checked every
+            # few ticks (and before any event is handled).
+            quiet += 1
+            if quiet % FULL_CHECK_TICKS:
+                if not await tab_connected(client_token):
+                    return False
+                continue
         async with state:
             left = path is not None and state.router.url.path.rstrip("/") != path
             if state._listen_gen != gen or left or not await tab_connected(client_token):
