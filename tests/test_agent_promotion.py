@@ -23,9 +23,10 @@ from dreamsuite.agents.deps import AgentDeps
 from dreamsuite.analytics.money import to_minor
 from dreamsuite.analytics.promotion_brain import brain
 from dreamsuite.analytics.promotion_data import DailyOrders
+from dreamsuite import db as dbmod
 from dreamsuite.db import session
 from dreamsuite.models import ActionStatus, PromotionAction
-from dreamsuite.services.promotion_runs import run_brain
+from dreamsuite.services.promotion_runs import _names, run_brain
 from tests.promotion_db import make_channel, put_ad_rows, put_orders
 from tests.promotion_synth import creative
 from tests.seed_metrics import make_scope
@@ -176,7 +177,8 @@ def test_merch_sales_and_the_share_credited_to_each_ad_channel(promo):
 async def test_advice_is_the_brains_ranked_actions_with_their_status(promo):
     await run_brain(promo.me.workspace_id, today=TODAY)
     r = pt.promotion_advice(_ctx(promo.me), limit=10)
-    expected = brain(promo.rows, None, TODAY).actions  # the brain on the rows put in
+    names = await dbmod.run(_names, promo.me.workspace_id)  # sentences say the creatives' names
+    expected = brain(promo.rows, None, TODAY, names=names).actions  # the brain on the rows put in
     assert r["has_data"] and r["run"]["today"] == TODAY.isoformat()
     assert [a["sentence"] for a in r["actions"]] == [a.sentence for a in expected][:10]
     assert [_amount(a["impact_per_day"]) for a in r["actions"]] == [a.impact.amount for a in expected][:10]
@@ -268,7 +270,7 @@ async def test_what_did_ads_cost_last_month_and_bring_back(promo):
 async def test_what_should_i_do_with_my_ad_budget(promo):
     await run_brain(promo.me.workspace_id, today=TODAY)
     text = await _ask(promo.me, "what should I do with my ad budget?")
-    top = brain(promo.rows, None, TODAY).actions[0]
+    top = brain(promo.rows, None, TODAY, names=await dbmod.run(_names, promo.me.workspace_id)).actions[0]
     assert "What to do with your ad budget, most valuable first" in text
     assert top.sentence.rstrip(".") in text
 
