@@ -56,3 +56,16 @@ def _binomial(rng: random.Random, n: int, p: float) -> int:
     if n * p > 30 and n * (1 - p) > 30:  # normal approximation: fast and plenty for a test series
         return max(0, min(n, round(rng.gauss(n * p, (n * p * (1 - p)) ** 0.5))))
     return sum(rng.random() < p for _ in range(n))
+
+
+def concave(rng: random.Random, channel: str, k: float, b: float, spend: float, days: int) -> list[DailyAdRow]:
+    """A channel whose revenue answers spend as k·spend^b (the weaker one has the lower b), from START."""
+    out = []
+    for i in range(days):
+        d = START + timedelta(days=i)
+        s = spend * WEEKLY[d.weekday()] * rng.lognormvariate(0, 0.3)
+        rev = k * s ** b * rng.lognormvariate(0, 0.08)
+        imps = int(s * 120)
+        out.append(DailyAdRow(d, channel, f"{channel}-c", f"{channel}-main", "EUR", Decimal(str(round(s, 2))), imps,
+                              int(imps * 0.015), max(1, int(rev / 30)), Decimal(str(round(rev, 2)))))
+    return out

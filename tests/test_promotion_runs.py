@@ -25,23 +25,11 @@ from dreamsuite.services.promotion_runs import _inputs, attributed, run_brain
 from dreamsuite.services.scope import AccessDenied, NotFound
 from tests.helpers import add_member, make_workspace
 from tests.promotion_db import make_channel, put_ad_rows, put_orders
-from tests.promotion_synth import START, WEEKLY, creative
+from tests.promotion_synth import START, concave, creative
 
 DAYS = 100
 TODAY = START + timedelta(days=DAYS)
 
-
-def concave(rng: random.Random, channel: str, k: float, b: float, spend: float) -> list[DailyAdRow]:
-    """A channel whose revenue answers spend as k·spend^b (the weaker one has the lower b)."""
-    out = []
-    for i in range(DAYS):
-        d = START + timedelta(days=i)
-        s = spend * WEEKLY[d.weekday()] * rng.lognormvariate(0, 0.3)
-        rev = k * s ** b * rng.lognormvariate(0, 0.08)
-        imps = int(s * 120)
-        out.append(DailyAdRow(d, channel, f"{channel}-c", f"{channel}-main", "EUR", Decimal(str(round(s, 2))), imps,
-                              int(imps * 0.015), max(1, int(rev / 30)), Decimal(str(round(rev, 2)))))
-    return out
 
 
 @functools.lru_cache(maxsize=None)
@@ -50,8 +38,8 @@ def planted() -> list[DailyAdRow]:
     rows = creative(rng, creative_id="tired", start=START + timedelta(days=30), days=70, fatigue_from=35,
                     spend=60, aov=30.0, gaps=0.05)
     rows += creative(rng, creative_id="steady", days=DAYS, spend=80, aov=30.0)
-    rows += concave(rng, "tiktok", k=3.4 * 100 ** 0.1, b=0.9, spend=100)
-    rows += concave(rng, "google", k=2.4 * 80 ** 0.5, b=0.5, spend=80)
+    rows += concave(rng, "tiktok", k=3.4 * 100 ** 0.1, b=0.9, spend=100, days=DAYS)
+    rows += concave(rng, "google", k=2.4 * 80 ** 0.5, b=0.5, spend=80, days=DAYS)
     rows += creative(rng, channel="google", creative_id="yt", currency="USD", days=DAYS, spend=50,
                      spikes={DAYS - 1: 4.0})  # yesterday
     return rows

@@ -23,7 +23,7 @@ from tests.browser import seed
 from tests.browser.conftest import log_in
 from tests.browser.test_layout import assert_fits, guard_dialogs, snap
 from tests.promotion_db import make_channel, put_ad_rows, put_orders
-from tests.promotion_synth import START, WEEKLY, creative
+from tests.promotion_synth import START, concave, creative
 
 pytestmark = pytest.mark.browser
 
@@ -35,18 +35,6 @@ LOAD = 20_000  # ms: a reload of the page's numbers on a busy two-core machine
 CHARTS = ["spend-chart", "roas-chart", "fatigue-chart", "forecast-chart"]
 
 
-def _concave(rng: random.Random, channel: str, k: float, b: float, spend: float) -> list[DailyAdRow]:
-    """A channel whose revenue answers spend as k·spend^b (the weaker one has the lower b)."""
-    out = []
-    for i in range(DAYS):
-        d = START + timedelta(days=i)
-        s = spend * WEEKLY[d.weekday()] * rng.lognormvariate(0, 0.3)
-        rev = k * s ** b * rng.lognormvariate(0, 0.08)
-        imps = int(s * 120)
-        out.append(DailyAdRow(d, channel, f"{channel}-c", f"{channel}-main", "EUR", Decimal(str(round(s, 2))), imps,
-                              int(imps * 0.015), max(1, int(rev / 30)), Decimal(str(round(rev, 2)))))
-    return out
-
 
 @functools.lru_cache(maxsize=None)
 def _rows() -> list[DailyAdRow]:
@@ -56,8 +44,8 @@ def _rows() -> list[DailyAdRow]:
     rows += creative(rng, creative_id="steady", days=DAYS, spend=80, aov=30.0)
     # A campaign that costs more than it brings back, under a name written like HTML.
     rows += creative(rng, campaign="waste", creative_id="hostile", days=DAYS, spend=45, aov=4.0)
-    rows += _concave(rng, "tiktok", k=3.4 * 100 ** 0.1, b=0.9, spend=100)
-    rows += _concave(rng, "google", k=2.4 * 80 ** 0.5, b=0.5, spend=80)
+    rows += concave(rng, "tiktok", k=3.4 * 100 ** 0.1, b=0.9, spend=100, days=DAYS)
+    rows += concave(rng, "google", k=2.4 * 80 ** 0.5, b=0.5, spend=80, days=DAYS)
     rows += creative(rng, channel="google", campaign="yt-c", creative_id="yt", currency="USD", days=DAYS, spend=50,
                      spikes={DAYS - 1: 4.0})  # yesterday
     return rows
