@@ -161,6 +161,8 @@ chart_empty_cell = GRAY_HEX[4]  # a heatmap hour with no posts
 chart_target = GRAY_HEX[11]  # a goal's target line
 chart_deadline = GRAY_HEX[9]  # a goal's deadline line
 chart_marker_edge = "#ffffff"
+# a few creatives side by side (creative fatigue): red, orange, purple, blue, pink 9
+chart_series = ["#e5484d", "#f76b15", "#8e4ec6", "#0090ff", "#d6409f"]
 # Sequential scale for rates (heatmap): light to dark accent.
 chart_scale = [[0.0, ACCENT_HEX[3]], [0.5, ACCENT_HEX[8]], [1.0, ACCENT_HEX[12]]]
 thin_opacity = 0.45  # what too few posts to trust looks like

@@ -8,7 +8,8 @@ An artist in Asia/Kolkata (UTC+05:30, so a local hour is never a UTC hour) with:
   the week faster) and today's count present, so yesterday can be judged;
 - Facebook losing followers every week, its latest count yesterday (not synced today);
 - with `more`: X, after months of losses, gaining four times as many followers in the last week as the
-  week before: growing faster, yet no new high;
+  week before: growing faster, yet no new high (its latest count yesterday, so the seventh
+  day of the new pace is the newest judged: not unusual whatever the weekday);
 - SoundCloud connected but without daily numbers: its posts have no rate at all; one of them
   is the latest release, a "single" three weeks ago (an older one before it);
 - hashtags on Instagram: #LiveSession (any case) on five reels, #indie on reels and photos,
@@ -95,7 +96,7 @@ def build(email: str = "insights@example.com", more: bool = False) -> Built:
         "facebook": ("facebook", _series(today, 12_000, -20, WEEKLY_SMALL, last=yesterday), None),
         # X: losing 10 a day for months, then +10 a day, then +40 a day over the last week (to
         # yesterday): growing faster, still far below its old high.
-        **({"x": ("x", _series(today, 6_000, -10, WEEKLY_SMALL,
+        **({"x": ("x", _series(today, 6_000, -10, WEEKLY_SMALL, last=yesterday,
                            overrides={yesterday - timedelta(days=i): 40 if i < 7 else 10 for i in range(14)}),
               None)} if more else {}),
         "soundcloud": ("soundcloud", [], None),

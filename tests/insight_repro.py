@@ -23,13 +23,14 @@ from sqlmodel import select
 from dreamsuite import db
 from dreamsuite.analytics import anomalies as an
 from dreamsuite.insights.sources import fmt_day, fmt_num, fmt_pct, fmt_signed
-from dreamsuite.models import ContentPost, DailyMetric, Goal, Insight, StoredForecast, Workspace
+from dreamsuite.models import ContentPost, DailyMetric, Goal, Insight, PromotionAction, StoredForecast, Workspace
 
 RELEASE_TYPES = ("album", "single", "ep")
 WINDOWS = (7, 14, 90)
 MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
 DAY_RE = re.compile(rf"\b(?:{MONTHS}) \d{{1,2}}(?:, \d{{4}})?\b")
 HOUR_RE = re.compile(r"\b(\d{2}):00\b")
+MINOR_DIGITS = {"JPY": 0, "KRW": 0, "ISK": 0, "KWD": 3, "BHD": 3}  # ISO 4217; else 2
 NUM_RE = re.compile(r"[+\-]?\d+(?:[.,]\d+)*%?")
 
 
@@ -41,6 +42,7 @@ class Rows:
     goals: dict[int, Goal]
     forecasts: dict[str, StoredForecast]
     insights: list[Insight]
+    actions: dict[str, PromotionAction]
 
 
 def load(workspace_id: int) -> Rows:
@@ -55,6 +57,8 @@ def load(workspace_id: int) -> Rows:
                 StoredForecast.workspace_id == workspace_id, StoredForecast.metric == "followers")).all()},
             insights=list(s.exec(select(Insight).where(Insight.workspace_id == workspace_id)
                                  .order_by(Insight.id)).all()),
+            actions={a.key: a for a in s.exec(select(PromotionAction).where(
+                PromotionAction.workspace_id == workspace_id)).all()},
         )
 
 
@@ -198,6 +202,12 @@ class Recompute:
                     if ((p.post_type or "") in RELEASE_TYPES or p.platform_post_id.startswith("album:"))
                     and start <= _utc_day(p.posted_at) <= end]
             return max(days).isoformat()
+        if kind == "ad_gain":  # minor units over the currency's digits, read from the table
+            a = self.rows.actions[src["key"]]
+            assert a.impact_currency == src["currency"], (a.impact_currency, src)
+            return a.impact_minor / 10 ** MINOR_DIGITS.get(a.impact_currency, 2)
+        if kind == "ad_confidence":
+            return self.rows.actions[src["key"]].confidence
         if kind == "window":
             if "from" in src:
                 return (_day(src["to"]) - _day(src["from"])).days + 1
@@ -225,7 +235,7 @@ def _dates(fig_values: dict) -> set[date]:
     out = set()
     for fig in fig_values.values():
         v = fig["value"]
-        if isinstance(v, str):
+        if isinstance(v, str) and fig["source"].get("kind") in ("goal_deadline", "forecast_reaches", "release"):
             out.add(_day(v))
         for key in ("date", "from", "to"):
             if key in fig["source"]:
@@ -270,9 +280,14 @@ def check_numbers(rows: Rows) -> None:
             [goal_id] = {f["source"]["goal_id"] for f in ins.figures.values() if "goal_id" in f["source"]}
             assert rows.goals[goal_id].title in title, title
             title = title.replace(rows.goals[goal_id].title, " ")
+        texts = (title, ins.message)
+        if ins.type == "promotion":  # the brain's action, quoted whole: its numbers are its evidence's
+            [key] = {f["source"]["key"] for f in ins.figures.values()}
+            assert ins.message == rows.actions[key].sentence, (ins.message, rows.actions[key].sentence)
+            texts = (title,)
         created = ins.created_at if ins.created_at.tzinfo else ins.created_at.replace(tzinfo=timezone.utc)
         today = created.astimezone(ZoneInfo(rows.tz)).date()
-        for text in (title, ins.message):
+        for text in texts:
             bad = unexplained_numbers(text, ins.figures, today)
             assert not bad, f"{text!r} quotes {bad}, which no figure explains: {ins.figures}"
 

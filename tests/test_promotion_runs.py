@@ -23,6 +23,7 @@ from dreamsuite.models import AdCreative, AdDailyMetric, BrainRun, Insight, Noti
 from dreamsuite.services.promotion_actions import ActionClosed, decide_action, list_actions
 from dreamsuite.services.promotion_runs import _inputs, attributed, run_brain
 from dreamsuite.services.scope import AccessDenied, NotFound
+from tests import insight_repro
 from tests.helpers import add_member, make_workspace
 from tests.promotion_db import make_channel, put_ad_rows, put_orders
 from tests.promotion_synth import START, concave, creative
@@ -138,7 +139,9 @@ async def test_the_top_actions_reach_the_feed_and_an_urgent_one_notifies_once(ar
         notes = s.exec(select(Notification).where(Notification.workspace_id == ws_id)).all()
     keys = {a.key: a for a in _actions(ws_id).values()}
     assert 1 <= len(feed) <= 3 and all(i.type == "promotion" for i in feed)
-    assert any(i.priority == "urgent" and i.figures["expected_gain_per_day"].endswith(" USD") for i in feed)
+    assert any(i.priority == "urgent" and i.figures["expected_gain_per_day"]["source"]["currency"] == "USD"
+               and i.figures["expected_gain_per_day"]["value"] > 0 for i in feed)
+    assert insight_repro.check_figures(insight_repro.load(ws_id)) == 2 * len(feed)  # each read back from its action
     assert {i.dedupe_key.removeprefix("promotion:") for i in feed} <= set(keys)
     assert any(n.kind == "promotion" and "Check Google Ads spend" in n.message for n in notes)
     await run_brain(ws_id, TODAY + timedelta(days=1))

@@ -23,9 +23,9 @@ NO_SPEND = "No ad spend or shop sales in this range."
 NO_ROAS = "No ad spend in this range."
 NO_FATIGUE = "No tired creative: every creative's click-through<br>rate holds up against its first week."
 NO_FORECAST = "No forecast yet: it needs 14 days of numbers<br>and the daily analysis."
-MERCH_COLOR = "#12a594"
+MERCH_COLOR = st.chart_secondary
 REVENUE_COLOR = st.chart_up
-FATIGUE_COLORS = ["#e5484d", "#f76b15", "#8e4ec6", "#0090ff", "#d6409f"]
+FATIGUE_COLORS = st.chart_series
 
 
 def _close(a: str, b: str) -> bool:

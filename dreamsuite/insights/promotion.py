@@ -25,9 +25,13 @@ def urgent(kind: str, confidence: str, impact: Decimal) -> bool:
 
 def draft(key: str, kind: str, target: str, sentence: str, impact: Decimal, currency: str, confidence: str) -> Draft:
     priority = "urgent" if urgent(kind, confidence, impact) else "high" if confidence == "high" else "medium"
-    # Figures as the feed shows them ("value — name"); the full evidence stays on the action.
+    # Figures name their source like every insight's (insights/sources.py), so each can be read
+    # back from the stored action; the full evidence stays on the action.
+    figures = {"expected_gain_per_day": {"value": float(impact),
+                                         "source": {"kind": "ad_gain", "key": key, "currency": currency}},
+               "confidence": {"value": confidence, "source": {"kind": "ad_confidence", "key": key}}}
     return Draft(type=TYPE, priority=priority, title=TITLES.get(kind, "A promotion action"), message=sentence,
                  dedupe_key=f"promotion:{key}", actions=("Open Promotion to accept or dismiss it",),
                  sources=({"table": "ad_daily_metric", "what": target, "action_key": key},),
-                 figures={"expected_gain_per_day": f"{impact} {currency}", "confidence": confidence},
+                 figures=figures,
                  expires_in_days=7)

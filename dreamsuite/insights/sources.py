@@ -31,6 +31,9 @@ and each figure names where it comes from, so it can be recomputed from the data
 - `forecast_reaches` {goal_id, target}: the first day the stored forecast's mean reaches it
 - `release` {from, to}: the UTC day of the newest release (a content_post of type album,
   single or ep, or whose platform id starts with "album:") published on those UTC days
+- `ad_gain` {key, currency}: the promotion brain's expected gain a day of its stored action
+  with that key (promotion_action.impact_minor, in major units of `currency`)
+- `ad_confidence` {key}: that action's confidence (low, medium or high)
 - `window` {}: a period length we chose (7, 14 or 90 days), not a measurement; with `from` and
   `to`, a period cut short (after a release, 14 days or the days since it): the days from
   `from` to `to`, both included

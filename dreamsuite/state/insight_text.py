@@ -76,6 +76,10 @@ def source_words(src: dict) -> str:
         return "the day of your latest release (single, EP or album)"
     if kind == "window":
         return "the period looked at, in days"
+    if kind == "ad_gain":
+        return f"expected gain a day in {src.get('currency') or 'your currency'}, the promotion brain's estimate"
+    if kind == "ad_confidence":
+        return "how sure the promotion brain is of it"
     return kind.replace("_", " ") or "a number we computed"
 
 
