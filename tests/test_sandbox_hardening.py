@@ -7,7 +7,8 @@ import httpx
 import pytest
 
 from dreamsuite.platforms.sandbox import server as sandbox_server
-from dreamsuite.platforms.sandbox.server import Code, Store
+from dreamsuite.platforms.sandbox import store as sandbox_store
+from dreamsuite.platforms.sandbox.store import Code, Store
 from tests.test_sandbox_server import CID, REDIRECT, SECRET, auth_params, get_tokens, pkce
 
 
@@ -61,10 +62,10 @@ def test_a_refresh_token_works_once(sandbox_url, http):
 
 
 def test_memory_is_bounded_whatever_callers_do(monkeypatch):
-    monkeypatch.setattr(sandbox_server, "MAX_CODES", 50)
-    monkeypatch.setattr(sandbox_server, "MAX_PUBLISHED_PER_USER", 20)
-    monkeypatch.setattr(sandbox_server, "MAX_IDEMPOTENCY_KEYS", 30)
-    monkeypatch.setattr(sandbox_server, "MAX_USED_REFRESH", 40)
+    monkeypatch.setattr(sandbox_store, "MAX_CODES", 50)
+    monkeypatch.setattr(sandbox_store, "MAX_PUBLISHED_PER_USER", 20)
+    monkeypatch.setattr(sandbox_store, "MAX_IDEMPOTENCY_KEYS", 30)
+    monkeypatch.setattr(sandbox_store, "MAX_USED_REFRESH", 40)
     store = Store()
     far = 2**40
     for i in range(500):

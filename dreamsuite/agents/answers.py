@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 from dreamsuite.agents.promotion_writing import WRITERS as PROMOTION_WRITERS
-from dreamsuite.agents.wording import day, fixed, kinds, lower, metric_label, num, parts, pct, percent, signed, t
+from dreamsuite.agents.promotion_writing import inventory_lines
+from dreamsuite.agents.wording import (day, fixed, kinds, lower, metric_label, num, parts, pct, percent, period_label,
+                                      signed, t)
 
 def cell(text: str) -> str:
     """Text for a markdown table cell: one line, and a caption's "|" cannot open a new cell."""
@@ -21,7 +23,6 @@ def table(headers: list[str], rows: list[list[str]], right: tuple[int, ...] = ()
     return "\n".join([line(headers), line(rule), *(line([cell(c) for c in r]) for r in rows)])
 
 
-NAMED_PERIODS = ("today", "yesterday", "this_week", "last_week", "this_month", "last_month", "last_365_days", "all")
 
 
 def no_data() -> str:
@@ -32,29 +33,12 @@ def nothing_to_check() -> str:
     return t("nothing_to_check")
 
 
-def _period_label(r: dict) -> str:
-    if r.get("period") == "dates" and r.get("to"):
-        if r.get("from") == r["to"]:
-            return t("period.on", day=day(r["to"]))
-        if r.get("from"):
-            return t("period.from_to", first=day(r["from"]), last=day(r["to"]))
-        return t("period.up_to", last=day(r["to"]))
-    if r.get("period") == "since_release" and r.get("from"):
-        return t("period.since_release", day=day(r["from"]))
-    p = r.get("period", "")
-    if p in NAMED_PERIODS:
-        return t(f"period.{p}")
-    if p.startswith("last_") and p.endswith("_days"):
-        return t("period.last_n_days", n=p[5:-5])
-    return t("period.other")
-
-
 def _where(r: dict) -> str:
     return t("on_platform", platform=r["label"]) if r.get("label") else ""
 
 
 def growth(r: dict) -> str:
-    label = _period_label(r)
+    label = period_label(r)
     where = r.get("label")
     if r.get("no_public_api"):
         return no_public_api(r.get("platform", ""))
@@ -156,10 +140,10 @@ def ranked(r: dict) -> str:
     kind = (r.get("post_type") or "post").strip().lower().rstrip("s") or "post"
     count = r.get("count") or 0
     if not count:
-        return t("ranked.none", when=_period_label(r), where=_where(r), kinds=kinds(kind, 2))
+        return t("ranked.none", when=period_label(r), where=_where(r), kinds=kinds(kind, 2))
     metric = r.get("metric", "")
     unit, top, bottom = parts(f"metric.{metric}" if metric in RANK_METRICS else "metric.interactions")
-    said = base = t("ranked.count", when=_period_label(r), where=_where(r), n=num(count), kinds=kinds(kind, count))
+    said = base = t("ranked.count", when=period_label(r), where=_where(r), n=num(count), kinds=kinds(kind, count))
     if r.get("average") is not None:
         said += t("ranked.average", n=num(r["average"]), unit=unit)
     which = top if r.get("order") != "bottom" else bottom
@@ -190,7 +174,7 @@ def content(r: dict) -> str:
     what = t("content.type") if by_type else t("content.hashtag")
     groups = r.get("groups") or []
     if not groups:
-        return t("content.too_few", when=_period_label(r), where=_where(r), what=what)
+        return t("content.too_few", when=period_label(r), where=_where(r), what=what)
     shown = groups[:5]
 
     def name(gr: dict) -> str:
@@ -198,7 +182,7 @@ def content(r: dict) -> str:
 
     rows = [t("content.row", name=name(gr), rate=fixed(gr["avg_rate"]), basis=_basis(gr.get("basis")),
               n=gr["rated"], posts=kinds("post", gr["rated"])) for gr in shown]
-    said = t("content.main", when=_period_label(r), where=_where(r), what=what, rows="; ".join(rows))
+    said = t("content.main", when=period_label(r), where=_where(r), what=what, rows="; ".join(rows))
     if len({gr.get("basis") for gr in shown}) > 1:  # a rate over reach is not a rate over followers
         return said + t("content.mixed")
     if len(shown) > 1:
@@ -284,8 +268,8 @@ def unusual(r: dict) -> str:
         return refused
     days = r.get("days") or []
     if not days:
-        return t("unusual.none", when=_period_label(r), where=_where(r))
-    lines = [t("unusual.head", when=_period_label(r), where=_where(r))]
+        return t("unusual.none", when=period_label(r), where=_where(r))
+    lines = [t("unusual.head", when=period_label(r), where=_where(r))]
     for d in days[-5:]:
         key = "unusual.gained" if d["change"] >= 0 else "unusual.lost"
         lines.append(t(key, day=day(d["date"]), platform=d["label"], n=num(abs(d["change"])),
@@ -343,13 +327,13 @@ def platform_metric(r: dict) -> str:
     for f in r.get("results") or []:
         name = lower(metric_label(f["name"]))
         if not f.get("has_data"):
-            lines.append(t("metric.none_stored", platform=f["label"], metric=name, when=lower(_period_label(r))))
+            lines.append(t("metric.none_stored", platform=f["label"], metric=name, when=lower(period_label(r))))
             continue
         amount = _amount(f["value"], f.get("unit", ""))
         if f["agg"] == "last":
             lines.append(t("metric.latest", platform=f["label"], metric=name, amount=amount, day=day(f["as_of"])))
             continue
-        s = t("metric.main", when=_period_label(r), platform=f["label"], amount=amount, metric=name,
+        s = t("metric.main", when=period_label(r), platform=f["label"], amount=amount, metric=name,
               per_day=t("metric.per_day") if f["agg"] == "mean" else "")
         if f.get("previous"):
             change = (f["value"] - f["previous"]) / f["previous"] * 100
@@ -389,8 +373,6 @@ def upcoming(r: dict) -> str:
 
 
 def inventory(r: dict) -> str:
-    from dreamsuite.agents.promotion_writing import inventory_lines
-
     connected = r.get("connected") or []
     lines = [t("inventory.head")] if connected or r.get("promotion") else [t("inventory.none")]
     for p in connected:

@@ -3,7 +3,7 @@ from the promotion tools' results, money with its currency, in the question's la
 
 from __future__ import annotations
 
-from dreamsuite.agents.wording import day, fixed, money, num, percent, t
+from dreamsuite.agents.wording import day, fixed, money, num, percent, period_label, t
 
 LIST = 6  # lines of one kind in an answer: enough to act on, short enough to read
 
@@ -17,9 +17,7 @@ def _refused(r: dict) -> str | None:
 
 
 def _when(r: dict) -> str:
-    from dreamsuite.agents.answers import _period_label
-
-    return _period_label(r)
+    return period_label(r)
 
 
 def _where(r: dict) -> str:

@@ -23,6 +23,7 @@ from dreamsuite.analytics import growth as g
 from dreamsuite.analytics import timing
 from dreamsuite.platforms import UnknownPlatform, get_adapter, platform_label
 from dreamsuite.platforms.catalog import DECLARED
+from dreamsuite.services import promotion_answers
 from dreamsuite.services import series as sr
 
 PERIOD_NAMES = ("today", "yesterday", "this_week", "last_week", "this_month", "last_month", "last_7_days",
@@ -95,9 +96,7 @@ def data_inventory(ctx: RunContext[AgentDeps]) -> dict:
     """What is connected, since when numbers exist per platform, what each platform cannot give
     (and why), which services have no public API at all, and the ad accounts and shop connected
     for promotion with the days their numbers cover."""
-    from dreamsuite.agents.promotion_tools import promotion_inventory
-
-    return ctx.deps.reader.inventory() | {"promotion": promotion_inventory(ctx.deps)}
+    return ctx.deps.reader.inventory() | {"promotion": promotion_answers.channels(ctx.deps.scope)}
 
 
 def follower_growth(ctx: RunContext[AgentDeps], period: Period = "last_30_days", platform: str | None = None,

@@ -111,3 +111,24 @@ def money(m: dict | None) -> str:
     if not m:
         return "–"
     return format_currency(Decimal(str(m["amount"])), m["currency"], locale=LANG.get())
+
+
+NAMED_PERIODS = ("today", "yesterday", "this_week", "last_week", "this_month", "last_month", "last_365_days", "all")
+
+
+def period_label(r: dict) -> str:
+    """What a tool result's period is called: \"in the last 30 days\", \"from 1 Mar to 5 Mar\"."""
+    if r.get("period") == "dates" and r.get("to"):
+        if r.get("from") == r["to"]:
+            return t("period.on", day=day(r["to"]))
+        if r.get("from"):
+            return t("period.from_to", first=day(r["from"]), last=day(r["to"]))
+        return t("period.up_to", last=day(r["to"]))
+    if r.get("period") == "since_release" and r.get("from"):
+        return t("period.since_release", day=day(r["from"]))
+    p = r.get("period", "")
+    if p in NAMED_PERIODS:
+        return t(f"period.{p}")
+    if p.startswith("last_") and p.endswith("_days"):
+        return t("period.last_n_days", n=p[5:-5])
+    return t("period.other")

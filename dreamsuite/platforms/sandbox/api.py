@@ -16,7 +16,7 @@ from dreamsuite.platforms.sandbox import data, signing
 from dreamsuite.platforms.sandbox.control import Control
 
 if TYPE_CHECKING:
-    from dreamsuite.platforms.sandbox.server import Store
+    from dreamsuite.platforms.sandbox.store import Store
 
 MAX_TEXT = 2200
 DEFAULT_LIMIT, MAX_LIMIT = 20, 100
