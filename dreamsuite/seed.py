@@ -16,7 +16,10 @@ and the analysis a sync would trigger: forecasts, unusual days, insights and XP.
 Promotion: Nova Lane's ad accounts (Meta Ads, Google Ads, TikTok Ads, each whose connector and
 emulator exist) connect through the same real OAuth flows, and the shop through its domain and
 an Admin API token (the emulated shop grants it as Shopify grants a custom app's); each channel's
-180 days are collected and the brain runs once, so the Promotion page has its story.
+180 days are collected and the brain runs once, so the Promotion page has its story. Before that
+run, the brain's past runs are replayed (every two weeks, from twelve weeks ago) and answered as
+an artist would — the first open action of each accepted, the next dismissed, never one the brain
+still gives today — so "action adoption" and "prediction accuracy" have a history to measure.
 
 Idempotent: a second run finds the demo user and its connections and only collects again.
 When the app is not running, the emulators are served here for the moment, on the same store,
@@ -31,6 +34,8 @@ import os
 import secrets
 import sys
 import time
+from datetime import date, datetime, timedelta, timezone
+from datetime import time as dt_time
 from importlib.util import find_spec
 from urllib.parse import urlencode
 
@@ -129,11 +134,56 @@ async def _promotion(scope: Scope) -> dict[str, str]:
         said = result.get("counts", result.get("error", result.get("reason", "")))
         results[kind] = f"{result.get('status')} {said} ({time.perf_counter() - at:.1f} s)"
     at = time.perf_counter()
+    results["promotion history"] = await _promotion_history(scope)
     run_id = await run_brain(scope.workspace_id)
     results["promotion"] = (f"brain run {run_id} ({time.perf_counter() - at:.1f} s); loading took "
                             f"{loaded - begun:.1f} s, connecting {connected - loaded:.1f} s, the promotion part "
                             f"{time.perf_counter() - begun:.1f} s")
     return results
+
+
+HISTORY_RUNS = (84, 70, 56, 42, 28, 14)  # days ago
+
+
+async def _promotion_history(scope: Scope) -> str:
+    """Replay the brain's past runs once (no feed, no notifications) and answer them on their day."""
+    from dreamsuite.services.promotion_runs import _local_today, advice, run_brain
+
+    if await db.run(_answered, scope.workspace_id):
+        return "already replayed"
+    today = await db.run(_local_today, scope.workspace_id)
+    open_today = {a.key for a in (await advice(scope.workspace_id, today)).actions}  # stays open for the artist
+    answers = 0
+    for ago in HISTORY_RUNS:
+        day = today - timedelta(days=ago)
+        run_id = await run_brain(scope.workspace_id, day, feed=False)
+        answers += await db.run(_answer_run, scope, run_id, day, open_today)
+    return f"{len(HISTORY_RUNS)} past runs, {answers} actions answered"
+
+
+def _answered(workspace_id: int) -> bool:
+    from dreamsuite.models import ActionStatus, PromotionAction
+
+    with db.session() as s:
+        return s.exec(select(PromotionAction.id).where(
+            PromotionAction.workspace_id == workspace_id,
+            PromotionAction.status.in_([ActionStatus.accepted, ActionStatus.dismissed]))).first() is not None
+
+
+def _answer_run(scope: Scope, run_id: int, day: date, keep_open: set[str]) -> int:
+    """Accept the run's first open action and dismiss the next, as answered that evening."""
+    from dreamsuite.models import ActionStatus, PromotionAction
+
+    with db.session() as s:
+        rows = [a for a in s.exec(select(PromotionAction).where(
+            PromotionAction.workspace_id == scope.workspace_id, PromotionAction.last_run_id == run_id,
+            PromotionAction.status == ActionStatus.proposed).order_by(PromotionAction.rank)).all()
+            if a.key not in keep_open][:2]
+        for a, status in zip(rows, (ActionStatus.accepted, ActionStatus.dismissed)):
+            a.status, a.decided_by = status, scope.user_id
+            a.decided_at = datetime.combine(day, dt_time(18), tzinfo=timezone.utc)
+            s.add(a)
+        return len(rows)
 
 
 async def _collect_waiting(collect_channel, cid: int) -> dict:

@@ -94,6 +94,14 @@ def test_ads_sharing_a_creative_are_summed_and_reach_becomes_unknown(channel):
     assert rows["cr2"][8] == 90  # one ad: its reach stands
 
 
+def test_a_creative_behind_one_ad_takes_the_ads_name_and_a_shared_one_keeps_its_own(channel):
+    _, cid = channel
+    store_ads(cid, _report([_day(D1, "a1", "cr1", "1.00"), _day(D1, "a3", "cr2", "1.00")]))
+    with dbmod.session() as s:
+        names = {c.external_id: c.name for c in s.exec(select(AdCreative))}
+    assert names == {"cr1": "Night drive cut", "cr2": "A3"}  # cr1 runs in ads A1 and A2
+
+
 def test_yen_and_euros_are_exact(db):
     _, ws, _ = make_workspace("money@example.com")
     yen = make_channel(ws.id, "meta_ads", "JPY", external_id="act_jp")

@@ -8,7 +8,8 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from dreamsuite import db as dbmod, seed
-from dreamsuite.models import ContentPost, DailyMetric, Goal, Insight, PlatformConnection, StoredForecast, User, XpEvent
+from dreamsuite.models import (ActionStatus, BrainRun, ContentPost, DailyMetric, Goal, Insight, PlatformConnection,
+                               PromotionAction, StoredForecast, User, XpEvent)
 from dreamsuite.services.auth import log_in
 
 pytestmark = pytest.mark.usefixtures("close_arq_pools")
@@ -58,9 +59,34 @@ async def test_seed_connects_four_platforms_with_one_story_and_is_idempotent(db,
         kinds = {i.type for i in s.exec(select(Insight)).all()}
     assert {"growth", "content"} <= kinds
 
+    # Promotion: past runs replayed and answered on their day, so the brain's record has figures;
+    # today's advice is left open, and the feed holds only today's.
+    answered = _promotion_record()
+
     counts = _count(DailyMetric), _count(ContentPost)
     second = await seed.seed()
     assert "found" in second
     assert _count(User) == 1 and _count(PlatformConnection) == 5
     assert (_count(DailyMetric), _count(ContentPost)) == counts
     assert _count(Goal) == 2
+    assert _promotion_record() == answered  # replayed once
+
+
+def _promotion_record() -> list[tuple]:
+    with dbmod.session() as s:
+        runs = s.exec(select(BrainRun).order_by(BrainRun.id)).all()
+        actions = s.exec(select(PromotionAction)).all()
+        feed = s.exec(select(Insight).where(Insight.type == "promotion")).all()
+    latest = runs[-1]
+    assert len({r.today for r in runs}) == len(seed.HISTORY_RUNS) + 1
+    assert all(r.today <= latest.today - timedelta(days=14) for r in runs[:-1])
+    rate = latest.outputs["hit_rate"]
+    assert rate["decided"] >= 2 and rate["accepted"] >= 1 and rate["measured"] >= 1, rate
+    assert rate["adoption"] is not None and rate["prediction_accuracy"] is not None
+    answered = [a for a in actions if a.status in (ActionStatus.accepted, ActionStatus.dismissed)]
+    for a in answered:  # answered the evening of the run that first showed it, weeks ago
+        assert a.decided_at.date() == a.first_seen <= latest.today - timedelta(days=14), (a.key, a.decided_at)
+    open_now = [a for a in actions if a.last_run_id == latest.id and a.status == ActionStatus.proposed]
+    assert open_now and not [a for a in actions if a.last_run_id == latest.id and a in answered]
+    assert {i.dedupe_key.removeprefix("promotion:") for i in feed} <= {a.key for a in open_now}
+    return sorted((a.key, a.status, a.observed_minor) for a in answered)

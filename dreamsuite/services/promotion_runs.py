@@ -47,9 +47,10 @@ def attributed(utm_source: str) -> str | None:
     return SOURCES.get((utm_source or "").strip().lower())
 
 
-async def run_brain(workspace_id: int, today: date | None = None) -> int:
+async def run_brain(workspace_id: int, today: date | None = None, *, feed: bool = True) -> int:
     """Run the brain for the workspace (as of its local today by default); the BrainRun id. The
-    same inputs on the same day as the latest run give that run back, not a new one."""
+    same inputs on the same day as the latest run give that run back, not a new one. Without
+    `feed` (a past day replayed for the record) no insight or notification is written."""
     today = today or await db.run(_local_today, workspace_id)
     rows, orders, digest = await db.run(_inputs, workspace_id, today)
     names = await db.run(_names, workspace_id)
@@ -61,7 +62,14 @@ async def run_brain(workspace_id: int, today: date | None = None) -> int:
     # pandas: CPU work off the event loop
     result = await asyncio.to_thread(lambda: brain(rows, orders, today, names=names))
     took = int((time.perf_counter() - began) * 1000)
-    return await db.run(_record, workspace_id, today, digest, result, took)
+    return await db.run(_record, workspace_id, today, digest, result, took, feed)
+
+
+async def advice(workspace_id: int, today: date) -> BrainResult:
+    """What the brain would advise on that day, without recording anything."""
+    rows, orders, _ = await db.run(_inputs, workspace_id, today)
+    names = await db.run(_names, workspace_id)
+    return await asyncio.to_thread(lambda: brain(rows, orders, today, names=names))
 
 
 def _local_today(workspace_id: int) -> date:
@@ -148,19 +156,19 @@ def plain(x: Any) -> Any:
     return x
 
 
-def _record(workspace_id: int, today: date, digest: str, result: BrainResult, took: int) -> int:
+def _record(workspace_id: int, today: date, digest: str, result: BrainResult, took: int, feed: bool = True) -> int:
     # Two runs of one workspace at once (the daily job and one asked for) may both insert a new
     # action's key: the loser's transaction is run again, and then finds that row and updates it.
     for attempt in (1, 2):
         try:
-            return _record_once(workspace_id, today, digest, result, took)
+            return _record_once(workspace_id, today, digest, result, took, feed)
         except IntegrityError:
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
 
 
-def _record_once(workspace_id: int, today: date, digest: str, result: BrainResult, took: int) -> int:
+def _record_once(workspace_id: int, today: date, digest: str, result: BrainResult, took: int, feed: bool) -> int:
     with db.session() as s:
         run = BrainRun(workspace_id=workspace_id, today=today, inputs_hash=digest, duration_ms=took,
                        outputs=plain(result.to_dict()))
@@ -171,7 +179,8 @@ def _record_once(workspace_id: int, today: date, digest: str, result: BrainResul
         rate = hit_rate(_history(s, workspace_id))
         run.outputs = {**run.outputs, "hit_rate": plain(rate.to_dict()), "measured": measured}
         s.add(run)
-        _feed(s, workspace_id, run.id, new_keys)
+        if feed:
+            _feed(s, workspace_id, run.id, new_keys)
         db.announce_after_commit(s, workspace_id, "promotion", brain_run_id=run.id)
         return run.id
 

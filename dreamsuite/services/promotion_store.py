@@ -82,6 +82,12 @@ def _write_ads(s: Session, channel_id: int, report: AdsReport, since: date | Non
     if acct.timezone:
         ch.timezone = acct.timezone
     campaign_of_creative = {a.creative_id: a.campaign_id for a in report.ads if a.creative_id}
+    # The artist names ads; a creative's own name is often generated ("… creative", a date). A
+    # creative behind one ad takes that ad's name; one shared by several ads keeps its own.
+    ad_names: dict[str, set[str]] = defaultdict(set)
+    for a in report.ads:
+        if a.creative_id and a.name.strip():
+            ad_names[a.creative_id].add(a.name.strip())
 
     campaigns = {c.external_id: c for c in s.exec(select(AdCampaign).where(AdCampaign.channel_id == channel_id))}
     for c in report.campaigns:
@@ -103,7 +109,8 @@ def _write_ads(s: Session, channel_id: int, report: AdsReport, since: date | Non
 
     for c in report.creatives:
         row = creative_row(c.id)
-        row.name, row.title, row.body = c.name[:300], c.title[:500], c.body[:4000]
+        [only] = ad_names[c.id] if len(ad_names[c.id]) == 1 else [c.name]
+        row.name, row.title, row.body = only[:300], c.title[:500], c.body[:4000]
         row.thumbnail_url, row.kind = c.thumbnail_url[:2000], c.object_type[:32]
         row.campaign_external_id = campaign_of_creative.get(c.id, row.campaign_external_id)
         row.updated_at = now
