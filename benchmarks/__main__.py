@@ -12,7 +12,9 @@ when BENCH_DATABASE_URL is set):
 - collection writes: rows/s of the write path beside a raw bulk upsert of the same rows
   (benchmarks/collect_write.py);
 - event loop: how late other users' events would be while logins and heavy dashboards run
-  (benchmarks/event_loop.py).
+  (benchmarks/event_loop.py);
+- promotion: the brain alone on a busy workspace in memory (benchmarks/promotion_brain.py), and
+  one run as the worker does it, read from and stored to the database (benchmarks/promotion_run.py).
 
 Prints median and p95 in milliseconds and the process's peak memory.
 """
@@ -144,6 +146,11 @@ def main() -> int:
             print(f"[{label}] ", end="")
             asyncio.run(event_loop.run())
     __import__("benchmarks.promotion_brain").promotion_brain.run()  # pure analytics: no database, run once
+    from benchmarks import promotion_run
+
+    for label, db_url in targets:  # after the brain's own, whose first run is the one importing statsmodels
+        use_database(db_url)
+        promotion_run.run(label)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS) of the benchmark process: {peak:.0f} MiB")
     return 0
