@@ -3,6 +3,7 @@
 import pytest
 
 from dreamsuite.agents.looked_at import describe, describe_all
+from dreamsuite.agents.promotion_tools import TOOLS as PROMOTION_TOOLS
 from dreamsuite.agents.tools import TOOLS
 
 
@@ -44,13 +45,23 @@ from dreamsuite.agents.tools import TOOLS
     ("recent_insights", {}, "Your latest 5 insights"),
     ("upcoming_posts", {"days": 14, "platform": "x"}, "X scheduled posts, next 14 days"),
     ("upcoming_posts", {}, "Scheduled posts, next 7 days"),
+    ("ad_performance", {"channel": "tiktok", "period": "last_7_days"},
+     "TikTok ads: spend and returns by channel, last 7 days"),
+    ("ad_performance", {"level": "creative"}, "Ads: spend and returns by creative, last 30 days"),
+    ("ad_performance", {"channel": "myspace"}, "Ads: spend and returns by channel, last 30 days"),
+    ("ad_worth_it", {"channel": "instagram", "creative": "Studio diary #1"},
+     "Meta ads (Studio diary #1): worth the money? Last 28 days"),
+    ("ad_worth_it", {}, "Ads: worth the money? Last 28 days"),
+    ("merch_sales", {"start": "2026-10-01", "end": "2026-10-31"}, "Merch sales, Oct 1 – Oct 31"),
+    ("promotion_advice", {}, "The promotion brain's next actions"),
+    ("promotion_advice", {"status": "accepted"}, "The promotion brain's accepted actions"),
 ])
 def test_each_tool_in_words(tool, args, expected):
     assert describe(tool, args) == expected
 
 
 def test_every_tool_of_the_agents_has_its_own_words():
-    for tool in TOOLS:
+    for tool in [*TOOLS, *PROMOTION_TOOLS]:
         assert describe(tool.__name__, {}) != tool.__name__.replace("_", " ").capitalize(), tool.__name__
 
 
@@ -58,6 +69,7 @@ def test_every_tool_of_the_agents_has_its_own_words():
     ("follower_growth", {"period": 5, "platform": ["x"], "start": "not a date"}),
     ("forecast", "junk"), ("ranked_posts", {"metric": None, "limit": "many", "post_type": "<b>"}),
     ("follower_growth", None), ("upcoming_posts", {"days": True}),
+    ("ad_performance", {"channel": 3, "level": ["x"]}), ("ad_worth_it", {"creative": {"a": 1}}),
 ])
 def test_odd_arguments_from_a_model_give_plain_words(tool, args):
     assert isinstance(describe(tool, args), str) and describe(tool, args)

@@ -11,6 +11,7 @@ import re
 from datetime import date
 
 from dreamsuite.platforms import platform_label
+from dreamsuite.services import promotion_answers as pa
 
 PERIODS = {"today": "today", "yesterday": "yesterday", "this_week": "this week", "last_week": "last week",
            "this_month": "this month", "last_month": "last month", "all": "all time",
@@ -97,6 +98,27 @@ def _metric(args: dict) -> str:
     return f"{_on(_platform(args), name, across=True)}, {window(args)}"
 
 
+def _channel(args: dict) -> str:
+    """The ad channel's label ("TikTok ads"), or "" for every channel."""
+    raw = args.get("channel")
+    try:
+        kind = pa.channel_kind(raw) if isinstance(raw, str) else None
+    except pa.UnknownChannel:
+        kind = None
+    return pa.LABELS[kind] if kind else ""
+
+
+def _ads(args: dict) -> str:
+    level = args.get("level") if args.get("level") in ("campaign", "creative") else "channel"
+    return f"{_channel(args) or 'Ads'}: spend and returns by {level}, {window(args)}"
+
+
+def _worth_it(args: dict) -> str:
+    creative = args.get("creative")
+    named = f" ({creative.strip()[:60]})" if isinstance(creative, str) and creative.strip() else ""
+    return f"{_channel(args) or 'Ads'}{named}: worth the money? Last 28 days"
+
+
 DESCRIBE = {
     "data_inventory": lambda a: "Connected platforms and their data",
     "compare_platforms": lambda a: f"Every platform compared, last {_int(a.get('days'), 30)} days",
@@ -113,6 +135,11 @@ DESCRIBE = {
     "unusual_days": lambda a: f"{_on(_platform(a), 'unusual follower days')}, {window(a)}",
     "recent_insights": lambda a: f"Your latest {_int(a.get('limit'), 5)} insights",
     "upcoming_posts": lambda a: f"{_on(_platform(a), 'scheduled posts')}, next {_int(a.get('days'), 7)} days",
+    "ad_performance": _ads,
+    "ad_worth_it": _worth_it,
+    "merch_sales": lambda a: f"Merch sales, {window(a)}",
+    "promotion_advice": lambda a: "The promotion brain's " + (
+        f"{a['status']} actions" if a.get("status") in ("accepted", "dismissed", "expired") else "next actions"),
 }
 
 
