@@ -27,7 +27,8 @@ def _toolbar() -> rx.Component:
             rx.icon_button(rx.icon("chevron-right", size=st.icon_sm), on_click=S.step(1), variant="soft",
                            color_scheme="gray", aria_label="Next", data_testid="calendar-next"),
             rx.heading(S.title, size=st.size_lg, white_space="nowrap", data_testid="calendar-title"),
-            align="center", spacing=st.gap_sm,
+            # A week across two months ("30 Nov – 6 Dec 2026") is too wide beside the buttons on a phone.
+            align="center", spacing=st.gap_sm, flex_wrap="wrap",
         ),
         rx.spacer(display=rx.breakpoints(initial="none", md="block")),
         rx.hstack(

@@ -60,8 +60,12 @@ def test_drag_a_post_to_another_day_and_hour_then_cancel_it(module_app, new_cont
     # Thirty days of posts at midnight UTC: every weekday's 01:00 (Paris) has four, enough to suggest.
     seed.numbers(me.workspace_id, [f"Post number {i}" for i in range(30)])
     today = datetime.now(PARIS).date()
+    # The post moves to the next day, in the same month and the same week (Monday first), so the
+    # month view and the week view of `day` both show it on whatever day the test runs.
     day = today + timedelta(days=3)
-    target = day - timedelta(days=1) if (day - timedelta(days=1)).month == day.month else day + timedelta(days=1)
+    while day.weekday() == 6 or (day + timedelta(days=1)).month != day.month:
+        day += timedelta(days=1)
+    target = day + timedelta(days=1)
     post_id = seed.off_loop(_schedule, me.workspace_id, datetime.combine(day, datetime.min.time()).replace(hour=10),
                             "Release day! New single out now")
     seed.off_loop(_schedule, me.workspace_id, datetime.combine(day, datetime.min.time()).replace(hour=18),
