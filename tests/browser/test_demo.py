@@ -52,3 +52,15 @@ def test_demo_connections_show_every_platform_and_live_sync_progress(live_app, t
     expect(progress).to_contain_text(re.compile("Waiting for a worker|Collecting|Synced just now"))
     expect(progress).to_contain_text("Synced just now", timeout=60_000)
     page.screenshot(path=str(ROOT / "artifacts" / "connections-demo.png"), full_page=True)
+
+    # Promotion: today's advice open, and the brain's record from the replayed weeks before it.
+    page.get_by_test_id("nav-promotion").click()
+    page.wait_for_url(re.compile(r"/promotion"))
+    expect(page.get_by_test_id("action").first).to_be_visible(timeout=20_000)
+    expect(page.get_by_test_id("action").first.get_by_test_id("action-status")).to_have_text("To decide")
+    expect(page.get_by_test_id("hit-adoption")).to_have_text(re.compile(r"^\d+%$"))
+    expect(page.get_by_test_id("hit-accuracy")).to_have_text(re.compile(r"^\d+%$"))
+    expect(page.get_by_test_id("hit-rate")).to_contain_text(re.compile(r"\d+ of \d+ answered actions? accepted"))
+    expect(page.get_by_test_id("hit-rate")).to_contain_text(re.compile(r"\d+ of \d+ measured actions? reached"))
+    expect(page.locator("body")).not_to_contain_text("creative creative")
+    page.screenshot(path=str(ROOT / "artifacts" / "promotion-demo.png"), full_page=True)
