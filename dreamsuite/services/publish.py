@@ -217,10 +217,12 @@ def _update_post(scope: Scope, post_id: int, c: Compose) -> tuple[ScheduledPost,
         post.scheduled_at, post.timezone = _stored_time(when, now), c.timezone
         post.status, post.updated_at = (PostStatus.draft if c.draft else PostStatus.scheduled), now
         s.add(post)
-        unwanted = [d.id for cid, d in dests.items() if cid not in ids]
+        unwanted = [d for cid, d in dests.items() if cid not in ids]
         if unwanted:  # never sent (pending or a draft's): nothing of them to keep
-            s.exec(sql_delete(PostDestination).where(PostDestination.id.in_(unwanted))
+            s.exec(sql_delete(PostDestination).where(PostDestination.id.in_([d.id for d in unwanted]))
                    .execution_options(synchronize_session=False))
+            for d in unwanted:  # out of the session too: SQLite may hand a new destination the same id
+                s.expunge(d)
         status = DS.cancelled if c.draft else DS.pending
         out = []
         for cid in ids:
