@@ -26,7 +26,6 @@ import os
 import resource
 import statistics
 import sys
-import tempfile
 import time
 from datetime import datetime, timedelta
 
@@ -123,14 +122,12 @@ def _make_due(post_id: int) -> int:
 
 
 def main() -> int:
-    from benchmarks.database import use_database
+    from benchmarks.database import targets as databases, use_database
     from dreamsuite.platforms.sandbox.serve import serve_sandbox
     from dreamsuite.settings import get_settings
 
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6391/0")  # `make bench` starts it
-    targets = [("sqlite", "sqlite:///" + tempfile.mkdtemp() + "/bench.db")]
-    if os.environ.get("BENCH_DATABASE_URL"):
-        targets.append(("postgresql", os.environ["BENCH_DATABASE_URL"]))
+    targets = databases()
     with serve_sandbox() as url:
         os.environ["SANDBOX_URL"] = url
         get_settings.cache_clear()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 from benchmarks import ROOT
 
@@ -25,3 +26,12 @@ def use_database(url: str) -> None:
     cfg.set_main_option("script_location", str(ROOT / "alembic"))
     cfg.attributes["configure_logger"] = False
     command.upgrade(cfg, "head")
+
+
+def targets() -> list[tuple[str, str]]:
+    """(label, URL) of each database a benchmark runs on: a temporary SQLite file, and
+    PostgreSQL when BENCH_DATABASE_URL is set."""
+    out = [("sqlite", "sqlite:///" + tempfile.mkdtemp() + "/bench.db")]
+    if os.environ.get("BENCH_DATABASE_URL"):
+        out.append(("postgresql", os.environ["BENCH_DATABASE_URL"]))
+    return out

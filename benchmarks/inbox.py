@@ -14,7 +14,6 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 
@@ -140,12 +139,10 @@ def run(label: str, repeat: int = 7) -> None:
 
 
 def main() -> int:
-    from benchmarks.database import use_database
+    from benchmarks.database import targets as databases, use_database
 
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6391/0")
-    targets = [("sqlite", "sqlite:///" + tempfile.mkdtemp() + "/bench.db")]
-    if os.environ.get("BENCH_DATABASE_URL"):
-        targets.append(("postgresql", os.environ["BENCH_DATABASE_URL"]))
+    targets = databases()
     for label, url in targets:
         use_database(url)
         run(label)

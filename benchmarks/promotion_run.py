@@ -21,7 +21,6 @@ import asyncio
 import os
 import resource
 import sys
-import tempfile
 import time
 from decimal import Decimal
 
@@ -162,12 +161,10 @@ def run(label: str) -> None:
 
 
 def main() -> int:
-    from benchmarks.database import use_database
+    from benchmarks.database import targets as databases, use_database
 
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6391/0")  # live-update announcements; a miss only logs
-    targets = [("sqlite", "sqlite:///" + tempfile.mkdtemp() + "/bench.db")]
-    if os.environ.get("BENCH_DATABASE_URL"):
-        targets.append(("postgresql", os.environ["BENCH_DATABASE_URL"]))
+    targets = databases()
     for label, url in targets:
         use_database(url)
         run(label)
