@@ -63,7 +63,8 @@ async def test_a_platforms_delay_holds_for_that_account_in_every_worker(redis_ur
     await first.after("x", "nova", 1, Usage(retry_after=3))
     with pytest.raises(RateLimited) as info:
         await second.before("x", "nova", 1)
-    assert 1 <= info.value.retry_after <= 3
+    # What is left of the platform's wait, to the millisecond and a little past it (not whole seconds).
+    assert 2.9 <= info.value.retry_after <= 3 + ratelimits.PAST_THE_WAIT
     await second.before("x", "other-account", 1)  # another account of the platform is not held
     # Nearly all of a window used: wait for its reset before the platform has to say 429.
     await second.after("x", "other-account", 1, Usage(used=0.97, reset_in=60))
@@ -81,3 +82,17 @@ async def test_without_redis_calls_go_ahead(monkeypatch, caplog):
     await gate.after("instagram", "a", 1, Usage(retry_after=30))
     assert "rate gate unavailable" in caplog.text
     await down.aclose()
+
+
+async def test_a_cooldown_ending_within_the_second_holds_a_call_only_that_long(redis_url):
+    # A burst's account held by a 429 with Retry-After: a post reaching the gate near the end of the
+    # wait goes out when it ends, not a whole second later.
+    gate = RedisGate()
+    await gate.before("sandbox", "acct-c", 1)
+    await gate.after("sandbox", "acct-c", 1, Usage(retry_after=0.3))
+    with pytest.raises(RateLimited) as info:
+        await gate.before("sandbox", "acct-c", 1)
+    assert 0.2 <= info.value.retry_after <= 0.3 + ratelimits.PAST_THE_WAIT
+    await asyncio.sleep(info.value.retry_after)  # the wait it names is enough, never early
+    await gate.before("sandbox", "acct-c", 1)
+    await gate.after("sandbox", "acct-c", 1, None)

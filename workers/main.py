@@ -6,11 +6,11 @@ import gc
 from datetime import timezone
 from typing import Any
 
-import httpx
 from arq import cron
 from arq.worker import func
 
 from dreamsuite import db, queue
+from dreamsuite.platforms.pool import pooled_client
 from dreamsuite.settings import get_settings
 from dreamsuite.services import inbox_hide, sync, tokens
 from dreamsuite.services.first_comment import JOB_TIMEOUT as FIRST_COMMENT_TIMEOUT
@@ -35,7 +35,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     # A key that cannot read the stored tokens would expire or fail every job: refuse to start.
     await db.run(tokens.check_key_at_startup)
     # One pooled client for every job of this worker (adapters take the client from us).
-    ctx["http"] = httpx.AsyncClient(timeout=sync.HTTP_TIMEOUT)
+    ctx["http"] = pooled_client(sync.HTTP_TIMEOUT)
     gc.collect()
     gc.freeze()  # startup's objects out of the collector's sight (see lifecycle.settle_memory)
 

@@ -133,17 +133,20 @@ def _claim_in(s: Session, destination_id: int, now: datetime, batch: int) -> lis
     if starting:
         s.exec(update(ScheduledPost).where(ScheduledPost.id.in_(starting),
                                            ScheduledPost.status == PostStatus.scheduled)
-               .values(status=PostStatus.publishing, updated_at=now))
-    claimed = []
+               .values(status=PostStatus.publishing, updated_at=now)
+               .execution_options(synchronize_session=False))  # the posts read above are not asked their status
+    claimed, steps = [], []
     for dest_id, n in got:
         post, conn = rows[dest_id]
-        history(s, post.workspace_id, dest_id, DS.publishing, "Sending" if n == 1 else f"Sending again (attempt {n})")
+        steps.append(history_row(post.workspace_id, dest_id, DS.publishing,
+                                 "Sending" if n == 1 else f"Sending again (attempt {n})", now))
         claimed.append(Claimed(
             dest_id, post.workspace_id, post.id, n, conn.id, conn.platform, conn.status,
             PublishRequest(text=text_for(post, conn.platform), media=_media(s, post),
                            idempotency_key=idempotency_key(dest_id)),
             AccountRef(conn.platform_user_id, conn.username, dict(conn.details or {})),
             post.scheduled_at, conn, bool((post.first_comment or "").strip())))
+    s.connection().execute(DestinationEvent.__table__.insert(), steps)  # one statement, not an object a row
     return claimed
 
 

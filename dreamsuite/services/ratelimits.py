@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -140,8 +139,9 @@ class RedisGate:
             if code == 0:
                 return
             if code == 1:
-                # Whole seconds, never early: a retry a moment too soon would only be held back again.
-                raise Throttled(f"Waiting for {platform}'s rate limit to reset", retry_after=math.ceil(value / 1000))
+                # To the millisecond Redis counts (whole seconds held a post up to a second past the
+                # cooldown), and a little after it: a retry a moment too soon would be held again.
+                raise Throttled(f"Waiting for {platform}'s rate limit to reset", retry_after=_after_ms(value))
             if code == 2:
                 raise Throttled(f"Today's {platform} quota ({quota[0]:,} units) is used up; it resets at "
                                 "midnight Pacific time", retry_after=_seconds_to_midnight(quota[1]))
@@ -234,7 +234,7 @@ async def reserve_post(platform: str, account: str, post_key: str) -> None:
         count, window = limits[int(full) - 1]
         raise Throttled(f"{cls.label} takes at most {count} posts per account in "
                         f"{_in_words(window)} through its API; this one goes out when the account has room again",
-                        retry_after=math.ceil(int(wait_ms) / 1000))
+                        retry_after=_after_ms(int(wait_ms)))
 
 
 async def release_post(platform: str, account: str, post_key: str) -> None:
@@ -250,6 +250,14 @@ async def release_post(platform: str, account: str, post_key: str) -> None:
             await pipe.execute()
     except (RedisError, OSError) as exc:
         log.warning("posting limits unavailable (%s) after a refused %s post", type(exc).__name__, platform)
+
+
+# Added to a wait Redis measured: its clock and ours tick apart, and the key must be gone.
+PAST_THE_WAIT = 0.02
+
+
+def _after_ms(ms: int) -> float:
+    return round(ms / 1000 + PAST_THE_WAIT, 3)
 
 
 def _full(platform: str) -> Throttled:

@@ -20,6 +20,7 @@ MAX_SENDS = 4
 # The pauses between sends when the platform did not say how long to wait: a 60 s guess would
 # make a post a minute late for one refusal.
 SEND_BACKOFF = (0.5, 1.0, 2.0)
+JITTER = 0.1
 
 
 async def waiting_out_refusals(send: Callable[[], Awaitable[T]], *, gate_wait: float, platform_wait: float) -> T:
@@ -40,4 +41,6 @@ async def waiting_out_refusals(send: Callable[[], Awaitable[T]], *, gate_wait: f
             wait = exc.retry_after if said else SEND_BACKOFF[min(sends, len(SEND_BACKOFF)) - 1]
         if wait > longest:
             raise refused
-        await asyncio.sleep(wait * (1 + random.random() * 0.2))  # spread the accounts' retries
+        # Spread the retries a little (a fifth of the wait, at most JITTER): the pause itself is
+        # what the platform or our gate asked for, not a moment more.
+        await asyncio.sleep(wait + random.uniform(0, min(0.2 * wait, JITTER)))
