@@ -1,7 +1,7 @@
 """A burst of posts due at the same second, published by real arq workers against the sandbox
 platform with latency and 429s: is every post published exactly once, and how late?
 
-`python -m benchmarks.publish_burst [--posts 1000] [--accounts 50] [--workers 2]
+`python -m benchmarks.publish_burst [--posts 1000] [--accounts 50] [--workers 2] [--rate-429 0.05]
 [--database-url URL]` — defaults: 1,000 posts over 50 accounts due at one instant, two
 worker processes, the platform answering after 20 ms and refusing 5 % of sends with 429
 (half of those without Retry-After). Lateness is the time from a post's due second to the
@@ -112,7 +112,7 @@ def _workers(n: int, env: dict) -> list[subprocess.Popen]:
             for _ in range(n)]
 
 
-async def burst(posts: int, accounts: int, workers: int, lead: float) -> dict:
+async def burst(posts: int, accounts: int, workers: int, lead: float, rate_429: float = RATE_429) -> dict:
     import httpx
 
     from dreamsuite import db
@@ -122,7 +122,7 @@ async def burst(posts: int, accounts: int, workers: int, lead: float) -> dict:
     scope, conns = await _setup(accounts)
     async with httpx.AsyncClient() as client:  # only sends are slowed and refused, as in the issue's setup
         (await client.post(f"{sandbox}/_control/chaos", json={
-            "latency": LATENCY, "rate_429": RATE_429, "without_retry_after": WITHOUT_RETRY_AFTER, "retry_after": 1,
+            "latency": LATENCY, "rate_429": rate_429, "without_retry_after": WITHOUT_RETRY_AFTER, "retry_after": 1,
             "path": "/api/v1/posts", "seed": 7})).raise_for_status()
     due = (datetime.now(UTC) + timedelta(seconds=lead)).replace(microsecond=0)
     started = time.perf_counter()
@@ -196,6 +196,8 @@ def main() -> None:
     ap.add_argument("--accounts", type=int, default=50)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--lead", type=float, default=90.0, help="seconds from scheduling to the due second")
+    ap.add_argument("--rate-429", type=float, default=RATE_429,
+                    help="share of sends refused with 429 (0: how late the burst is without the platform's cooldowns)")
     ap.add_argument("--database-url", default=os.environ.get("DATABASE_URL", "sqlite:///" + str(ROOT / "bench.db")))
     args = ap.parse_args()
 
@@ -209,7 +211,7 @@ def main() -> None:
         os.environ["SANDBOX_URL"] = sandbox
         get_settings.cache_clear()
         label = "postgresql" if args.database_url.startswith("postgresql") else "sqlite"
-        report(label, asyncio.run(burst(args.posts, args.accounts, args.workers, args.lead)))
+        report(label, asyncio.run(burst(args.posts, args.accounts, args.workers, args.lead, args.rate_429)))
 
 
 if __name__ == "__main__":
