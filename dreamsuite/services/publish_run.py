@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 
 import httpx
 from sqlalchemy import bindparam, or_, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from dreamsuite import db, events, queue
@@ -451,21 +452,30 @@ def rollup_many(s: Session, post_ids: list[int]) -> dict[int, str]:
     The post rows are locked first, in id order (FOR UPDATE; SQLite serialises writers anyway),
     so two destinations finishing at once cannot each miss the other's write and leave the post
     "publishing" forever. An unconfirmed destination is never reported as failed: the post may
-    be live, and "failed" would invite the artist to post it again by hand.
+    be live, and "failed" would invite the artist to post it again by hand. Only the ids and
+    statuses are read, and the changed ones written in one statement: a burst's batch of fifty
+    posts is not fifty objects loaded and flushed one by one.
     """
     ids = sorted(set(post_ids))
-    posts = s.exec(select(ScheduledPost).where(ScheduledPost.id.in_(ids))
-                   .order_by(ScheduledPost.id).with_for_update()).all()
+    now_status = dict(s.exec(select(ScheduledPost.id, ScheduledPost.status).where(ScheduledPost.id.in_(ids))
+                             .order_by(ScheduledPost.id).with_for_update()).all())
     statuses: dict[int, list[str]] = {i: [] for i in ids}
     for post_id, status in s.exec(select(PostDestination.post_id, PostDestination.status)
                                   .where(PostDestination.post_id.in_(ids), PostDestination.status != DS.cancelled)):
         statuses[post_id].append(status)
-    out = {}
-    for post in posts:
-        new = out[post.id] = _post_status(statuses[post.id])
-        if post.status != new:
-            post.status, post.updated_at = new, db.utcnow()
-            s.add(post)
+    out, changed = {}, []
+    for post_id, status in now_status.items():
+        new = out[post_id] = _post_status(statuses[post_id])
+        if status != new:
+            changed.append({"b_id": post_id, "b_status": new})
+    if changed:
+        table = ScheduledPost.__table__
+        s.connection().execute(table.update().where(table.c.id == bindparam("b_id"))
+                               .values(status=bindparam("b_status"), updated_at=db.utcnow()), changed)
+        for post_id, post in [(c["b_id"], s.identity_map.get(s.identity_key(ScheduledPost, c["b_id"])))
+                              for c in changed]:
+            if post is not None:  # a caller's own copy (cancel_post) says what was written
+                set_committed_value(post, "status", out[post_id])
     return out
 
 
