@@ -335,6 +335,19 @@ async def test_reconcile_marks_a_stuck_destination_unconfirmed_not_pending(ws):
     assert await publish.reconcile(now=dbmod.utcnow() + timedelta(minutes=20)) == 0  # told once
 
 
+async def test_the_rollup_writes_the_posts_status_and_a_loaded_copy_says_the_same(ws):
+    scope, cid = ws
+    post = await publish.schedule_post(scope, "Rolled up", [cid], _now_local(minutes=30), "UTC")
+    with dbmod.session() as s:
+        mine = s.get(ScheduledPost, post.id)  # the caller's own copy, loaded before the rollup
+        mine.content = "Rolled up, edited"  # and changed: the rollup must not lose it, nor it the rollup
+        s.get(PostDestination, _dest(post.id).id).status = "failed"
+        s.flush()
+        assert publish_run.rollup(s, post.id) == "failed"
+        assert mine.status == "failed"
+    assert (_post(post.id).status, _post(post.id).content) == ("failed", "Rolled up, edited")
+
+
 async def test_cancel_only_touches_pending_destinations(ws, sandbox_url):
     scope, cid = ws
     post = await publish.schedule_post(scope, "Changed my mind", [cid], _now_local(minutes=30), "UTC")
