@@ -23,13 +23,18 @@ def visible(page, testid: str):
     return page.get_by_test_id(testid).locator("visible=true")
 
 
+# How Chromium reports a navigation cut short by the page's own routing: "interrupted by another
+# navigation", or net::ERR_ABORTED before the response (seen once in a clean run).
+CUT_SHORT = ("interrupted by another navigation", "net::ERR_ABORTED")
+
+
 def _open(page, url: str) -> None:
     """Go to `url`, again if the login page's own routing (which may still be settling after the
-    redirect that brought the tab there) interrupts the first try before the response."""
+    redirect that brought the tab there) cuts the first try short before the response."""
     try:
         page.goto(url, wait_until="commit")
     except PlaywrightError as exc:
-        if "interrupted by another navigation" not in str(exc):
+        if not any(said in str(exc) for said in CUT_SHORT):
             raise
         page.goto(url, wait_until="commit")
 
