@@ -469,13 +469,14 @@ def rollup_many(s: Session, post_ids: list[int]) -> dict[int, str]:
         if status != new:
             changed.append({"b_id": post_id, "b_status": new})
     if changed:
-        table = ScheduledPost.__table__
+        table, now = ScheduledPost.__table__, db.utcnow()
         s.connection().execute(table.update().where(table.c.id == bindparam("b_id"))
-                               .values(status=bindparam("b_status"), updated_at=db.utcnow()), changed)
-        for post_id, post in [(c["b_id"], s.identity_map.get(s.identity_key(ScheduledPost, c["b_id"])))
-                              for c in changed]:
-            if post is not None:  # a caller's own copy (cancel_post) says what was written
-                set_committed_value(post, "status", out[post_id])
+                               .values(status=bindparam("b_status"), updated_at=now), changed)
+        for c in changed:  # a caller's own copy (cancel_post) says what was written
+            post = s.identity_map.get(s.identity_key(ScheduledPost, c["b_id"]))
+            if post is not None:
+                set_committed_value(post, "status", c["b_status"])
+                set_committed_value(post, "updated_at", now)
     return out
 
 
