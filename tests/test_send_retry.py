@@ -15,7 +15,7 @@ def pauses(monkeypatch) -> list[float]:
     async def sleep(seconds: float) -> None:
         taken.append(seconds)
 
-    monkeypatch.setattr(send_retry.asyncio, "sleep", sleep)
+    monkeypatch.setattr(send_retry, "_pause", sleep)
     return taken
 
 

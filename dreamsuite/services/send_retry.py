@@ -23,6 +23,11 @@ SEND_BACKOFF = (0.5, 1.0, 2.0)
 JITTER = 0.1
 
 
+async def _pause(seconds: float) -> None:
+    # Its own name so a test can watch these pauses without catching every other sleep in the loop.
+    await asyncio.sleep(seconds)
+
+
 async def waiting_out_refusals(send: Callable[[], Awaitable[T]], *, gate_wait: float, platform_wait: float) -> T:
     """`send()` until it answers; `gate_wait` / `platform_wait` are the longest waits worth holding
     the job for, after our gate's refusal and after the platform's."""
@@ -43,4 +48,4 @@ async def waiting_out_refusals(send: Callable[[], Awaitable[T]], *, gate_wait: f
             raise refused
         # Spread the retries a little (a fifth of the wait, at most JITTER): the pause itself is
         # what the platform or our gate asked for, not a moment more.
-        await asyncio.sleep(wait + random.uniform(0, min(0.2 * wait, JITTER)))
+        await _pause(wait + random.uniform(0, min(0.2 * wait, JITTER)))
