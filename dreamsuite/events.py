@@ -14,6 +14,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable
 
 import redis.asyncio as aioredis
 
+from dreamsuite import redisconn
 from dreamsuite.settings import get_settings
 
 
@@ -21,20 +22,6 @@ def channel(workspace_id: int, redis_url: str | None = None) -> str:
     path = urlsplit(redis_url or get_settings().redis_url).path.strip("/") or "0"
     return f"ds{path}:workspace:{workspace_id}"
 
-
-# One publishing client per (Redis URL, event loop): announcing is on every sync and publish,
-# and a connection belongs to the loop that opened it. Closed with the loop's pools.
-_publishers: dict[tuple[str, int], aioredis.Redis] = {}
-
-
-def _publisher() -> aioredis.Redis:
-    import asyncio
-
-    key = (get_settings().redis_url, id(asyncio.get_running_loop()))
-    client = _publishers.get(key)
-    if client is None:
-        client = _publishers[key] = aioredis.from_url(key[0])
-    return client
 
 
 Listener = Callable[[int, str, dict], Awaitable[None]]
@@ -50,21 +37,14 @@ def add_listener(listener: Listener) -> None:
 
 
 async def announce(workspace_id: int, kind: str, **data: Any) -> None:
-    await _publisher().publish(channel(workspace_id), json.dumps({"kind": kind, **data}))
+    # The process's shared client (announcing is on every sync and publish: its few warm
+    # connections, not one opened per announcement in a burst).
+    await redisconn.client().publish(channel(workspace_id), json.dumps({"kind": kind, **data}))
     for listener in _listeners:
         try:
             await listener(workspace_id, kind, data)
         except Exception:  # a listener's trouble never undoes the announcement
             log.warning("an announcement listener failed", exc_info=True)
-
-
-async def close_publishers() -> None:
-    """Close the publishing clients opened on the running loop."""
-    import asyncio
-
-    loop_id = id(asyncio.get_running_loop())
-    for key in [k for k in _publishers if k[1] == loop_id]:
-        await _publishers.pop(key).aclose()
 
 
 async def listen(workspace_id: int) -> AsyncIterator[dict[str, Any]]:

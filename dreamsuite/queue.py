@@ -38,15 +38,14 @@ async def pool() -> ArqRedis:
 
 
 async def close_pools() -> None:
-    """Close the pools (and live-update publishers) opened on the running loop."""
+    """Close the pools (and the shared client live updates go out on) opened on the running loop."""
     import asyncio
 
     loop_id = id(asyncio.get_running_loop())
     for key in [k for k in _pools if k[1] == loop_id]:
         await _pools.pop(key).aclose()
-    from dreamsuite import events, redisconn
+    from dreamsuite import redisconn
 
-    await events.close_publishers()
     await redisconn.close_clients()
 
 

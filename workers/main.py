@@ -9,7 +9,7 @@ from typing import Any
 from arq import cron
 from arq.worker import func
 
-from dreamsuite import db, queue
+from dreamsuite import db, queue, redisconn
 from dreamsuite.platforms.pool import pooled_client
 from dreamsuite.settings import get_settings
 from dreamsuite.services import inbox_hide, sync, tokens
@@ -36,6 +36,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     await db.run(tokens.check_key_at_startup)
     # One pooled client for every job of this worker (adapters take the client from us).
     ctx["http"] = pooled_client(sync.HTTP_TIMEOUT)
+    await redisconn.warm()  # rate checks and live updates find connections open
     gc.collect()
     gc.freeze()  # startup's objects out of the collector's sight (see lifecycle.settle_memory)
 
