@@ -69,3 +69,38 @@ async def test_an_answer_that_ends_by_itself_is_read_whole():
 async def _pieces(answer):
     while (piece := await answer.next()) is not None:
         yield piece
+
+
+class CountingState(FakeState):
+    def __init__(self):
+        super().__init__()
+        self.looks = 0
+
+    async def __aenter__(self):
+        self.looks += 1
+        return self
+
+
+async def test_a_stop_signalled_in_this_process_ends_a_silent_wait_without_looking_at_the_state(monkeypatch):
+    monkeypatch.setattr(chat_state, "STOP_POLL_SECONDS", 5)
+    state, seen, got, signal = CountingState(), [], [], asyncio.Event()
+    started = time.monotonic()
+    async with chat_state._Answer(state, stream(seen, stall=True), signal) as answer:
+        while (piece := await answer.next()) is not None:
+            got.append(piece)
+            if len(got) == 2:
+                asyncio.get_running_loop().call_later(0.05, signal.set)  # Stop pressed in this tab
+    assert got == ["Your followers ", "grew "] and seen == ["CancelledError"]
+    assert time.monotonic() - started < 1 and state.looks == 0
+
+
+async def test_without_a_signal_the_state_is_looked_at_once_per_poll_only(monkeypatch):
+    monkeypatch.setattr(chat_state, "STOP_POLL_SECONDS", 0.05)
+    state, seen = CountingState(), []
+    async with chat_state._Answer(state, stream(seen, stall=True), asyncio.Event()) as answer:
+        got = [await answer.next(), await answer.next()]
+        await asyncio.sleep(0.3)  # the model silent: the watcher looks about six times
+        state.stopping = True  # Stop handled by another process
+        got.append(await answer.next())
+    assert got == ["Your followers ", "grew ", None] and seen == ["CancelledError"]
+    assert 3 <= state.looks <= 12

@@ -21,7 +21,13 @@ from dreamsuite.state.auth import AuthState
 
 log = logging.getLogger(__name__)
 FLUSH_SECONDS = 0.05  # batch deltas a little: one websocket frame per token is wasteful
-STOP_POLL_SECONDS = 0.2  # how soon Stop ends an answer that is still waiting for its next piece
+# How soon a Stop handled by another process (a tab whose websocket moved) ends an answer still
+# waiting for its next piece; a Stop handled here is signalled at once (_stop_signals).
+STOP_POLL_SECONDS = 1.0
+# Per tab, the Stop of its streaming answer in this process: the answer hears it without looking
+# at the state, and each look is the state's lock and a round trip of it through Redis (it was a
+# look every 0.2 s of every answer, as costly as the answer's own flushes).
+_stop_signals: dict[str, asyncio.Event] = {}
 
 @dataclasses.dataclass
 class ChatMsg:
@@ -39,8 +45,8 @@ class _Answer:
     (tools, a remote LLM). Either way the stream is closed, and the service stores what was said
     with "(Answer stopped.)"."""
 
-    def __init__(self, state: "ChatState", stream):
-        self.state, self.stream = state, stream
+    def __init__(self, state: "ChatState", stream, signal: asyncio.Event | None = None):
+        self.state, self.stream, self.signal = state, stream, signal
         self.stopped = self._waiting = self._done = self._sleeping = False
         self._task = asyncio.current_task()
         self._watcher: asyncio.Task | None = None
@@ -62,13 +68,25 @@ class _Answer:
         while not (self.stopped or self._done):
             self._sleeping = True
             try:
-                await asyncio.sleep(STOP_POLL_SECONDS)
+                signalled = await self._signalled()
             finally:
                 self._sleeping = False
-            async with self.state:
-                stopping = self.state.stopping
-            if stopping:
+            if not signalled:
+                async with self.state:
+                    signalled = self.state.stopping
+            if signalled:
                 self.stop()
+
+    async def _signalled(self) -> bool:
+        """Waits up to STOP_POLL_SECONDS; True when this process's Stop came meanwhile."""
+        if self.signal is None:
+            await asyncio.sleep(STOP_POLL_SECONDS)
+            return False
+        try:
+            await asyncio.wait_for(self.signal.wait(), STOP_POLL_SECONDS)
+            return True
+        except TimeoutError:
+            return False
 
     def stop(self) -> None:
         self.stopped = True
@@ -155,8 +173,10 @@ class ChatState(AuthState):
         yield rx.call_script(f"window.history.replaceState(null, '', '/chat?c={conversation_id}')")
 
         pending, last_flush, first = [], time.monotonic(), True
+        tab = self.router.session.client_token
+        signal = _stop_signals[tab] = asyncio.Event()
         try:
-            async with _Answer(self, chat_service.stream_reply(scope, conversation_id, question)) as answer:
+            async with _Answer(self, chat_service.stream_reply(scope, conversation_id, question), signal) as answer:
                 while (delta := await answer.next()) is not None:
                     pending.append(delta)
                     # The first piece goes out at once: it is the wait the person feels most.
@@ -176,6 +196,8 @@ class ChatState(AuthState):
             async with self:
                 self.chat_error = "The assistant is unavailable right now. Please try again."
         finally:
+            if _stop_signals.get(tab) is signal:
+                del _stop_signals[tab]
             async with self:
                 self._append("".join(pending))
                 self.streaming = self.stopping = False
@@ -196,6 +218,9 @@ class ChatState(AuthState):
     def stop(self):
         if self.streaming:
             self.stopping = True
+            signal = _stop_signals.get(self.router.session.client_token)
+            if signal is not None:
+                signal.set()
 
     @rx.event
     def ask(self, question: str):
