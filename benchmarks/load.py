@@ -196,6 +196,15 @@ async def run_level(base: str, cookies: list[str], users: int, seconds: float) -
     return results
 
 
+def machine_cpu() -> tuple[float, float]:
+    """(busy, all) CPU seconds of the whole machine so far, every core (Linux /proc/stat): what the
+    clients, balancer, backends, workers, PostgreSQL and Redis used together."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    tick = os.sysconf("SC_CLK_TCK")
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields) - idle) / tick, sum(fields) / tick
+
+
 def pct(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100)[int(p) - 1] * 1000 if len(values) > 1 else float("nan")
 
@@ -253,19 +262,26 @@ def main() -> None:
     ap.add_argument("--artists", type=int, default=10, help="artists the users are spread over")
     args = ap.parse_args()
     print(f"{os.cpu_count()} cores; clients, balancer, backends, workers, PostgreSQL and Redis on one machine")
-    print("backends | users | events | errors | p50 ms | p95 ms | p99 ms | per action p95 ms")
+    print("backends | users | events | errors | p50 ms | p95 ms | p99 ms | per action p95 ms | machine busy | "
+          "CPU ms per event")
     for backends in [int(b) for b in args.backends.split(",")]:
         proc, _ = start_cluster(backends, args.port)
         try:
             base = f"http://127.0.0.1:{args.port}"
             cookies = artist_logins(base, args.artists)
             for users in [int(u) for u in args.users.split(",")]:
+                busy0, all0 = machine_cpu()
                 r = asyncio.run(run_level(base, cookies, users, args.seconds))
+                busy, every = machine_cpu()
+                busy, every = busy - busy0, every - all0
                 times = r.all()
                 per = ", ".join(f"{a} {pct(ts, 95):.0f}" for a, ts in sorted(r.times.items()))
                 errs = f"{r.errors} {r.error_kinds}" if r.errors else "0"
+                # How busy the machine was, and its CPU per event done: at a level the machine
+                # cannot carry, events queue and the round trips grow with the queue.
                 print(f"{backends} | {users} | {len(times)} | {errs} | {pct(times, 50):.0f} | {pct(times, 95):.0f} | "
-                      f"{pct(times, 99):.0f} | {per}", flush=True)
+                      f"{pct(times, 99):.0f} | {per} | {busy / every:.0%} | {busy / max(1, len(times)) * 1000:.0f}",
+                      flush=True)
         finally:
             stop_cluster(proc)
 

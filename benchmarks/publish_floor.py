@@ -1,12 +1,12 @@
 """How late can a burst be at best on this machine? The publish burst's setup (1,000 posts due at
 one second over 50 accounts, the platform double answering after 20 ms and refusing 5 % with 429,
-half without Retry-After) sent by the bare minimum: one client process holding every token and
+half without Retry-After) sent by the bare minimum: client processes (two, as the burst's workers) holding every token and
 request ready before the due second, its connections open, sending all at once through the
 adapter with the publish job's own in-job retry (services/send_retry) — no database, no Redis, no
 queue, no claim, no rate gate, no outcome written. Whatever the pipeline adds comes on top.
 
 `python -m benchmarks.publish_floor [--posts 1000] [--accounts 50] [--rate-429 0.05] [--runs 3]
-[--database-url URL]` — the database only makes the sandbox accounts and their tokens.
+[--clients 2] [--database-url URL]` — the database only makes the sandbox accounts and their tokens.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ async def _prepare(posts: int, accounts: int, due: datetime, run: int) -> dict:
     return {"sandbox": os.environ["SANDBOX_URL"], "due": due.isoformat(), "sends": sends}
 
 
-async def floor(posts: int, accounts: int, rate_429: float, lead: float) -> dict:
+async def floor(posts: int, accounts: int, rate_429: float, lead: float, clients: int) -> dict:
     import httpx
 
     sandbox = os.environ["SANDBOX_URL"]
@@ -87,18 +87,22 @@ async def floor(posts: int, accounts: int, rate_429: float, lead: float) -> dict
             "path": "/api/v1/posts", "seed": 7})).raise_for_status()
     if datetime.now(UTC) >= due - timedelta(seconds=2):
         raise SystemExit("setting up took past the due time: raise --lead")
-    proc = await asyncio.create_subprocess_exec(
+    procs = [await asyncio.create_subprocess_exec(
         sys.executable, "-m", "benchmarks.publish_floor", "--client", cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)}, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        for _ in range(clients)]
+    # Each client process takes every n-th post, as the workers share a burst.
+    sending = [asyncio.ensure_future(p.communicate(json.dumps({**job, "sends": job["sends"][i::clients]}).encode()))
+               for i, p in enumerate(procs)]
     # The platform double's CPU (this process) from the due second on, as the burst counts it.
-    sending = asyncio.ensure_future(proc.communicate(json.dumps(job).encode()))
     await asyncio.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()))
     platform_at_due = time.process_time()
-    out, _ = await sending
+    outs = [json.loads((await s)[0]) for s in sending]
     platform_cpu = time.process_time() - platform_at_due
     async with httpx.AsyncClient() as client:
         (await client.post(f"{sandbox}/_control/chaos", json={})).raise_for_status()
-    got = json.loads(out)
+    got = {"late": [x for o in outs for x in o["late"]], "errors": [e for o in outs for e in o["errors"]][:5],
+           "cpu": sum(o["cpu"] for o in outs)}
     got["platform_cpu"] = platform_cpu
     return got
 
@@ -118,6 +122,7 @@ def main() -> None:
     ap.add_argument("--accounts", type=int, default=50)
     ap.add_argument("--rate-429", type=float, default=RATE_429)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--clients", type=int, default=2, help="sending processes (the burst runs two workers)")
     ap.add_argument("--lead", type=float, default=8.0)
     ap.add_argument("--database-url", default=os.environ.get("DATABASE_URL", "sqlite:///" + str(ROOT / "bench.db")))
     args = ap.parse_args()
@@ -135,7 +140,7 @@ def main() -> None:
         os.environ["SANDBOX_URL"] = sandbox
         get_settings.cache_clear()
         for _ in range(args.runs):
-            report(args.posts, asyncio.run(floor(args.posts, args.accounts, args.rate_429, args.lead)))
+            report(args.posts, asyncio.run(floor(args.posts, args.accounts, args.rate_429, args.lead, args.clients)))
 
 
 if __name__ == "__main__":

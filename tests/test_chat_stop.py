@@ -104,3 +104,28 @@ async def test_without_a_signal_the_state_is_looked_at_once_per_poll_only(monkey
         got.append(await answer.next())
     assert got == ["Your followers ", "grew ", None] and seen == ["CancelledError"]
     assert 3 <= state.looks <= 12
+
+
+async def test_a_stop_from_another_process_is_heard_without_looking_at_the_state(monkeypatch):
+    monkeypatch.setattr(chat_state, "STOP_POLL_SECONDS", 0.05)
+    state, seen, asked = CountingState(), [], []
+
+    async def elsewhere() -> bool:  # the Redis key another process's Stop leaves
+        asked.append(1)
+        return len(asked) >= 3
+
+    async with chat_state._Answer(state, stream(seen, stall=True), asyncio.Event(), elsewhere) as answer:
+        got = [await answer.next(), await answer.next(), await answer.next()]
+    assert got == ["Your followers ", "grew ", None] and seen == ["CancelledError"]
+    assert len(asked) == 3 and state.looks == 0
+
+
+async def test_the_key_another_process_leaves_is_read_from_redis(redis_url):
+    from dreamsuite import redisconn
+
+    try:
+        assert not await chat_state._stopped_elsewhere("tab-1")
+        await redisconn.client().set(chat_state._stop_key("tab-1"), 1, ex=60)
+        assert await chat_state._stopped_elsewhere("tab-1") and not await chat_state._stopped_elsewhere("tab-2")
+    finally:
+        await redisconn.close_clients()

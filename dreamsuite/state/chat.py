@@ -13,7 +13,9 @@ import time
 
 import reflex as rx
 
-from dreamsuite import db
+from redis.exceptions import RedisError
+
+from dreamsuite import db, redisconn
 from dreamsuite.services import chat as chat_service
 from dreamsuite.services.auth import SessionEnded
 from dreamsuite.services.scope import NotFound
@@ -28,6 +30,18 @@ STOP_POLL_SECONDS = 1.0
 # at the state, and each look is the state's lock and a round trip of it through Redis (it was a
 # look every 0.2 s of every answer, as costly as the answer's own flushes).
 _stop_signals: dict[str, asyncio.Event] = {}
+
+
+def _stop_key(tab: str) -> str:
+    return f"chat:stop:{tab}"
+
+
+async def _stopped_elsewhere(tab: str) -> bool:
+    """A Stop handled by another process leaves a key in Redis: one GET, not the state's lock."""
+    try:
+        return bool(await redisconn.client().exists(_stop_key(tab)))
+    except (RedisError, OSError):
+        return False  # the flushes still see `stopping`
 
 @dataclasses.dataclass
 class ChatMsg:
@@ -45,8 +59,8 @@ class _Answer:
     (tools, a remote LLM). Either way the stream is closed, and the service stores what was said
     with "(Answer stopped.)"."""
 
-    def __init__(self, state: "ChatState", stream, signal: asyncio.Event | None = None):
-        self.state, self.stream, self.signal = state, stream, signal
+    def __init__(self, state: "ChatState", stream, signal: asyncio.Event | None = None, elsewhere=None):
+        self.state, self.stream, self.signal, self.elsewhere = state, stream, signal, elsewhere
         self.stopped = self._waiting = self._done = self._sleeping = False
         self._task = asyncio.current_task()
         self._watcher: asyncio.Task | None = None
@@ -71,7 +85,9 @@ class _Answer:
                 signalled = await self._signalled()
             finally:
                 self._sleeping = False
-            if not signalled:
+            if not signalled and self.elsewhere is not None:
+                signalled = await self.elsewhere()
+            elif not signalled:
                 async with self.state:
                     signalled = self.state.stopping
             if signalled:
@@ -176,7 +192,12 @@ class ChatState(AuthState):
         tab = self.router.session.client_token
         signal = _stop_signals[tab] = asyncio.Event()
         try:
-            async with _Answer(self, chat_service.stream_reply(scope, conversation_id, question), signal) as answer:
+            await redisconn.client().delete(_stop_key(tab))  # an earlier answer's Stop is not this one's
+        except (RedisError, OSError):
+            pass
+        try:
+            async with _Answer(self, chat_service.stream_reply(scope, conversation_id, question), signal,
+                               lambda: _stopped_elsewhere(tab)) as answer:
                 while (delta := await answer.next()) is not None:
                     pending.append(delta)
                     # The first piece goes out at once: it is the wait the person feels most.
@@ -215,12 +236,18 @@ class ChatState(AuthState):
         self.messages = [*self.messages[:-1], dataclasses.replace(last, content=last.content + text)]
 
     @rx.event
-    def stop(self):
+    async def stop(self):
         if self.streaming:
             self.stopping = True
-            signal = _stop_signals.get(self.router.session.client_token)
+            tab = self.router.session.client_token
+            signal = _stop_signals.get(tab)
             if signal is not None:
                 signal.set()
+                return
+            try:  # the answer streams in another process (this tab's websocket moved)
+                await redisconn.client().set(_stop_key(tab), 1, ex=120)
+            except (RedisError, OSError):
+                pass  # its flushes still see `stopping`
 
     @rx.event
     def ask(self, question: str):
