@@ -7,6 +7,7 @@ HAProxy.
 
     DATABASE_URL=postgresql://… REDIS_URL=redis://… .venv/bin/python -m benchmarks.load \
         [--users 50,200,500] [--backends 1,2] [--seconds 20] [--port 8600] [--artists 10]
+        [--only range|chat|composer]
 
 Starts scripts/cluster.sh once per backend count (two workers each, the demo artist seeded) and
 runs every user count against it in the same run. Users are spread over several artists, each
@@ -143,7 +144,8 @@ class Results:
         return [t for ts in self.times.values() for t in ts]
 
 
-async def user(base: str, cookie: str, until: float, results: Results, rng: random.Random) -> None:
+async def user(base: str, cookie: str, until: float, results: Results, rng: random.Random,
+               only: str = "") -> None:
     tab = Tab(base, cookie)
     stage = "connect"
     try:
@@ -153,7 +155,9 @@ async def user(base: str, cookie: str, until: float, results: Results, rng: rand
                                                       ("is_hydrated_rx_state_", True)))
         while time.monotonic() < until:
             await asyncio.sleep(rng.uniform(*THINK))
-            pick = rng.random()
+            # `only`: one action for everyone (composer alone: what an event costs the framework
+            # itself, with next to no work of ours in the handler).
+            pick = {"range": 0.0, "chat": 0.6, "composer": 0.9}.get(only, rng.random())
             if pick < 0.5:
                 action = ("range", DASHBOARD + ".set_preset", {"value": rng.choice(["7", "30", "90"])}, "/dashboard",
                           ("loading_rx_state_", False))
@@ -182,7 +186,7 @@ def login_cookie(base: str, email: str, password: str) -> str:
     return cookie
 
 
-async def run_level(base: str, cookies: list[str], users: int, seconds: float) -> Results:
+async def run_level(base: str, cookies: list[str], users: int, seconds: float, only: str = "") -> Results:
     results = Results()
     until = time.monotonic() + RAMP_SECONDS + seconds
     rng = random.Random(users)
@@ -190,7 +194,7 @@ async def run_level(base: str, cookies: list[str], users: int, seconds: float) -
     tasks = []
     for i in range(users):
         cookie = cookies[i % len(cookies)]  # user i is artist i mod n: each artist has several tabs
-        tasks.append(asyncio.create_task(user(base, cookie, until, results, random.Random(rng.random()))))
+        tasks.append(asyncio.create_task(user(base, cookie, until, results, random.Random(rng.random()), only)))
         await asyncio.sleep(RAMP_SECONDS / users)
     await asyncio.gather(*tasks)
     return results
@@ -260,6 +264,8 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--port", type=int, default=8600)
     ap.add_argument("--artists", type=int, default=10, help="artists the users are spread over")
+    ap.add_argument("--only", choices=["range", "chat", "composer"], default="",
+                    help="every user does this one action after opening the dashboard (default: the mix)")
     args = ap.parse_args()
     print(f"{os.cpu_count()} cores; clients, balancer, backends, workers, PostgreSQL and Redis on one machine")
     print("backends | users | events | errors | p50 ms | p95 ms | p99 ms | per action p95 ms | machine busy | "
@@ -271,7 +277,7 @@ def main() -> None:
             cookies = artist_logins(base, args.artists)
             for users in [int(u) for u in args.users.split(",")]:
                 busy0, all0 = machine_cpu()
-                r = asyncio.run(run_level(base, cookies, users, args.seconds))
+                r = asyncio.run(run_level(base, cookies, users, args.seconds, args.only))
                 busy, every = machine_cpu()
                 busy, every = busy - busy0, every - all0
                 times = r.all()
