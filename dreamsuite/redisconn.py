@@ -14,9 +14,9 @@ from dreamsuite.settings import get_settings
 
 _clients: dict[tuple[str, int], aioredis.Redis] = {}
 # Connections one client keeps open; more callers than this at once wait a moment for one. A
-# publish burst runs a few hundred sends at once, each a rate check and a live update: without a
-# bound each of them opened a connection of its own (a fifth of a worker's burst CPU went to
-# opening connections), with one they take turns on a few, each command well under a millisecond.
+# publish burst runs a few hundred sends at once, each a rate check and a live update: unbounded,
+# the pool opened a new connection whenever all were busy (up to one per send in flight); bounded,
+# they take turns on a few, each command well under a millisecond.
 MAX_CONNECTIONS = 24
 WAIT_FOR_CONNECTION = 10.0
 

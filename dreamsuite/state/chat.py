@@ -10,9 +10,9 @@ import asyncio
 import dataclasses
 import logging
 import time
+from typing import Awaitable, Callable
 
 import reflex as rx
-
 from redis.exceptions import RedisError
 
 from dreamsuite import db, redisconn
@@ -37,11 +37,12 @@ def _stop_key(tab: str) -> str:
 
 
 async def _stopped_elsewhere(tab: str) -> bool:
-    """A Stop handled by another process leaves a key in Redis: one GET, not the state's lock."""
+    """A Stop handled by another process leaves a key in Redis: one look at it, not the state's lock."""
     try:
         return bool(await redisconn.client().exists(_stop_key(tab)))
     except (RedisError, OSError):
         return False  # the flushes still see `stopping`
+
 
 @dataclasses.dataclass
 class ChatMsg:
@@ -55,11 +56,13 @@ class _Answer:
     """Reads a streamed answer in the handler's own task (pydantic-ai's run must start and end in
     one task) until it ends or Stop is pressed. A background event cannot be cancelled from
     another event, so Stop sets `ChatState.stopping`; the handler sees it when it flushes, and a
-    watcher polls it meanwhile, cancelling the wait when the model is slow to send anything
-    (tools, a remote LLM). Either way the stream is closed, and the service stores what was said
+    watcher hears it meanwhile (this process's signal at once, another's Redis key within
+    STOP_POLL_SECONDS), cancelling the wait when the model is slow to send anything (tools, a
+    remote LLM). Either way the stream is closed, and the service stores what was said
     with "(Answer stopped.)"."""
 
-    def __init__(self, state: "ChatState", stream, signal: asyncio.Event | None = None, elsewhere=None):
+    def __init__(self, state: "ChatState", stream, signal: asyncio.Event | None = None,
+                 elsewhere: Callable[[], Awaitable[bool]] | None = None):
         self.state, self.stream, self.signal, self.elsewhere = state, stream, signal, elsewhere
         self.stopped = self._waiting = self._done = self._sleeping = False
         self._task = asyncio.current_task()
