@@ -112,18 +112,25 @@ def _workers(n: int, env: dict) -> list[subprocess.Popen]:
             for _ in range(n)]
 
 
-async def burst(posts: int, accounts: int, workers: int, lead: float, rate_429: float = RATE_429) -> dict:
+async def platform_chaos(sandbox: str, rate_429: float | None) -> None:
+    """The platform double's latency and 429s as the issue sets them (only sends are slowed and
+    refused; the seed makes runs alike), or calm again with None."""
     import httpx
 
+    chaos = {} if rate_429 is None else {
+        "latency": LATENCY, "rate_429": rate_429, "without_retry_after": WITHOUT_RETRY_AFTER, "retry_after": 1,
+        "path": "/api/v1/posts", "seed": 7}
+    async with httpx.AsyncClient() as client:
+        (await client.post(f"{sandbox}/_control/chaos", json=chaos)).raise_for_status()
+
+
+async def burst(posts: int, accounts: int, workers: int, lead: float, rate_429: float = RATE_429) -> dict:
     from dreamsuite import db
     from dreamsuite.services import publish
 
     sandbox = os.environ["SANDBOX_URL"]
     scope, conns = await _setup(accounts)
-    async with httpx.AsyncClient() as client:  # only sends are slowed and refused, as in the issue's setup
-        (await client.post(f"{sandbox}/_control/chaos", json={
-            "latency": LATENCY, "rate_429": rate_429, "without_retry_after": WITHOUT_RETRY_AFTER, "retry_after": 1,
-            "path": "/api/v1/posts", "seed": 7})).raise_for_status()
+    await platform_chaos(sandbox, rate_429)
     due = (datetime.now(UTC) + timedelta(seconds=lead)).replace(microsecond=0)
     started = time.perf_counter()
     run = time.time_ns()
@@ -156,8 +163,7 @@ async def burst(posts: int, accounts: int, workers: int, lead: float, rate_429: 
         for p in procs:
             p.wait(timeout=30)
     rows = await db.run(_outcome, post_ids)
-    async with httpx.AsyncClient() as client:  # calm again, to read back what was published
-        (await client.post(f"{sandbox}/_control/chaos", json={})).raise_for_status()
+    await platform_chaos(sandbox, None)  # calm again, to read back what was published
     seen = await _on_platform(sandbox, conns)
     texts = [f"burst {run} #{i}" for i in range(posts)]
     late = sorted(((r[1] if r[1].tzinfo else r[1].replace(tzinfo=UTC))

@@ -1,9 +1,10 @@
 """How late can a burst be at best on this machine? The publish burst's setup (1,000 posts due at
 one second over 50 accounts, the platform double answering after 20 ms and refusing 5 % with 429,
-half without Retry-After) sent by the bare minimum: client processes (two, as the burst's workers) holding every token and
-request ready before the due second, its connections open, sending all at once through the
-adapter with the publish job's own in-job retry (services/send_retry) — no database, no Redis, no
-queue, no claim, no rate gate, no outcome written. Whatever the pipeline adds comes on top.
+half without Retry-After) sent by the bare minimum: client processes (two, as the burst's
+workers) holding every token and request ready before the due second, their connections open,
+sending all at once through the adapter with the publish job's own in-job retry
+(services/send_retry) — no database, no Redis, no queue, no claim, no rate gate, no outcome
+written. Whatever the pipeline adds comes on top.
 
 `python -m benchmarks.publish_floor [--posts 1000] [--accounts 50] [--rate-429 0.05] [--runs 3]
 [--clients 2] [--database-url URL]` — the database only makes the sandbox accounts and their tokens.
@@ -21,7 +22,7 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 
-from benchmarks.publish_burst import LATENCY, RATE_429, ROOT, WITHOUT_RETRY_AFTER, _pct, _setup
+from benchmarks.publish_burst import RATE_429, ROOT, _pct, _setup, platform_chaos
 
 
 async def _client(job: dict) -> dict:
@@ -76,15 +77,10 @@ async def _prepare(posts: int, accounts: int, due: datetime, run: int) -> dict:
 
 
 async def floor(posts: int, accounts: int, rate_429: float, lead: float, clients: int) -> dict:
-    import httpx
-
     sandbox = os.environ["SANDBOX_URL"]
     due = (datetime.now(UTC) + timedelta(seconds=lead)).replace(microsecond=0)
     job = await _prepare(posts, accounts, due, time.time_ns())
-    async with httpx.AsyncClient() as client:
-        (await client.post(f"{sandbox}/_control/chaos", json={
-            "latency": LATENCY, "rate_429": rate_429, "without_retry_after": WITHOUT_RETRY_AFTER, "retry_after": 1,
-            "path": "/api/v1/posts", "seed": 7})).raise_for_status()
+    await platform_chaos(sandbox, rate_429)
     if datetime.now(UTC) >= due - timedelta(seconds=2):
         raise SystemExit("setting up took past the due time: raise --lead")
     procs = [await asyncio.create_subprocess_exec(
@@ -99,8 +95,7 @@ async def floor(posts: int, accounts: int, rate_429: float, lead: float, clients
     platform_at_due = time.process_time()
     outs = [json.loads((await s)[0]) for s in sending]
     platform_cpu = time.process_time() - platform_at_due
-    async with httpx.AsyncClient() as client:
-        (await client.post(f"{sandbox}/_control/chaos", json={})).raise_for_status()
+    await platform_chaos(sandbox, None)
     got = {"late": [x for o in outs for x in o["late"]], "errors": [e for o in outs for e in o["errors"]][:5],
            "cpu": sum(o["cpu"] for o in outs)}
     got["platform_cpu"] = platform_cpu
