@@ -1,18 +1,38 @@
 """Chart builders: plain data in, plotly figures out — traces, colours from the platform adapters,
-hidden platforms, anomalies, forecast bands, the best-time heatmap, and empty states. No database."""
+hidden platforms, anomalies, forecast bands, the best-time heatmap, and empty states. No database.
+
+The builders write plotly's JSON as plain dicts; every one is read back here through plotly's
+validating `go.Figure`, so a property plotly does not know, or a value it refuses, fails the test."""
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
+import plotly.graph_objects as go
 import pytest
 
 from dreamsuite import styles as st
 from dreamsuite.components import charts
-from dreamsuite.components.charts import (best_time_heatmap, comparison_figure, content_type_figure,
-                                          demographics_figures, engagement_figure, growth_figure, is_empty)
+from dreamsuite.components.charts import is_empty
 from dreamsuite.platforms import CATALOG, get_adapter
+
+
+def _validated(build):
+    """The builder, its figures read back through plotly's validators."""
+    @functools.wraps(build)
+    def wrapper(*args, **kwargs):
+        out = build(*args, **kwargs)
+        if isinstance(out, dict) and set(out) == {"data", "layout"}:
+            return go.Figure(out)
+        return {k: go.Figure(f) for k, f in out.items()}
+    return wrapper
+
+
+best_time_heatmap, comparison_figure, content_type_figure, demographics_figures, engagement_figure, growth_figure = (
+    _validated(getattr(charts, name)) for name in ("best_time_heatmap", "comparison_figure", "content_type_figure",
+                                                   "demographics_figures", "engagement_figure", "growth_figure"))
 
 ROOT = Path(__file__).resolve().parent.parent
 DAYS = [f"2026-03-{d:02d}" for d in range(1, 8)]
@@ -299,3 +319,20 @@ def test_content_types_best_first():
 
 def test_content_types_empty_state():
     assert_empty_state(content_type_figure([]), "No posts to compare yet")
+
+
+def test_builders_write_plain_json_without_plotly_objects_or_template():
+    """What the state keeps and the browser gets: plain dicts that json can write, no plotly
+    template (7 kB a figure on the wire, and a look we set ourselves)."""
+    import json
+
+    slots = [{"weekday": 2, "hour": 9, "avg_rate": 3.0, "posts": 4, "evidence": "ok"}]
+    made = [charts.growth_figure({"tiktok": [(DAYS[0], 1), (DAYS[1], 2)]}),
+            charts.engagement_figure([(DAYS[0], "instagram", 3.0)]),
+            charts.comparison_figure([{"platform": "instagram", "audience": 10, "share": 1.0}]),
+            charts.content_type_figure([{"key": "reel", "avg_rate": 2.0, "posts": 3}]),
+            charts.best_time_heatmap(slots, "UTC"), charts.empty_figure("Nothing yet."),
+            *charts.demographics_figures({"age": {"18-24": 1.0}}).values()]
+    for fig in made:
+        assert type(fig) is dict and set(fig) == {"data", "layout"}
+        assert json.loads(json.dumps(fig)) == fig and "template" not in fig["layout"]

@@ -1,13 +1,17 @@
 """A goal's chart: followers in the platform's colour, the forecast band after the last known day,
-the target as a horizontal line (always in view), the deadline, and the empty state. No database."""
+the target as a horizontal line (always in view), the deadline, and the empty state. No database.
+The builder gives plotly's JSON; the tests read it back through plotly's validating Figure."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+import plotly.graph_objects as go
+
 from dreamsuite import styles as st
 from dreamsuite.components.charts import is_empty
-from dreamsuite.components.charts_goal import NO_NUMBERS, goal_figure
+from dreamsuite.components.charts_goal import NO_NUMBERS
+from dreamsuite.components.charts_goal import goal_figure as goal_json
 from dreamsuite.platforms import get_adapter
 
 START = date(2026, 3, 1)
@@ -16,6 +20,13 @@ LAST = START + timedelta(days=29)
 # The stored forecast starts on the last known day (as the worker stores it) and runs 60 days.
 FORECAST = [((LAST + timedelta(days=d)).isoformat(), 8_580 + 20 * d, 8_580 + 10 * d, 8_580 + 30 * d)
             for d in range(0, 61)]
+
+
+def goal_figure(*args, **kwargs) -> go.Figure:
+    """The builder's figure JSON, as a Figure to read (plotly validates every property)."""
+    fig = goal_json(*args, **kwargs)
+    assert isinstance(fig, dict) and set(fig) == {"data", "layout"}
+    return go.Figure(fig)
 
 
 def by_name(fig, name: str):
@@ -75,6 +86,7 @@ def test_one_day_unreadable_rows_and_nothing_at_all():
     messy = goal_figure([("2026-03-02", None), ("2026-03-01", 10), ("2026-03-03", "x"), ("2026-03-04", 12)], 50,
                         [("2026-03-05", 13, None, 14), ("2026-03-05", 13, 12, 14)])
     assert list(by_name(messy, "All platforms").y) == [10, 12] and len(by_name(messy, "Forecast").x) == 1
-    for empty in (goal_figure([], 1_000), goal_figure(None, 1_000, FORECAST), goal_figure([("2026-03-01", None)], 5)):
-        assert is_empty(empty) and NO_NUMBERS.split("<br>")[0] in texts(empty)[0]
+    for raw in (goal_json([], 1_000), goal_json(None, 1_000, FORECAST), goal_json([("2026-03-01", None)], 5)):
+        empty = go.Figure(raw)
+        assert is_empty(raw) and NO_NUMBERS.split("<br>")[0] in texts(empty)[0]
         assert empty.layout.xaxis.visible is False and empty.layout.height == st.chart_height_goal

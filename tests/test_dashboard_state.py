@@ -81,13 +81,13 @@ def test_growth_forecast_is_cut_to_the_range_and_the_total_is_not_a_line():
     d = DashboardData(has_data=True, start=days[0], end=days[-1], as_of=days[-1],
                       series={"instagram": [(x, 100) for x in days], "youtube": [(x, 50) for x in days]},
                       forecasts={"instagram": ahead, "all": ahead})
-    fig = view.growth(d, hidden=["youtube"])
+    fig = _fig(view.growth(d, hidden=["youtube"]))
     names = [t.name for t in fig.data]
     assert "Instagram forecast" in names and not any(n.startswith("All") for n in names)
     mean = next(t for t in fig.data if t.name == "Instagram forecast")
     assert len(mean.x) == forecast_days(30) == 10
     assert next(t for t in fig.data if t.name == "YouTube").visible == "legendonly"
-    assert "Every platform is hidden" in view.growth(d, ["youtube", "instagram"]).layout.annotations[0].text
+    assert "Every platform is hidden" in _fig(view.growth(d, ["youtube", "instagram"])).layout.annotations[0].text
 
 
 def test_basis_and_priority_words():

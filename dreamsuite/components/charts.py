@@ -8,6 +8,7 @@ nothing to draw. State classes build the figures; pages show them with `chart_ca
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import reflex as rx
 
 from dreamsuite import styles as st
@@ -17,8 +18,13 @@ from dreamsuite.components.charts_growth import engagement_figure, growth_figure
 from dreamsuite.components.charts_heatmap import best_time_heatmap, evidence_words
 
 
-def chart(figure, height: int = st.chart_height, **props) -> rx.Component:
-    return rx.plotly(data=figure, width="100%", height=f"{height}px", config=st.chart_config, **props)
+def chart(figure, height: int | str | rx.Var = st.chart_height, **props) -> rx.Component:
+    """A figure the state keeps as plotly's JSON (a dict var), `height` in pixels or a CSS length.
+    The plotly component's prop is typed as a Figure, hence the cast (of the var's type only:
+    nothing is built on the server)."""
+    data = figure.to(go.Figure) if isinstance(figure, rx.Var) else figure
+    size = f"{height}px" if isinstance(height, int) else height
+    return rx.plotly(data=data, width="100%", height=size, config=st.chart_config, **props)
 
 
 def chart_card(title: str, figure, testid: str, height: int = st.chart_height) -> rx.Component:

@@ -6,11 +6,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Iterable, Mapping, Sequence
 
-import plotly.graph_objects as go
-
 from dreamsuite import styles as st
-from dreamsuite.components.charts_base import (count_format, day_label, empty_figure, esc, iso_day, line_dashes,
-                                               number, ordered)
+from dreamsuite.components.charts_base import (Figure, count_format, day_label, empty_figure, esc, figure, iso_day,
+                                               line_dashes, number, ordered, trace)
 from dreamsuite.platforms import platform_label
 
 NO_GROWTH = "No follower numbers yet.<br>They appear after your first sync."
@@ -50,17 +48,18 @@ def _flat_range(values: list[float]) -> dict:
     return {"range": [max(0.0, v - pad) if v >= 0 else v - pad, v + pad]}
 
 
-def _band(fig: go.Figure, platform: str, points: list[tuple], shown) -> None:
+def _band(traces: list[dict], platform: str, points: list[tuple], shown) -> None:
     """The forecast: a shaded band from lo to hi, and the mean as a dashed line."""
     label, color = platform_label(platform), st.platform_color(platform)
     xs = [p[0] for p in points]
     common = {"legendgroup": platform, "showlegend": False, "visible": shown}
-    fig.add_trace(go.Scatter(x=xs, y=[p[3] for p in points], mode="lines", line={"width": 0, "color": color},
-                             hoverinfo="skip", name=f"{label} forecast high", **common))
-    fig.add_trace(go.Scatter(x=xs, y=[p[2] for p in points], mode="lines", line={"width": 0, "color": color},
-                             fill="tonexty", fillcolor=st.rgba(color, st.band_opacity), hoverinfo="skip",
-                             name=f"{label} forecast low", **common))
-    fig.add_trace(go.Scatter(
+    traces.append(trace("scatter", x=xs, y=[p[3] for p in points], mode="lines", line={"width": 0, "color": color},
+                        hoverinfo="skip", name=f"{label} forecast high", **common))
+    traces.append(trace("scatter", x=xs, y=[p[2] for p in points], mode="lines", line={"width": 0, "color": color},
+                        fill="tonexty", fillcolor=st.rgba(color, st.band_opacity), hoverinfo="skip",
+                        name=f"{label} forecast low", **common))
+    traces.append(trace(
+        "scatter",
         x=xs, y=[p[1] for p in points], mode="lines", name=f"{label} forecast",
         line={"width": 2, "color": color, "dash": "dash"},
         customdata=[[p[2], p[3]] for p in points],
@@ -69,12 +68,12 @@ def _band(fig: go.Figure, platform: str, points: list[tuple], shown) -> None:
         **common))
 
 
-def _anomalies(fig: go.Figure, platform: str, points: list[tuple], shown) -> None:
+def _anomalies(traces: list[dict], platform: str, points: list[tuple], shown) -> None:
     """Spikes (▲ green) and drops (▼ red) on the platform's line, each explained on hover."""
     label = platform_label(platform)
     kinds = [p[2] for p in points]
-    fig.add_trace(go.Scatter(
-        x=[p[0] for p in points], y=[p[1] for p in points], mode="markers", name=f"{label} anomalies",
+    traces.append(trace(
+        "scatter", x=[p[0] for p in points], y=[p[1] for p in points], mode="markers", name=f"{label} anomalies",
         legendgroup=platform, showlegend=False, visible=shown,
         marker={"size": 12, "symbol": ["triangle-down" if k == "drop" else "triangle-up" for k in kinds],
                 "color": [st.chart_down if k == "drop" else st.chart_up for k in kinds],
@@ -87,7 +86,7 @@ def _anomalies(fig: go.Figure, platform: str, points: list[tuple], shown) -> Non
 
 def growth_figure(series: Series | list[dict], *, visible: set[str] | None = None,
                   anomalies: Mapping[str, Sequence[tuple]] | None = None,
-                  forecasts: Mapping[str, Sequence[tuple]] | None = None) -> go.Figure:
+                  forecasts: Mapping[str, Sequence[tuple]] | None = None) -> Figure:
     """Followers over time, a line per platform in its colour (a lone day drawn as a point).
 
     `series` = {platform: [(iso_date, followers), ...]} (or the older [{"date", "platform",
@@ -103,18 +102,18 @@ def growth_figure(series: Series | list[dict], *, visible: set[str] | None = Non
     anomalies, forecasts = anomalies or {}, forecasts or {}
     platforms = ordered(lines)
     dashes = line_dashes(platforms)
-    fig = go.Figure()
+    traces: list[dict] = []
     days, values = set(), []
     for p in platforms:
         shown = True if visible is None or p in visible else "legendonly"
         label, pts = platform_label(p), lines[p]
         ahead = _clean(forecasts.get(p) or [])
         if ahead:
-            _band(fig, p, ahead, shown)
+            _band(traces, p, ahead, shown)
             days.update(x[0] for x in ahead)
             values.extend(x[3] for x in ahead)
-        fig.add_trace(go.Scatter(
-            x=[x[0] for x in pts], y=[x[1] for x in pts], name=label, legendgroup=p, visible=shown,
+        traces.append(trace(
+            "scatter", x=[x[0] for x in pts], y=[x[1] for x in pts], name=label, legendgroup=p, visible=shown,
             mode="lines+markers" if len(pts) == 1 else "lines",
             line={"width": st.line_width, "color": st.platform_color(p), "dash": dashes[p]},
             marker={"size": 9, "color": st.platform_color(p)},
@@ -122,15 +121,14 @@ def growth_figure(series: Series | list[dict], *, visible: set[str] | None = Non
         ))
         marks = _clean(anomalies.get(p) or [])
         if marks:
-            _anomalies(fig, p, marks, shown)
+            _anomalies(traces, p, marks, shown)
         days.update(x[0] for x in pts)
         values.extend(x[1] for x in pts)
-    fig.update_layout(**st.chart_layout(hovermode="x unified", xaxis=_date_axis(days),
-                                        yaxis={"tickformat": count_format(values), **_flat_range(values)}))
-    return fig
+    return figure(traces, st.chart_layout(hovermode="x unified", xaxis=_date_axis(days),
+                                          yaxis={"tickformat": count_format(values), **_flat_range(values)}))
 
 
-def engagement_figure(rows: Iterable[Sequence]) -> go.Figure:
+def engagement_figure(rows: Iterable[Sequence]) -> Figure:
     """Engagement rate over time, a line per platform in its colour.
 
     `rows` = [(iso_date, platform, rate_pct)]; a missing rate (None) leaves a gap.
@@ -142,18 +140,17 @@ def engagement_figure(rows: Iterable[Sequence]) -> go.Figure:
         return empty_figure(NO_ENGAGEMENT)
     platforms = ordered(p for p, pts in by_platform.items() if any(r is not None for _, r in pts))
     dashes = line_dashes(platforms)
-    fig = go.Figure()
+    traces: list[dict] = []
     days = set()
     for p in platforms:
         pts = sorted(by_platform[p], key=lambda x: x[0])
         label, color = platform_label(p), st.platform_color(p)
-        fig.add_trace(go.Scatter(
-            x=[x[0] for x in pts], y=[x[1] for x in pts], name=label, legendgroup=p, connectgaps=False,
+        traces.append(trace(
+            "scatter", x=[x[0] for x in pts], y=[x[1] for x in pts], name=label, legendgroup=p, connectgaps=False,
             mode="lines+markers" if sum(x[1] is not None for x in pts) == 1 else "lines",
             line={"width": st.line_width, "color": color, "dash": dashes[p]}, marker={"size": 9, "color": color},
             hovertemplate="%{y:.2f}%<extra>" + esc(label) + "</extra>",
         ))
         days.update(x[0] for x in pts)
-    fig.update_layout(**st.chart_layout(hovermode="x unified", xaxis=_date_axis(days),
-                                        yaxis={"ticksuffix": "%", "tickformat": ".1~f", "rangemode": "tozero"}))
-    return fig
+    return figure(traces, st.chart_layout(hovermode="x unified", xaxis=_date_axis(days),
+                                          yaxis={"ticksuffix": "%", "tickformat": ".1~f", "rangemode": "tozero"}))

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
-import plotly.graph_objects as go
-
 from dreamsuite import styles as st
-from dreamsuite.components.charts_base import empty_figure, esc
+from dreamsuite.components.charts_base import Figure, empty_figure, esc, figure, trace
 
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]  # weekday 0 = Monday, as Python counts
 HOURS = list(range(24))
@@ -45,7 +43,7 @@ def _scale_ticks(low: float, high: float) -> list[float]:
     return [round(low + (high - low) * f, 1) for f in (0, 0.5, 1)]
 
 
-def best_time_heatmap(slots: Iterable[Mapping], tz: str) -> go.Figure:
+def best_time_heatmap(slots: Iterable[Mapping], tz: str) -> Figure:
     """Average engagement by weekday and hour, in the artist's timezone.
 
     `slots` = [{"weekday": 0-6 (Monday 0), "hour": 0-23, "avg_rate": percent | None, "posts": int,
@@ -74,22 +72,21 @@ def best_time_heatmap(slots: Iterable[Mapping], tz: str) -> go.Figure:
     rates = [v for k in ("ok", "thin") for row in layers[k] for v in row if v is not None]
     common = {"x": HOURS, "y": WEEKDAYS, "text": text, "xgap": 2, "ygap": 2, "hoverongaps": False,
               "hovertemplate": "%{text}<extra></extra>"}
-    fig = go.Figure()
-    fig.add_trace(go.Heatmap(z=layers["none"], name="No posts", colorscale=[[0, st.chart_empty_cell],
-                                                                            [1, st.chart_empty_cell]],
-                             showscale=False, **common))
-    fig.add_trace(go.Heatmap(z=layers["ok"], name="Enough posts", coloraxis="coloraxis", **common))
-    fig.add_trace(go.Heatmap(z=layers["thin"], name="Too few posts", coloraxis="coloraxis",
-                             opacity=st.thin_opacity, **common))
+    traces = [
+        trace("heatmap", z=layers["none"], name="No posts",
+              colorscale=[[0, st.chart_empty_cell], [1, st.chart_empty_cell]], showscale=False, **common),
+        trace("heatmap", z=layers["ok"], name="Enough posts", coloraxis="coloraxis", **common),
+        trace("heatmap", z=layers["thin"], name="Too few posts", coloraxis="coloraxis", opacity=st.thin_opacity,
+              **common),
+    ]
     thin = [(h, WEEKDAYS[d]) for (d, h), k in kinds.items() if k == "thin"]
     if thin:  # a diagonal stroke on each faded cell, so "weak" does not rely on colour alone
-        fig.add_trace(go.Scatter(x=[c[0] for c in thin], y=[c[1] for c in thin], mode="markers",
-                                 name="Too few posts (marks)", hoverinfo="skip", showlegend=False,
-                                 marker={"symbol": "line-ne", "size": 9,
-                                         "line": {"width": 1, "color": st.GRAY_HEX[11]}}))
+        traces.append(trace("scatter", x=[c[0] for c in thin], y=[c[1] for c in thin], mode="markers",
+                            name="Too few posts (marks)", hoverinfo="skip", showlegend=False,
+                            marker={"symbol": "line-ne", "size": 9, "line": {"width": 1, "color": st.GRAY_HEX[11]}}))
     low, high = min(rates), max(rates)
     ticks = _scale_ticks(low, high)
-    fig.update_layout(**st.chart_layout(
+    return figure(traces, st.chart_layout(
         st.chart_height - 60, showlegend=False, hovermode="closest",
         coloraxis={"colorscale": st.chart_scale, "cmin": low, "cmax": high if high > low else low + 1,
                    "colorbar": {"orientation": "h", "y": -0.3, "yanchor": "top", "x": 0, "xanchor": "left",
@@ -101,4 +98,3 @@ def best_time_heatmap(slots: Iterable[Mapping], tz: str) -> go.Figure:
                "range": [-0.5, 23.5]},
         yaxis={"autorange": "reversed", "showgrid": False, "type": "category", "nticks": 0, "dtick": 1},
         margin={"b": 8}))
-    return fig

@@ -1,13 +1,12 @@
-"""Charts of one platform's own numbers: a metric (or a few) over time, and a breakdown as bars."""
+"""Charts of one platform's own numbers: a metric (or a few) over time, and a breakdown as bars.
+Each builder returns plotly's figure JSON as a plain dict (see `charts_base`)."""
 
 from __future__ import annotations
 
 from typing import Iterable, Mapping, Sequence
 
-import plotly.graph_objects as go
-
 from dreamsuite import styles as st
-from dreamsuite.components.charts_base import count_format, empty_figure, esc, iso_day
+from dreamsuite.components.charts_base import Figure, count_format, empty_figure, esc, figure, iso_day, trace
 
 NO_METRIC = "No numbers in this range yet."
 SUFFIX = {"%": "%", "hours": " h", "min": " min", "/100": ""}
@@ -19,7 +18,7 @@ def _palette(platform: str) -> list[str]:
 
 
 def metric_figure(series: Mapping[str, Sequence[tuple]], platform: str, unit: str = "", step: str = "day",
-                  height: int = st.chart_height_sm + 40) -> go.Figure:
+                  height: int = st.chart_height_sm + 40) -> Figure:
     """One of a platform's numbers over time, a line per metric (the first in the platform's
     colour). `series` = {label: [(iso_date, value)]}; `step` says whether a point is a day or a
     week (the hover says which)."""
@@ -29,13 +28,13 @@ def metric_figure(series: Mapping[str, Sequence[tuple]], platform: str, unit: st
     if not lines:
         return empty_figure(NO_METRIC, height)
     suffix = SUFFIX.get(unit, f" {unit}" if unit else "")
-    fig = go.Figure()
+    traces = []
     values: list[float] = []
     when = "week of %{x|%-d %b %Y}" if step == "week" else "%{x|%-d %b %Y}"
     digits = ",.0f" if unit in ("", "/100") else ",.1f"
     for (label, pts), color in zip(lines.items(), _palette(platform) * 2):
-        fig.add_trace(go.Scatter(
-            x=[p[0] for p in pts], y=[p[1] for p in pts], name=esc(label),
+        traces.append(trace(
+            "scatter", x=[p[0] for p in pts], y=[p[1] for p in pts], name=esc(label),
             mode="lines+markers" if len(pts) <= 2 else "lines",
             line={"width": st.line_width, "color": color}, marker={"size": 7, "color": color},
             hovertemplate=f"{when}: %{{y:{digits}}}{esc(suffix)}<extra>{esc(label)}</extra>",
@@ -44,12 +43,11 @@ def metric_figure(series: Mapping[str, Sequence[tuple]], platform: str, unit: st
     yaxis = {"rangemode": "tozero", "ticksuffix": suffix}
     if unit in ("", "/100"):
         yaxis["tickformat"] = count_format(values)
-    fig.update_layout(**st.chart_layout(height, showlegend=len(lines) > 1, hovermode="x unified",
-                                        xaxis={"type": "date", "tickformat": "%-d %b"}, yaxis=yaxis))
-    return fig
+    return figure(traces, st.chart_layout(height, showlegend=len(lines) > 1, hovermode="x unified",
+                                          xaxis={"type": "date", "tickformat": "%-d %b"}, yaxis=yaxis))
 
 
-def breakdown_figure(items: Iterable[Sequence], kind: str = "share", hours: bool = False) -> go.Figure:
+def breakdown_figure(items: Iterable[Sequence], kind: str = "share", hours: bool = False) -> Figure:
     """Groups as bars: `items` = [(name, value)], shares as fractions of 1 (kind "share", shown
     in %) or counts (kind "count"). Hours of the day stand up in order; the rest lie down,
     largest first."""
@@ -61,8 +59,8 @@ def breakdown_figure(items: Iterable[Sequence], kind: str = "share", hours: bool
     names = [n if len(n) <= _LABEL_CHARS else n[:_LABEL_CHARS - 1] + "…" for n, _ in items]
     text = [f"{v:.0f}%" if share else f"{v:,.0f}" for v in values]
     fmt = "%{y:.1f}%" if hours else "%{x:.1f}%" if share else "%{x:,.0f}"
-    bar = go.Bar(
-        x=[esc(n) for n in names] if hours else values, y=values if hours else [esc(n) for n in names],
+    bar = trace(
+        "bar", x=[esc(n) for n in names] if hours else values, y=values if hours else [esc(n) for n in names],
         orientation="v" if hours else "h", marker={"color": st.chart_primary},
         text=None if hours else text, textposition="outside", cliponaxis=False,
         customdata=[[esc(n)] for n, _ in items], hovertemplate="%{customdata[0]}: " + fmt + "<extra></extra>",
@@ -75,11 +73,9 @@ def breakdown_figure(items: Iterable[Sequence], kind: str = "share", hours: bool
     else:
         category_axis.update(autorange="reversed", dtick=1)
     height = st.chart_height_sm if hours else max(st.chart_height_sm - 60, 60 + 30 * len(items))
-    fig = go.Figure(bar)
-    fig.update_layout(**st.chart_layout(height, showlegend=False, bargap=0.25,
-                                        xaxis=category_axis if hours else value_axis,
-                                        yaxis=value_axis if hours else category_axis))
-    return fig
+    return figure([bar], st.chart_layout(height, showlegend=False, bargap=0.25,
+                                         xaxis=category_axis if hours else value_axis,
+                                         yaxis=value_axis if hours else category_axis))
 
 
 __all__ = ["breakdown_figure", "metric_figure"]

@@ -1,11 +1,11 @@
 """The dashboard an artist opens every morning: the numbers for a date range, what to do about
 them (insights, goals, level), and every chart — filled in live as syncs and analyses land."""
 
-import plotly.graph_objects as go
 import reflex as rx
 
 from dreamsuite import styles as st
 from dreamsuite.components.cards import empty_state, status_badge
+from dreamsuite.components.charts import chart
 from dreamsuite.components.date_range import date_range_picker
 from dreamsuite.components.export_menu import export_menu
 from dreamsuite.components.insight_card import insight_card
@@ -18,12 +18,6 @@ from dreamsuite.state.dashboard_range import PRESETS
 TWO = rx.breakpoints(initial="1", lg="2")
 
 
-def _plot(figure, height) -> rx.Component:
-    """A figure at its own height (the builders size bar charts to their number of bars)."""
-    # The state keeps each figure as plotly's JSON; the component's prop is typed as a Figure.
-    return rx.plotly(data=figure.to(go.Figure), width="100%", height=height, config=st.chart_config)
-
-
 def _card_title(title: str, *extra: rx.Component) -> rx.Component:
     return rx.hstack(rx.text(title, weight="bold", size=st.size_lg), rx.spacer(), *extra, align="center",
                      width="100%", wrap="wrap")
@@ -34,7 +28,7 @@ def _chart_card(title: str, figure, testid: str, height, note=None, *extra: rx.C
         rx.vstack(
             _card_title(title),
             *extra,
-            rx.box(_plot(figure, height), width="100%", min_width="0"),
+            rx.box(chart(figure, height), width="100%", min_width="0"),
             rx.cond(note != "", rx.text(note, size=st.size_xs, color=st.text_muted)) if note is not None
             else rx.fragment(),
             spacing=st.gap_sm, width="100%",
@@ -250,7 +244,7 @@ def _audience() -> rx.Component:
                 S.audience_options.length() > 0,
                 rx.vstack(
                     rx.text(S.audience_note, size=st.size_xs, color=st.text_muted),
-                    rx.grid(*[rx.box(_plot(f, S.heights[k]), min_width="0", data_testid=f"audience-{k}")
+                    rx.grid(*[rx.box(chart(f, S.heights[k]), min_width="0", data_testid=f"audience-{k}")
                               for f, k in figs],
                             columns=TWO, spacing=st.gap_lg, width="100%"),
                     width="100%", spacing=st.gap_sm,

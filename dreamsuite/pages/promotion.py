@@ -6,6 +6,7 @@ import reflex as rx
 
 from dreamsuite import styles as st
 from dreamsuite.components.cards import empty_state
+from dreamsuite.components.charts import chart
 from dreamsuite.components.date_range import date_range_picker
 from dreamsuite.components.layout import template
 from dreamsuite.components.promotion_actions import actions_card
@@ -16,10 +17,6 @@ from dreamsuite.state.promotion import PromotionState as S
 from dreamsuite.state.promotion_connect import PromotionConnectState
 
 TWO = rx.breakpoints(initial="1", lg="2")
-
-
-def _plot(figure, height) -> rx.Component:
-    return rx.plotly(data=figure, width="100%", height=height, config=st.chart_config)
 
 
 def _title(title: str, *extra: rx.Component) -> rx.Component:
@@ -83,13 +80,13 @@ def _numbers() -> rx.Component:
                 rx.grid(rx.foreach(S.tiles, _tile), columns=rx.breakpoints(initial="1", sm="2", xl="3"),
                         spacing=st.gap_md, width="100%", data_testid="totals"),
                 rx.callout("No ad spend or shop sales in this range.", **st.callout_info, data_testid="range-empty")),
-        _card("Spend and what came back", "spend-chart", _plot(S.spend_fig, f"{st.chart_height}px"),
+        _card("Spend and what came back", "spend-chart", chart(S.spend_fig, f"{st.chart_height}px"),
               _note("Bars: each channel's ad spend a day. Lines: the revenue the ad platforms credit to your ads, "
                     "and your shop's sales (every order, whatever brought it). One currency at a time: amounts "
                     "in different currencies are never added up."),
               extra=(_currency_switch(),)),
         rx.grid(
-            _card("ROAS by channel", "roas-chart", _plot(S.roas_fig, S.roas_height),
+            _card("ROAS by channel", "roas-chart", chart(S.roas_fig, S.roas_height),
                   _note("Revenue ÷ spend in this range; under 1× (the dashed line) an ad costs more than it brings.")),
             _card("Channels", "channel-table",
                   perf_list(S.channel_rows, "channel-row", "No ad spend in this range.")),
@@ -99,14 +96,14 @@ def _numbers() -> rx.Component:
               perf_list(S.creative_rows, "creative-row", "No creative ran in this range."),
               _note("CPA: spend ÷ sales the platform counted; CTR: clicks ÷ impressions.")),
         rx.grid(
-            _card("Tiring creatives", "fatigue-chart", _plot(S.fatigue_fig, f"{st.chart_height}px"),
+            _card("Tiring creatives", "fatigue-chart", chart(S.fatigue_fig, f"{st.chart_height}px"),
                   rx.foreach(S.fatigue_rows, lambda f: rx.text(
                       rx.text.strong(f.name), " (", f.where, "): tiring since ", f.since, ", ", f.drop,
                       rx.cond(f.ongoing, "", " — recovered since"), size=st.size_sm, overflow_wrap="anywhere",
                       data_testid="fatigue-row")),
                   _note("Each line is a creative's daily click-through rate; dotted, its first week's; ▼ where "
                         "the decline began.")),
-            _card("The next 14 days", "forecast-chart", _plot(S.forecast_fig, f"{st.chart_height_sm + 60}px"),
+            _card("The next 14 days", "forecast-chart", chart(S.forecast_fig, f"{st.chart_height_sm + 60}px"),
                   _note("Expected spend and revenue a day, dashed; the shaded band is where 8 days in 10 should "
                         "fall."),
                   extra=(_currency_switch(),)),

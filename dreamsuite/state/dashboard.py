@@ -12,10 +12,10 @@ from datetime import date, datetime
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
-import plotly.graph_objects as go
 import reflex as rx
 
 from dreamsuite import db
+from dreamsuite.components.charts_base import Figure
 from dreamsuite.platforms import platform_label
 from dreamsuite.services import connections, goals, insights, sync, xp
 from dreamsuite.services.dashboard import DashboardData, dashboard_data, data_mark
@@ -228,9 +228,9 @@ class DashboardState(AuthState):
 
     def _show_audience(self, entry: cache.Entry | None = None) -> None:
         data = _plain((self._audience or {}).get(self.audience_platform) or {})
-        built: dict[str, go.Figure] = {}
+        built: dict[str, Figure] = {}
 
-        def build(k: str) -> go.Figure:  # the four are made together, and only on a miss
+        def build(k: str) -> Figure:  # the four are made together, and only on a miss
             if not built:
                 built.update(view.demographics(data))
             return built[k]

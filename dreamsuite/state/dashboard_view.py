@@ -11,12 +11,10 @@ import dataclasses
 from datetime import date, datetime
 from typing import Any, Iterable
 
-import plotly.graph_objects as go
-
 from dreamsuite import styles as st
 from dreamsuite.components.charts import (best_time_heatmap, comparison_figure, content_type_figure,
                                           demographics_figures, empty_figure, engagement_figure, growth_figure)
-from dreamsuite.components.charts_base import ordered
+from dreamsuite.components.charts_base import Figure, ordered
 from dreamsuite.platforms import account_label, platform_label
 from dreamsuite.services.dashboard import DashboardData
 from dreamsuite.state import fmt
@@ -330,26 +328,19 @@ def audience_options(d: DashboardData) -> list[Option]:
 
 
 # ------------------------------------------------------------------ figures
-def lean(fig: go.Figure) -> go.Figure:
-    """Without plotly's default template (7 kB per figure on the wire); every style we use is
-    set by the builders."""
-    fig.update_layout(template="none")
-    return fig
-
-
-def growth(d: DashboardData, hidden: Iterable[str]) -> go.Figure:
+def growth(d: DashboardData, hidden: Iterable[str]) -> Figure:
     words = _between(d)
     if not d.series:
-        return lean(empty_figure(f"No follower numbers {words}." if d.has_data else
-                                 "No follower numbers yet.<br>They appear after your first sync."))
+        return empty_figure(f"No follower numbers {words}." if d.has_data else
+                            "No follower numbers yet.<br>They appear after your first sync.")
     visible = {p for p in d.series if p not in set(hidden)}
     if not visible:
-        return lean(empty_figure("Every platform is hidden:<br>turn one on above the chart."))
+        return empty_figure("Every platform is hidden:<br>turn one on above the chart.")
     ahead = forecast_days(_span(d))
     forecasts = {p: list(pts)[:ahead] for p, pts in d.forecasts.items() if p != TOTAL_FORECAST}
     fig = growth_figure(d.series, visible=visible, anomalies=d.anomalies, forecasts=forecasts)
-    fig.update_layout(showlegend=False)  # the chips above the chart are its legend (and its switches)
-    return lean(fig)
+    fig["layout"]["showlegend"] = False  # the chips above the chart are its legend (and its switches)
+    return fig
 
 
 def _between(d: DashboardData) -> str:
@@ -365,18 +356,18 @@ def comparison_rows(d: DashboardData) -> list[dict]:
             for r in d.comparison]
 
 
-def comparison(d: DashboardData) -> go.Figure:
+def comparison(d: DashboardData) -> Figure:
     if d.has_data and not d.platforms:
-        return lean(empty_figure(f"No numbers {_between(d)} to compare."))
-    return lean(comparison_figure(comparison_rows(d)))
+        return empty_figure(f"No numbers {_between(d)} to compare.")
+    return comparison_figure(comparison_rows(d))
 
 
 def _posts_figure(build, height: int = st.chart_height):
     """A posts chart, or the words saying the range has no posts (without building the chart)."""
-    def make(d: DashboardData, hidden: Iterable[str] = ()) -> go.Figure:
+    def make(d: DashboardData, hidden: Iterable[str] = ()) -> Figure:
         if d.has_data and d.posts_count == 0:
-            return lean(empty_figure(f"No posts {_between(d)}.", height))
-        return lean(build(d))
+            return empty_figure(f"No posts {_between(d)}.", height)
+        return build(d)
     return make
 
 
@@ -390,15 +381,15 @@ FIGURE_BUILDERS = {
 }
 
 
-def figures(d: DashboardData, hidden: Iterable[str]) -> dict[str, go.Figure]:
+def figures(d: DashboardData, hidden: Iterable[str]) -> dict[str, Figure]:
     return {name: build(d, hidden) for name, build in FIGURE_BUILDERS.items()}
 
 
-def demographics(audience: dict | None) -> dict[str, go.Figure]:
-    return {k: lean(f) for k, f in demographics_figures(audience or {}).items()}
+def demographics(audience: dict | None) -> dict[str, Figure]:
+    return demographics_figures(audience or {})
 
 
-def height(fig: go.Figure | dict) -> str:
-    """The figure's own height (a Figure or its JSON), for the box that holds it."""
-    h = (fig.get("layout") or {}).get("height") if isinstance(fig, dict) else fig.layout.height
+def height(fig: Figure) -> str:
+    """The figure's own height, for the box that holds it."""
+    h = (fig.get("layout") or {}).get("height")
     return f"{int(h or st.chart_height)}px"

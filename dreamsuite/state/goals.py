@@ -10,7 +10,6 @@ import re
 from datetime import date
 from typing import Any
 
-import plotly.graph_objects as go
 import reflex as rx
 
 from dreamsuite import db
@@ -154,7 +153,7 @@ class GoalCard:
     achieved: bool = False
     target_input: str = ""  # what the edit form starts with
     deadline_input: str = ""
-    figure: go.Figure = dataclasses.field(default_factory=go.Figure)
+    figure: dict[str, Any] = dataclasses.field(default_factory=lambda: {"data": [], "layout": {}})
 
 
 @dataclasses.dataclass

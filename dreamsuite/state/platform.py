@@ -7,8 +7,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 from datetime import date
+from typing import Any
 
-import plotly.graph_objects as go
 import reflex as rx
 
 from dreamsuite import db
@@ -24,6 +24,7 @@ from dreamsuite.styles import platform_color
 
 log = logging.getLogger(__name__)
 RANGES = {"30": 30, "90": 90, "365": 365}
+EMPTY_FIGURE: dict[str, Any] = {"data": [], "layout": {}}  # plotly's figure JSON, drawing nothing
 
 
 @dataclasses.dataclass
@@ -98,23 +99,23 @@ class PlatformState(AuthState):
     history_note: str = ""
     accounts: list[AccountView] = []
     stats: list[StatView] = []
-    growth: go.Figure = go.Figure()
+    growth: dict[str, Any] = EMPTY_FIGURE
     chart_titles: list[str] = []
     chart_keys: list[str] = []
-    charts: list[go.Figure] = []
+    charts: list[dict[str, Any]] = []
     breakdown_titles: list[str] = []
-    breakdowns: list[go.Figure] = []
+    breakdowns: list[dict[str, Any]] = []
     has_content_types: bool = False
-    content_types: go.Figure = go.Figure()
+    content_types: dict[str, Any] = EMPTY_FIGURE
     has_hashtags: bool = False
-    hashtags: go.Figure = go.Figure()
+    hashtags: dict[str, Any] = EMPTY_FIGURE
     has_audience: bool = False
     audience_date: str = ""
     audience_parts: list[str] = []  # which of age, gender, countries, cities the platform gave
-    age: go.Figure = go.Figure()
-    gender: go.Figure = go.Figure()
-    countries: go.Figure = go.Figure()
-    cities: go.Figure = go.Figure()
+    age: dict[str, Any] = EMPTY_FIGURE
+    gender: dict[str, Any] = EMPTY_FIGURE
+    countries: dict[str, Any] = EMPTY_FIGURE
+    cities: dict[str, Any] = EMPTY_FIGURE
     post_headers: list[str] = []
     posts: list[PostView] = []
     posts_note: str = ""

@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo
 
-import plotly.graph_objects as go
 import reflex as rx
 
 from dreamsuite.components import promotion_charts as charts
@@ -35,6 +34,7 @@ PATH = "/promotion"
 DEFAULT_PRESET = "30d"  # the brain judges on its last 28 days: the page opens on about the same
 LOAD_ERROR = "Your promotion numbers could not be loaded just now. Please reload the page in a moment."
 ACTION_ERROR = "That did not work just now; please try again."
+EMPTY_FIGURE: dict[str, Any] = {"data": [], "layout": {}}  # plotly's figure JSON (components/charts_base)
 
 
 def _plain(value: Any) -> Any:
@@ -78,10 +78,10 @@ class PromotionState(AuthState):
     accuracy_basis: str = ""
     run_note: str = ""
     notes: list[str] = []
-    spend_fig: go.Figure = go.Figure()
-    roas_fig: go.Figure = go.Figure()
-    fatigue_fig: go.Figure = go.Figure()
-    forecast_fig: go.Figure = go.Figure()
+    spend_fig: dict[str, Any] = EMPTY_FIGURE
+    roas_fig: dict[str, Any] = EMPTY_FIGURE
+    fatigue_fig: dict[str, Any] = EMPTY_FIGURE
+    forecast_fig: dict[str, Any] = EMPTY_FIGURE
     roas_height: str = "240px"
     _listen_gen: int = 0
     _start: str = ""  # the custom range applied (iso); "" with a preset
@@ -144,7 +144,7 @@ class PromotionState(AuthState):
                          if v.run else "")
         self.notes = v.notes
         self.roas_fig = charts.roas_figure(v.by_channel, labels)
-        self.roas_height = f"{self.roas_fig.layout.height or 240}px"
+        self.roas_height = f"{self.roas_fig['layout'].get('height') or 240}px"
         self.fatigue_fig = charts.fatigue_figure(v.fatigue)
         self._money = {"daily": _jsonable(v.daily), "merch": _jsonable(v.merch), "forecasts": v.forecasts,
                        "labels": {str(k): list(x) for k, x in labels.items()}}
