@@ -209,6 +209,27 @@ def machine_cpu() -> tuple[float, float]:
     return (sum(fields) - idle) / tick, sum(fields) / tick
 
 
+ROLES = (("backends", "reflex run"), ("workers", "arq workers"), ("postgres", "postgres"), ("redis", "redis-server"),
+         ("haproxy", "haproxy"), ("clients", "benchmarks.load"))
+
+
+def cpu_by_role() -> dict[str, float]:
+    """CPU seconds used so far by each kind of process on the machine (threads included; a
+    process that ended is not counted), from /proc/<pid>/stat."""
+    tick, out = os.sysconf("SC_CLK_TCK"), dict.fromkeys([r for r, _ in ROLES] + ["other"], 0.0)
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        used = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        role = next((r for r, mark in ROLES if mark in (cmd or stat)), "other")
+        out[role] += used
+    return out
+
+
 def pct(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100)[int(p) - 1] * 1000 if len(values) > 1 else float("nan")
 
@@ -277,8 +298,10 @@ def main() -> None:
             cookies = artist_logins(base, args.artists)
             for users in [int(u) for u in args.users.split(",")]:
                 busy0, all0 = machine_cpu()
+                roles0 = cpu_by_role()
                 r = asyncio.run(run_level(base, cookies, users, args.seconds, args.only))
                 busy, every = machine_cpu()
+                roles = {k: v - roles0.get(k, 0.0) for k, v in cpu_by_role().items()}
                 busy, every = busy - busy0, every - all0
                 times = r.all()
                 per = ", ".join(f"{a} {pct(ts, 95):.0f}" for a, ts in sorted(r.times.items()))
@@ -288,6 +311,9 @@ def main() -> None:
                 print(f"{backends} | {users} | {len(times)} | {errs} | {pct(times, 50):.0f} | {pct(times, 95):.0f} | "
                       f"{pct(times, 99):.0f} | {per} | {busy / every:.0%} | {busy / max(1, len(times)) * 1000:.0f}",
                       flush=True)
+                # Where the machine's CPU went (seconds over the step): which part to make cheaper.
+                print("    CPU s: " + ", ".join(f"{k} {v:.1f}" for k, v in roles.items()) +
+                      f"; machine {busy:.1f} of {every:.1f}", flush=True)
         finally:
             stop_cluster(proc)
 

@@ -18,7 +18,7 @@ from redis.exceptions import RedisError
 from dreamsuite import db, redisconn
 from dreamsuite.services import chat as chat_service
 from dreamsuite.services.auth import SessionEnded
-from dreamsuite.services.scope import NotFound
+from dreamsuite.services.scope import NotFound, Scope
 from dreamsuite.state.auth import AuthState
 
 log = logging.getLogger(__name__)
@@ -139,13 +139,13 @@ class ChatState(AuthState):
     chat_error: str = ""
     suggestions: list[str] = []  # built from this artist's data (services.chat.suggestions)
 
-    async def _load_conversations(self) -> None:
-        rows = await db.run(chat_service.list_conversations, await self._scope())
+    async def _load_conversations(self, scope: Scope | None = None) -> None:
+        rows = await db.run(chat_service.list_conversations, scope or await self._scope())
         self.conversations = [{"id": str(c["id"]), "title": c["title"]} for c in rows]
 
-    async def _open(self, conversation_id: int) -> None:
+    async def _open(self, conversation_id: int, scope: Scope | None = None) -> None:
         try:
-            rows = await db.run(chat_service.messages, await self._scope(), conversation_id)
+            rows = await db.run(chat_service.messages, scope or await self._scope(), conversation_id)
         except NotFound:
             self.conversation_id, self.messages = 0, []
             self.chat_error = "That conversation does not exist (or is not yours)."
@@ -178,59 +178,15 @@ class ChatState(AuthState):
 
     @rx.event(background=True)
     async def send(self, form: dict):
-        question = (form.get("question") or "").strip()
-        async with self:
-            if self.streaming or not question:
-                return
-            scope = await self._scope()
-            if not self.conversation_id:
-                self.conversation_id = await db.run(chat_service.create_conversation, scope)
-            conversation_id = self.conversation_id
-            self.messages = [*self.messages, ChatMsg("user", question), ChatMsg("assistant", "")]
-            self.streaming, self.stopping, self.chat_error = True, False, ""
-        # Keep the URL on this conversation without reloading the page.
-        yield rx.call_script(f"window.history.replaceState(null, '', '/chat?c={conversation_id}')")
+        async for update in _answer(self, (form.get("question") or "").strip()):
+            yield update
 
-        pending, last_flush, first = [], time.monotonic(), True
-        tab = self.router.session.client_token
-        signal = _stop_signals[tab] = asyncio.Event()
-        try:
-            await redisconn.client().delete(_stop_key(tab))  # an earlier answer's Stop is not this one's
-        except (RedisError, OSError):
-            pass
-        try:
-            async with _Answer(self, chat_service.stream_reply(scope, conversation_id, question), signal,
-                               lambda: _stopped_elsewhere(tab)) as answer:
-                while (delta := await answer.next()) is not None:
-                    pending.append(delta)
-                    # The first piece goes out at once: it is the wait the person feels most.
-                    if first or time.monotonic() - last_flush >= FLUSH_SECONDS:
-                        async with self:
-                            self._append("".join(pending))
-                            if self.stopping:
-                                answer.stop()
-                        pending, last_flush, first = [], time.monotonic(), False
-        except chat_service.ChatError as exc:
-            async with self:
-                self.chat_error = str(exc)
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("chat stream failed")
-            async with self:
-                self.chat_error = "The assistant is unavailable right now. Please try again."
-        finally:
-            if _stop_signals.get(tab) is signal:
-                del _stop_signals[tab]
-            async with self:
-                self._append("".join(pending))
-                self.streaming = self.stopping = False
-                # The service stored both turns; show exactly what was stored.
-                try:
-                    await self._open(conversation_id)
-                    await self._load_conversations()
-                except SessionEnded:
-                    pass  # logged out while the answer streamed: the next click goes to the login page
+    @rx.event(background=True)
+    async def ask(self, question: str):
+        """A suggestion clicked: answered by this event itself (not one more event that starts
+        `send`, a state round trip through Redis for nothing)."""
+        async for update in _answer(self, (question or "").strip()):
+            yield update
 
     def _append(self, text: str) -> None:
         if not text or not self.messages:
@@ -252,6 +208,69 @@ class ChatState(AuthState):
             except (RedisError, OSError):
                 pass  # its flushes still see `stopping`
 
-    @rx.event
-    def ask(self, question: str):
-        return ChatState.send({"question": question})
+
+async def _answer(state: "ChatState", question: str):
+    """Ask, stream the answer into the tab's state, then show what was stored; `state` is the
+    background event's proxy of the tab's ChatState (`async with state` to change it)."""
+    async with state:
+        if state.streaming or not question:
+            return
+        scope = await state._scope()
+        if not state.conversation_id:
+            state.conversation_id = await db.run(chat_service.create_conversation, scope)
+        conversation_id = state.conversation_id
+        state.messages = [*state.messages, ChatMsg("user", question), ChatMsg("assistant", "")]
+        state.streaming, state.stopping, state.chat_error = True, False, ""
+    # Keep the URL on this conversation without reloading the page.
+    yield rx.call_script(f"window.history.replaceState(null, '', '/chat?c={conversation_id}')")
+
+    pending, last_flush, first = [], time.monotonic(), True
+    tab = state.router.session.client_token
+    signal = _stop_signals[tab] = asyncio.Event()
+    try:
+        await redisconn.client().delete(_stop_key(tab))  # an earlier answer's Stop is not this one's
+    except (RedisError, OSError):
+        pass
+    try:
+        async with _Answer(state, chat_service.stream_reply(scope, conversation_id, question), signal,
+                           lambda: _stopped_elsewhere(tab)) as answer:
+            while (delta := await answer.next()) is not None:
+                pending.append(delta)
+                # The first piece goes out at once: it is the wait the person feels most.
+                if first or time.monotonic() - last_flush >= FLUSH_SECONDS:
+                    async with state:
+                        state._append("".join(pending))
+                        if state.stopping:
+                            answer.stop()
+                    pending, last_flush, first = [], time.monotonic(), False
+    except chat_service.ChatError as exc:
+        async with state:
+            state.chat_error = str(exc)
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("chat stream failed")
+        async with state:
+            state.chat_error = "The assistant is unavailable right now. Please try again."
+    finally:
+        if _stop_signals.get(tab) is signal:
+            del _stop_signals[tab]
+        async with state:
+            state._append("".join(pending))
+            state.streaming = state.stopping = False
+            # The service stored both turns; show exactly what was stored. The question's own
+            # login check covers these two reads of what this person just wrote (the next event
+            # checks again); the list is read again only when this conversation is new to it (or
+            # still untitled), and otherwise just moves to the top, as the list orders by the
+            # latest message.
+            try:
+                await state._open(conversation_id, scope)
+                key = str(conversation_id)
+                mine = [c for c in state.conversations if c["id"] == key]
+                if mine and mine[0]["title"] != chat_service.DEFAULT_TITLE:
+                    state.conversations = [*mine, *(c for c in state.conversations if c["id"] != key)]
+                else:
+                    await state._load_conversations(scope)
+            except SessionEnded:
+                pass  # logged out while the answer streamed: the next click goes to the login page
+

@@ -72,6 +72,26 @@ def test_a_suggested_question_streams_and_says_what_it_looked_at(module_app, new
     assert again.inner_text() == text
     expect(page.get_by_test_id("chat-message-user")).to_have_text("How did my Sandbox grow this week?")
 
+    # The list of conversations: a new one comes in at the top under its question; asking again
+    # in an older one moves that one to the top.
+    items = page.get_by_test_id("conversation-item")
+    expect(items.first).to_have_text("How did my Sandbox grow this week?")
+    page.get_by_test_id("chat-new").click()
+    page.get_by_test_id("chat-input").fill("When should I post?")
+    page.get_by_test_id("chat-send").click()
+    expect(page.get_by_test_id("chat-message-assistant")).to_have_count(1, timeout=60_000)
+    expect(page.get_by_test_id("chat-send")).to_be_visible(timeout=60_000)
+    expect(items.nth(0)).to_have_text("When should I post?")
+    expect(items.nth(1)).to_have_text("How did my Sandbox grow this week?")
+    items.nth(1).click()
+    expect(page.get_by_test_id("chat-message-user")).to_have_count(1)
+    page.get_by_test_id("chat-input").fill("Compare my platforms")
+    page.get_by_test_id("chat-send").click()
+    expect(page.get_by_test_id("chat-message-assistant")).to_have_count(2, timeout=60_000)
+    expect(page.get_by_test_id("chat-send")).to_be_visible(timeout=60_000)
+    expect(items.nth(0)).to_have_text("How did my Sandbox grow this week?")
+    expect(items.nth(1)).to_have_text("When should I post?")
+
 
 def test_stop_keeps_the_partial_answer_across_a_reload(module_app, new_context):
     _, page = _signed_in(module_app, new_context)
