@@ -364,3 +364,15 @@ async def test_a_real_model_is_offered_the_promotion_tools_with_their_choices(db
     assert seen["ad_performance"]["properties"]["level"]["enum"] == ["channel", "campaign", "creative"]
     assert "accepted" in seen["promotion_advice"]["properties"]["status"]["enum"]
     assert "Promotion: TikTok ads (USD" in seen["instructions"]
+
+
+async def test_one_answer_reads_the_ad_accounts_once(promo, monkeypatch):
+    """The instructions of each model step and each promotion tool ask which ad accounts and
+    shops exist: one run reads them once (three queries), whatever the steps."""
+    reads = []
+    real = pt.pa.channels
+    monkeypatch.setattr(pt.pa, "channels", lambda scope: reads.append(scope) or real(scope))
+    text = await _ask(promo.me, "Is my TikTok ad worth it?")
+    assert text and len(reads) == 1
+    await _ask(promo.me, "How are my merch sales?")  # a new run reads them afresh
+    assert len(reads) == 2

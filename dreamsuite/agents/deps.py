@@ -15,6 +15,8 @@ class AgentDeps:
     # "Today" for period names; None means today in the workspace's timezone.
     today: date | None = None
     reader: WorkspaceReader = field(init=False)
+    # The ad accounts and shops, read once per run (promotion_tools.promotion_inventory).
+    promotion: list[dict] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         self.reader = WorkspaceReader(self.scope, self.today)

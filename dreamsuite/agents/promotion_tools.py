@@ -19,7 +19,11 @@ Status = Literal["proposed", "accepted", "dismissed", "expired", "all"]
 
 
 def promotion_inventory(deps: AgentDeps) -> list[dict]:
-    return pa.channels(deps.scope)
+    """The ad accounts and shops with the days their numbers cover, read once per agent run: the
+    instructions of every model step and each promotion tool ask for them (three queries each)."""
+    if deps.promotion is None:
+        deps.promotion = pa.channels(deps.scope)
+    return deps.promotion
 
 
 def _kind(deps: AgentDeps, channel: str | None, *, shop: bool = False) -> tuple[str | None, dict | None]:
