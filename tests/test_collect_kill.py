@@ -62,8 +62,13 @@ async def test_a_worker_killed_mid_collect_loses_no_account_and_writes_nothing_t
     finally:
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
-    in_flight = [c for c, r in _runs(conns).items() if r[-1:] == ["running"]]
-    assert in_flight, "the worker was killed with collects in flight"
+    running = [c for c, r in _runs(conns).items() if r[-1:] == ["running"]]
+    assert running, "the worker was killed with collects in flight"
+    # arq's own mark of the jobs it handed the dead worker: one may not have reached its run row
+    # yet (the collect's first steps are platform calls), and arq holds it like the others.
+    r = redis_sync.Redis.from_url(redis_url)
+    in_flight = [c for c in conns if r.exists(in_progress_key_prefix + queue.collect_job_id(c, today))]
+    assert set(running) <= set(in_flight)
     assert any(not r for r in _runs(conns).values()), "some accounts were left for the second worker"
 
     second = _worker()
@@ -72,21 +77,21 @@ async def test_a_worker_killed_mid_collect_loses_no_account_and_writes_nothing_t
         await _until(lambda: all("success" in r for c, r in _runs(conns).items() if c not in in_flight), 120)
         # The dead worker's jobs stay queued, marked in progress until that mark and the account's
         # collect lock expire (minutes; arq re-runs an interrupted job). Let those minutes pass:
-        r = redis_sync.Redis.from_url(redis_url)
         for cid in in_flight:
-            assert r.delete(in_progress_key_prefix + queue.collect_job_id(cid, today), f"lock:collect:{cid}") == 2
+            assert r.delete(in_progress_key_prefix + queue.collect_job_id(cid, today)) == 1
+            assert r.delete(f"lock:collect:{cid}") == 1 or cid not in running  # a running collect holds it
         await _until(lambda: all("success" in r for r in _runs(conns).values()), 120)
     finally:
         os.killpg(second.pid, signal.SIGTERM)
         second.wait(timeout=30)
     # Half an hour on, the runs the dead worker left "running" are called abandoned.
     assert await dbmod.run(sync.abandon_stale_runs, dbmod.utcnow() + sync.ABANDON_AFTER + timedelta(minutes=1)) \
-        == len(in_flight)
+        == len(running)
 
     final = _runs(conns)
     for cid in conns:
         assert final[cid].count("success") == 1, final
-        assert final[cid].count("abandoned") == (cid in in_flight), final
+        assert final[cid].count("abandoned") == (cid in running), final
         stored, counted = _rows_and_counts(cid)
         # Each row written once: what is stored is exactly what the one successful run wrote (an
         # interrupted run committed nothing, and the re-run did not write over anything).
