@@ -152,3 +152,12 @@ async def cooldowns_pass() -> None:
     r = redisconn.client()
     for key in await r.keys("ratelimit:cooldown:*"):
         await r.delete(key)
+
+
+def figure_of(value):
+    """A chart a state keeps as plotly's JSON, read back through plotly's validating Figure (an
+    unknown property or a refused value fails the test)."""
+    import plotly.graph_objects as go
+
+    from dreamsuite.state.plain import plain
+    return go.Figure(plain(value))

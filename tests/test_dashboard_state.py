@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import plotly.graph_objects as go
 import pytest
 
 from dreamsuite import db as dbmod
@@ -14,11 +13,11 @@ from dreamsuite.models import Insight, Role, SyncRun
 from dreamsuite.services import auth
 from dreamsuite.services.dashboard import DashboardData, MAX_DAYS
 from dreamsuite.services.scope import Scope
-from dreamsuite.state import dashboard as dash_state
 from dreamsuite.state import dashboard_view as view
 from dreamsuite.state.dashboard_range import (CUSTOM, DEFAULT_PRESET, Choice, custom_choice, forecast_days,
                                               preset_choice, range_words)
 from tests.seed_metrics import account, seed_followers, seed_post
+from tests.helpers import figure_of
 from tests.test_state import handler, tab
 
 import dreamsuite.pages  # noqa: E402,F401  (registers the states in this context)
@@ -81,13 +80,13 @@ def test_growth_forecast_is_cut_to_the_range_and_the_total_is_not_a_line():
     d = DashboardData(has_data=True, start=days[0], end=days[-1], as_of=days[-1],
                       series={"instagram": [(x, 100) for x in days], "youtube": [(x, 50) for x in days]},
                       forecasts={"instagram": ahead, "all": ahead})
-    fig = _fig(view.growth(d, hidden=["youtube"]))
+    fig = figure_of(view.growth(d, hidden=["youtube"]))
     names = [t.name for t in fig.data]
     assert "Instagram forecast" in names and not any(n.startswith("All") for n in names)
     mean = next(t for t in fig.data if t.name == "Instagram forecast")
     assert len(mean.x) == forecast_days(30) == 10
     assert next(t for t in fig.data if t.name == "YouTube").visible == "legendonly"
-    assert "Every platform is hidden" in _fig(view.growth(d, ["youtube", "instagram"])).layout.annotations[0].text
+    assert "Every platform is hidden" in figure_of(view.growth(d, ["youtube", "instagram"])).layout.annotations[0].text
 
 
 def test_basis_and_priority_words():
@@ -100,11 +99,6 @@ def test_basis_and_priority_words():
 
 
 # ------------------------------------------------------------------ the state
-def _fig(value) -> go.Figure:
-    """A chart the state keeps as plotly's JSON, as a Figure to read."""
-    return go.Figure(dash_state._plain(value))
-
-
 async def _dashboard(token: str):
     from dreamsuite.state.dashboard import DashboardState
 
@@ -161,23 +155,23 @@ async def test_ranges_toggles_and_bad_dates(db, redis_url):
 
     await handler(cls, "toggle_platform")(st, "youtube")
     assert st.hidden == ["youtube"] and [c.on for c in st.chips] == [True, False]
-    assert next(t for t in _fig(st.growth_fig).data if t.name == "YouTube").visible == "legendonly"
+    assert next(t for t in figure_of(st.growth_fig).data if t.name == "YouTube").visible == "legendonly"
 
     await _run(handler(cls, "set_preset")(st, "7d"))
     assert st.preset == "7d" and "(7 days)" in st.range_label and st.stats.posts == "1"
     assert st.hidden == ["youtube"], "the toggle survives a new range"
-    assert next(t for t in _fig(st.growth_fig).data if t.name == "YouTube").visible == "legendonly"
-    assert len(next(t for t in _fig(st.growth_fig).data if t.name == "Instagram").x) == 7
+    assert next(t for t in figure_of(st.growth_fig).data if t.name == "YouTube").visible == "legendonly"
+    assert len(next(t for t in figure_of(st.growth_fig).data if t.name == "Instagram").x) == 7
     assert st.custom_from == (end - timedelta(days=6)).isoformat() and st.custom_to == end.isoformat()
 
-    before = (st.range_label, _fig(st.growth_fig).to_json())
+    before = (st.range_label, figure_of(st.growth_fig).to_json())
     for start, stop in [("2026-13-01", end.isoformat()), (end.isoformat(), (end - timedelta(days=1)).isoformat()),
                         (end.isoformat(), (end + timedelta(days=1)).isoformat())]:
         handler(cls, "set_custom_from")(st, start)
         handler(cls, "set_custom_to")(st, stop)
         await _run(handler(cls, "apply_custom")(st, {}))
         assert st.range_error and st.preset == "7d"
-        assert (st.range_label, _fig(st.growth_fig).to_json()) == before  # nothing else moved
+        assert (st.range_label, figure_of(st.growth_fig).to_json()) == before  # nothing else moved
 
     handler(cls, "set_custom_from")(st, (end - timedelta(days=70)).isoformat())
     handler(cls, "set_custom_to")(st, (end - timedelta(days=50)).isoformat())
@@ -191,8 +185,8 @@ async def test_ranges_toggles_and_bad_dates(db, redis_url):
     handler(cls, "set_custom_from")(st, "2001-01-01")
     handler(cls, "set_custom_to")(st, "2001-01-31")
     await _run(handler(cls, "apply_custom")(st, {}))
-    assert _fig(st.growth_fig).data == () and "No follower numbers between" in _fig(st.growth_fig).layout.annotations[0].text
-    assert "No posts between" in _fig(st.engagement_fig).layout.annotations[0].text
+    assert figure_of(st.growth_fig).data == () and "No follower numbers between" in figure_of(st.growth_fig).layout.annotations[0].text
+    assert "No posts between" in figure_of(st.engagement_fig).layout.annotations[0].text
 
 
 def _insight(workspace_id: int, title: str, priority: str = "medium") -> int:

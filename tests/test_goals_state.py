@@ -5,9 +5,7 @@ viewers, the suggested first goal and the level card."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
-import plotly.graph_objects as go
 import pytest
 from sqlalchemy import update
 from sqlmodel import select
@@ -19,6 +17,7 @@ from dreamsuite.services.goals import suggest_target
 from dreamsuite.services.scope import Scope
 from dreamsuite.state.goals import (DEADLINE_HELP, TARGET_HELP, GoalsState, day, pace_text, parse_deadline,
                                     parse_target, projection_text, verdict)
+from tests.helpers import figure_of
 from tests.seed_metrics import seed_followers
 from tests.test_state import handler, tab
 
@@ -26,21 +25,6 @@ from tests.test_state import handler, tab
 import dreamsuite.pages  # noqa: E402,F401
 
 TODAY = date(2026, 3, 1)
-
-
-def _plain(value: Any) -> Any:
-    """A state value as plain dicts and lists (the state hands out change-tracking proxies)."""
-    value = getattr(value, "__wrapped__", value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _fig(value) -> go.Figure:
-    """A goal card's chart, kept as plotly's JSON, read back through plotly's validating Figure."""
-    return go.Figure(_plain(value))
 
 
 # ------------------------------------------------------------------ pure helpers
@@ -215,7 +199,7 @@ async def test_create_see_progress_and_projection_edit_and_archive(db, redis_url
                                f"{day(today + timedelta(days=56), today)}; at the slow end, not within the forecast).")
     assert (card.verdict, card.verdict_label) == ("unlikely", "Unlikely by the deadline")
     assert card.deadline == f"Deadline {day(today + timedelta(days=30), today)} · 30 days left"
-    assert not card.achieved and len(_fig(card.figure).data) == 5  # band (2), forecast, followers, target
+    assert not card.achieved and len(figure_of(card.figure).data) == 5  # band (2), forecast, followers, target
 
     # Edit inline: a bad target keeps the goal as it was.
     handler(GoalsState, "start_edit")(st, card.id)

@@ -8,7 +8,6 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
-import plotly.graph_objects as go
 import pytest
 from sqlmodel import update
 
@@ -19,9 +18,9 @@ from dreamsuite.services import auth
 from dreamsuite.services.promotion_runs import run_brain
 from dreamsuite.state import promotion_rows as rows
 from dreamsuite.state.promotion import PromotionState as S
-from dreamsuite.state.promotion import _plain
 from tests.promotion_db import make_channel, put_ad_rows, put_orders
 from tests.promotion_synth import START, creative
+from tests.helpers import figure_of
 from tests.test_state import handler, tab
 
 import dreamsuite.pages  # noqa: E402,F401 - states registered in the import context, as test_state does
@@ -41,11 +40,6 @@ def _numbers(ws_id: int) -> None:
     shop = make_channel(ws_id, "shopify", "EUR", name="Merch")
     put_orders(ws_id, shop, [DailyOrders(START + timedelta(days=i), "EUR", 1, Decimal("20"), None)
                              for i in range(DAYS)])
-
-
-def _fig(value) -> go.Figure:
-    """A chart the state or a builder gives as plotly's JSON, read back through plotly's validating Figure."""
-    return go.Figure(_plain(value))
 
 
 async def _page(token: str):
@@ -70,7 +64,7 @@ async def test_load_ranges_currencies_and_answers(db, redis_url):
     assert st.has_channels and st.has_numbers and st.has_run
     assert [t.currency for t in st.tiles] == ["EUR", "USD"] and st.tiles[0].spend.startswith("€")
     assert st.range_label.endswith("(30 days)") and st.custom_to == LAST.isoformat()
-    assert st.currency == "EUR" and {t.name for t in _fig(st.spend_fig).data} >= {"Merch sales", "Ad revenue"}
+    assert st.currency == "EUR" and {t.name for t in figure_of(st.spend_fig).data} >= {"Merch sales", "Ad revenue"}
     assert any(f.name == "Summer teaser" for f in st.fatigue_rows)
     assert any(r.tired and r.label == "Summer teaser" for r in st.creative_rows)
     assert st.actions and st.actions[0].open and st.actions[0].impact.endswith(" a day")
@@ -79,7 +73,7 @@ async def test_load_ranges_currencies_and_answers(db, redis_url):
     # The currency switch redraws the money charts in dollars, and refuses a currency not shown.
     roas_before = st.roas_fig.__wrapped__  # the dict itself, under the state's change-tracking proxy
     await handler(S, "set_currency")(st, "USD")
-    assert st.currency == "USD" and "Merch sales" not in {t.name for t in _fig(st.spend_fig).data}
+    assert st.currency == "USD" and "Merch sales" not in {t.name for t in figure_of(st.spend_fig).data}
     assert st.roas_fig.__wrapped__ is roas_before
     await handler(S, "set_currency")(st, "GBP")
     assert st.currency == "USD"
@@ -131,16 +125,16 @@ def test_charts_keep_currencies_apart_and_names_escaped():
              {"day": "2026-01-01", "channel_id": 3, "currency": "USD", "spend": "99.00", "revenue": "1.00"}]
     merch = [{"day": "2026-01-01", "currency": "EUR", "revenue": "40.00", "orders": 2}]
     labels = {1: ("Meta Ads", "#0866FF"), 2: ("Google Ads", "#4285F4"), 3: ("Google Ads <b>", "#4285F4")}
-    eur = _fig(charts.spend_revenue_figure(daily, merch, "EUR", labels))
+    eur = figure_of(charts.spend_revenue_figure(daily, merch, "EUR", labels))
     bars = [t for t in eur.data if t.type == "bar"]
     assert sorted(float(t.y[0]) for t in bars) == [5.0, 10.0]  # no dollars among the euros
     assert [t.marker.pattern.shape for t in bars] == [None, "/"]  # two blues: the second hatched
     assert {t.name: list(t.y) for t in eur.data if t.type == "scatter"} == {"Ad revenue": [29.0],
                                                                             "Merch sales": [40.0]}
-    usd = _fig(charts.spend_revenue_figure(daily, merch, "USD", labels))
+    usd = figure_of(charts.spend_revenue_figure(daily, merch, "USD", labels))
     assert [t.name for t in usd.data] == ["Google Ads &lt;b&gt; spend", "Ad revenue"]
-    assert not _fig(charts.spend_revenue_figure(daily, merch, "GBP", labels)).data  # an empty state
-    roas = _fig(charts.roas_figure([{"channel_id": 3, "currency": "USD", "roas": 0.0101},
+    assert not figure_of(charts.spend_revenue_figure(daily, merch, "GBP", labels)).data  # an empty state
+    roas = figure_of(charts.roas_figure([{"channel_id": 3, "currency": "USD", "roas": 0.0101},
                                     {"channel_id": 1, "currency": "EUR", "roas": None}], labels))
     assert list(roas.data[0].y) == ["Google Ads &lt;b&gt; (USD)"]
-    assert not _fig(charts.fatigue_figure([])).data and not _fig(charts.forecast_figure([], "EUR")).data
+    assert not figure_of(charts.fatigue_figure([])).data and not figure_of(charts.forecast_figure([], "EUR")).data

@@ -37,6 +37,11 @@ def figure(traces: Iterable[dict[str, Any]], layout: dict[str, Any]) -> Figure:
     return {"data": list(traces), "layout": layout}
 
 
+# A state's figure before anything is shown: draws nothing. Shared as the states' default:
+# they replace a figure, never change one in place.
+EMPTY_FIGURE: Figure = figure([], {})
+
+
 def empty_figure(message: str, height: int = st.chart_height) -> Figure:
     """A figure that says there is nothing to draw yet: words, no empty axes."""
     layout = st.chart_layout(height, showlegend=False, xaxis={"visible": False}, yaxis={"visible": False})

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime
-from typing import Any, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import reflex as rx
 
 from dreamsuite import db
-from dreamsuite.components.charts_base import Figure
+from dreamsuite.components.charts import demographics_figures
+from dreamsuite.components.charts_base import EMPTY_FIGURE, Figure
 from dreamsuite.platforms import platform_label
 from dreamsuite.services import connections, goals, insights, sync, xp
 from dreamsuite.services.dashboard import DashboardData, dashboard_data, data_mark
@@ -30,6 +31,7 @@ from dreamsuite.state.dashboard_range import (CUSTOM, DEFAULT_PRESET, Choice, cu
                                               preset_choice, range_words)
 from dreamsuite.state.export_links import export_links
 from dreamsuite.state.live import watch_page
+from dreamsuite.state.plain import plain
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +41,6 @@ EVENT_PARTS = {"sync": ALL_PARTS, "publish": ALL_PARTS, "analysis": ALL_PARTS,
                "insight": frozenset({"insights"}), "goal": frozenset({"goals"}), "xp": frozenset({"level"})}
 INSIGHTS_SHOWN = 5
 LOAD_ERROR = "Your numbers could not be loaded just now. Please reload the page in a moment."
-EMPTY_FIGURE: dict[str, Any] = {"data": [], "layout": {}}
 
 
 def read(scope: Scope, choice: Choice, parts: frozenset[str], known: DashboardData | None = None) -> dict[str, Any]:
@@ -60,16 +61,6 @@ def read(scope: Scope, choice: Choice, parts: frozenset[str], known: DashboardDa
                 log.exception("dashboard %s could not be read", part)
                 out[part] = None
     return out
-
-
-def _plain(value: Any) -> Any:
-    """A backend var's value as plain dicts and lists (the state hands out change-tracking proxies)."""
-    value = getattr(value, "__wrapped__", value)
-    if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
 
 
 class DashboardState(AuthState):
@@ -227,12 +218,12 @@ class DashboardState(AuthState):
         self._show_audience(entry)
 
     def _show_audience(self, entry: cache.Entry | None = None) -> None:
-        data = _plain((self._audience or {}).get(self.audience_platform) or {})
+        data = plain((self._audience or {}).get(self.audience_platform) or {})
         built: dict[str, Figure] = {}
 
         def build(k: str) -> Figure:  # the four are made together, and only on a miss
             if not built:
-                built.update(view.demographics(data))
+                built.update(demographics_figures(data))
             return built[k]
 
         figs = {k: cache.figure(entry, ("audience", self.audience_platform, k), lambda k=k: build(k))
@@ -245,7 +236,7 @@ class DashboardState(AuthState):
                               f"{view.short_day(when)}.") if when else ""
 
     def _redraw_growth(self) -> None:
-        g = _plain(self._growth or {})
+        g = plain(self._growth or {})
         d = DashboardData(has_data=bool(g.get("has_data")), start=g.get("start"), end=g.get("end"),
                           series=g.get("series") or {}, anomalies=g.get("anomalies") or {},
                           forecasts=g.get("forecasts") or {})

@@ -12,8 +12,8 @@ from datetime import date, datetime
 from typing import Any, Iterable
 
 from dreamsuite import styles as st
-from dreamsuite.components.charts import (best_time_heatmap, comparison_figure, content_type_figure,
-                                          demographics_figures, empty_figure, engagement_figure, growth_figure)
+from dreamsuite.components.charts import (best_time_heatmap, comparison_figure, content_type_figure, empty_figure,
+                                          engagement_figure, growth_figure)
 from dreamsuite.components.charts_base import Figure, ordered
 from dreamsuite.platforms import account_label, platform_label
 from dreamsuite.services.dashboard import DashboardData
@@ -379,14 +379,6 @@ FIGURE_BUILDERS = {
     "content": _posts_figure(lambda d: content_type_figure(d.content_types), st.chart_height_sm),
     "heatmap": _posts_figure(lambda d: best_time_heatmap(d.best_times, d.timezone), st.chart_height - 60),
 }
-
-
-def figures(d: DashboardData, hidden: Iterable[str]) -> dict[str, Figure]:
-    return {name: build(d, hidden) for name, build in FIGURE_BUILDERS.items()}
-
-
-def demographics(audience: dict | None) -> dict[str, Figure]:
-    return demographics_figures(audience or {})
 
 
 def height(fig: Figure) -> str:

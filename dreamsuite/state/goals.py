@@ -13,6 +13,7 @@ from typing import Any
 import reflex as rx
 
 from dreamsuite import db
+from dreamsuite.components import charts_base
 from dreamsuite.components.charts_goal import goal_figure
 from dreamsuite.platforms import platform_label
 from dreamsuite.services import goals
@@ -153,7 +154,7 @@ class GoalCard:
     achieved: bool = False
     target_input: str = ""  # what the edit form starts with
     deadline_input: str = ""
-    figure: dict[str, Any] = dataclasses.field(default_factory=lambda: {"data": [], "layout": {}})
+    figure: dict[str, Any] = dataclasses.field(default_factory=lambda: charts_base.figure([], {}))  # draws nothing
 
 
 @dataclasses.dataclass

@@ -13,6 +13,7 @@ import reflex as rx
 
 from dreamsuite import db
 from dreamsuite.components.charts import content_type_figure, demographics_figures, growth_figure
+from dreamsuite.components.charts_base import EMPTY_FIGURE
 from dreamsuite.components.charts_platform import breakdown_figure, metric_figure
 from dreamsuite.state.export_links import export_links
 from dreamsuite.services.platform_page import PlatformPage, describe, platform_page
@@ -24,7 +25,6 @@ from dreamsuite.styles import platform_color
 
 log = logging.getLogger(__name__)
 RANGES = {"30": 30, "90": 90, "365": 365}
-EMPTY_FIGURE: dict[str, Any] = {"data": [], "layout": {}}  # plotly's figure JSON, drawing nothing
 
 
 @dataclasses.dataclass

@@ -12,12 +12,13 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import reflex as rx
 
 from dreamsuite.components import promotion_charts as charts
+from dreamsuite.components.charts_base import EMPTY_FIGURE
 from dreamsuite.services.errors import UserError
 from dreamsuite.services.promotion_actions import decide_action
 from dreamsuite.services.promotion_store import CHANNEL_OF_KIND
@@ -27,6 +28,7 @@ from dreamsuite.state import promotion_rows as rows
 from dreamsuite.state.auth import AuthState, to_login_page
 from dreamsuite.state.dashboard_range import CUSTOM, Choice, custom_choice, preset_choice, range_words
 from dreamsuite.state.live import watch_page
+from dreamsuite.state.plain import plain
 
 log = logging.getLogger(__name__)
 
@@ -34,17 +36,6 @@ PATH = "/promotion"
 DEFAULT_PRESET = "30d"  # the brain judges on its last 28 days: the page opens on about the same
 LOAD_ERROR = "Your promotion numbers could not be loaded just now. Please reload the page in a moment."
 ACTION_ERROR = "That did not work just now; please try again."
-EMPTY_FIGURE: dict[str, Any] = {"data": [], "layout": {}}  # plotly's figure JSON (components/charts_base)
-
-
-def _plain(value: Any) -> Any:
-    """A backend var's value as plain dicts and lists (the state hands out change-tracking proxies)."""
-    value = getattr(value, "__wrapped__", value)
-    if isinstance(value, Mapping):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
 
 
 def _jsonable(rows_: list[dict]) -> list[dict]:
@@ -151,7 +142,7 @@ class PromotionState(AuthState):
         self._draw_money()
 
     def _draw_money(self) -> None:
-        m = _plain(self._money or {})
+        m = plain(self._money or {})
         labels = {int(k): tuple(x) for k, x in (m.get("labels") or {}).items()}
         self.spend_fig = charts.spend_revenue_figure(m.get("daily") or [], m.get("merch") or [], self.currency,
                                                      labels)

@@ -77,20 +77,22 @@ def test_a_suggested_question_streams_and_says_what_it_looked_at(module_app, new
     items = page.get_by_test_id("conversation-item")
     expect(items.first).to_have_text("How did my Sandbox grow this week?")
     page.get_by_test_id("chat-new").click()
-    page.get_by_test_id("chat-input").fill("When should I post?")
-    page.get_by_test_id("chat-send").click()
-    expect(page.get_by_test_id("chat-message-assistant")).to_have_count(1, timeout=60_000)
-    expect(page.get_by_test_id("chat-send")).to_be_visible(timeout=60_000)
+    _ask_and_wait(page, "When should I post?", answers=1)
     expect(items.nth(0)).to_have_text("When should I post?")
     expect(items.nth(1)).to_have_text("How did my Sandbox grow this week?")
     items.nth(1).click()
     expect(page.get_by_test_id("chat-message-user")).to_have_count(1)
-    page.get_by_test_id("chat-input").fill("Compare my platforms")
-    page.get_by_test_id("chat-send").click()
-    expect(page.get_by_test_id("chat-message-assistant")).to_have_count(2, timeout=60_000)
-    expect(page.get_by_test_id("chat-send")).to_be_visible(timeout=60_000)
+    _ask_and_wait(page, "Compare my platforms", answers=2)
     expect(items.nth(0)).to_have_text("How did my Sandbox grow this week?")
     expect(items.nth(1)).to_have_text("When should I post?")
+
+
+def _ask_and_wait(page, question: str, answers: int) -> None:
+    """Type and send a question; return once the conversation shows `answers` complete answers."""
+    page.get_by_test_id("chat-input").fill(question)
+    page.get_by_test_id("chat-send").click()
+    expect(page.get_by_test_id("chat-message-assistant")).to_have_count(answers, timeout=60_000)
+    expect(page.get_by_test_id("chat-send")).to_be_visible(timeout=60_000)
 
 
 def test_stop_keeps_the_partial_answer_across_a_reload(module_app, new_context):
