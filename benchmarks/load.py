@@ -7,7 +7,7 @@ HAProxy.
 
     DATABASE_URL=postgresql://… REDIS_URL=redis://… .venv/bin/python -m benchmarks.load \
         [--users 50,200,500] [--backends 1,2] [--seconds 20] [--port 8600] [--artists 10]
-        [--only range|chat|composer]
+        [--only range|chat|composer|idle]
 
 Starts scripts/cluster.sh once per backend count (two workers each, the demo artist seeded) and
 runs every user count against it in the same run. Users are spread over several artists, each
@@ -153,6 +153,8 @@ async def user(base: str, cookie: str, until: float, results: Results, rng: rand
         stage = "dashboard"
         results.add("dashboard", await tab.round_trip(f"{STATE}.hydrate_and_load", {}, "/dashboard",
                                                       ("is_hydrated_rx_state_", True)))
+        if only == "idle":  # the tab stays open on the dashboard: what open tabs cost by themselves
+            await asyncio.sleep(max(0.0, until - time.monotonic()))
         while time.monotonic() < until:
             await asyncio.sleep(rng.uniform(*THINK))
             # `only`: one action for everyone (composer alone: what an event costs the framework
@@ -200,13 +202,16 @@ async def run_level(base: str, cookies: list[str], users: int, seconds: float, o
     return results
 
 
-def machine_cpu() -> tuple[float, float]:
-    """(busy, all) CPU seconds of the whole machine so far, every core (Linux /proc/stat): what the
-    clients, balancer, backends, workers, PostgreSQL and Redis used together."""
+def machine_cpu() -> tuple[float, float, float]:
+    """(busy, stolen, all) CPU seconds of the whole machine so far, every core (Linux /proc/stat):
+    busy is what the clients, balancer, backends, workers, PostgreSQL and Redis used together;
+    stolen is time the virtual machine's cores were taken by the host for others, which makes
+    everything here slower at no cost of ours (it varies from run to run, so it is shown)."""
     fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     tick = os.sysconf("SC_CLK_TCK")
-    idle = fields[3] + fields[4]  # idle, iowait
-    return (sum(fields) - idle) / tick, sum(fields) / tick
+    idle, steal = fields[3] + fields[4], fields[7]  # idle + iowait; steal
+    total = sum(fields[:8])  # guest time is already counted in user time
+    return (total - idle - steal) / tick, steal / tick, total / tick
 
 
 ROLES = (("backends", "reflex run"), ("workers", "arq workers"), ("postgres", "postgres"), ("redis", "redis-server"),
@@ -285,8 +290,9 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=20)
     ap.add_argument("--port", type=int, default=8600)
     ap.add_argument("--artists", type=int, default=10, help="artists the users are spread over")
-    ap.add_argument("--only", choices=["range", "chat", "composer"], default="",
-                    help="every user does this one action after opening the dashboard (default: the mix)")
+    ap.add_argument("--only", choices=["range", "chat", "composer", "idle"], default="",
+                    help="every user does this one action after opening the dashboard (default: the mix; "
+                         "idle: nothing, the tab stays open)")
     args = ap.parse_args()
     print(f"{os.cpu_count()} cores; clients, balancer, backends, workers, PostgreSQL and Redis on one machine")
     print("backends | users | events | errors | p50 ms | p95 ms | p99 ms | per action p95 ms | machine busy | "
@@ -297,12 +303,12 @@ def main() -> None:
             base = f"http://127.0.0.1:{args.port}"
             cookies = artist_logins(base, args.artists)
             for users in [int(u) for u in args.users.split(",")]:
-                busy0, all0 = machine_cpu()
+                busy0, stolen0, all0 = machine_cpu()
                 roles0 = cpu_by_role()
                 r = asyncio.run(run_level(base, cookies, users, args.seconds, args.only))
-                busy, every = machine_cpu()
+                busy, stolen, every = machine_cpu()
                 roles = {k: v - roles0.get(k, 0.0) for k, v in cpu_by_role().items()}
-                busy, every = busy - busy0, every - all0
+                busy, stolen, every = busy - busy0, stolen - stolen0, every - all0
                 times = r.all()
                 per = ", ".join(f"{a} {pct(ts, 95):.0f}" for a, ts in sorted(r.times.items()))
                 errs = f"{r.errors} {r.error_kinds}" if r.errors else "0"
@@ -313,7 +319,7 @@ def main() -> None:
                       flush=True)
                 # Where the machine's CPU went (seconds over the step): which part to make cheaper.
                 print("    CPU s: " + ", ".join(f"{k} {v:.1f}" for k, v in roles.items()) +
-                      f"; machine {busy:.1f} of {every:.1f}", flush=True)
+                      f"; machine {busy:.1f} of {every:.1f}, stolen by the host {stolen:.1f}", flush=True)
         finally:
             stop_cluster(proc)
 

@@ -20,6 +20,7 @@ from dreamsuite import db
 from dreamsuite.models import Role
 from dreamsuite.services import auth, workspaces
 from dreamsuite.services.scope import Scope
+from dreamsuite.state import live
 
 
 # The classes of the logout forms (components/layout.py, pages/account.py).
@@ -134,6 +135,7 @@ class AuthState(rx.State):
 
     @rx.event
     async def check_login(self):
+        live.visiting(self.router.session.client_token, self.router.url.path)
         if not await self._load_session():
             if await self._take_stale():
                 return to_login_page()

@@ -1,11 +1,18 @@
 """Shared plumbing for live pages: follow `events.listen` while the tab shows the page.
 
 A background task cannot see the tab close, so it wakes every few seconds and stops when
-the tab's socket is gone from every app process, and (checked less often: it costs a load of
-the tab's states) when the tab moved to another page or a newer listener replaced it (one
-listener per tab and page; the counter lives in the tab's state, so in Redis when several
-processes serve the app, and a tab that reconnects to another process starts a listener there
-that retires the old one).
+the tab's socket is gone from every app process, when the tab moved to another page, or when a
+newer listener replaced it (one listener per tab and page; the counter lives in the tab's state,
+so in Redis when several processes serve the app, and a tab that reconnects to another process
+starts a listener there that retires the old one).
+
+The tab's state is the authority on the last two, but looking at it loads and saves the tab's
+states through Redis (a dashboard's holds its charts): done for every open tab every 30 s, that
+was most of what idle tabs cost. So each process also keeps hints of its own: the newest listener
+of each tab and page it started, and the page each tab last loaded here (`visiting`, from the
+login check every page runs). A quiet tick reads only those; it looks at the state when a hint
+says the listener may be stale (another page, the tab's socket on another process), and once in
+a long while in case a hint missed something.
 """
 
 from __future__ import annotations
@@ -13,8 +20,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
+import itertools
 import logging
 import sys
+from collections import OrderedDict
 from typing import Any, AsyncIterator
 
 from dreamsuite import events
@@ -22,7 +31,43 @@ from dreamsuite.services.auth import SessionEnded
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 5.0
-FULL_CHECK_TICKS = 6  # every sixth quiet tick (30 s) the watcher also looks at the tab's state
+# Without a hint of staleness, every 120th quiet tick (10 min) still looks at the tab's state: a
+# page that runs no login check (none here does) would otherwise keep an old listener until the
+# tab closes or an event for it comes (each event is checked against the state first).
+FULL_CHECK_TICKS = 120
+_PAGES_KEPT = 20_000  # tabs remembered per process; a forgotten one is checked at the long tick
+
+_ids = itertools.count(1)
+_newest: dict[tuple[str, str], int] = {}  # (tab, state) -> the id of its newest listener here
+_pages: OrderedDict[str, str] = OrderedDict()  # tab -> the page it last loaded in this process
+
+
+def visiting(client_token: str, path: str) -> None:
+    """The tab loaded `path` here (every page's login check says so): its listeners of other
+    pages in this process stop at their next tick."""
+    if not client_token:
+        return
+    _pages[client_token] = (path or "/").rstrip("/") or "/"
+    _pages.move_to_end(client_token)
+    while len(_pages) > _PAGES_KEPT:
+        _pages.popitem(last=False)
+
+
+def _socket_elsewhere(client_token: str) -> bool:
+    """Whether this process knows the tab's socket to be on another process (no Redis call)."""
+    app_module = sys.modules.get("dreamsuite.dreamsuite")
+    manager = getattr(getattr(getattr(app_module, "app", None), "event_namespace", None), "_token_manager", None)
+    record = getattr(manager, "token_to_socket", {}).get(client_token)
+    return record is not None and record.instance_id != getattr(manager, "instance_id", record.instance_id)
+
+
+def _hint(client_token: str, path: str | None) -> tuple[str | None, bool] | None:
+    """What this process knows that says the tab may have moved on, or None: the page it last
+    loaded here when that is another page, and whether its socket is on another process."""
+    page = _pages.get(client_token)
+    left = path is not None and page is not None and page != path.rstrip("/")
+    elsewhere = _socket_elsewhere(client_token)
+    return (page, elsewhere) if left or elsewhere else None
 
 
 async def tab_connected(client_token: str) -> bool:
@@ -78,20 +123,33 @@ async def watch_page(state, path: str | None, kinds: set[str], on_event) -> bool
         gen = state._listen_gen
         workspace_id = state.workspace_id
         client_token = state.router.session.client_token
+        key = (client_token, state.get_full_name())
     if not workspace_id:
         return False
-    quiet = 0
+    me = _newest[key] = next(_ids)
+    try:
+        return await _follow_page(state, path, kinds, on_event, workspace_id, client_token, gen, key, me)
+    finally:
+        if _newest.get(key) == me:
+            del _newest[key]
+
+
+async def _follow_page(state, path, kinds, on_event, workspace_id, client_token, gen, key, me) -> bool:
+    quiet, checked = 0, None  # checked: the hint the state was last looked at for
     async for ev in follow(workspace_id):
         if ev is None:
-            # A quiet tick: whether the tab is still connected needs no state. Taking the tab's
-            # lock loads and saves its states in Redis, every few seconds for every open
-            # dashboard; whether it left the page or a newer watcher took over is checked every
-            # few ticks (and before any event is handled).
+            # A quiet tick: whether the tab is still connected, and this process's hints, need
+            # no state (see the module's docstring); the state is looked at when a hint says so,
+            # every FULL_CHECK_TICKS, and before any event is handled.
             quiet += 1
-            if quiet % FULL_CHECK_TICKS:
-                if not await tab_connected(client_token):
-                    return False
+            if _newest.get(key) != me:
+                return False  # a newer listener of this tab and page, started here
+            if not await tab_connected(client_token):
+                return False
+            hint = _hint(client_token, path)
+            if quiet % FULL_CHECK_TICKS and (hint is None or hint == checked):
                 continue
+            checked = hint  # the state decides; the same hint is not asked about again
         async with state:
             left = path is not None and state.router.url.path.rstrip("/") != path
             if state._listen_gen != gen or left or not await tab_connected(client_token):
