@@ -231,3 +231,25 @@ async def test_stop_while_the_answer_is_being_written_keeps_it_with_what_was_loo
     msgs = chat.messages(me, cid)
     assert got and msgs[1]["content"] == "".join(got).rstrip() + "\n\n(Answer stopped.)"
     assert msgs[1]["tools"] == ["Followers across platforms, this month"]
+
+
+async def test_a_long_conversation_sends_only_its_recent_turns_as_history(db, monkeypatch):
+    """All turns stay stored and shown; the model gets the last HISTORY_TURNS, oldest first."""
+    monkeypatch.setattr(chat, "HISTORY_TURNS", 3)
+    me, _, _ = seeded_scope()
+    cid = chat.create_conversation(me)
+    asked = [f"How did my followers grow in week {n}?" for n in range(5)]
+    for q in asked:
+        await ask(me, cid, q)
+    seen: list[list] = []
+
+    async def spy_stream(messages, info):
+        seen.append(list(messages))
+        async for piece in offline.stream_reply(messages, info):
+            yield piece
+
+    await ask(me, cid, "And my engagement?", model=FunctionModel(offline.reply, stream_function=spy_stream))
+    prompts = [p.content for m in seen[0] if isinstance(m, ModelRequest) for p in m.parts if isinstance(p, UserPromptPart)]
+    assert prompts == [*asked[-3:], "And my engagement?"]
+    assert isinstance(seen[0][0], ModelRequest)  # the history starts with a question
+    assert len(chat.messages(me, cid)) == 12

@@ -92,7 +92,11 @@ def chat() -> rx.Component:
             rx.vstack(
                 rx.auto_scroll(
                     rx.cond(S.messages.length() > 0,
-                            rx.vstack(rx.foreach(S.messages, _message), spacing=st.gap_md, width="100%"),
+                            rx.vstack(rx.foreach(S.messages, _message),
+                                      # The answer being written (stored and moved into the
+                                      # messages when it ends).
+                                      rx.cond(S.streaming, _message(S.answer)),
+                                      spacing=st.gap_md, width="100%"),
                             _empty()),
                     height=rx.breakpoints(initial="50vh", md="55vh"), width="100%", data_testid="chat-messages",
                 ),

@@ -1,8 +1,9 @@
 """Chat with the agents: conversations, stored messages and a streamed reply.
 
 Conversations are private to the member who started them, inside their workspace. Each
-assistant row keeps the pydantic-ai messages of its turn, so the next question is asked
-with the whole conversation as history.
+assistant row keeps the pydantic-ai messages of its turn, so the next question is asked with
+the conversation's recent turns as history (HISTORY_TURNS: a model's context and its cost per
+question are bounded, while the whole conversation stays stored and shown).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from pydantic_ai.messages import (
     ModelMessage, ModelMessagesTypeAdapter, ModelRequest, ModelResponse, ToolCallPart, ToolReturnPart,
 )
 from pydantic_ai.models import Model
+from sqlalchemy.orm import defer
+from sqlmodel import select
 
 from dreamsuite.agents.career import AGENT_TITLES, AGENTS, model_for, model_label, route
 from dreamsuite.agents.deps import AgentDeps
@@ -35,6 +38,10 @@ log = logging.getLogger(__name__)
 
 MAX_QUESTION = 4000
 DEFAULT_TITLE = "New conversation"
+# Answered turns sent with a question as its history: each holds the question, the tools' data
+# and the answer, so a long conversation would otherwise grow every question's prompt (and its
+# reading here) without end; a follow-up leans on the last few turns.
+HISTORY_TURNS = 10
 
 
 class ChatError(UserError, ValueError):
@@ -65,11 +72,16 @@ def list_conversations(scope: Scope) -> list[dict]:
                  "updated_at": c.updated_at.isoformat()} for c in rows]
 
 
-def messages(scope: Scope, conversation_id: int) -> list[dict]:
+def messages(scope: Scope, conversation_id: int, last: int | None = None) -> list[dict]:
+    """The conversation's messages, oldest first; `last`: only that many of the latest."""
     with session() as s:
         _own(s, scope, conversation_id)
-        rows = s.exec(scoped(scope, ChatMessage).where(ChatMessage.conversation_id == conversation_id)
-                      .order_by(ChatMessage.id)).all()
+        query = (scoped(scope, ChatMessage).where(ChatMessage.conversation_id == conversation_id)
+                 .options(defer(ChatMessage.history_json)))  # the model's copy: not shown, often large
+        if last is None:
+            rows = s.exec(query.order_by(ChatMessage.id)).all()
+        else:
+            rows = list(reversed(s.exec(query.order_by(ChatMessage.id.desc()).limit(last)).all()))
         return [{"id": m.id, "role": m.role, "content": m.content, "created_at": m.created_at.isoformat(),
                  "agent": m.agent, "agent_title": AGENT_TITLES.get(m.agent or "", ""), "model": m.model,
                  "tokens": m.tokens, "duration_ms": m.duration_ms, "first_chunk_ms": m.first_chunk_ms,
@@ -124,12 +136,16 @@ def suggestions(scope: Scope) -> list[str]:
 
 
 def _history(s, scope: Scope, conversation_id: int) -> list[ModelMessage]:
-    rows = s.exec(scoped(scope, ChatMessage).where(ChatMessage.conversation_id == conversation_id,
-                                                    ChatMessage.role == "assistant", ChatMessage.history_json != "")
-                  .order_by(ChatMessage.id)).all()
+    """The model's messages of the last HISTORY_TURNS answered turns, oldest first (each turn's
+    own starts with its question, so the history starts with a question too)."""
+    rows = s.exec(select(ChatMessage.history_json)
+                  .where(ChatMessage.workspace_id == scope.workspace_id,
+                         ChatMessage.conversation_id == conversation_id,
+                         ChatMessage.role == "assistant", ChatMessage.history_json != "")
+                  .order_by(ChatMessage.id.desc()).limit(HISTORY_TURNS)).all()
     history: list[ModelMessage] = []
-    for r in rows:
-        history.extend(ModelMessagesTypeAdapter.validate_json(r.history_json))
+    for raw in reversed(rows):
+        history.extend(ModelMessagesTypeAdapter.validate_json(raw))
     return history
 
 

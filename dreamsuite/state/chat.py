@@ -130,10 +130,18 @@ class _Answer:
             self._waiting = False
 
 
+def _shown(m: dict) -> ChatMsg:
+    return ChatMsg(role=m["role"], content=m["content"], agent_title=m.get("agent_title") or "",
+                   tools=" · ".join(m.get("tools") or []))
+
+
 class ChatState(AuthState):
     conversations: list[dict[str, str]] = []
     conversation_id: int = 0
     messages: list[ChatMsg] = []
+    # The answer being written, apart from `messages`: each streamed flush then sends this one
+    # message to the page, not the whole conversation again.
+    answer: ChatMsg = ChatMsg("assistant", "")
     streaming: bool = False
     stopping: bool = False  # Stop was pressed; the streaming answer ends at its next check
     chat_error: str = ""
@@ -151,8 +159,23 @@ class ChatState(AuthState):
             self.chat_error = "That conversation does not exist (or is not yours)."
             return
         self.conversation_id = conversation_id
-        self.messages = [ChatMsg(role=m["role"], content=m["content"], agent_title=m.get("agent_title") or "",
-                                 tools=" · ".join(m.get("tools") or [])) for m in rows]
+        self.messages = [_shown(m) for m in rows]
+
+    async def _show_stored_turn(self, conversation_id: int, scope: Scope, question: str) -> None:
+        """After an answer: show the question and answer as stored, reading just those two; the
+        whole conversation again only if they are not what this tab asked (another tab of the
+        same person wrote in it meanwhile)."""
+        try:
+            rows = await db.run(chat_service.messages, scope, conversation_id, 2)
+        except NotFound:
+            rows = []  # gone meanwhile: _open says so
+        mine = (len(rows) == 2 and [r["role"] for r in rows] == ["user", "assistant"]
+                and rows[0]["content"] == question and self.messages and self.messages[-1].role == "user"
+                and self.messages[-1].content == question)
+        if mine:
+            self.messages = [*self.messages[:-1], *(_shown(r) for r in rows)]
+        else:
+            await self._open(conversation_id, scope)
 
     @rx.event
     async def load(self):
@@ -189,10 +212,8 @@ class ChatState(AuthState):
             yield update
 
     def _append(self, text: str) -> None:
-        if not text or not self.messages:
-            return
-        last = self.messages[-1]
-        self.messages = [*self.messages[:-1], dataclasses.replace(last, content=last.content + text)]
+        if text:
+            self.answer = dataclasses.replace(self.answer, content=self.answer.content + text)
 
     @rx.event
     async def stop(self):
@@ -219,7 +240,8 @@ async def _answer(state: "ChatState", question: str):
         if not state.conversation_id:
             state.conversation_id = await db.run(chat_service.create_conversation, scope)
         conversation_id = state.conversation_id
-        state.messages = [*state.messages, ChatMsg("user", question), ChatMsg("assistant", "")]
+        state.messages = [*state.messages, ChatMsg("user", question)]
+        state.answer = ChatMsg("assistant", "")
         state.streaming, state.stopping, state.chat_error = True, False, ""
     # Keep the URL on this conversation without reloading the page.
     yield rx.call_script(f"window.history.replaceState(null, '', '/chat?c={conversation_id}')")
@@ -259,12 +281,13 @@ async def _answer(state: "ChatState", question: str):
             state._append("".join(pending))
             state.streaming = state.stopping = False
             # The service stored both turns; show exactly what was stored. The question's own
-            # login check covers these two reads of what this person just wrote (the next event
+            # login check covers these reads of what this person just wrote (the next event
             # checks again); the list is read again only when this conversation is new to it (or
             # still untitled), and otherwise just moves to the top, as the list orders by the
             # latest message.
+            said, state.answer = state.answer, ChatMsg("assistant", "")
             try:
-                await state._open(conversation_id, scope)
+                await state._show_stored_turn(conversation_id, scope, question)
                 key = str(conversation_id)
                 mine = [c for c in state.conversations if c["id"] == key]
                 if mine and mine[0]["title"] != chat_service.DEFAULT_TITLE:
@@ -272,5 +295,8 @@ async def _answer(state: "ChatState", question: str):
                 else:
                     await state._load_conversations(scope)
             except SessionEnded:
-                pass  # logged out while the answer streamed: the next click goes to the login page
+                # Logged out while the answer streamed: the next click goes to the login page;
+                # until then the page keeps what it showed.
+                if said.content:
+                    state.messages = [*state.messages, said]
 
