@@ -114,7 +114,7 @@ def test_figures_are_built_once_per_entry_and_handed_out_as_copies():
 
 @pytest.mark.db
 @pytest.mark.usefixtures("close_arq_pools")
-async def test_a_change_nobody_announced_is_read_afresh(db, redis_url, reads):
+async def test_a_change_nobody_announced_is_read_afresh(db, redis_url, reads, monkeypatch):
     from sqlmodel import update
 
     from dreamsuite.models import DailyMetric
@@ -130,5 +130,40 @@ async def test_a_change_nobody_announced_is_read_afresh(db, redis_url, reads):
     with dbmod.session() as s:  # written behind the app's back: no announcement
         s.exec(update(DailyMetric).where(DailyMetric.workspace_id == scope.workspace_id,
                                          DailyMetric.follower_count == 200).values(follower_count=250))
+    # Within the fingerprint's few seconds the shared read still serves; past them, the
+    # fingerprint is read again, no longer matches, and the numbers are read afresh.
+    await handler(cls, "load")(st)
+    assert len(reads) == 1 and st.stats.followers == "200"
+    later = cache.time.monotonic() + cache.MARK_SECONDS + 0.5
+    monkeypatch.setattr(cache.time, "monotonic", lambda: later)
     await handler(cls, "load")(st)
     assert len(reads) == 2 and st.stats.followers == "250"
+
+
+@pytest.mark.db
+@pytest.mark.usefixtures("close_arq_pools")
+async def test_tabs_changing_ranges_together_read_the_fingerprint_once(db, redis_url, monkeypatch):
+    scope, token = _artist()
+    seed_followers(scope, "instagram", dbmod.utcnow().date(), [100 + i for i in range(40)])
+    marks: list[int] = []
+    real = dash_state.data_mark
+
+    def counting(sc):
+        marks.append(sc.workspace_id)
+        return real(sc)
+
+    monkeypatch.setattr(dash_state, "data_mark", counting)
+    cache.ensure_listening()
+    await _until(lambda: cache.snapshot()["live"], "the cache to hear announcements")
+    tabs = [await _dashboard(token) for _ in range(3)]
+    for preset in ("7d", "30d", "90d"):
+        for st, cls in tabs:
+            st.preset = preset
+            await handler(cls, "load")(st)
+    assert marks == [scope.workspace_id]  # nine loads, one fingerprint
+    ver = cache.version(scope.workspace_id)
+    await events.announce(scope.workspace_id, "sync", status="finished")
+    await _until(lambda: cache.version(scope.workspace_id) != ver, "the announcement")
+    st, cls = tabs[0]
+    await handler(cls, "load")(st)
+    assert len(marks) == 2  # a new version asks again at once

@@ -147,7 +147,11 @@ class DashboardState(AuthState):
         ver, key = cache.version(scope.workspace_id), None
         if "data" in parts and ver is not None:
             try:  # and only while the data's fingerprint holds (a change nobody announced)
-                key = (choice.preset, choice.days, choice.start, choice.end, await db.run(data_mark, scope))
+                mark = cache.recent_mark(scope.workspace_id, ver)
+                if mark is None:
+                    mark = await db.run(data_mark, scope)
+                    cache.remember_mark(scope.workspace_id, ver, mark)
+                key = (choice.preset, choice.days, choice.start, choice.end, mark)
             except Exception:
                 log.warning("dashboard data mark failed; reading afresh", exc_info=True)
             entry = cache.lookup(scope.workspace_id, ver if key else None, key)
