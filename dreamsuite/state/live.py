@@ -32,8 +32,9 @@ from dreamsuite.services.auth import SessionEnded
 log = logging.getLogger(__name__)
 TICK_SECONDS = 5.0
 # Without a hint of staleness, every 120th quiet tick (10 min) still looks at the tab's state: a
-# page that runs no login check (none here does) would otherwise keep an old listener until the
-# tab closes or an event for it comes (each event is checked against the state first).
+# move to a page without the login check (the login page, say) gives no hint, and would otherwise
+# keep an old listener until the tab closes or an event for it comes (each event is checked
+# against the state first).
 FULL_CHECK_TICKS = 120
 _PAGES_KEPT = 20_000  # tabs remembered per process; a forgotten one is checked at the long tick
 
