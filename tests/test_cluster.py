@@ -22,6 +22,10 @@ from dreamsuite.settings import get_settings
 from dreamsuite.state import live
 from workers.main import WorkerSettings
 
+# Every page's state, imported here and not in a test: Reflex registers states in the context
+# that first imports them, and an async test run before would leave that context behind.
+import dreamsuite.pages  # noqa: E402,F401
+
 
 def _settings(monkeypatch, **env: str) -> None:
     for key, value in env.items():
@@ -98,8 +102,6 @@ def test_no_tabs_state_keeps_a_plotly_figure_object():
     as plotly's JSON, plain dicts, as the chart builders write them."""
     import plotly.graph_objects as go
     from reflex.state import BaseState
-
-    import dreamsuite.pages  # noqa: F401 - every page's state
 
     def subclasses(cls):
         for sub in cls.__subclasses__():

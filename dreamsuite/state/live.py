@@ -54,10 +54,17 @@ def visiting(client_token: str, path: str) -> None:
         _pages.popitem(last=False)
 
 
+def _token_manager():
+    """The running app's map of tabs to websockets, or None (not under the Reflex server: unit
+    tests)."""
+    app_module = sys.modules.get("dreamsuite.dreamsuite")
+    ns = getattr(getattr(app_module, "app", None), "event_namespace", None)
+    return getattr(ns, "_token_manager", None)
+
+
 def _socket_elsewhere(client_token: str) -> bool:
     """Whether this process knows the tab's socket to be on another process (no Redis call)."""
-    app_module = sys.modules.get("dreamsuite.dreamsuite")
-    manager = getattr(getattr(getattr(app_module, "app", None), "event_namespace", None), "_token_manager", None)
+    manager = _token_manager()
     record = getattr(manager, "token_to_socket", {}).get(client_token)
     return record is not None and record.instance_id != getattr(manager, "instance_id", record.instance_id)
 
@@ -75,12 +82,11 @@ async def tab_connected(client_token: str) -> bool:
     """Whether the tab still has a websocket on any app process: with several processes (Reflex
     state in Redis) its socket may have moved to another one, and this one's updates reach it
     through Reflex's forwarding; only a tab gone everywhere ends its watcher."""
-    app_module = sys.modules.get("dreamsuite.dreamsuite")
-    ns = getattr(getattr(app_module, "app", None), "event_namespace", None)
-    if ns is None:  # not running under the Reflex server (unit tests)
+    manager = _token_manager()
+    if manager is None:  # not running under the Reflex server (unit tests)
         return True
     try:
-        return await ns._token_manager.is_token_connected(client_token)
+        return await manager.is_token_connected(client_token)
     except Exception:  # pragma: no cover - token manager internals differ
         return True
 
