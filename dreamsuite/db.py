@@ -20,6 +20,7 @@ import inspect
 import json
 import logging
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -27,6 +28,7 @@ from functools import lru_cache
 from typing import Any, Callable, ContextManager, Iterator, TypeVar
 
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -71,7 +73,33 @@ def engine_for(url: str) -> Engine:
 
         return eng
     size, overflow = pool_limits()
-    return create_engine(url, pool_pre_ping=True, pool_size=size, max_overflow=overflow)
+    eng = create_engine(url, pool_size=size, max_overflow=overflow)
+    _ping_when_idle(eng)
+    return eng
+
+
+# A pooled connection unused this long is pinged before use (the server may have restarted or
+# dropped it meanwhile); one in steady use is not: a ping on every checkout was a round trip to
+# PostgreSQL before every piece of database work, a login check per page event included.
+IDLE_PING_SECONDS = 10.0
+_clock = time.monotonic
+
+
+def _ping_when_idle(eng: Engine) -> None:
+    @event.listens_for(eng, "checkin")
+    def _idle_from(_dbapi_conn, record):
+        record.info["idle_since"] = _clock()
+
+    @event.listens_for(eng, "checkout")
+    def _ping_if_idle(dbapi_conn, record, _proxy):
+        since = record.info.get("idle_since")
+        if since is None or _clock() - since < IDLE_PING_SECONDS:
+            return
+        try:
+            eng.dialect.do_ping(dbapi_conn)
+        except Exception as exc:  # noqa: BLE001 - any failure means this connection is gone
+            # The pool drops this connection and hands out a fresh one (SQLAlchemy retries).
+            raise sa_exc.DisconnectionError(str(exc)) from exc
 
 
 def pool_limits() -> tuple[int, int]:
@@ -135,6 +163,34 @@ def _session_context() -> Iterator[Session]:
             raise
         _publish_pending(s)
 
+
+
+def reading() -> ContextManager[Session]:
+    """A session for reads only, each statement on its own (autocommit): no BEGIN and COMMIT
+    round trips around them. For work that needs no single snapshot across its statements, like
+    the login check every page event makes; anything that writes uses `session()`."""
+    _check_loop()
+    return _reading_context()
+
+
+@contextmanager
+def _reading_context() -> Iterator[Session]:
+    with Session(_autocommit_engine(get_settings().database_url), autoflush=False) as s:
+        event.listen(s, "before_flush", _refuse_writes)
+        yield s
+        if s.new or s.dirty or s.deleted:
+            _refuse_writes()
+
+
+def _refuse_writes(*_args) -> None:
+    # Each statement would commit on its own here, so a write could land half-done.
+    raise RuntimeError("db.reading() is for reads: write with db.session()")
+
+
+@lru_cache
+def _autocommit_engine(url: str) -> Engine:
+    # The same pool as the main engine: a connection is set to autocommit while lent out here.
+    return engine_for(url).execution_options(isolation_level="AUTOCOMMIT")
 
 
 def announce_after_commit(s: Session, workspace_id: int, kind: str, **data: Any) -> None:

@@ -192,6 +192,31 @@ def test_scope_for_token_checks_login_session_and_membership(db):
         auth.scope_for_token(token, sid, ws_id)
 
 
+def test_scope_for_token_refuses_expired_logins_empty_tokens_and_too_low_roles(db):
+    from dreamsuite.models import Role
+    from dreamsuite.services.scope import AccessDenied
+
+    owner_id, ws_id, owner = auth.create_account("me@example.com", "password1", "Me", "UTC")
+    _, _, guest = auth.create_account("guest@example.com", "password1", "Guest", "UTC")
+    guest_sid = auth.session_for(guest).session_id
+    with dbmod.session() as s:
+        guest_user = s.exec(select(User).where(User.email == "guest@example.com")).one()
+        s.add(Membership(user_id=guest_user.id, workspace_id=ws_id, role=Role.viewer))
+    assert auth.scope_for_token(guest, guest_sid, ws_id).role is Role.viewer
+    with pytest.raises(AccessDenied):  # a viewer may look, not edit
+        auth.scope_for_token(guest, guest_sid, ws_id, Role.editor)
+    with pytest.raises(auth.SessionEnded):
+        auth.scope_for_token("", guest_sid, ws_id)
+    sid = auth.session_for(owner).session_id
+    with dbmod.session() as s:
+        row = s.get(AuthSession, sid)
+        row.expires_at = dbmod.utcnow() - timedelta(seconds=1)
+        s.add(row)
+    with pytest.raises(auth.SessionEnded):  # expired: ended even though the row is still there
+        auth.scope_for_token(owner, sid, ws_id)
+    assert auth.scope_for_token(guest, guest_sid, ws_id).user_id == guest_user.id != owner_id
+
+
 def test_changing_the_password_ends_every_other_login(db):
     _, ws_id, mine = auth.create_account("me@example.com", "password1", "Me", "UTC")
     phone = auth.log_in("me@example.com", "password1")

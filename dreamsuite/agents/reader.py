@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import select
 
-from dreamsuite.db import session
+from dreamsuite.db import reading
 from dreamsuite.models import (
     ConnectionStatus, DailyMetric, DestinationStatus, FollowerAnomaly, PlatformConnection, PostDestination,
     PostStatus, ScheduledPost, StoredForecast,
@@ -36,12 +36,12 @@ class WorkspaceReader:
         if self.today_override is not None:
             return self.today_override
         if self._today is None:
-            with session() as s:
+            with reading() as s:
                 self._today = sr.workspace_today(s, self.scope)
         return self._today
 
     def timezone(self) -> str:
-        with session() as s:
+        with reading() as s:
             return sr.workspace_zone_name(s, self.scope)
 
     def followers_now(self) -> dict[str, int]:
@@ -52,7 +52,7 @@ class WorkspaceReader:
     def follower_series(self, since: date | None = None) -> dict[str, list]:
         """Followers per platform and day from `since` (None: all history), accounts summed in
         SQL and read as tuples: an all-time question on years of data stays fast."""
-        with session() as s:
+        with reading() as s:
             return sr.platform_series(s, self.scope, since or date(1970, 1, 1), date(9999, 12, 31))
 
     def platform_metrics(self, platform: str) -> list:
@@ -64,26 +64,26 @@ class WorkspaceReader:
         return [m for chart in spec.charts for m in chart.metrics] + list(spec.snapshot)
 
     def metric_series(self, key: str, first: date, last: date) -> dict[str, list]:
-        with session() as s:
+        with reading() as s:
             return sr.metric_series(s, self.scope, key, first, last)
 
     def metric_rows(self, since: date | None = None) -> list[sr.PlatformDay]:
-        with session() as s:
+        with reading() as s:
             return sr.metric_rows(s, self.scope, since=since)
 
     def posts(self, since: date | None = None) -> list[dict]:
-        with session() as s:
+        with reading() as s:
             return sr.post_dicts(s, self.scope, since=since)
 
     def latest_metric_date(self) -> date | None:
-        with session() as s:
+        with reading() as s:
             return sr.latest_metric_date(s, self.scope)
 
     def latest_release(self) -> date | None:
         """The day of the newest release (a single, EP or album) of the last 180 days."""
         from dreamsuite.services import analysis
 
-        with session() as s:
+        with reading() as s:
             return analysis.release_date(s, self.scope.workspace_id, self.today())
 
     def goals(self) -> list[dict]:
@@ -95,7 +95,7 @@ class WorkspaceReader:
         """The stored forecast of a platform (None: every platform added up), computed by the
         worker after each sync: {"method", "level", "points": [[iso, mean, lo, hi], ...]}."""
         ws = self.scope.workspace_id
-        with session() as s:
+        with reading() as s:
             row = s.exec(select(StoredForecast).where(StoredForecast.workspace_id == ws,
                                                       StoredForecast.platform == (platform or "all"),
                                                       StoredForecast.metric == "followers")).first()
@@ -103,7 +103,7 @@ class WorkspaceReader:
 
     def unusual_days(self, first: date | None, last: date, platform: str | None) -> list[dict]:
         ws = self.scope.workspace_id
-        with session() as s:
+        with reading() as s:
             q = select(FollowerAnomaly).where(FollowerAnomaly.workspace_id == ws, FollowerAnomaly.date <= last)
             if first is not None:
                 q = q.where(FollowerAnomaly.date >= first)
@@ -124,7 +124,7 @@ class WorkspaceReader:
         """Posts waiting to go out (scheduled or going out now) before `until`, soonest first,
         each with its destinations' platforms and times in the post's own timezone."""
         ws = self.scope.workspace_id
-        with session() as s:
+        with reading() as s:
             posts = s.exec(select(ScheduledPost).where(
                 ScheduledPost.workspace_id == ws, ScheduledPost.scheduled_at <= until,
                 ScheduledPost.status.in_([PostStatus.scheduled, PostStatus.publishing]))
@@ -154,7 +154,7 @@ class WorkspaceReader:
 
     def _read_inventory(self) -> dict:
         ws = self.scope.workspace_id
-        with session() as s:
+        with reading() as s:
             conns = s.exec(select(PlatformConnection.platform, PlatformConnection.username,
                                   PlatformConnection.status)
                            .where(PlatformConnection.workspace_id == ws,

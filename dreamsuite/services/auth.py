@@ -232,18 +232,23 @@ def session_for(token: str, workspace_id: int | None = None) -> SessionInfo | No
 
 def scope_for_token(token: str, session_id: int, workspace_id: int, min_role: Role = Role.viewer) -> Scope:
     """Proof, from one query, that this login is still alive, is the one the tab started with,
-    and is a member of the workspace with at least `min_role`."""
+    and is a member of the workspace with at least `min_role`. Every page event asks it, so it is
+    one statement outside a transaction (one round trip to the database)."""
     from dreamsuite.services.scope import AccessDenied
 
-    with db.session() as s:
-        sess = _live_session(s, token)
-        if sess is None or sess.id != session_id:
-            raise SessionEnded()
-        role = s.exec(select(Membership.role).where(
-            Membership.user_id == sess.user_id, Membership.workspace_id == workspace_id)).first()
-    if role is None:
+    if not token:
+        raise SessionEnded()
+    with db.reading() as s:
+        row = s.exec(
+            select(AuthSession.id, AuthSession.user_id, AuthSession.expires_at, Membership.role)
+            .outerjoin(Membership, (Membership.user_id == AuthSession.user_id)
+                       & (Membership.workspace_id == workspace_id))
+            .where(AuthSession.token_hash == sha256_hex(token))).first()
+    if row is None or row.expires_at <= db.utcnow() or row.id != session_id:
+        raise SessionEnded()
+    if row.role is None:
         raise AccessDenied("You are not a member of this workspace any more.")
-    scope = Scope(user_id=sess.user_id, workspace_id=workspace_id, role=Role(role))
+    scope = Scope(user_id=row.user_id, workspace_id=workspace_id, role=Role(row.role))
     scope.require(min_role)
     return scope
 

@@ -27,7 +27,7 @@ from dreamsuite.agents.deps import AgentDeps
 from dreamsuite.agents.looked_at import describe_all
 from dreamsuite.agents.tools import TOOLS
 from dreamsuite import db
-from dreamsuite.db import session, utcnow
+from dreamsuite.db import reading, session, utcnow
 from dreamsuite.models import ChatMessage, Conversation
 from dreamsuite.services.scope import NotFound, Scope, get_scoped, scoped
 from dreamsuite.settings import get_settings
@@ -65,7 +65,7 @@ def create_conversation(scope: Scope, title: str | None = None) -> int:
 
 
 def list_conversations(scope: Scope) -> list[dict]:
-    with session() as s:
+    with reading() as s:
         rows = s.exec(scoped(scope, Conversation).where(Conversation.user_id == scope.user_id)
                       .order_by(Conversation.updated_at.desc(), Conversation.id.desc())).all()
         return [{"id": c.id, "title": c.title, "created_at": c.created_at.isoformat(),
@@ -74,7 +74,7 @@ def list_conversations(scope: Scope) -> list[dict]:
 
 def messages(scope: Scope, conversation_id: int, last: int | None = None) -> list[dict]:
     """The conversation's messages, oldest first; `last`: only that many of the latest."""
-    with session() as s:
+    with reading() as s:
         _own(s, scope, conversation_id)
         query = (scoped(scope, ChatMessage).where(ChatMessage.conversation_id == conversation_id)
                  .options(defer(ChatMessage.history_json)))  # the model's copy: not shown, often large

@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from dreamsuite.analytics import crossplatform, timing
 from dreamsuite.analytics import engagement as eng
 from dreamsuite.analytics import growth as g
-from dreamsuite.db import session
+from dreamsuite.db import reading, session
 from dreamsuite.models import (AudienceSnapshot, ContentPost, DailyMetric, FollowerAnomaly, PlatformConnection,
                                StoredForecast, Workspace)
 from dreamsuite.services import series as sr
@@ -263,7 +263,7 @@ def data_mark(scope: Scope) -> tuple:
     def of(model, *cols):
         return [select(c).where(model.workspace_id == ws).scalar_subquery() for c in cols]
 
-    with session() as s:
+    with reading() as s:
         row = s.connection().execute(select(
             *of(DailyMetric, func.count(), func.max(DailyMetric.updated_at), func.sum(DailyMetric.follower_count),
                 func.sum(DailyMetric.engagement_total)),
@@ -278,6 +278,6 @@ def data_mark(scope: Scope) -> tuple:
 
 def platforms_with_data(scope: Scope) -> list[str]:
     """Every platform the workspace has an account on (disconnected ones keep their history)."""
-    with session() as s:
+    with reading() as s:
         return sorted(set(s.connection().execute(select(PlatformConnection.platform).where(
             PlatformConnection.workspace_id == scope.workspace_id)).scalars().all()))

@@ -21,7 +21,7 @@ from dreamsuite.analytics.money import Money, from_minor, ratio
 from dreamsuite.analytics.promotion_data import DailyAdRow
 from dreamsuite.analytics.promotion_fatigue import fatigue
 from dreamsuite.analytics.promotion_memory import memory
-from dreamsuite.db import session
+from dreamsuite.db import reading
 from dreamsuite.models import (
     ActionStatus, AdCampaign, AdCreative, AdDailyMetric, BrainRun, MerchDaily, PromotionAction, PromotionChannel,
 )
@@ -65,7 +65,7 @@ def channel_kind(word: str | None) -> str | None:
 def channels(scope: Scope) -> list[dict]:
     """The workspace's ad accounts and shops, with the days their numbers cover."""
     ws = scope.workspace_id
-    with session() as s:
+    with reading() as s:
         rows = s.exec(select(PromotionChannel).where(PromotionChannel.workspace_id == ws)
                       .order_by(PromotionChannel.kind, PromotionChannel.id)).all()
         ad_days = {cid: (a, b) for cid, a, b in s.exec(
@@ -100,7 +100,7 @@ def ad_rows(scope: Scope, first: date | None, last: date, kind: str | None = Non
         q = q.where(AdDailyMetric.day >= first)
     if kind is not None:
         q = q.where(PromotionChannel.kind == kind)
-    with session() as s:
+    with reading() as s:
         found = s.exec(q.order_by(AdDailyMetric.day)).all()
     return [DailyAdRow(day, CHANNEL_OF_KIND[k], campaign, creative, cur, from_minor(spend, cur), imp, clicks, conv,
                        from_minor(revenue, cur), reach)
@@ -110,7 +110,7 @@ def ad_rows(scope: Scope, first: date | None, last: date, kind: str | None = Non
 def _names(scope: Scope) -> dict[tuple[str, str, str], str]:
     """(level, channel, external id) → the name the artist gave it."""
     ws = scope.workspace_id
-    with session() as s:
+    with reading() as s:
         camps = s.exec(select(PromotionChannel.kind, AdCampaign.external_id, AdCampaign.name)
                        .join(PromotionChannel, PromotionChannel.id == AdCampaign.channel_id)
                        .where(AdCampaign.workspace_id == ws)).all()
@@ -245,7 +245,7 @@ def merch(scope: Scope, first: date | None, last: date) -> dict:
         MerchDaily.workspace_id == ws, MerchDaily.day <= last)
     if first is not None:
         q = q.where(MerchDaily.day >= first)
-    with session() as s:
+    with reading() as s:
         found = s.exec(q).all()
     per: dict[str, dict] = {}
     for cur, source, n, revenue in found:
@@ -270,7 +270,7 @@ def merch(scope: Scope, first: date | None, last: date) -> dict:
 
 def latest_run(scope: Scope) -> dict | None:
     """The brain's latest run: its day, fatigue, anomalies and forecast totals (the points left out)."""
-    with session() as s:
+    with reading() as s:
         run = s.exec(select(BrainRun).where(BrainRun.workspace_id == scope.workspace_id)
                      .order_by(BrainRun.computed_at.desc(), BrainRun.id.desc()).limit(1)).first()
     if run is None:
@@ -291,7 +291,7 @@ def actions(scope: Scope, status: str | None = "proposed", limit: int = 10) -> l
     q = select(PromotionAction).where(PromotionAction.workspace_id == scope.workspace_id)
     if status:
         q = q.where(PromotionAction.status == ActionStatus(status))
-    with session() as s:
+    with reading() as s:
         rows = s.exec(q.order_by(PromotionAction.rank, PromotionAction.id).limit(limit)).all()
     return [{"sentence": a.sentence, "kind": a.kind, "target": a.target, "status": a.status,
              "impact_per_day": Money.minor(a.impact_minor, a.impact_currency).to_dict() if a.impact_currency else None,
