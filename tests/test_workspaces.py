@@ -171,3 +171,30 @@ def test_a_login_never_works_in_a_workspace_it_is_not_a_member_of(db):
     assert auth.session_for(token, other_ws.id).workspace_id == first_id  # a forged pick is ignored
     with pytest.raises(auth.SessionEnded):
         auth.enter_workspace(token, session_id + 1, first_id)  # another login's id
+
+
+@pytest.mark.usefixtures("close_arq_pools")
+async def test_open_page_checks_the_login_then_fills_the_switcher_and_the_bell_in_one_event(db, redis_url):
+    from dreamsuite.services import auth, notifications
+    from dreamsuite.state.notifications import NotificationState
+    from dreamsuite.state.workspaces import WorkspaceState
+
+    user_id, first_id, token = auth.create_account("manager@example.com", "password1", "First Artist", "UTC")
+    second = workspaces.create_workspace(user_id, "Second Artist", "UTC")
+    with dbmod.session() as s:
+        notifications.notify(s, first_id, "sync", "Instagram synced", "/dashboard")
+        notifications.notify(s, second.id, "sync", "Not this artist's", "/dashboard")
+
+    st = tab(WorkspaceState, token)
+    chained = await handler(WorkspaceState, "open_page")(st)
+    assert st.is_logged_in and st.workspace_id == first_id
+    assert st.others == [{"id": str(second.id), "name": "Second Artist", "role": "owner"}]
+    bell = await st.get_state(NotificationState)
+    assert (bell.unread, [n.message for n in bell.items]) == (1, ["Instagram synced"])
+    assert chained.fn is NotificationState.watch.fn  # the bell keeps listening
+
+    auth.log_out(token)
+    gone = tab(WorkspaceState, token)
+    to_login = await handler(WorkspaceState, "open_page")(gone)
+    assert to_login is not None and not gone.is_logged_in  # sent away, nothing read
+    assert gone.others == [] and (await gone.get_state(NotificationState)).items == []

@@ -254,7 +254,7 @@ def template(
 ) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
     def decorator(page_content: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
         @rx.page(route=route, title=f"{title} · Dream Suite",
-                 on_load=[AuthState.check_login, N.load, WorkspaceState.load, *(on_load or [])])
+                 on_load=[WorkspaceState.open_page, *(on_load or [])])
         def page() -> rx.Component:
             return rx.flex(
                 sidebar(),

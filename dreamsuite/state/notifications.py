@@ -39,13 +39,6 @@ class NotificationState(AuthState):
                       for n in data["items"]]
 
     @rx.event
-    async def load(self):
-        if not self.is_logged_in:
-            return
-        await self._refresh()
-        return NotificationState.watch
-
-    @rx.event
     async def mark_all_read(self):
         await db.run(notifications.mark_read, await self._scope())
         await self._refresh()

@@ -14,6 +14,7 @@ from dreamsuite.models import Role
 from dreamsuite.services import auth, workspaces
 from dreamsuite.services.errors import UserError
 from dreamsuite.state.auth import AuthState, _user_state_classes
+from dreamsuite.state.notifications import NotificationState
 
 TZ_SCRIPT = "Intl.DateTimeFormat().resolvedOptions().timeZone"
 
@@ -29,7 +30,24 @@ class WorkspaceState(AuthState):
     delete_error: str = ""
 
     @rx.event
+    async def open_page(self):
+        """The first on_load of every signed-in page (components/layout.template): the login
+        check, then this switcher's list and the bell, as one event. Each event is a lock and a
+        load and save of its states in Redis, and one on AuthState itself would load every page's
+        state of the tab; on this small state it loads its own line of the tree and the bell."""
+        done = await AuthState.check_login.fn(self)
+        if done is not None or not self.is_logged_in:  # to the login page, or a reload: read nothing
+            return done
+        await self._load_list()
+        bell = await self.get_state(NotificationState)
+        await bell._refresh()
+        return NotificationState.watch
+
+    @rx.event
     async def load(self):
+        await self._load_list()
+
+    async def _load_list(self):
         if not self.user_id:
             return
         mine = await db.run(workspaces.my_workspaces, self.user_id)
