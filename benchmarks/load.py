@@ -7,7 +7,7 @@ HAProxy.
 
     DATABASE_URL=postgresql://… REDIS_URL=redis://… .venv/bin/python -m benchmarks.load \
         [--users 50,200,500] [--backends 1,2] [--seconds 20] [--port 8600] [--artists 10]
-        [--only range|chat|composer|idle]
+        [--only range|chat|composer|idle] [--think 1-3] [--ramp 10]
 
 Starts scripts/cluster.sh once per backend count (two workers each, the demo artist seeded) and
 runs every user count against it in the same run. Users are spread over several artists, each
@@ -44,9 +44,11 @@ CHAT = f"{AUTH}.dreamsuite___state___chat____chat_state"
 COMPOSER = f"{AUTH}.dreamsuite___state___composer____composer_state"
 QUESTIONS = ["How did my followers grow this week?", "When should I post?", "What was my most liked post last month?",
              "Compare my platforms", "How is Instagram doing?"]
-# One "think" pause between a user's actions, seconds (people read before they click).
+# One "think" pause between a user's actions, seconds (`--think`): by default 1–3 s, a user
+# who acts some 25 times a minute and asks the chat every ten seconds or so — heavier than a
+# person reading charts and answers; `--think 5-15` is closer to that (4–10 actions a minute).
 THINK = (1.0, 3.0)
-RAMP_SECONDS = 10.0
+RAMP_SECONDS = 10.0  # the users arrive over this many seconds (`--ramp`)
 NS = "/_event"
 ARTIST_PASSWORD = "benchmark-pw"  # benchmarks.dashboard.make_workspace's
 
@@ -145,7 +147,7 @@ class Results:
 
 
 async def user(base: str, cookie: str, until: float, results: Results, rng: random.Random,
-               only: str = "") -> None:
+               only: str = "", think: tuple[float, float] = THINK) -> None:
     tab = Tab(base, cookie)
     stage = "connect"
     try:
@@ -156,7 +158,7 @@ async def user(base: str, cookie: str, until: float, results: Results, rng: rand
         if only == "idle":  # the tab stays open on the dashboard: what open tabs cost by themselves
             await asyncio.sleep(max(0.0, until - time.monotonic()))
         while time.monotonic() < until:
-            await asyncio.sleep(rng.uniform(*THINK))
+            await asyncio.sleep(rng.uniform(*think))
             # `only`: one action for everyone (composer alone: what an event costs the framework
             # itself, with next to no work of ours in the handler).
             pick = {"range": 0.0, "chat": 0.6, "composer": 0.9}.get(only, rng.random())
@@ -188,16 +190,18 @@ def login_cookie(base: str, email: str, password: str) -> str:
     return cookie
 
 
-async def run_level(base: str, cookies: list[str], users: int, seconds: float, only: str = "") -> Results:
+async def run_level(base: str, cookies: list[str], users: int, seconds: float, only: str = "",
+                    think: tuple[float, float] = THINK, ramp: float = RAMP_SECONDS) -> Results:
     results = Results()
-    until = time.monotonic() + RAMP_SECONDS + seconds
+    until = time.monotonic() + ramp + seconds
     rng = random.Random(users)
     # Users arrive over the first seconds, as they would, not in one instant; then they all work.
     tasks = []
     for i in range(users):
         cookie = cookies[i % len(cookies)]  # user i is artist i mod n: each artist has several tabs
-        tasks.append(asyncio.create_task(user(base, cookie, until, results, random.Random(rng.random()), only)))
-        await asyncio.sleep(RAMP_SECONDS / users)
+        tasks.append(asyncio.create_task(user(base, cookie, until, results, random.Random(rng.random()), only,
+                                              think)))
+        await asyncio.sleep(ramp / users)
     await asyncio.gather(*tasks)
     return results
 
@@ -293,8 +297,16 @@ def main() -> None:
     ap.add_argument("--only", choices=["range", "chat", "composer", "idle"], default="",
                     help="every user does this one action after opening the dashboard (default: the mix; "
                          "idle: nothing, the tab stays open)")
+    ap.add_argument("--think", default=f"{THINK[0]:g}-{THINK[1]:g}",
+                    help="seconds between a user's actions, LOW-HIGH (drawn evenly)")
+    ap.add_argument("--ramp", type=float, default=RAMP_SECONDS, help="seconds over which the users arrive")
     args = ap.parse_args()
-    print(f"{os.cpu_count()} cores; clients, balancer, backends, workers, PostgreSQL and Redis on one machine")
+    low, _, high = args.think.partition("-")
+    think = (float(low), float(high or low))
+    if not 0 <= think[0] <= think[1]:
+        ap.error("--think wants LOW-HIGH seconds, LOW <= HIGH, e.g. 1-3")
+    print(f"{os.cpu_count()} cores; clients, balancer, backends, workers, PostgreSQL and Redis on one machine; "
+          f"{think[0]:g}–{think[1]:g} s between a user's actions, users arriving over {args.ramp:g} s")
     print("backends | users | events | errors | p50 ms | p95 ms | p99 ms | per action p95 ms | machine busy | "
           "CPU ms per event")
     for backends in [int(b) for b in args.backends.split(",")]:
@@ -305,7 +317,7 @@ def main() -> None:
             for users in [int(u) for u in args.users.split(",")]:
                 busy0, stolen0, all0 = machine_cpu()
                 roles0 = cpu_by_role()
-                r = asyncio.run(run_level(base, cookies, users, args.seconds, args.only))
+                r = asyncio.run(run_level(base, cookies, users, args.seconds, args.only, think, args.ramp))
                 busy, stolen, every = machine_cpu()
                 roles = {k: v - roles0.get(k, 0.0) for k, v in cpu_by_role().items()}
                 busy, stolen, every = busy - busy0, stolen - stolen0, every - all0

@@ -29,7 +29,7 @@ from typing import Any, Callable, ContextManager, Iterator, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, create_engine
 
 from dreamsuite.settings import get_settings
@@ -185,6 +185,13 @@ def _reading_context() -> Iterator[Session]:
 def _refuse_writes(*_args) -> None:
     # Each statement would commit on its own here, so a write could land half-done.
     raise RuntimeError("db.reading() is for reads: write with db.session()")
+
+
+def read_connection() -> ContextManager[Connection]:
+    """A bare connection for a few hot reads (each statement on its own, like `reading()`), with
+    no ORM session around it: the login check every page event makes."""
+    _check_loop()
+    return _autocommit_engine(get_settings().database_url).connect()
 
 
 @lru_cache

@@ -106,3 +106,19 @@ def test_an_idle_connection_the_server_dropped_is_replaced_unseen(pg_engine, mon
     user_id = _add_user("after@example.com")
     with dbmod.reading() as s:
         assert s.get(User, user_id).email == "after@example.com"
+
+
+def test_read_connection_reads_committed_rows_outside_a_transaction(db):
+    user_id = _add_user("bare@example.com")
+    with dbmod.read_connection() as c:
+        assert c.execute(select(User.email).where(User.id == user_id)).scalar_one() == "bare@example.com"
+        raw = c.connection.driver_connection
+        assert raw.autocommit if hasattr(raw, "info") else raw.isolation_level is None
+
+
+async def test_read_connection_is_refused_on_the_event_loop(db, monkeypatch):
+    monkeypatch.setattr(dbmod, "LOOP_GUARD_EXEMPT", ())  # this test's own coroutine counts too
+    with pytest.raises(dbmod.BlockingDatabaseCall):
+        dbmod.read_connection()
+    with pytest.raises(dbmod.BlockingDatabaseCall):
+        dbmod.reading()

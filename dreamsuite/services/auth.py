@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, update
+from sqlalchemy import bindparam, delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -210,7 +210,7 @@ def session_for(token: str, workspace_id: int | None = None) -> SessionInfo | No
 
     The workspace is the first of these the user is still a member of: `workspace_id` (the one the
     tab works in), the one this login last switched to (AuthSession.workspace_id), their first."""
-    with db.session() as s:
+    with db.reading() as s:
         sess = _live_session(s, token)
         user = s.get(User, sess.user_id) if sess else None
         if user is None:
@@ -230,6 +230,13 @@ def session_for(token: str, workspace_id: int | None = None) -> SessionInfo | No
         )
 
 
+# Built once: the statement and its cache key are not made again for every page event.
+_SCOPE_ROW = (select(AuthSession.id, AuthSession.user_id, AuthSession.expires_at, Membership.role)
+              .outerjoin(Membership, (Membership.user_id == AuthSession.user_id)
+                         & (Membership.workspace_id == bindparam("ws")))
+              .where(AuthSession.token_hash == bindparam("token_hash")))
+
+
 def scope_for_token(token: str, session_id: int, workspace_id: int, min_role: Role = Role.viewer) -> Scope:
     """Proof, from one query, that this login is still alive, is the one the tab started with,
     and is a member of the workspace with at least `min_role`. Every page event asks it, so it is
@@ -238,12 +245,8 @@ def scope_for_token(token: str, session_id: int, workspace_id: int, min_role: Ro
 
     if not token:
         raise SessionEnded()
-    with db.reading() as s:
-        row = s.exec(
-            select(AuthSession.id, AuthSession.user_id, AuthSession.expires_at, Membership.role)
-            .outerjoin(Membership, (Membership.user_id == AuthSession.user_id)
-                       & (Membership.workspace_id == workspace_id))
-            .where(AuthSession.token_hash == sha256_hex(token))).first()
+    with db.read_connection() as c:
+        row = c.execute(_SCOPE_ROW, {"token_hash": sha256_hex(token), "ws": workspace_id}).first()
     if row is None or row.expires_at <= db.utcnow() or row.id != session_id:
         raise SessionEnded()
     if row.role is None:

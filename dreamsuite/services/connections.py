@@ -55,7 +55,7 @@ def list_cards(scope: Scope) -> list[dict]:
     The flat fields describe the newest live account (none: not connected); `connections`
     lists every account of that platform, disconnected ones included.
     """
-    with db.session() as s:
+    with db.reading() as s:
         rows = s.exec(scoped(scope, PlatformConnection).order_by(PlatformConnection.updated_at.desc())).all()
     now = db.utcnow()
     cards = []

@@ -102,7 +102,7 @@ def _forecast(s, scope: Scope, platform: str | None) -> list[tuple[date, float, 
 def views(scope: Scope) -> list[dict[str, Any]]:
     """Every open goal with its progress and projection (newest first)."""
     since = db.utcnow().date() - timedelta(days=120)
-    with db.session() as s:
+    with db.reading() as s:
         goals = s.exec(scoped(scope, Goal).where(Goal.archived == False)  # noqa: E712
                        .order_by(Goal.created_at.desc())).all()
         out = []

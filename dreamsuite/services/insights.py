@@ -67,7 +67,7 @@ def feed(scope: Scope, *, include_dismissed: bool = False, limit: int = FEED_LIM
     cut off by a page of newer, lesser ones)."""
     now = db.utcnow()
     rank = case({p.value: r for p, r in PRIORITY_RANK.items()}, value=Insight.priority, else_=0)
-    with db.session() as s:
+    with db.reading() as s:
         stmt = scoped(scope, Insight).where(Insight.expires_at > now)
         if not include_dismissed:
             stmt = stmt.where(Insight.dismissed == False)  # noqa: E712

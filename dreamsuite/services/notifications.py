@@ -23,7 +23,7 @@ def notify(s: Session, workspace_id: int, kind: str, message: str, link: str = "
 
 def summary(scope: Scope, limit: int = LIST_LIMIT) -> dict[str, Any]:
     """The unread count and the newest notifications, newest first."""
-    with db.session() as s:
+    with db.reading() as s:
         unread = s.exec(select(func.count()).select_from(
             scoped(scope, Notification).where(Notification.is_read == False).subquery())).one()  # noqa: E712
         rows = s.exec(scoped(scope, Notification)

@@ -42,7 +42,7 @@ class WorkspaceEntry:
 
 def my_workspaces(user_id: int) -> list[WorkspaceEntry]:
     """The user's workspaces, oldest membership first (the first is where a new login starts)."""
-    with db.session() as s:
+    with db.reading() as s:
         rows = s.exec(
             select(Workspace.id, Workspace.name, Membership.role, Workspace.timezone)
             .join(Membership, Membership.workspace_id == Workspace.id)

@@ -31,7 +31,7 @@ def award(s: Session, workspace_id: int, kind: str, key: str, detail: str = "", 
 
 def level(scope: Scope) -> dict:
     """The workspace's total XP, level and what the next level needs."""
-    with db.session() as s:
+    with db.reading() as s:
         total = int(s.execute(select(func.coalesce(func.sum(XpEvent.points), 0))
                               .where(XpEvent.workspace_id == scope.workspace_id)).scalar() or 0)
         recent = s.exec(select(XpEvent).where(XpEvent.workspace_id == scope.workspace_id)
