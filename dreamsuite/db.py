@@ -168,7 +168,7 @@ def _session_context() -> Iterator[Session]:
 def reading() -> ContextManager[Session]:
     """A session for reads only, each statement on its own (autocommit): no BEGIN and COMMIT
     round trips around them. For work that needs no single snapshot across its statements, like
-    the login check every page event makes; anything that writes uses `session()`."""
+    a page's loads or the agents' reader; anything that writes uses `session()`."""
     _check_loop()
     return _reading_context()
 
