@@ -26,7 +26,10 @@ def _add_user(email: str) -> int:
 
 def _autocommit(s) -> bool:
     """Whether the session's connection runs each statement on its own (no BEGIN … COMMIT)."""
-    raw = s.connection().connection.driver_connection
+    return _raw_autocommit(s.connection().connection.driver_connection)
+
+
+def _raw_autocommit(raw) -> bool:
     if hasattr(raw, "autocommit") and hasattr(raw, "info"):  # psycopg
         import psycopg
 
@@ -112,8 +115,7 @@ def test_read_connection_reads_committed_rows_outside_a_transaction(db):
     user_id = _add_user("bare@example.com")
     with dbmod.read_connection() as c:
         assert c.execute(select(User.email).where(User.id == user_id)).scalar_one() == "bare@example.com"
-        raw = c.connection.driver_connection
-        assert raw.autocommit if hasattr(raw, "info") else raw.isolation_level is None
+        assert _raw_autocommit(c.connection.driver_connection)
 
 
 async def test_read_connection_is_refused_on_the_event_loop(db, monkeypatch):

@@ -36,7 +36,7 @@ class WorkspaceState(AuthState):
         load and save of its states in Redis, and one on AuthState itself would load every page's
         state of the tab; on this small state it loads its own line of the tree and the bell."""
         done = await AuthState.check_login.fn(self)
-        if done is not None or not self.is_logged_in:  # to the login page, or a reload: read nothing
+        if done is not None:  # to the login page, or a reload: read nothing
             return done
         await self._load_list()
         bell = await self.get_state(NotificationState)
