@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from arq import Retry
@@ -83,6 +83,39 @@ async def test_collecting_twice_changes_nothing(conn_id):
     assert full["since"] is None and full["counts"] == again["counts"]
     assert _stamps() == stamps
     assert sum(first["counts"].values()) == sum(len(v) for v in stamps.values())
+
+
+async def test_a_job_rerun_after_its_worker_died_does_not_collect_again(conn_id, redis_url):
+    """arq re-runs a job whose worker died before it reported done, with job_try 2. When the dead
+    try had already saved, the re-run finds that success (since the job was queued) and stops;
+    a retry after a failed try, a first try, and a success older than the job all collect."""
+    queued = datetime.now(timezone.utc) - timedelta(seconds=5)
+    first = await collect_job.collect({"job_try": 1, "enqueue_time": queued}, conn_id)
+    assert first["status"] == "success"
+    p = await queue.pool()
+    analyses = f"arq:job:analyse:{first['workspace_id']}:*"
+    assert await p.keys(analyses)
+    await p.delete(*await p.keys(analyses))  # the analysis it asked for
+
+    rerun = await collect_job.collect({"job_try": 2, "enqueue_time": queued}, conn_id)
+    assert rerun == {"status": "skipped", "reason": "already collected since this job was queued",
+                     "sync_run_id": first["sync_run_id"], "workspace_id": first["workspace_id"]}
+    assert [r.status for r in _runs(conn_id)] == ["success"]
+    # The try that died may have saved without asking for the analysis: the re-run asks.
+    assert await p.keys(analyses)
+
+    # A first try is never skipped (a success by another job is not this job's).
+    assert (await collect_job.collect({"job_try": 1, "enqueue_time": queued}, conn_id))["status"] == "success"
+    # A job queued after the last success collects even on a re-run.
+    later = datetime.now(timezone.utc) + timedelta(seconds=1)
+    assert (await collect_job.collect({"job_try": 2, "enqueue_time": later}, conn_id))["status"] == "success"
+    assert [r.status for r in _runs(conn_id)] == ["success"] * 3
+
+    # A re-run after a try that failed collects.
+    with dbmod.session() as s:
+        for r in s.exec(select(SyncRun).where(SyncRun.connection_id == conn_id)):
+            r.status = "failed"
+    assert (await collect_job.collect({"job_try": 2, "enqueue_time": queued}, conn_id))["status"] == "success"
 
 
 async def test_a_changed_value_is_updated_and_counted(conn_id):

@@ -22,7 +22,10 @@ def backoff(job_try: int) -> int:
 async def collect(ctx: dict[str, Any], connection_id: int) -> dict[str, Any]:
     job_try = ctx.get("job_try", 1)
     try:
-        result = await sync.collect_connection(connection_id, client=ctx.get("http"))
+        # A re-run (the worker died mid-job, or a retry): a collect that already succeeded since
+        # the job was queued is not repeated.
+        done_since = ctx.get("enqueue_time") if job_try > 1 else None
+        result = await sync.collect_connection(connection_id, client=ctx.get("http"), done_since=done_since)
     except (sync.RateLimited, sync.TransientError) as exc:
         if job_try >= MAX_TRIES:
             await db.run(sync.record_gave_up, connection_id, exc.message)
@@ -30,6 +33,7 @@ async def collect(ctx: dict[str, Any], connection_id: int) -> dict[str, Any]:
         if isinstance(exc, sync.RateLimited):
             raise Retry(defer=exc.retry_after) from exc  # the platform's own delay
         raise Retry(defer=backoff(job_try)) from exc
-    if result.get("status") == "success":
+    # A skipped re-run asks too: the try that died may have saved before asking.
+    if result.get("status") == "success" or (result.get("status") == "skipped" and "sync_run_id" in result):
         await after_collect(result.get("workspace_id"))
     return result

@@ -8,7 +8,7 @@ data intact and only a failed sync_run row says what happened.
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import httpx
@@ -57,14 +57,22 @@ class SyncError(UserError):
 
 
 # ------------------------------------------------------------------ the job body
-async def collect_connection(connection_id: int, *, client: httpx.AsyncClient | None = None) -> dict[str, Any]:
+async def collect_connection(connection_id: int, *, client: httpx.AsyncClient | None = None,
+                             done_since: datetime | None = None) -> dict[str, Any]:
     """Collect one connection. Returns a result dict; raises RateLimited/TransientError for retry.
 
     One collect per connection at a time across workers ("Sync now" and the daily run wait
-    for each other): the second starts from what the first saved.
+    for each other): the second starts from what the first saved. `done_since` (aware or naive
+    UTC): when a collect of this account already succeeded since then, skip. A job re-run after
+    its worker died between saving and reporting done passes its enqueue time, so the account
+    is collected once, not twice.
     """
     try:
         async with locks.hold(f"collect:{connection_id}", timeout=COLLECT_LOCK_SECONDS, wait=COLLECT_LOCK_WAIT):
+            if done_since is not None:
+                done = await db.run(_succeeded_since, connection_id, done_since)
+                if done is not None:
+                    return done
             return await _collect(connection_id, client)
     except locks.Busy:
         raise TransientError("Another sync of this account is still running; trying again shortly.") from None
@@ -116,6 +124,18 @@ async def _announce(workspace_id: int, connection_id: int, **data: Any) -> None:
         await events.announce(workspace_id, "sync", connection_id=connection_id, **data)
     except Exception:  # the data is saved; a missed live update only delays a page refresh
         log.warning("could not announce sync of connection %s", connection_id, exc_info=True)
+
+
+def _succeeded_since(connection_id: int, since: datetime) -> dict[str, Any] | None:
+    since = since.replace(tzinfo=timezone.utc) if since.tzinfo is None else since
+    with db.reading() as s:
+        run = s.exec(select(SyncRun).where(SyncRun.connection_id == connection_id, SyncRun.started_at >= since,
+                                           SyncRun.status == SyncStatus.success)
+                     .order_by(SyncRun.id.desc()).limit(1)).first()
+        if run is None:
+            return None
+        return {"status": "skipped", "reason": "already collected since this job was queued",
+                "sync_run_id": run.id, "workspace_id": run.workspace_id}
 
 
 def _begin(connection_id: int) -> dict[str, Any]:
