@@ -6,6 +6,7 @@ import reflex as rx
 
 from dreamsuite import styles as st
 from dreamsuite.state.api_settings import EVENT_CHOICES, ApiSettingsState as S
+from dreamsuite.state.auth import AuthState
 
 
 def _secret_once() -> rx.Component:
@@ -130,7 +131,7 @@ def _webhooks_card() -> rx.Component:
 def api_settings_section() -> rx.Component:
     """Owners: tokens and webhooks. Everyone else: who manages them."""
     return rx.cond(
-        S.is_owner,
+        AuthState.is_owner,
         rx.vstack(rx.heading("API and webhooks", size=st.size_xl), _secret_once(), _tokens_card(), _webhooks_card(),
                   spacing=st.gap_md, width="100%"),
         rx.text("API tokens and webhooks are managed by the workspace's owner.", size=st.size_sm,

@@ -32,10 +32,6 @@ class ApiSettingsState(AuthState):
     hook_events: list[str] = DEFAULT_EVENTS
 
     @rx.var
-    def is_owner(self) -> bool:
-        return self.role == Role.owner
-
-    @rx.var
     def api_base(self) -> str:
         from dreamsuite.settings import get_settings
 

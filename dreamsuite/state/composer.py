@@ -115,6 +115,9 @@ class ComposerState(CaptionMixin, MediaPickerMixin, AuthState):
     editing_status: str = ""
     # Destinations whose history is unfolded (by id: a live reload that adds a post keeps them open).
     open_histories: list[int] = []
+    # The workspace's name as the previews show it, copied at load: a computed var reading
+    # AuthState's own var would make every event of every page load and recompute this state.
+    artist: str = ""
     _listen_gen: int = 0
 
     # ------------------------------------------------------------ what the page shows
@@ -158,7 +161,7 @@ class ComposerState(CaptionMixin, MediaPickerMixin, AuthState):
 
     @rx.var
     def previews(self) -> list[Preview]:
-        return view.previews(view.chosen(self.accounts, self.selected), self.workspace_name, self.content,
+        return view.previews(view.chosen(self.accounts, self.selected), self.artist, self.content,
                              self.variants, self.media)
 
     @rx.var
@@ -194,6 +197,7 @@ class ComposerState(CaptionMixin, MediaPickerMixin, AuthState):
         return local.strftime(LOCAL_INPUT)
 
     async def _load_accounts(self) -> None:
+        self.artist = self.workspace_name
         out = []
         for card in await db.run(list_cards, await self._scope()):
             if not card.get("can_publish"):
