@@ -7,7 +7,7 @@ HAProxy.
 
     DATABASE_URL=postgresql://… REDIS_URL=redis://… .venv/bin/python -m benchmarks.load \
         [--users 50,200,500] [--backends 1,2] [--seconds 20] [--port 8600] [--artists 10]
-        [--only range|chat|composer|idle] [--think 1-3] [--ramp 10]
+        [--only range|chat|composer|idle] [--think 1-3] [--ramp 10] [--full-hydrate]
 
 Starts scripts/cluster.sh once per backend count (two workers each, the demo artist seeded) and
 runs every user count against it in the same run. Users are spread over several artists, each
@@ -23,6 +23,7 @@ import asyncio
 import json
 import os
 import random
+import re
 import signal
 import statistics
 import subprocess
@@ -146,14 +147,27 @@ class Results:
         return [t for ts in self.times.values() for t in ts]
 
 
+def initial_hashes() -> list[str]:
+    """The hashes of the compiled default state the exported pages send with their first
+    hydrate (the backend then sends only what differs from them), or [] (a full snapshot)."""
+    try:
+        text = (ROOT / ".web" / "utils" / "context.jsx").read_text()
+    except OSError:
+        return []
+    found = re.search(r"initialStateHashes = (\[[^\]]*\])", text)
+    return json.loads(found.group(1)) if found else []
+
+
 async def user(base: str, cookie: str, until: float, results: Results, rng: random.Random,
-               only: str = "", think: tuple[float, float] = THINK) -> None:
+               only: str = "", think: tuple[float, float] = THINK, hashes: list[str] | None = None) -> None:
     tab = Tab(base, cookie)
     stage = "connect"
     try:
         await tab.open()
         stage = "dashboard"
-        results.add("dashboard", await tab.round_trip(f"{STATE}.hydrate_and_load", {}, "/dashboard",
+        # As a browser's first connect does: with the compiled defaults' hashes.
+        results.add("dashboard", await tab.round_trip(f"{STATE}.hydrate_and_load",
+                                                      {"hashes": hashes} if hashes else {}, "/dashboard",
                                                       ("is_hydrated_rx_state_", True)))
         if only == "idle":  # the tab stays open on the dashboard: what open tabs cost by themselves
             await asyncio.sleep(max(0.0, until - time.monotonic()))
@@ -191,7 +205,8 @@ def login_cookie(base: str, email: str, password: str) -> str:
 
 
 async def run_level(base: str, cookies: list[str], users: int, seconds: float, only: str = "",
-                    think: tuple[float, float] = THINK, ramp: float = RAMP_SECONDS) -> Results:
+                    think: tuple[float, float] = THINK, ramp: float = RAMP_SECONDS,
+                    hashes: list[str] | None = None) -> Results:
     results = Results()
     until = time.monotonic() + ramp + seconds
     rng = random.Random(users)
@@ -200,7 +215,7 @@ async def run_level(base: str, cookies: list[str], users: int, seconds: float, o
     for i in range(users):
         cookie = cookies[i % len(cookies)]  # user i is artist i mod n: each artist has several tabs
         tasks.append(asyncio.create_task(user(base, cookie, until, results, random.Random(rng.random()), only,
-                                              think)))
+                                              think, hashes)))
         await asyncio.sleep(ramp / users)
     await asyncio.gather(*tasks)
     return results
@@ -299,6 +314,8 @@ def main() -> None:
                          "idle: nothing, the tab stays open)")
     ap.add_argument("--think", default=f"{THINK[0]:g}-{THINK[1]:g}",
                     help="seconds between a user's actions, LOW-HIGH (drawn evenly)")
+    ap.add_argument("--full-hydrate", action="store_true",
+                    help="open pages without the compiled defaults' hashes (the backend sends the whole state)")
     ap.add_argument("--ramp", type=float, default=RAMP_SECONDS, help="seconds over which the users arrive")
     args = ap.parse_args()
     low, _, high = args.think.partition("-")
@@ -314,10 +331,11 @@ def main() -> None:
         try:
             base = f"http://127.0.0.1:{args.port}"
             cookies = artist_logins(base, args.artists)
+            hashes = [] if args.full_hydrate else initial_hashes()
             for users in [int(u) for u in args.users.split(",")]:
                 busy0, stolen0, all0 = machine_cpu()
                 roles0 = cpu_by_role()
-                r = asyncio.run(run_level(base, cookies, users, args.seconds, args.only, think, args.ramp))
+                r = asyncio.run(run_level(base, cookies, users, args.seconds, args.only, think, args.ramp, hashes))
                 busy, stolen, every = machine_cpu()
                 roles = {k: v - roles0.get(k, 0.0) for k, v in cpu_by_role().items()}
                 busy, stolen, every = busy - busy0, stolen - stolen0, every - all0

@@ -223,7 +223,7 @@ def _publish_pending(s: Session) -> None:
 def _sync_redis_for(url: str):
     import redis
 
-    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2, driver_info=None)
 
 
 def _sync_redis():

@@ -5,6 +5,7 @@ announcements still reach the page, each checked against the state first."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 import types
 
@@ -166,3 +167,41 @@ def test_the_pages_remembered_are_bounded(monkeypatch):
     assert live._hint("tab-4", "/dashboard") is None and live._hint("tab-0", "/dashboard") is None
     live.visiting("", "/dashboard")  # no tab token: nothing remembered
     assert "" not in live._pages
+
+
+async def test_a_listeners_own_connection_opens_without_a_handshake_beyond_subscribing(redis_url, monkeypatch):
+    """Every open page listens on a connection of its own: opening it must not read package
+    metadata from disk or send CLIENT SETINFO (they were a twentieth of a backend's CPU while
+    dashboards opened). The connection still hears announcements and closes with its listener."""
+    import redis.asyncio as aioredis
+    import redis.utils
+
+    looked_up: list[str] = []
+    version = redis.utils.get_lib_version
+    monkeypatch.setattr(redis.utils, "get_lib_version", lambda: looked_up.append("redis") or version())
+    admin = aioredis.from_url(redis_url, driver_info=None)
+    name = events.channel(424242)
+    heard: list[dict] = []
+
+    async def listen() -> None:
+        async with contextlib.aclosing(events.listen(424242)) as stream:
+            async for event in stream:
+                heard.append(event)
+                return
+
+    task = asyncio.create_task(listen())
+    try:
+        for _ in range(200):
+            if (await admin.pubsub_numsub(name))[0][1] == 1:
+                break
+            await asyncio.sleep(0.01)
+        subscribed = [c for c in await admin.client_list() if c.get("sub") == "1" and c.get("cmd") == "subscribe"]
+        assert len(subscribed) == 1, subscribed
+        assert looked_up == []  # the package's version, read from its metadata on disk
+        await events.announce(424242, "sync", connection_id=1)
+        await asyncio.wait_for(task, 5)
+        assert heard and heard[0]["kind"] == "sync"
+        assert (await admin.pubsub_numsub(name))[0][1] == 0
+    finally:
+        task.cancel()
+        await admin.aclose()

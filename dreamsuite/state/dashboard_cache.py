@@ -129,7 +129,7 @@ async def _listen() -> None:
     pattern = events.channel("*")  # type: ignore[arg-type] - the same name with a wildcard id
     prefix = pattern[:-1]
     while True:
-        client = aioredis.from_url(get_settings().redis_url)
+        client = aioredis.from_url(get_settings().redis_url, driver_info=None)
         pubsub = client.pubsub()
         try:
             await pubsub.psubscribe(pattern)
