@@ -6,8 +6,8 @@ done (the dashboard's data in, the chat's answer complete, the composer's text e
 HAProxy.
 
     DATABASE_URL=postgresql://… REDIS_URL=redis://… .venv/bin/python -m benchmarks.load \
-        [--users 50,200,500] [--backends 1,2] [--seconds 20] [--port 8600] [--artists 10]
-        [--only range|chat|composer|idle] [--think 1-3] [--ramp 10] [--full-hydrate]
+        [--users 50,200,500] [--backends 1,2] [--seconds 30] [--port 8600] [--artists 10]
+        [--only range|chat|composer|idle] [--think 5-15] [--ramp 10] [--full-hydrate]
 
 Starts scripts/cluster.sh once per backend count (two workers each, the demo artist seeded) and
 runs every user count against it in the same run. Users are spread over several artists, each
@@ -45,10 +45,10 @@ CHAT = f"{AUTH}.dreamsuite___state___chat____chat_state"
 COMPOSER = f"{AUTH}.dreamsuite___state___composer____composer_state"
 QUESTIONS = ["How did my followers grow this week?", "When should I post?", "What was my most liked post last month?",
              "Compare my platforms", "How is Instagram doing?"]
-# One "think" pause between a user's actions, seconds (`--think`): by default 1–3 s, a user
-# who acts some 25 times a minute and asks the chat every ten seconds or so — heavier than a
-# person reading charts and answers; `--think 5-15` is closer to that (4–10 actions a minute).
-THINK = (1.0, 3.0)
+# One "think" pause between a user's actions, seconds (`--think`): by default 5–15 s, a person
+# reading charts and answers who still acts 4–10 times a minute; `--think 1-3` is the heavy pace
+# (some 25 actions a minute, the chat asked every ten seconds or so).
+THINK = (5.0, 15.0)
 RAMP_SECONDS = 10.0  # the users arrive over this many seconds (`--ramp`)
 NS = "/_event"
 ARTIST_PASSWORD = "benchmark-pw"  # benchmarks.dashboard.make_workspace's
@@ -306,7 +306,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--users", default="50,200,500")
     ap.add_argument("--backends", default="1,2")
-    ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--seconds", type=float, default=30)
     ap.add_argument("--port", type=int, default=8600)
     ap.add_argument("--artists", type=int, default=10, help="artists the users are spread over")
     ap.add_argument("--only", choices=["range", "chat", "composer", "idle"], default="",
