@@ -12,7 +12,6 @@ import logging
 from urllib.parse import urlsplit
 from typing import Any, AsyncIterator, Awaitable, Callable
 
-import redis.asyncio as aioredis
 
 from dreamsuite import redisconn
 from dreamsuite.settings import get_settings
@@ -49,10 +48,7 @@ async def announce(workspace_id: int, kind: str, **data: Any) -> None:
 
 async def listen(workspace_id: int) -> AsyncIterator[dict[str, Any]]:
     """Yield each event for the workspace until the consumer stops iterating."""
-    # Its own connection (a subscribed connection serves nothing else). driver_info None: no
-    # package metadata read from disk and no CLIENT SETINFO round trip per listener; that was
-    # a twentieth of a backend's CPU while dashboards opened.
-    client = aioredis.from_url(get_settings().redis_url, driver_info=None)
+    client = redisconn.dedicated()
     pubsub = client.pubsub()
     await pubsub.subscribe(channel(workspace_id))
     try:

@@ -27,13 +27,11 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Hashable
 
-import redis.asyncio as aioredis
 from plotly.io import to_json
 
-from dreamsuite import events
+from dreamsuite import events, redisconn
 from dreamsuite.components.charts_base import Figure
 from dreamsuite.services.dashboard import DashboardData
-from dreamsuite.settings import get_settings
 
 log = logging.getLogger(__name__)
 MAX_ENTRIES = 512
@@ -129,7 +127,7 @@ async def _listen() -> None:
     pattern = events.channel("*")  # type: ignore[arg-type] - the same name with a wildcard id
     prefix = pattern[:-1]
     while True:
-        client = aioredis.from_url(get_settings().redis_url, driver_info=None)
+        client = redisconn.dedicated()
         pubsub = client.pubsub()
         try:
             await pubsub.psubscribe(pattern)
