@@ -136,8 +136,10 @@ async def run_worker_burst(**overrides) -> None:
     from dreamsuite import queue
     from workers.main import WorkerSettings
 
+    # No crons: they fire on the wall clock (the reconciler at :30 of every minute), so a burst that
+    # crossed that second would run a job the test did not queue. Cron tests build their own worker.
     settings = {"burst": True, "handle_signals": False, "poll_delay": 0.1, "redis_settings": queue.redis_settings(),
-                **overrides}
+                "cron_jobs": [], **overrides}
     worker = create_worker(WorkerSettings, **settings)
     try:
         await worker.async_run()

@@ -93,6 +93,26 @@ async def test_maintenance_crons_fan_out_collects_and_reconcile(db, redis_url, s
     assert [r.status for r in _runs(cid)] == ["success"]
 
 
+async def test_a_test_burst_runs_only_the_jobs_the_test_queued(db, redis_url, sandbox_url, monkeypatch):
+    """The reconciler's cron fires at :30 of every minute: a burst crossing that second used to
+    enqueue it and publish a post the test meant to leave alone (a flaky CI failure). Here the
+    cron is due at once, as it would be at that second; the burst must not run it."""
+    from arq import cron
+
+    _, _, scope = make_workspace("nocron@example.com")
+    cid = await connect_sandbox(scope)
+    p = await queue.pool()
+    await p.flushdb()
+    post = await publish.schedule_post(scope, "Left for the reconciler", [cid], _utc_naive(-30), "UTC")
+    await p.flushdb()  # the post is due and no job is queued for it
+    monkeypatch.setattr(WorkerSettings, "cron_jobs",
+                        [cron(maintenance.reconcile_publishing, run_at_startup=True, unique=True)])
+    await run_worker_burst()
+    with dbmod.session() as s:
+        dest = s.exec(select(PostDestination).where(PostDestination.post_id == post.id)).one()
+    assert dest.status == "pending" and await published_on_sandbox(sandbox_url, cid) == []
+
+
 async def test_a_database_error_at_the_claim_only_delays_the_post_until_the_next_reconcile(
         db, redis_url, sandbox_url, monkeypatch):
     from sqlalchemy.exc import OperationalError
