@@ -14,7 +14,7 @@ import gc
 import random
 import statistics
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import event, insert
 

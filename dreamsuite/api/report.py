@@ -11,7 +11,6 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from dreamsuite import db
 from dreamsuite import styles as st
 from dreamsuite.api.report_svg import bar_chart, line_chart
 from dreamsuite.platforms import platform_label

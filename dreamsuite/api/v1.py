@@ -46,7 +46,7 @@ class ApiError(Exception):
 
 
 def error_response(status: int, code: str, message: str, details: list[dict] | None = None) -> JSONResponse:
-    headers = {"WWW-Authenticate": f'Bearer realm="Dream Suite API", error="invalid_token"'} if status == 401 else None
+    headers = {"WWW-Authenticate": 'Bearer realm="Dream Suite API", error="invalid_token"'} if status == 401 else None
     return JSONResponse({"error": code, "message": message, "details": details or []}, status_code=status,
                         headers=headers)
 

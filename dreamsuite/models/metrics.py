@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime  # noqa: F401 - `date` is read from the annotations at class creation
 
 from sqlalchemy import JSON, Column
 from sqlalchemy import Index

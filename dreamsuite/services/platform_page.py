@@ -24,7 +24,7 @@ from dreamsuite.db import session, utcnow
 from dreamsuite.models import AudienceSnapshot, ContentPost, DailyMetric, PlatformConnection
 from dreamsuite.platforms import UnknownPlatform, get_adapter, handle
 from dreamsuite.services import series as sr
-from dreamsuite.services.platform_specs import Metric, PlatformSpec, all_metrics, spec_for
+from dreamsuite.services.platform_specs import Metric, PlatformSpec, spec_for
 from dreamsuite.services.scope import Scope
 
 DEFAULT_DAYS = 90

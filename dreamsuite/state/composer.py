@@ -18,7 +18,7 @@ from dreamsuite.services.connections import list_cards
 from dreamsuite.services.errors import UserError
 from dreamsuite.state import composer_view as view, fmt
 from dreamsuite.state.auth import AuthState, to_login_page
-from dreamsuite.state.composer_ai import TONES, CaptionMixin, with_caption  # noqa: F401 - the page's tones
+from dreamsuite.state.composer_ai import TONES, CaptionMixin  # noqa: F401 - TONES: the form imports it from here
 from dreamsuite.state.composer_media import MediaPickerMixin
 from dreamsuite.state.composer_view import Account, Counter, PlatformTab, Preview, Step  # noqa: F401
 from dreamsuite.state.live import watch_page
