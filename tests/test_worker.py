@@ -21,6 +21,13 @@ from workers.main import WorkerSettings
 pytestmark = [pytest.mark.db, pytest.mark.usefixtures("close_arq_pools")]
 
 
+@pytest.fixture(autouse=True)
+def _analysis_soon(monkeypatch):
+    """A collect asks for the workspace's analysis half a minute later; a burst waits for every
+    deferred job, so each test here would idle 30 s. One second keeps the same order of jobs."""
+    monkeypatch.setattr(queue, "ANALYSE_DELAY_SECONDS", 1)
+
+
 
 def _utc_naive(seconds: float = 0) -> datetime:
     return (datetime.now(UTC) + timedelta(seconds=seconds)).replace(tzinfo=None)
