@@ -33,4 +33,5 @@ else
   echo "==> PostgreSQL: none reachable; database tests run on SQLite only (set TEST_DATABASE_URL)"
 fi
 
-exec python -m pytest -p no:cacheprovider "$@"
+# The slowest tests are listed at the end: a test idling on a timer shows up there.
+exec python -m pytest -p no:cacheprovider --durations=15 "$@"
