@@ -12,7 +12,6 @@ import logging
 from urllib.parse import urlsplit
 from typing import Any, AsyncIterator, Awaitable, Callable
 
-
 from dreamsuite import redisconn
 from dreamsuite.settings import get_settings
 

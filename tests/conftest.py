@@ -146,6 +146,15 @@ def redis_url(_redis_server, monkeypatch) -> str:
 
 
 @pytest.fixture
+def analysis_soon(monkeypatch):
+    """A collect asks for its workspace's analysis half a minute later, and a burst worker waits
+    for every deferred job: one second keeps the same order of jobs without idling 30 s."""
+    from dreamsuite import queue
+
+    monkeypatch.setattr(queue, "ANALYSE_DELAY_SECONDS", 1)
+
+
+@pytest.fixture
 async def close_arq_pools():
     """Close the arq pools (and Redis clients) a test opened on its own event loop."""
     yield

@@ -82,8 +82,7 @@ async def test_a_failed_collect_asks_for_no_analysis(db, redis_url, sandbox_url)
 
 
 async def test_the_worker_collects_then_analyses_and_stores_forecasts_insights_and_xp(
-        db, redis_url, sandbox_url, monkeypatch):
-    monkeypatch.setattr(queue, "ANALYSE_DELAY_SECONDS", 1)  # the worker need not wait half a minute
+        db, redis_url, sandbox_url, analysis_soon):
     _, _, scope = make_workspace("worker-analysis@example.com")
     cid = await connect_sandbox(scope)  # queues the first collect
     started = dbmod.utcnow()

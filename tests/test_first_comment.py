@@ -23,14 +23,7 @@ from dreamsuite.services.scope import NotFound
 from tests.helpers import connect_sandbox, control, due_post, make_workspace, run_worker_burst
 from tests.platform_helpers import connect_platform
 
-pytestmark = [pytest.mark.db, pytest.mark.usefixtures("close_arq_pools")]
-
-
-@pytest.fixture(autouse=True)
-def _analysis_soon(monkeypatch):
-    """A collect asks for the workspace's analysis half a minute later; a burst waits for every
-    deferred job, so each test here would idle 30 s. One second keeps the same order of jobs."""
-    monkeypatch.setattr(queue, "ANALYSE_DELAY_SECONDS", 1)
+pytestmark = [pytest.mark.db, pytest.mark.usefixtures("close_arq_pools", "analysis_soon")]
 
 COMMENT = "Pre-save link: https://nova.example/presave #nightdrive"
 

@@ -18,15 +18,7 @@ from tests.helpers import connect_sandbox, control, make_workspace, published_on
 from workers import maintenance
 from workers.main import WorkerSettings
 
-pytestmark = [pytest.mark.db, pytest.mark.usefixtures("close_arq_pools")]
-
-
-@pytest.fixture(autouse=True)
-def _analysis_soon(monkeypatch):
-    """A collect asks for the workspace's analysis half a minute later; a burst waits for every
-    deferred job, so each test here would idle 30 s. One second keeps the same order of jobs."""
-    monkeypatch.setattr(queue, "ANALYSE_DELAY_SECONDS", 1)
-
+pytestmark = [pytest.mark.db, pytest.mark.usefixtures("close_arq_pools", "analysis_soon")]
 
 
 def _utc_naive(seconds: float = 0) -> datetime:
@@ -108,10 +100,8 @@ async def test_a_test_burst_runs_only_the_jobs_the_test_queued(db, redis_url, sa
 
     _, _, scope = make_workspace("nocron@example.com")
     cid = await connect_sandbox(scope)
-    p = await queue.pool()
-    await p.flushdb()
     post = await publish.schedule_post(scope, "Left for the reconciler", [cid], _utc_naive(-30), "UTC")
-    await p.flushdb()  # the post is due and no job is queued for it
+    await (await queue.pool()).flushdb()  # the post is due and no job is queued for it
     monkeypatch.setattr(WorkerSettings, "cron_jobs",
                         [cron(maintenance.reconcile_publishing, run_at_startup=True, unique=True)])
     await run_worker_burst()
